@@ -1,0 +1,48 @@
+import { SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTable } from '@lstm/core';
+import { Cast, Fill } from './kernels/fill.js';
+import { Gather, ScatterAdd } from './kernels/gather.js';
+import { GruBackward } from './kernels/gru-backward.js';
+import { GruForward } from './kernels/gru-forward.js';
+import { Concat, Slice, Transpose } from './kernels/layout.js';
+import { Abs, Add, Div, Exp, Log, Maximum, Mul, Neg, Relu, Sigmoid, Sqrt, Sub, Tanh } from './kernels/elementwise.js';
+import { LstmBackward } from './kernels/lstm-backward.js';
+import { LstmForward } from './kernels/lstm-forward.js';
+import { MatMul } from './kernels/mat-mul.js';
+import { Max, Sum } from './kernels/reduce.js';
+import { RnnBackward } from './kernels/rnn-backward.js';
+import { RnnForward } from './kernels/rnn-forward.js';
+
+export interface CpuBackendOptions {
+  /** Leave out the fused recurrent kernels so core's reference compositions run (testing). */
+  fused?: boolean;
+}
+
+const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
+
+/**
+ * The CPU backend: handles are plain Float32Array / Float64Array, owned by the backend and
+ * reclaimed by the garbage collector once core drops them.
+ */
+export function createCpuBackend(name: string, options: CpuBackendOptions = {}): Backend {
+  const kernels: Partial<KernelTable> = {
+    Neg, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Add, Sub, Mul, Div, Maximum,
+    MatMul, Sum, Max, Transpose, Slice, Concat, Gather, ScatterAdd, Fill, Cast,
+    ...(options.fused === false ? {} : fusedKernels),
+  };
+  return {
+    specVersion: SPEC_VERSION,
+    name,
+    capabilities: { readSync: true, dtypes: ['float32', 'float64'], floatPrecision: 32 },
+    write(values: FloatArray, dtype: DType, writeOptions?: { transfer?: boolean }) {
+      const matches = dtype === 'float64' ? values instanceof Float64Array : values instanceof Float32Array;
+      if (matches) return writeOptions?.transfer ? values : values.slice();
+      return dtype === 'float64' ? Float64Array.from(values) : Float32Array.from(values);
+    },
+    read: (handle) => Promise.resolve((handle as FloatArray).slice()),
+    readSync: (handle) => (handle as FloatArray).slice(),
+    disposeData() {
+      // Plain typed arrays: the garbage collector reclaims them once core drops the handle.
+    },
+    kernels,
+  };
+}

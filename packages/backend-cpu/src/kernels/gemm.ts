@@ -1,0 +1,91 @@
+import type { FloatArray } from '@lstm/core';
+
+/**
+ * C[M,N] = A[M,K] · B[N,K]ᵀ (+= when `accumulate`), all row-major with row strides lda, ldb,
+ * ldc and start offsets. This "dot" form reads A and B along contiguous rows, which is what a
+ * scalar JIT does best: a 4×4 register block keeps 16 accumulators live and loads 8 values
+ * per 16 multiply-adds. Loops run B-block outer, A-block inner so four rows of B stay in L1
+ * while every row of A streams past. Sums accumulate in float64 (JS numbers) and round once.
+ */
+export function gemmNT(
+  M: number, N: number, K: number,
+  A: FloatArray, aOff: number, lda: number,
+  B: FloatArray, bOff: number, ldb: number,
+  C: FloatArray, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  const M4 = M - (M % 4);
+  const N4 = N - (N % 4);
+  for (let n = 0; n < N4; n += 4) {
+    const b0 = bOff + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+    for (let m = 0; m < M4; m += 4) {
+      const a0 = aOff + m * lda, a1 = a0 + lda, a2 = a1 + lda, a3 = a2 + lda;
+      let c00 = 0, c01 = 0, c02 = 0, c03 = 0, c10 = 0, c11 = 0, c12 = 0, c13 = 0;
+      let c20 = 0, c21 = 0, c22 = 0, c23 = 0, c30 = 0, c31 = 0, c32 = 0, c33 = 0;
+      for (let k = 0; k < K; k++) {
+        const x0 = A[a0 + k]!, x1 = A[a1 + k]!, x2 = A[a2 + k]!, x3 = A[a3 + k]!;
+        const y0 = B[b0 + k]!, y1 = B[b1 + k]!, y2 = B[b2 + k]!, y3 = B[b3 + k]!;
+        c00 += x0 * y0; c01 += x0 * y1; c02 += x0 * y2; c03 += x0 * y3;
+        c10 += x1 * y0; c11 += x1 * y1; c12 += x1 * y2; c13 += x1 * y3;
+        c20 += x2 * y0; c21 += x2 * y1; c22 += x2 * y2; c23 += x2 * y3;
+        c30 += x3 * y0; c31 += x3 * y1; c32 += x3 * y2; c33 += x3 * y3;
+      }
+      let o = cOff + m * ldc + n;
+      if (accumulate) {
+        C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += ldc;
+        C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += ldc;
+        C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += ldc;
+        C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+      } else {
+        C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += ldc;
+        C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += ldc;
+        C[o] = c20; C[o + 1] = c21; C[o + 2] = c22; C[o + 3] = c23; o += ldc;
+        C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
+      }
+    }
+    // Leftover rows of A against this block of four B rows.
+    for (let m = M4; m < M; m++) {
+      const a0 = aOff + m * lda;
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+      for (let k = 0; k < K; k++) {
+        const x = A[a0 + k]!;
+        c0 += x * B[b0 + k]!; c1 += x * B[b1 + k]!; c2 += x * B[b2 + k]!; c3 += x * B[b3 + k]!;
+      }
+      const o = cOff + m * ldc + n;
+      if (accumulate) { C[o] += c0; C[o + 1] += c1; C[o + 2] += c2; C[o + 3] += c3; }
+      else { C[o] = c0; C[o + 1] = c1; C[o + 2] = c2; C[o + 3] = c3; }
+    }
+  }
+  // Leftover columns: plain dot products.
+  for (let n = N4; n < N; n++) {
+    const b0 = bOff + n * ldb;
+    for (let m = 0; m < M; m++) {
+      const a0 = aOff + m * lda;
+      let c = 0;
+      for (let k = 0; k < K; k++) c += A[a0 + k]! * B[b0 + k]!;
+      const o = cOff + m * ldc + n;
+      if (accumulate) C[o] += c;
+      else C[o] = c;
+    }
+  }
+}
+
+/** dst[cols, rows] = src[rows, cols]ᵀ (src row stride `lds`, from offset `sOff`). */
+export function transposeInto(src: FloatArray, sOff: number, lds: number, rows: number, cols: number, dst: FloatArray): void {
+  const tile = 32;
+  for (let r0 = 0; r0 < rows; r0 += tile) {
+    const rEnd = Math.min(r0 + tile, rows);
+    for (let c0 = 0; c0 < cols; c0 += tile) {
+      const cEnd = Math.min(c0 + tile, cols);
+      for (let r = r0; r < rEnd; r++) {
+        const s = sOff + r * lds;
+        for (let c = c0; c < cEnd; c++) dst[c * rows + r] = src[s + c]!;
+      }
+    }
+  }
+}
+
+/** A new zeroed array of the same kind as `like`. */
+export function alloc(like: FloatArray, size: number): FloatArray {
+  return like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size);
+}

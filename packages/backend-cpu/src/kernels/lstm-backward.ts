@@ -1,0 +1,95 @@
+import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
+import { alloc, gemmNT } from './gemm.js';
+import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
+
+/**
+ * Fused LSTM backward through time. Per step, with dh and dc arriving from later steps:
+ *   dh_t = dh + dy_t                              do' = dh_t ⊙ tanh(c_t) ⊙ o(1 − o)
+ *   dc_t = dc + dh_t ⊙ o ⊙ (1 − tanh²c_t) [+ do' ⊙ p_o]
+ *   di' = dc_t ⊙ g ⊙ i(1 − i)    df' = dc_t ⊙ c_{t−1} ⊙ f(1 − f)    dg' = dc_t ⊙ i ⊙ (1 − g²)
+ *   dc_{t−1} = dc_t ⊙ f [+ di' ⊙ p_i + df' ⊙ p_f]         (the constant error carousel)
+ *   dh_{t−1} = dG_t · W_hh                                 (one small GEMM per step)
+ * Coupled (i = 1 − f): df' = dc_t ⊙ (c_{t−1} − g) ⊙ f(1 − f),  dg' = dc_t ⊙ (1 − f) ⊙ (1 − g²).
+ * dG (pre-activation gradients) is kept for all steps so the weight gradients are two GEMMs.
+ */
+export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmBackwardOutputs {
+  const dims = dimsOf(inputs.x, inputs.weightHh);
+  const { B, T, H, GH } = dims;
+  const X = data(inputs.x), Y = data(inputs.y), gates = data(inputs.gates), cells = data(inputs.cells);
+  const H0 = data(inputs.h0), C0 = data(inputs.c0);
+  const dY = inputs.dy ? data(inputs.dy) : null;
+  const peep = variant === 'peephole' ? data(inputs.peephole!) : null;
+  const coupled = variant === 'coupled';
+  const dh = copyOrZeros(X, inputs.dh, B * H);
+  const dc = copyOrZeros(X, inputs.dc, B * H);
+  const dG = alloc(X, B * T * GH);
+  const Hprev = alloc(X, B * T * H);
+  const WhhT = transposed(data(inputs.weightHh), GH, H);
+  const dPeep = peep ? alloc(X, 3 * H) : null;
+  const dhSteps = record ? alloc(X, B * T * H) : null;
+  const dcSteps = record ? alloc(X, B * T * H) : null;
+  const oF = coupled ? 0 : H, oG = coupled ? H : 2 * H, oO = coupled ? 2 * H : 3 * H;
+
+  for (let s = T - 1; s >= 0; s--) {
+    const t = stepAt(s, T, reverse);
+    const tPrev = reverse ? t + 1 : t - 1;
+    for (let b = 0; b < B; b++) {
+      const length = lengthOf(lengths, b, T);
+      if (t >= length) continue; // padded: dG row stays 0, dh and dc pass through
+      const first = isFirstStep(t, length, reverse);
+      const hb = b * H, row = b * T + t, p = row * GH, out = row * H;
+      const prev = (b * T + tPrev) * H;
+      for (let j = 0; j < H; j++) {
+        const cT = cells[out + j]!;
+        const cPrev = first ? C0[hb + j]! : cells[prev + j]!;
+        Hprev[out + j] = first ? H0[hb + j]! : Y[prev + j]!;
+        const dhT = dh[hb + j]! + (dY ? dY[out + j]! : 0);
+        const tc = Math.tanh(cT);
+        const f = gates[p + oF + j]!, g = gates[p + oG + j]!, o = gates[p + oO + j]!;
+        const dOpre = dhT * tc * o * (1 - o);
+        let dcT = dc[hb + j]! + dhT * o * (1 - tc * tc);
+        if (peep) dcT += dOpre * peep[2 * H + j]!;
+        let dcPrev = dcT * f;
+        if (coupled) {
+          dG[p + j] = dcT * (cPrev - g) * f * (1 - f);
+          dG[p + oG + j] = dcT * (1 - f) * (1 - g * g);
+        } else {
+          const i = gates[p + j]!;
+          const dIpre = dcT * g * i * (1 - i);
+          const dFpre = dcT * cPrev * f * (1 - f);
+          dG[p + j] = dIpre;
+          dG[p + oF + j] = dFpre;
+          dG[p + oG + j] = dcT * i * (1 - g * g);
+          if (peep) {
+            dcPrev += dIpre * peep[j]! + dFpre * peep[H + j]!;
+            dPeep![j] += dIpre * cPrev;
+            dPeep![H + j] += dFpre * cPrev;
+            dPeep![2 * H + j] += dOpre * cT;
+          }
+        }
+        dG[p + oO + j] = dOpre;
+        dc[hb + j] = dcPrev;
+        dh[hb + j] = 0; // replaced below by dG_t · W_hh
+        if (dhSteps) {
+          dhSteps[out + j] = dhT;
+          dcSteps![out + j] = dcT;
+        }
+      }
+    }
+    // dh_{t−1} = dG_t · W_hh for valid rows; padded rows have dG = 0 and keep their dh.
+    gemmNT(B, H, GH, dG, t * GH, T * GH, WhhT, 0, GH, dh, 0, H, true);
+  }
+  const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
+  const x = inputs.x;
+  const result: LstmBackwardOutputs = {
+    dx: info(grads.dX, [B, T, dims.I], x), dh0: info(dh, [B, H], x), dc0: info(dc, [B, H], x),
+    dWeightIh: info(grads.dWih, [GH, dims.I], x), dWeightHh: info(grads.dWhh, [GH, H], x),
+    dBiasIh: info(grads.dBih, [GH], x), dBiasHh: info(grads.dBhh, [GH], x),
+  };
+  if (dPeep) result.dPeephole = info(dPeep, [3 * H], x);
+  if (dhSteps) {
+    result.dhSteps = info(dhSteps, [B, T, H], x);
+    result.dcSteps = info(dcSteps!, [B, T, H], x);
+  }
+  return result;
+}

@@ -1,0 +1,280 @@
+import { SPEC_VERSION, type Backend, type BackendFactory } from './backend.js';
+import type { DType, FloatArray } from './dtype.js';
+import { bytesPerElement } from './dtype.js';
+import { REQUIRED_KERNELS, type KernelName, type KernelTable, type TensorInfo } from './kernel-names.js';
+import { type Shape, sizeOf } from './shape.js';
+import { Tensor, type DataRef } from './tensor.js';
+import { BackendError, LstmError } from './errors.js';
+
+/** A reference composition: the kernel written with core ops, run when a backend lacks it. */
+export type ReferenceKernel = (inputs: Record<string, Tensor | undefined>, attrs: any) => Record<string, Tensor | undefined>;
+
+export interface EngineOptions {
+  /** Check inputs of layers and losses for NaN / ±Infinity (costs a read; on by default). */
+  checkFinite: boolean;
+  /** Log every backend switch and tensor move to console.debug. */
+  debug: boolean;
+}
+
+/** Live tensor and storage counts, for leak checks. */
+export interface MemoryInfo {
+  numTensors: number;
+  numDataBuffers: number;
+  numBytes: number;
+}
+
+type KernelOutput = TensorInfo | Record<string, TensorInfo | undefined>;
+
+class Engine {
+  readonly factories = new Map<string, BackendFactory>();
+  readonly instances = new Map<string, Backend>();
+  readonly references = new Map<KernelName, ReferenceKernel>();
+  active: Backend | null = null;
+  options: EngineOptions = { checkFinite: true, debug: false };
+  private scopes: Set<Tensor>[] = [];
+  private liveTensors = 0;
+  private liveData = 0;
+  private liveBytes = 0;
+
+  // ─── backends ───────────────────────────────────────────────────────────────────────────
+  register(factory: BackendFactory): void {
+    if (!factory || typeof factory.name !== 'string' || typeof factory.create !== 'function') {
+      throw new BackendError('registerBackend: expected a backend factory such as cpu() from @lstm/backend-cpu');
+    }
+    this.factories.set(factory.name, factory);
+  }
+
+  async setBackend(name: string): Promise<Backend> {
+    const backend = this.instances.get(name) ?? this.adopt(name, await this.factoryFor(name).create());
+    this.activate(backend);
+    return backend;
+  }
+
+  setBackendSync(name: string): Backend {
+    let backend = this.instances.get(name);
+    if (!backend) {
+      const created = this.factoryFor(name).create();
+      if (created instanceof Promise) throw new BackendError(`backend '${name}' initialises asynchronously; use 'await setBackend("${name}")'`);
+      backend = this.adopt(name, created);
+    }
+    this.activate(backend);
+    return backend;
+  }
+
+  backend(): Backend {
+    if (this.active) return this.active;
+    const best = [...this.factories.values()].sort((a, b) => b.priority - a.priority)[0];
+    if (!best) throw new BackendError('no backend is registered; install @lstm/backend-cpu and call registerBackend(cpu()) (or import "@lstm/backend-cpu/register")');
+    return this.setBackendSync(best.name);
+  }
+
+  async backendByName(name: string): Promise<Backend> {
+    return this.instances.get(name) ?? this.adopt(name, await this.factoryFor(name).create());
+  }
+
+  private factoryFor(name: string): BackendFactory {
+    const factory = this.factories.get(name);
+    if (!factory) {
+      const known = [...this.factories.keys()];
+      throw new BackendError(`unknown backend '${name}'; registered backends: ${known.length ? known.join(', ') : '(none — call registerBackend(cpu()) first)'}`);
+    }
+    return factory;
+  }
+
+  private adopt(name: string, backend: Backend): Backend {
+    if (backend.specVersion !== SPEC_VERSION) {
+      throw new BackendError(`backend '${name}' implements spec version ${String(backend.specVersion)}, core expects ${SPEC_VERSION}; install matching versions of @lstm/core and the backend`);
+    }
+    const missing = REQUIRED_KERNELS.filter((kernel) => !backend.kernels[kernel] && !this.references.has(kernel));
+    if (missing.length > 0) throw new BackendError(`backend '${name}' is missing kernels with no reference fallback: ${missing.join(', ')}`);
+    this.instances.set(name, backend);
+    return backend;
+  }
+
+  private activate(backend: Backend): void {
+    if (this.options.debug && this.active !== backend) console.debug(`[@lstm] backend: ${this.active?.name ?? '(none)'} → ${backend.name}`);
+    this.active = backend;
+  }
+
+  async removeBackend(name: string): Promise<void> {
+    const instance = this.instances.get(name);
+    if (instance === this.active) this.active = null;
+    this.instances.delete(name);
+    this.factories.delete(name);
+    await instance?.destroy?.();
+  }
+
+  // ─── tensors and lifetimes ──────────────────────────────────────────────────────────────
+  makeTensor(values: FloatArray, shape: Shape, dtype: DType, transfer = false): Tensor {
+    const backend = this.backend();
+    this.assertDtype(backend, dtype);
+    const handle = backend.write(values, dtype, { transfer });
+    return this.track(new Tensor(shape, dtype, this.newData(backend, handle, sizeOf(shape) * bytesPerElement(dtype))));
+  }
+
+  /** A tensor sharing `source`'s storage (reshape). */
+  makeView(source: Tensor, shape: Shape): Tensor {
+    source.assertLive('reshape');
+    source.data.refs++;
+    return this.track(new Tensor(shape, source.dtype, source.data));
+  }
+
+  private newData(backend: Backend, handle: unknown, bytes: number): DataRef {
+    this.liveData++;
+    this.liveBytes += bytes;
+    return { backend, handle, refs: 1, bytes };
+  }
+
+  private track(tensor: Tensor): Tensor {
+    this.liveTensors++;
+    this.scopes.at(-1)?.add(tensor);
+    return tensor;
+  }
+
+  releaseTensor(tensor: Tensor): void {
+    this.liveTensors--;
+    for (const scope of this.scopes) scope.delete(tensor);
+    this.releaseData(tensor.data);
+  }
+
+  private releaseData(data: DataRef): void {
+    if (--data.refs > 0) return;
+    this.liveData--;
+    this.liveBytes -= data.bytes;
+    data.backend.disposeData(data.handle);
+  }
+
+  tidy<T>(fn: () => T): T {
+    const scope = new Set<Tensor>();
+    this.scopes.push(scope);
+    let result: T;
+    try {
+      result = fn();
+    } finally {
+      this.scopes.pop();
+    }
+    if (result instanceof Promise) throw new LstmError('tidy: the function returned a Promise; tidy only tracks synchronous work');
+    const kept = new Set<Tensor>();
+    collectTensors(result, kept);
+    for (const tensor of scope) {
+      if (kept.has(tensor)) this.scopes.at(-1)?.add(tensor);
+      else tensor.dispose();
+    }
+    return result;
+  }
+
+  keep<T extends Tensor>(tensor: T): T {
+    for (const scope of this.scopes) scope.delete(tensor);
+    return tensor;
+  }
+
+  memory(): MemoryInfo {
+    return { numTensors: this.liveTensors, numDataBuffers: this.liveData, numBytes: this.liveBytes };
+  }
+
+  // ─── moving between backends ────────────────────────────────────────────────────────────
+  async moveTensor(tensor: Tensor, name: string): Promise<void> {
+    const target = await this.backendByName(name);
+    if (tensor.data.backend === target) return;
+    const values = await tensor.data.backend.read(tensor.data.handle);
+    this.rehome(tensor, target, values);
+  }
+
+  /** Inputs living on another backend move on first use when that backend reads synchronously. */
+  private ensureOnActive(tensor: Tensor, backend: Backend): void {
+    tensor.assertLive('use');
+    if (tensor.data.backend === backend) return;
+    const source = tensor.data.backend;
+    if (!source.readSync) {
+      throw new BackendError(`tensor ${tensor.toString()} lives on backend '${source.name}', which cannot read synchronously; call 'await tensor.to("${backend.name}")' first`);
+    }
+    this.rehome(tensor, backend, source.readSync(tensor.data.handle));
+  }
+
+  private rehome(tensor: Tensor, target: Backend, values: FloatArray): void {
+    this.assertDtype(target, tensor.dtype);
+    if (this.options.debug) console.debug(`[@lstm] move ${tensor.toString()} ${tensor.data.backend.name} → ${target.name}`);
+    const old = tensor.data;
+    tensor.data = this.newData(target, target.write(values, tensor.dtype, { transfer: true }), old.bytes);
+    this.releaseData(old);
+  }
+
+  private assertDtype(backend: Backend, dtype: DType): void {
+    if (!backend.capabilities.dtypes.includes(dtype)) {
+      throw new BackendError(`backend '${backend.name}' does not support ${dtype}; use ${backend.capabilities.dtypes.join(' or ')}`);
+    }
+  }
+
+  // ─── kernels ────────────────────────────────────────────────────────────────────────────
+  /** Runs a kernel on the active backend (or its reference composition) and wraps the outputs. */
+  run(name: KernelName, inputs: Record<string, Tensor | readonly Tensor[] | undefined>, attrs: object = {}): Record<string, Tensor | undefined> {
+    const backend = this.backend();
+    const kernel = backend.kernels[name] as ((inputs: object, attrs: object) => KernelOutput) | undefined;
+    if (!kernel) {
+      const reference = this.references.get(name);
+      if (!reference) throw new BackendError(`backend '${backend.name}' has no kernel '${name}' and core has no reference for it`);
+      return reference(inputs as Record<string, Tensor | undefined>, attrs);
+    }
+    const infos: Record<string, TensorInfo | TensorInfo[] | undefined> = {};
+    for (const key in inputs) {
+      const value = inputs[key];
+      if (value === undefined) continue;
+      if (Array.isArray(value)) {
+        infos[key] = value.map((tensor) => this.info(tensor, backend));
+      } else {
+        infos[key] = this.info(value as Tensor, backend);
+      }
+    }
+    const output = kernel(infos, attrs);
+    if (isTensorInfo(output)) return { out: this.wrap(output, backend) };
+    const result: Record<string, Tensor | undefined> = {};
+    for (const key in output) {
+      const info = output[key];
+      result[key] = info ? this.wrap(info, backend) : undefined;
+    }
+    return result;
+  }
+
+  runOne(name: KernelName, inputs: Record<string, Tensor | readonly Tensor[] | undefined>, attrs: object = {}): Tensor {
+    return this.run(name, inputs, attrs).out!;
+  }
+
+  private info(tensor: Tensor, backend: Backend): TensorInfo {
+    this.ensureOnActive(tensor, backend);
+    return { handle: tensor.data.handle, shape: tensor.shape, dtype: tensor.dtype };
+  }
+
+  private wrap(info: TensorInfo, backend: Backend): Tensor {
+    return this.track(new Tensor(info.shape, info.dtype, this.newData(backend, info.handle, sizeOf(info.shape) * bytesPerElement(info.dtype))));
+  }
+}
+
+function isTensorInfo(value: unknown): value is TensorInfo {
+  return typeof value === 'object' && value !== null && 'handle' in value && 'shape' in value;
+}
+
+function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
+  if (depth > 6 || value === null || typeof value !== 'object') return;
+  if (value instanceof Tensor) {
+    into.add(value);
+    return;
+  }
+  if (Array.isArray(value)) {
+    for (const item of value) collectTensors(item, into, depth + 1);
+    return;
+  }
+  if (value instanceof Map) {
+    for (const item of value.values()) collectTensors(item, into, depth + 1);
+    return;
+  }
+  if (ArrayBuffer.isView(value)) return;
+  for (const item of Object.values(value)) collectTensors(item, into, depth + 1);
+}
+
+// One engine per process, even if two copies of @lstm/core get bundled.
+const ENGINE_KEY = Symbol.for('@lstm/core/engine@1');
+const globalScope = globalThis as unknown as Record<symbol, Engine | undefined>;
+export const engine: Engine = (globalScope[ENGINE_KEY] ??= new Engine());
+
+// Kernel names used in type positions elsewhere.
+export type { KernelTable };

@@ -1,0 +1,19 @@
+export { SPEC_VERSION, type Backend, type BackendCapabilities, type BackendFactory } from './backend.js';
+export { arrayFor, bytesPerElement, dtypeOf, type DType, type FloatArray } from './dtype.js';
+export { BackendError, LstmError, ShapeError, ValueError } from './errors.js';
+export * from './kernel-names.js';
+export { Rng } from './random.js';
+export {
+  configure, dispose, getBackend, keep, listBackends, memory, registerBackend, removeBackend, setBackend, setBackendSync, tidy,
+} from './registry.js';
+export type { EngineOptions, MemoryInfo, ReferenceKernel } from './engine.js';
+export { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
+export { Tensor } from './tensor.js';
+export { fill, ones, scalar, tensor, tensorFromOwned, zeros } from './ops/create.js';
+export { abs, add, div, exp, log, maximum, mul, neg, relu, sigmoid, sqrt, square, sub, tanh } from './ops/elementwise.js';
+export { matMul } from './ops/mat-mul.js';
+export { max, mean, sum } from './ops/reduce.js';
+export { cast, concat, gather, reshape, scatterAdd, slice, transpose } from './ops/shape-ops.js';
+export * from './ops/recurrent.js';
+export { assertFinite, assertShape } from './ops/validate.js';
+export { referenceKernels } from './reference/index.js';

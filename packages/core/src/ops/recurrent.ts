@@ -1,0 +1,186 @@
+import { engine } from '../engine.js';
+import { ShapeError, ValueError } from '../errors.js';
+import type { LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import { formatShape } from '../shape.js';
+import type { Tensor } from '../tensor.js';
+
+/**
+ * Fused whole-sequence recurrent ops: one layer, one direction. They validate shapes once
+ * (so every backend gets the same errors), then run the backend's fused kernel or core's
+ * reference composition. Layouts are documented in kernel-names.ts.
+ */
+
+export interface RecurrentOptions {
+  reverse?: boolean;
+  /** Valid steps per batch row (1 ≤ length ≤ T); omitted = every row is T steps long. */
+  lengths?: Int32Array | readonly number[] | null;
+  /** Keep per-step activations (needed for backward, shown by introspection). */
+  record?: boolean;
+}
+
+export interface LstmWeights {
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh: Tensor;
+  biasHh: Tensor;
+  peephole?: Tensor;
+}
+
+export interface GateCount { gates: number }
+
+export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = 'standard'): number {
+  if (cell === 'rnn') return 1;
+  if (cell === 'gru') return 3;
+  return variant === 'coupled' ? 3 : 4;
+}
+
+interface Dims { B: number; T: number; I: number; H: number }
+
+function checkDims(op: string, x: Tensor, weights: LstmWeights, gates: number, h0: Tensor, c0?: Tensor): Dims {
+  if (x.rank !== 3) throw new ShapeError(`${op}: input x must be [batch, time, features], got ${formatShape(x.shape)}`);
+  const [B, T, I] = x.shape as [number, number, number];
+  if (T === 0) throw new ShapeError(`${op}: input x has 0 time steps; sequences need at least one step`);
+  const { weightIh, weightHh, biasIh, biasHh } = weights;
+  if (weightHh.rank !== 2) throw new ShapeError(`${op}: weightHh must be [${gates}·H, H], got ${formatShape(weightHh.shape)}`);
+  const H = weightHh.shape[1]!;
+  const expect = (t: Tensor, shape: number[], name: string) => {
+    if (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i])) {
+      throw new ShapeError(`${op}: ${name} must be ${formatShape(shape)}, got ${formatShape(t.shape)}`);
+    }
+    if (t.dtype !== x.dtype) throw new ValueError(`${op}: ${name} is ${t.dtype} but x is ${x.dtype}; use one dtype`);
+  };
+  expect(weightHh, [gates * H, H], 'weightHh');
+  expect(weightIh, [gates * H, I], 'weightIh');
+  expect(biasIh, [gates * H], 'biasIh');
+  expect(biasHh, [gates * H], 'biasHh');
+  expect(h0, [B, H], 'initial hidden state h0');
+  if (c0) expect(c0, [B, H], 'initial cell state c0');
+  return { B, T, I, H };
+}
+
+function resolveLengths(op: string, lengths: RecurrentOptions['lengths'], B: number, T: number): Int32Array | null {
+  if (lengths == null) return null;
+  if (lengths.length !== B) throw new ShapeError(`${op}: lengths has ${lengths.length} entries for a batch of ${B}; give one length per sequence`);
+  const resolved = Int32Array.from(lengths);
+  resolved.forEach((length, b) => {
+    if (!Number.isInteger(lengths[b]) || length < 1 || length > T) {
+      throw new ValueError(`${op}: lengths[${b}] = ${lengths[b]} must be an integer in [1, ${T}] (the padded length)`);
+    }
+  });
+  return resolved.every((length) => length === T) ? null : resolved;
+}
+
+// ─── LSTM ───────────────────────────────────────────────────────────────────────────────
+export interface LstmForwardResult { y: Tensor; h: Tensor; c: Tensor; gates?: Tensor; cells?: Tensor }
+
+/** LSTM over a whole sequence. x [B,T,I], h0/c0 [B,H] → y [B,T,H], final h/c [B,H]. */
+export function lstmForward(
+  x: Tensor, weights: LstmWeights, h0: Tensor, c0: Tensor,
+  options: RecurrentOptions & { variant?: LstmVariant } = {},
+): LstmForwardResult {
+  const variant = options.variant ?? 'standard';
+  const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', variant), h0, c0);
+  checkPeephole('lstm', variant, weights.peephole, H);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('lstm', options.lengths, B, T), record: options.record ?? false, variant };
+  return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs) as unknown as LstmForwardResult;
+}
+
+function checkPeephole(op: string, variant: LstmVariant, peephole: Tensor | undefined, H: number): void {
+  if (variant === 'peephole') {
+    if (!peephole || peephole.rank !== 1 || peephole.shape[0] !== 3 * H) {
+      throw new ShapeError(`${op}: the peephole variant needs peephole weights of shape [${3 * H}] (p_i, p_f, p_o), got ${peephole ? formatShape(peephole.shape) : 'none'}`);
+    }
+  } else if (peephole) {
+    throw new ValueError(`${op}: peephole weights were given to the '${variant}' variant; use variant 'peephole' or drop them`);
+  }
+}
+
+export interface LstmBackwardResult {
+  dx: Tensor; dh0: Tensor; dc0: Tensor;
+  dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dPeephole?: Tensor;
+  dhSteps?: Tensor; dcSteps?: Tensor;
+}
+
+/**
+ * Backward of `lstmForward` (which must have run with `record: true`). Gradients flowing in:
+ * dy [B,T,H] and/or dh, dc [B,H] of the final state. `record` adds per-step ∂L/∂h_t, ∂L/∂c_t.
+ */
+export function lstmBackward(
+  x: Tensor, weights: LstmWeights, h0: Tensor, c0: Tensor,
+  saved: { y: Tensor; gates: Tensor; cells: Tensor },
+  grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor },
+  options: RecurrentOptions & { variant?: LstmVariant } = {},
+): LstmBackwardResult {
+  const variant = options.variant ?? 'standard';
+  const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', variant), h0, c0);
+  checkGrads('lstm backward', grads, B, T, H);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('lstm backward', options.lengths, B, T), record: options.record ?? false, variant };
+  const { weightIh, weightHh, peephole } = weights;
+  return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs) as unknown as LstmBackwardResult;
+}
+
+function checkGrads(op: string, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }, B: number, T: number, H: number): void {
+  const check = (t: Tensor | undefined, shape: number[], name: string) => {
+    if (t && (t.rank !== shape.length || t.shape.some((d, i) => d !== shape[i]))) {
+      throw new ShapeError(`${op}: ${name} must be ${formatShape(shape)}, got ${formatShape(t.shape)}`);
+    }
+  };
+  check(grads.dy, [B, T, H], 'dy');
+  check(grads.dh, [B, H], 'dh');
+  check(grads.dc, [B, H], 'dc');
+}
+
+// ─── GRU ────────────────────────────────────────────────────────────────────────────────
+export interface GruForwardResult { y: Tensor; h: Tensor; gates?: Tensor; hn?: Tensor }
+
+export function gruForward(x: Tensor, weights: LstmWeights, h0: Tensor, options: RecurrentOptions = {}): GruForwardResult {
+  const { B, T } = checkDims('gru', x, weights, 3, h0);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('gru', options.lengths, B, T), record: options.record ?? false };
+  const { weightIh, weightHh, biasIh, biasHh } = weights;
+  return engine.run('GruForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs) as unknown as GruForwardResult;
+}
+
+export interface GruBackwardResult {
+  dx: Tensor; dh0: Tensor; dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dhSteps?: Tensor;
+}
+
+export function gruBackward(
+  x: Tensor, weights: LstmWeights, h0: Tensor,
+  saved: { y: Tensor; gates: Tensor; hn: Tensor },
+  grads: { dy?: Tensor; dh?: Tensor },
+  options: RecurrentOptions = {},
+): GruBackwardResult {
+  const { B, T, H } = checkDims('gru backward', x, weights, 3, h0);
+  checkGrads('gru backward', grads, B, T, H);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('gru backward', options.lengths, B, T), record: options.record ?? false };
+  return engine.run('GruBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs) as unknown as GruBackwardResult;
+}
+
+// ─── vanilla RNN ────────────────────────────────────────────────────────────────────────
+export interface RnnForwardResult { y: Tensor; h: Tensor }
+
+export function rnnForward(
+  x: Tensor, weights: LstmWeights, h0: Tensor,
+  options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
+): RnnForwardResult {
+  const { B, T } = checkDims('rnn', x, weights, 1, h0);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('rnn', options.lengths, B, T), record: options.record ?? false, nonlinearity: options.nonlinearity ?? 'tanh' };
+  const { weightIh, weightHh, biasIh, biasHh } = weights;
+  return engine.run('RnnForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs) as unknown as RnnForwardResult;
+}
+
+export interface RnnBackwardResult {
+  dx: Tensor; dh0: Tensor; dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dhSteps?: Tensor;
+}
+
+export function rnnBackward(
+  x: Tensor, weights: LstmWeights, h0: Tensor,
+  saved: { y: Tensor },
+  grads: { dy?: Tensor; dh?: Tensor },
+  options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
+): RnnBackwardResult {
+  const { B, T, H } = checkDims('rnn backward', x, weights, 1, h0);
+  checkGrads('rnn backward', grads, B, T, H);
+  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('rnn backward', options.lengths, B, T), record: options.record ?? false, nonlinearity: options.nonlinearity ?? 'tanh' };
+  return engine.run('RnnBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs) as unknown as RnnBackwardResult;
+}

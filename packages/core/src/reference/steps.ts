@@ -1,0 +1,43 @@
+import type { DType } from '../dtype.js';
+import { tensor, zeros } from '../ops/create.js';
+import { add, mul, neg } from '../ops/elementwise.js';
+import { concat, reshape, slice } from '../ops/shape-ops.js';
+import type { Tensor } from '../tensor.js';
+
+/** Helpers shared by the reference compositions: time order, masks, per-step slices. */
+
+/** Steps in processing order. */
+export function timeOrder(T: number, reverse: boolean): number[] {
+  return Array.from({ length: T }, (_, s) => (reverse ? T - 1 - s : s));
+}
+
+/** [B, 1] mask: 1 where step t is valid for the row, 0 where it is padding. */
+export function stepMask(lengths: Int32Array | null, t: number, B: number, dtype: DType): Tensor {
+  const values = Array.from({ length: B }, (_, b) => (lengths && t >= lengths[b]! ? 0 : 1));
+  return tensor(values, [B, 1], dtype);
+}
+
+/** x[:, t, :] as [B, F]. */
+export function stepOf(x: Tensor, t: number): Tensor {
+  const [B, , F] = x.shape as [number, number, number];
+  return reshape(slice(x, [0, t, 0], [B, 1, F]), [B, F]);
+}
+
+/** Gate block k of a packed [B, G·H] tensor. */
+export function block(packed: Tensor, k: number, H: number): Tensor {
+  return slice(packed, [0, k * H], [packed.shape[0]!, H]);
+}
+
+/** m ⊙ next + (1 − m) ⊙ previous: padded rows keep their previous value, valid rows take next exactly. */
+export function keepWhereMasked(mask: Tensor, next: Tensor, previous: Tensor): Tensor {
+  return add(mul(mask, next), mul(add(neg(mask), 1), previous));
+}
+
+/** Stacks per-step [B, F] tensors (indexed by t) into [B, T, F]. */
+export function stackSteps(steps: readonly Tensor[]): Tensor {
+  return concat(steps.map((step) => reshape(step, [step.shape[0]!, 1, step.shape[1]!])), 1);
+}
+
+export function zerosLike(x: Tensor): Tensor {
+  return zeros(x.shape, x.dtype);
+}

@@ -1,0 +1,71 @@
+import type { Backend, BackendFactory } from './backend.js';
+import { engine, type EngineOptions, type MemoryInfo } from './engine.js';
+import type { Tensor } from './tensor.js';
+
+/** Makes a backend available under its factory's name. Registering a name again replaces it. */
+export function registerBackend(factory: BackendFactory): void {
+  engine.register(factory);
+}
+
+/** Names of the registered backends. */
+export function listBackends(): string[] {
+  return [...engine.factories.keys()];
+}
+
+/**
+ * Makes `name` the active backend, creating it on first use. Tensors created on the previous
+ * backend move on first use if it reads synchronously (CPU); otherwise `await tensor.to(name)`.
+ * @example await setBackend('cpu')
+ */
+export function setBackend(name: string): Promise<Backend> {
+  return engine.setBackend(name);
+}
+
+/** `setBackend` for backends whose factory creates synchronously (the CPU backend). */
+export function setBackendSync(name: string): Backend {
+  return engine.setBackendSync(name);
+}
+
+/** The active backend; the highest-priority registered one if none was set. */
+export function getBackend(): Backend {
+  return engine.backend();
+}
+
+/** Unregisters a backend and releases its resources (worker threads, contexts). */
+export function removeBackend(name: string): Promise<void> {
+  return engine.removeBackend(name);
+}
+
+/**
+ * Runs `fn` and disposes every tensor it created except those it returns (anywhere inside
+ * arrays or plain objects) and those passed to `keep()`. Synchronous work only.
+ */
+export function tidy<T>(fn: () => T): T {
+  return engine.tidy(fn);
+}
+
+/** Exempts a tensor from the enclosing `tidy` scopes; the caller then owns it. */
+export function keep<T extends Tensor>(tensor: T): T {
+  return engine.keep(tensor);
+}
+
+/** Disposes every tensor found in `value` (a tensor, an array or an object of them). */
+export function dispose(value: unknown): void {
+  if (value === null || typeof value !== 'object') return;
+  if ('dispose' in value && typeof value.dispose === 'function' && 'shape' in value) {
+    (value as Tensor).dispose();
+    return;
+  }
+  for (const item of Array.isArray(value) ? value : Object.values(value)) dispose(item);
+}
+
+/** Live tensors and buffers (leak checks). */
+export function memory(): MemoryInfo {
+  return engine.memory();
+}
+
+/** Global switches: `checkFinite` (input validation), `debug` (log backend moves). */
+export function configure(options: Partial<EngineOptions>): EngineOptions {
+  engine.options = { ...engine.options, ...options };
+  return engine.options;
+}

@@ -1,0 +1,135 @@
+import type { DType } from '../dtype.js';
+import type { LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import { tensor } from '../ops/create.js';
+import { gateCount, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '../ops/recurrent.js';
+import { Rng } from '../random.js';
+import { referenceKernels } from '../reference/index.js';
+import type { Tensor } from '../tensor.js';
+
+/** A recurrent kernel family and variant, as the conformance suite enumerates them. */
+export interface CellCase {
+  cell: 'lstm' | 'gru' | 'rnn';
+  variant?: LstmVariant;
+  nonlinearity?: RnnNonlinearity;
+}
+
+export const CELL_CASES: readonly CellCase[] = [
+  { cell: 'lstm', variant: 'standard' },
+  { cell: 'lstm', variant: 'peephole' },
+  { cell: 'lstm', variant: 'coupled' },
+  { cell: 'gru' },
+  { cell: 'rnn', nonlinearity: 'tanh' },
+  { cell: 'rnn', nonlinearity: 'relu' },
+];
+
+export function caseName(c: CellCase): string {
+  return c.cell === 'lstm' ? `lstm/${c.variant}` : c.cell === 'rnn' ? `rnn/${c.nonlinearity}` : 'gru';
+}
+
+/** Named flat arrays (float64) and shapes of one random problem. */
+export interface Problem {
+  readonly case: CellCase;
+  readonly dims: { B: number; T: number; I: number; H: number };
+  readonly values: Record<string, Float64Array>;
+  readonly shapes: Record<string, number[]>;
+}
+
+export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number; H: number }, seed: number, scale = 0.5): Problem {
+  const rng = new Rng(seed);
+  const { B, T, I, H } = dims;
+  const G = gateCount(c.cell, c.variant);
+  const shapes: Record<string, number[]> = {
+    x: [B, T, I], weightIh: [G * H, I], weightHh: [G * H, H], biasIh: [G * H], biasHh: [G * H], h0: [B, H],
+    dy: [B, T, H], dh: [B, H],
+  };
+  if (c.cell === 'lstm') {
+    shapes.c0 = [B, H];
+    shapes.dc = [B, H];
+  }
+  if (c.variant === 'peephole') shapes.peephole = [3 * H];
+  const values: Record<string, Float64Array> = {};
+  for (const [name, shape] of Object.entries(shapes)) {
+    const size = shape.reduce((p, d) => p * d, 1);
+    values[name] = Float64Array.from({ length: size }, () => rng.uniform(-scale, scale) * (name === 'x' ? 2 : 1));
+  }
+  return { case: c, dims, values, shapes };
+}
+
+export function toTensors(problem: Problem, dtype: DType, override: Record<string, Float64Array> = {}): Record<string, Tensor> {
+  const out: Record<string, Tensor> = {};
+  for (const [name, shape] of Object.entries(problem.shapes)) {
+    const values = override[name] ?? problem.values[name]!;
+    out[name] = tensor(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype);
+  }
+  return out;
+}
+
+export interface RunOptions {
+  reverse?: boolean;
+  lengths?: Int32Array | null;
+  record?: boolean;
+  /** Run core's reference composition instead of the backend's kernel. */
+  reference?: boolean;
+}
+
+type Outputs = Record<string, Tensor | undefined>;
+
+/** Forward of the problem's cell through the op (backend kernel) or the reference composition. */
+export function runForward(problem: Problem, t: Record<string, Tensor>, options: RunOptions): Outputs {
+  const c = problem.case;
+  const weights = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh!, peephole: t.peephole };
+  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true };
+  if (c.cell === 'lstm') {
+    if (options.reference) return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: t.c0 }, { ...attrs, variant: c.variant! });
+    return lstmForward(t.x!, weights, t.h0!, t.c0!, { ...attrs, variant: c.variant }) as unknown as Outputs;
+  }
+  if (c.cell === 'gru') {
+    if (options.reference) return referenceKernels.GruForward({ x: t.x, ...weights, h0: t.h0 }, attrs);
+    return gruForward(t.x!, weights, t.h0!, attrs) as unknown as Outputs;
+  }
+  if (options.reference) return referenceKernels.RnnForward({ x: t.x, ...weights, h0: t.h0 }, { ...attrs, nonlinearity: c.nonlinearity! });
+  return rnnForward(t.x!, weights, t.h0!, { ...attrs, nonlinearity: c.nonlinearity }) as unknown as Outputs;
+}
+
+/** Backward with dy, dh (and dc) from the problem as incoming gradients. */
+export function runBackward(problem: Problem, t: Record<string, Tensor>, forward: Outputs, options: RunOptions): Outputs {
+  const c = problem.case;
+  const weights = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh!, peephole: t.peephole };
+  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? false };
+  const grads = { dy: t.dy, dh: t.dh, dc: t.dc };
+  if (c.cell === 'lstm') {
+    const saved = { y: forward.y!, gates: forward.gates!, cells: forward.cells! };
+    if (options.reference) {
+      return referenceKernels.LstmBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: t.c0, ...saved, ...grads }, { ...attrs, variant: c.variant! });
+    }
+    return lstmBackward(t.x!, weights, t.h0!, t.c0!, saved, grads, { ...attrs, variant: c.variant }) as unknown as Outputs;
+  }
+  if (c.cell === 'gru') {
+    const saved = { y: forward.y!, gates: forward.gates!, hn: forward.hn! };
+    if (options.reference) {
+      return referenceKernels.GruBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, ...saved, dy: t.dy, dh: t.dh }, attrs);
+    }
+    return gruBackward(t.x!, weights, t.h0!, saved, { dy: t.dy, dh: t.dh }, attrs) as unknown as Outputs;
+  }
+  if (options.reference) {
+    return referenceKernels.RnnBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, y: forward.y, dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity! });
+  }
+  return rnnBackward(t.x!, weights, t.h0!, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity }) as unknown as Outputs;
+}
+
+/** L = Σ y ⊙ dy + Σ h_T ⊙ dh (+ Σ c_T ⊙ dc): its gradient with respect to y, h_T, c_T is dy, dh, dc. */
+export function probeLoss(problem: Problem, forward: Outputs): number {
+  const dot = (a: Tensor | undefined, b: Float64Array | undefined) => {
+    if (!a || !b) return 0;
+    const values = a.readSync();
+    let total = 0;
+    for (let i = 0; i < values.length; i++) total += values[i]! * b[i]!;
+    return total;
+  };
+  return dot(forward.y, problem.values.dy) + dot(forward.h, problem.values.dh) + dot(forward.c, problem.values.dc);
+}
+
+/** Which backward output is the gradient of which input. */
+export const GRADIENT_OF: Record<string, string> = {
+  x: 'dx', h0: 'dh0', c0: 'dc0', weightIh: 'dWeightIh', weightHh: 'dWeightHh', biasIh: 'dBiasIh', biasHh: 'dBiasHh', peephole: 'dPeephole',
+};
