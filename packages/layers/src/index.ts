@@ -1,0 +1,15 @@
+export { Dropout, dropoutMask } from './dropout.js';
+export { Embedding, type EmbeddingOptions } from './embedding.js';
+export { orthogonal, uniform, xavierUniform } from './init.js';
+export { Linear, type LinearOptions } from './linear.js';
+export { argmax, mse, softmaxCrossEntropy, type LossResult } from './losses.js';
+export { Parameter, parameterCount, stateDict, zeroGrad, type Module } from './parameter.js';
+export {
+  GRU, LSTM, RNN, RecurrentLayer,
+  type CellType, type InitOptions, type LayerTrace, type RecurrentBackwardOptions, type RecurrentBackwardResult, type RecurrentCache,
+  type RecurrentForwardOptions, type RecurrentForwardResult, type RecurrentLayerOptions, type RecurrentState, type StepGradients,
+} from './recurrent.js';
+export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
+export { loadStateDict } from './state-dict.js';
+export { RecurrentStream, type SerializedState } from './stream.js';
+
