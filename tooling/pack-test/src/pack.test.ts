@@ -1,0 +1,57 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const root = resolve(import.meta.dirname, '../../..');
+const packages = ['core', 'backend-cpu', 'layers', 'optim'];
+const work = mkdtempSync(join(tmpdir(), 'lstm-pack-'));
+
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+/**
+ * What a user gets from npm: each package's `pnpm pack` tarball, installed with plain npm into
+ * an empty project (no workspace, no sources), imported as ESM and used.
+ */
+describe('published tarballs install alone and work', () => {
+  it('packs, installs with npm into an empty project, trains one step', () => {
+    for (const name of packages) {
+      const directory = join(root, 'packages', name);
+      expect(existsSync(join(directory, 'dist', 'index.js')), `${name} is built (pnpm build)`).toBe(true);
+      execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: directory, stdio: 'pipe' });
+    }
+    const tarballs = readdirSync(work).filter((f) => f.endsWith('.tgz'));
+    expect(tarballs).toHaveLength(packages.length);
+    const project = join(work, 'app');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(work, t))], { cwd: project, stdio: 'pipe' });
+    writeFileSync(join(project, 'main.js'), `
+      import { tensor, tidy } from '@lstm/core';
+      import '@lstm/backend-cpu/register';
+      import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
+      import { Adam } from '@lstm/optim';
+      const model = new SequenceClassifier({ inputSize: 2, hiddenSize: 4, numClasses: 2, seed: 1 });
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const x = [1, 0, 0, 0, 0, 1, 0, 0];
+      const losses = [];
+      for (let step = 0; step < 30; step++) {
+        losses.push(tidy(() => {
+          const { logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
+          const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
+          model.backward(grad, cache);
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.readSync()[0];
+        }));
+      }
+      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1) }));
+    `);
+    const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8' });
+    const { first, last } = JSON.parse(output.trim()) as { first: number; last: number };
+    expect(last).toBeLessThan(first / 4);
+    const types = readdirSync(join(project, 'node_modules', '@lstm', 'layers', 'dist'));
+    expect(types).toContain('index.d.ts');
+  }, 180_000);
+});
