@@ -5,7 +5,8 @@ import type { FloatArray } from '@lstm/core';
  * ldc and start offsets. This "dot" form reads A and B along contiguous rows, which is what a
  * scalar JIT does best: a 4×4 register block keeps 16 accumulators live and loads 8 values
  * per 16 multiply-adds. Loops run B-block outer, A-block inner so four rows of B stay in L1
- * while every row of A streams past. Sums accumulate in float64 (JS numbers) and round once.
+ * while every row of A streams past; rows left over (a batch of 1) take a 1×8 path. Sums
+ * accumulate in float64 (JS numbers) and round once.
  */
 export function gemmNT(
   M: number, N: number, K: number,
@@ -43,29 +44,60 @@ export function gemmNT(
         C[o] = c30; C[o + 1] = c31; C[o + 2] = c32; C[o + 3] = c33;
       }
     }
-    // Leftover rows of A against this block of four B rows.
-    for (let m = M4; m < M; m++) {
-      const a0 = aOff + m * lda;
-      let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
-      for (let k = 0; k < K; k++) {
-        const x = A[a0 + k]!;
-        c0 += x * B[b0 + k]!; c1 += x * B[b1 + k]!; c2 += x * B[b2 + k]!; c3 += x * B[b3 + k]!;
-      }
-      const o = cOff + m * ldc + n;
-      if (accumulate) { C[o] += c0; C[o + 1] += c1; C[o + 2] += c2; C[o + 3] += c3; }
-      else { C[o] = c0; C[o + 1] = c1; C[o + 2] = c2; C[o + 3] = c3; }
-    }
   }
-  // Leftover columns: plain dot products.
+  // Leftover columns of the 4-row blocks: plain dot products.
   for (let n = N4; n < N; n++) {
     const b0 = bOff + n * ldb;
-    for (let m = 0; m < M; m++) {
+    for (let m = 0; m < M4; m++) {
       const a0 = aOff + m * lda;
       let c = 0;
       for (let k = 0; k < K; k++) c += A[a0 + k]! * B[b0 + k]!;
       const o = cOff + m * ldc + n;
       if (accumulate) C[o] += c;
       else C[o] = c;
+    }
+  }
+  if (M4 < M) leftoverRows(M4, M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/**
+ * Rows that do not fill a 4-row block (all of them for a batch of 1: a matrix–vector product).
+ * One row of A against eight rows of B at a time: 9 loads per 8 multiply-adds, which measured
+ * 25% faster than four at a time for a [1, 128] · [512, 128]ᵀ product.
+ */
+function leftoverRows(
+  M0: number, M: number, N: number, K: number,
+  A: FloatArray, aOff: number, lda: number,
+  B: FloatArray, bOff: number, ldb: number,
+  C: FloatArray, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  const N8 = N - (N % 8);
+  for (let m = M0; m < M; m++) {
+    const a = aOff + m * lda;
+    const out = cOff + m * ldc;
+    for (let n = 0; n < N8; n += 8) {
+      const b0 = bOff + n * ldb, b1 = b0 + ldb, b2 = b1 + ldb, b3 = b2 + ldb;
+      const b4 = b3 + ldb, b5 = b4 + ldb, b6 = b5 + ldb, b7 = b6 + ldb;
+      let c0 = 0, c1 = 0, c2 = 0, c3 = 0, c4 = 0, c5 = 0, c6 = 0, c7 = 0;
+      for (let k = 0; k < K; k++) {
+        const x = A[a + k]!;
+        c0 += x * B[b0 + k]!; c1 += x * B[b1 + k]!; c2 += x * B[b2 + k]!; c3 += x * B[b3 + k]!;
+        c4 += x * B[b4 + k]!; c5 += x * B[b5 + k]!; c6 += x * B[b6 + k]!; c7 += x * B[b7 + k]!;
+      }
+      const o = out + n;
+      if (accumulate) {
+        C[o] += c0; C[o + 1] += c1; C[o + 2] += c2; C[o + 3] += c3; C[o + 4] += c4; C[o + 5] += c5; C[o + 6] += c6; C[o + 7] += c7;
+      } else {
+        C[o] = c0; C[o + 1] = c1; C[o + 2] = c2; C[o + 3] = c3; C[o + 4] = c4; C[o + 5] = c5; C[o + 6] = c6; C[o + 7] = c7;
+      }
+    }
+    for (let n = N8; n < N; n++) {
+      const b0 = bOff + n * ldb;
+      let c = 0;
+      for (let k = 0; k < K; k++) c += A[a + k]! * B[b0 + k]!;
+      if (accumulate) C[out + n] += c;
+      else C[out + n] = c;
     }
   }
 }

@@ -7,7 +7,8 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
  * Fused LSTM forward over a whole sequence (SPEC §1), gates packed i, f, g, o:
  *   i = σ(P_i + R_i [+ p_i ⊙ c_{t−1}])   f = σ(P_f + R_f [+ p_f ⊙ c_{t−1}])   g = tanh(P_g + R_g)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g            o = σ(P_o + R_o [+ p_o ⊙ c_t])        h_t = o ⊙ tanh(c_t)
- * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step).
+ * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step, added
+ * into P's rows for step t in place).
  * Coupled variant: gates packed f, g, o and i = 1 − f.
  */
 export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmForwardOutputs {
@@ -19,7 +20,6 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), data(inputs.biasHh));
   const h = data(inputs.h0).slice();
   const c = data(inputs.c0).slice();
-  const R = alloc(X, B * GH);
   const Y = alloc(X, B * T * H);
   const gates = record ? alloc(X, B * T * GH) : null;
   const cells = record ? alloc(X, B * T * H) : null;
@@ -28,7 +28,7 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmNT(B, GH, H, h, 0, H, Whh, 0, H, R, 0, GH, false);
+    gemmNT(B, GH, H, h, 0, H, Whh, 0, H, P, t * GH, T * GH, true); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       const hb = b * H;
       const row = b * T + t;
@@ -36,15 +36,15 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
         if (cells) cells.set(c.subarray(hb, hb + H), row * H); // padded: state carried, y stays 0
         continue;
       }
-      const p = row * GH, r = b * GH, out = row * H;
+      const p = row * GH, out = row * H;
       for (let j = 0; j < H; j++) {
         const cPrev = c[hb + j]!;
-        let fPre = P[p + oF + j]! + R[r + oF + j]!;
+        let fPre = P[p + oF + j]!;
         let i: number;
         if (coupled) {
           i = 0;
         } else {
-          let iPre = P[p + j]! + R[r + j]!;
+          let iPre = P[p + j]!;
           if (peep) {
             iPre += peep[j]! * cPrev;
             fPre += peep[H + j]! * cPrev;
@@ -53,9 +53,9 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
         }
         const f = sigmoid(fPre);
         if (coupled) i = 1 - f;
-        const g = Math.tanh(P[p + oG + j]! + R[r + oG + j]!);
+        const g = Math.tanh(P[p + oG + j]!);
         const cNew = f * cPrev + i * g;
-        let oPre = P[p + oO + j]! + R[r + oO + j]!;
+        let oPre = P[p + oO + j]!;
         if (peep) oPre += peep[2 * H + j]! * cNew;
         const o = sigmoid(oPre);
         const hNew = o * Math.tanh(cNew);

@@ -27,17 +27,18 @@ export function dimsOf(x: TensorInfo, weightHh: TensorInfo): SequenceDims {
 
 export const data = (info: TensorInfo): FloatArray => info.handle as FloatArray;
 
-/** P = X · W_ihᵀ + biasA (+ biasB), one row per (batch, step). */
+/**
+ * P = biasA (+ biasB) + X · W_ihᵀ, one row per (batch, step): the bias is copied into every row,
+ * then the GEMM accumulates onto it. P is the kernel's own scratch: LSTM and RNN then add
+ * h_{t−1} · W_hhᵀ into row (b, t) in place, so the gate math reads one buffer.
+ */
 export function projectInputs(X: FloatArray, Wih: FloatArray, { B, T, I, GH }: SequenceDims, biasA: FloatArray, biasB: FloatArray | null): FloatArray {
   const rows = B * T;
   const P = alloc(X, rows * GH);
-  gemmNT(rows, GH, I, X, 0, I, Wih, 0, I, P, 0, GH, false);
-  const bias = alloc(X, GH);
-  for (let j = 0; j < GH; j++) bias[j] = biasA[j]! + (biasB ? biasB[j]! : 0);
-  for (let row = 0; row < rows; row++) {
-    const base = row * GH;
-    for (let j = 0; j < GH; j++) P[base + j] += bias[j]!;
-  }
+  if (rows === 0) return P;
+  for (let j = 0; j < GH; j++) P[j] = biasA[j]! + (biasB ? biasB[j]! : 0);
+  for (let row = 1; row < rows; row++) P.copyWithin(row * GH, 0, GH);
+  gemmNT(rows, GH, I, X, 0, I, Wih, 0, I, P, 0, GH, true);
   return P;
 }
 

@@ -10,16 +10,15 @@ export function RnnForward(inputs: RnnForwardInputs, { reverse, lengths, nonline
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), data(inputs.biasHh));
   const relu = nonlinearity === 'relu';
   const h = data(inputs.h0).slice();
-  const R = alloc(X, B * H);
   const Y = alloc(X, B * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmNT(B, H, H, h, 0, H, Whh, 0, H, R, 0, H, false);
+    gemmNT(B, H, H, h, 0, H, Whh, 0, H, P, t * H, T * H, true); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = b * H, out = (b * T + t) * H;
       for (let j = 0; j < H; j++) {
-        const pre = P[out + j]! + R[hb + j]!;
+        const pre = P[out + j]!;
         const hNew = relu ? (pre > 0 ? pre : pre <= 0 ? 0 : pre) : Math.tanh(pre);
         h[hb + j] = hNew;
         Y[out + j] = hNew;

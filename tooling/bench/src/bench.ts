@@ -1,0 +1,66 @@
+/**
+ * `pnpm bench`: @lstm/backend-cpu against TensorFlow.js layers (tfjs-cpu, tfjs-wasm), brain.js
+ * and PyTorch (when /usr/bin/python3 has torch) on the same shapes, in one run. Prints a table
+ * with ratios and writes bench-results/latest.json. `--quick` samples for less time.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { benchBrain } from './brain.js';
+import { benchLstmJs } from './lstm-js.js';
+import { benchTfjs } from './tfjs.js';
+import { REFERENCE, TINY, type Result, type Workload } from './workload.js';
+
+const quick = process.argv.includes('--quick');
+const seconds = quick ? 0.5 : 2;
+const results: Result[] = [];
+
+function log(result: Result): void {
+  results.push(result);
+  const parts = [
+    result.trainSequencesPerSecond !== undefined ? `train ${result.trainSequencesPerSecond.toFixed(1)} seq/s` : '',
+    result.inferSequencesPerSecond !== undefined ? `infer ${result.inferSequencesPerSecond.toFixed(1)} seq/s` : '',
+    result.streamMicrosecondsPerStep !== undefined ? `stream ${result.streamMicrosecondsPerStep.toFixed(0)} µs/step` : '',
+    result.gflops !== undefined ? `${result.gflops.toFixed(2)} GFLOP/s` : '',
+  ].filter(Boolean);
+  console.error(`  ${result.workload.padEnd(9)} ${result.library.padEnd(48)} ${parts.join('  ')}${result.note ? `  (${result.note})` : ''}`);
+}
+
+function torch(workloads: Workload[]): void {
+  const python = '/usr/bin/python3';
+  const probe = existsSync(python) ? spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
+  if (!probe || probe.status !== 0) {
+    console.error('  PyTorch skipped: /usr/bin/python3 with torch not found (apt-get install python3-torch to include it)');
+    return;
+  }
+  const run = spawnSync(python, [new URL('./torch_bench.py', import.meta.url).pathname, JSON.stringify({ workloads, seconds })], { encoding: 'utf8' });
+  if (run.status !== 0) {
+    console.error(`  PyTorch failed: ${run.stderr.trim().split('\n').at(-1)}`);
+    return;
+  }
+  for (const line of run.stdout.trim().split('\n')) log(JSON.parse(line) as Result);
+}
+
+async function main(): Promise<void> {
+  console.error(`@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  for (const workload of [REFERENCE, TINY]) {
+    log(benchLstmJs(workload, seconds));
+    log(await benchTfjs('wasm', workload, seconds));
+    log(await benchTfjs('cpu', workload, seconds));
+    log(benchBrain(workload, seconds));
+  }
+  torch([REFERENCE, TINY]);
+
+  const ours = (workload: string) => results.find((r) => r.workload === workload && r.library.startsWith('@lstm'))!;
+  const lines = ['| workload | library | train seq/s | infer seq/s | stream µs/step | train GFLOP/s | ours ÷ theirs (train) | theirs ÷ ours (stream) |', '|---|---|---|---|---|---|---|---|'];
+  for (const r of results) {
+    const me = ours(r.workload);
+    const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+    lines.push(`| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`);
+  }
+  console.log(lines.join('\n'));
+  mkdirSync('bench-results', { recursive: true });
+  writeFileSync('bench-results/latest.json', JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, results }, null, 2));
+}
+
+await main();

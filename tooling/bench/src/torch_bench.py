@@ -1,0 +1,68 @@
+"""PyTorch on one thread, the same workloads as src/workload.ts. Prints one JSON line per workload."""
+import json
+import sys
+import time
+
+import torch
+
+torch.set_num_threads(1)
+torch.manual_seed(1)
+
+
+def measure(fn, seconds=2.0, min_samples=5):
+    fn(); fn()
+    times, start = [], time.perf_counter()
+    while len(times) < min_samples or time.perf_counter() - start < seconds:
+        t0 = time.perf_counter(); fn(); times.append(time.perf_counter() - t0)
+    times.sort()
+    return times[len(times) // 2]
+
+
+class Model(torch.nn.Module):
+    def __init__(self, w):
+        super().__init__()
+        self.rnn = torch.nn.LSTM(w['inputSize'], w['hiddenSize'], w['numLayers'], batch_first=True)
+        self.head = torch.nn.Linear(w['hiddenSize'], w['classes'])
+
+    def forward(self, x, state=None):
+        out, state = self.rnn(x, state)
+        return self.head(out[:, -1]), state
+
+
+def bench(w, seconds):
+    model = Model(w)
+    optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
+    x = torch.rand(w['batch'], w['steps'], w['inputSize']) * 2 - 1
+    y = torch.randint(0, w['classes'], (w['batch'],))
+
+    def train():
+        optimizer.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x)[0], y)
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+        optimizer.step()
+
+    def infer():
+        with torch.no_grad():
+            model(x)[0].numpy()
+
+    state = [None]
+    step = x[:1, :1]
+
+    def stream():
+        with torch.no_grad():
+            out, state[0] = model(step, state[0])
+            out.numpy()
+
+    return {
+        'library': f'PyTorch {torch.__version__} (1 thread)', 'workload': w['name'],
+        'trainSequencesPerSecond': w['batch'] / measure(train, seconds),
+        'inferSequencesPerSecond': w['batch'] / measure(infer, seconds),
+        'streamMicrosecondsPerStep': measure(stream, seconds) * 1e6,
+    }
+
+
+if __name__ == '__main__':
+    config = json.loads(sys.argv[1])
+    for workload in config['workloads']:
+        print(json.dumps(bench(workload, config['seconds'])), flush=True)
