@@ -8,6 +8,8 @@ import { Abs, Add, Div, Exp, Log, Maximum, Mul, Neg, Relu, Sigmoid, Sqrt, Sub, T
 import { LstmBackward } from './kernels/lstm-backward.js';
 import { LstmForward } from './kernels/lstm-forward.js';
 import { MatMul } from './kernels/mat-mul.js';
+import { withParallelGemm } from './kernels/gemm.js';
+import type { ThreadPool } from './threads/pool.js';
 import { Max, Sum } from './kernels/reduce.js';
 import { RnnBackward } from './kernels/rnn-backward.js';
 import { RnnForward } from './kernels/rnn-forward.js';
@@ -15,6 +17,13 @@ import { RnnForward } from './kernels/rnn-forward.js';
 export interface CpuBackendOptions {
   /** Leave out the fused recurrent kernels so core's reference compositions run (testing). */
   fused?: boolean;
+  /**
+   * Threads for large matrix products (Node's worker_threads; default 1). With more than one,
+   * creation is asynchronous: `await setBackend('cpu')`.
+   */
+  threads?: number;
+  /** Products below this many multiply-adds stay on one thread (default 32768). */
+  parallelMinWork?: number;
 }
 
 const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
@@ -23,12 +32,13 @@ const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForwa
  * The CPU backend: handles are plain Float32Array / Float64Array, owned by the backend and
  * reclaimed by the garbage collector once core drops them.
  */
-export function createCpuBackend(name: string, options: CpuBackendOptions = {}): Backend {
-  const kernels: Partial<KernelTable> = {
+export function createCpuBackend(name: string, options: CpuBackendOptions = {}, pool: ThreadPool | null = null): Backend {
+  const plain: Partial<KernelTable> = {
     Neg, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Add, Sub, Mul, Div, Maximum,
     MatMul, Sum, Max, Transpose, Slice, Concat, Gather, ScatterAdd, Fill, Cast,
     ...(options.fused === false ? {} : fusedKernels),
   };
+  const kernels = pool ? withPool(plain, pool) : plain;
   return {
     specVersion: SPEC_VERSION,
     name,
@@ -44,5 +54,16 @@ export function createCpuBackend(name: string, options: CpuBackendOptions = {}):
       // Plain typed arrays: the garbage collector reclaims them once core drops the handle.
     },
     kernels,
+    ...(pool ? { destroy: () => pool.destroy() } : {}),
   };
+}
+
+/** Every kernel runs with the pool serving its large matrix products. */
+function withPool(kernels: Partial<KernelTable>, pool: ThreadPool): Partial<KernelTable> {
+  const wrapped: Record<string, unknown> = {};
+  for (const [id, kernel] of Object.entries(kernels)) {
+    const run = kernel as (inputs: unknown, attrs: unknown) => unknown;
+    wrapped[id] = (inputs: unknown, attrs: unknown) => withParallelGemm(pool, () => run(inputs, attrs));
+  }
+  return wrapped as Partial<KernelTable>;
 }

@@ -44,19 +44,21 @@ function torch(workloads: Workload[]): void {
 async function main(): Promise<void> {
   console.error(`@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
   for (const workload of [REFERENCE, TINY]) {
-    log(benchLstmJs(workload, seconds));
+    log(await benchLstmJs(workload, seconds));
+    if (workload === REFERENCE) log(await benchLstmJs(workload, seconds, 2));
     log(await benchTfjs('wasm', workload, seconds));
     log(await benchTfjs('cpu', workload, seconds));
     log(benchBrain(workload, seconds));
   }
   torch([REFERENCE, TINY]);
 
-  const ours = (workload: string) => results.find((r) => r.workload === workload && r.library.startsWith('@lstm'))!;
+  const ours = (workload: string) => results.find((r) => r.workload === workload && r.library === '@lstm backend-cpu')!;
   const lines = ['| workload | library | train seq/s | infer seq/s | stream µs/step | train GFLOP/s | ours ÷ theirs (train) | theirs ÷ ours (stream) |', '|---|---|---|---|---|---|---|---|'];
   for (const r of results) {
     const me = ours(r.workload);
     const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
-    lines.push(`| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`);
+    const vsWasm = r.library.startsWith('@lstm') && r !== me ? results.find((p) => p.workload === r.workload && p.library.includes('tfjs-wasm')) : undefined;
+    lines.push(`| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${vsWasm ? `${ratio(r.trainSequencesPerSecond, vsWasm.trainSequencesPerSecond)} vs tfjs-wasm` : r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${vsWasm ? `${ratio(vsWasm.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} vs tfjs-wasm` : r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`);
   }
   console.log(lines.join('\n'));
   mkdirSync('bench-results', { recursive: true });

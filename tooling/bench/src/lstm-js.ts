@@ -1,13 +1,14 @@
-import { registerBackend, setBackendSync, tensor, tidy } from '@lstm/core';
+import { registerBackend, setBackend, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
 import { Adam, clipGradNorm } from '@lstm/optim';
 import { makeBatch, measure, trainingFlops, type Result, type Workload } from './workload.js';
 
 /** @lstm on backend-cpu: SequenceClassifier, cross-entropy, Adam, clipping at 1.0. */
-export function benchLstmJs(w: Workload, seconds: number): Result {
-  registerBackend(cpu());
-  setBackendSync('cpu');
+export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Promise<Result> {
+  const name = threads === 1 ? 'cpu' : `cpu-${threads}-threads`;
+  registerBackend(cpu({ name, threads }));
+  await setBackend(name);
   const model = new SequenceClassifier({ inputSize: w.inputSize, hiddenSize: w.hiddenSize, numLayers: w.numLayers, numClasses: w.classes, seed: 1 });
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const { x, y } = makeBatch(w, 7);
@@ -26,7 +27,7 @@ export function benchLstmJs(w: Workload, seconds: number): Result {
   stream.dispose();
   const trainRate = w.batch / train.median;
   return {
-    library: '@lstm backend-cpu',
+    library: threads === 1 ? '@lstm backend-cpu' : `@lstm backend-cpu, ${threads} threads`,
     workload: w.name,
     trainSequencesPerSecond: trainRate,
     inferSequencesPerSecond: w.batch / infer.median,

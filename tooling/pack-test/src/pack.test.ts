@@ -46,11 +46,21 @@ describe('published tarballs install alone and work', () => {
           return loss.readSync()[0];
         }));
       }
-      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1) }));
+      // The threaded backend from the built package: same numbers as one thread.
+      const { registerBackend, setBackend } = await import('@lstm/core');
+      const { cpu } = await import('@lstm/backend-cpu');
+      const probe = tensor(Array.from({ length: 3 * 7 * 2 }, (_, i) => Math.sin(i)), [3, 7, 2]);
+      const single = model.forward(probe).logits.readSync();
+      registerBackend(cpu({ name: 'cpu-2', threads: 2, parallelMinWork: 0 }));
+      await setBackend('cpu-2');
+      const threaded = model.forward(probe).logits.readSync();
+      const threadsAgree = single.every((v, i) => Math.abs(v - threaded[i]) < 1e-6);
+      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree }));
     `);
     const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8' });
-    const { first, last } = JSON.parse(output.trim()) as { first: number; last: number };
+    const { first, last, threadsAgree } = JSON.parse(output.trim()) as { first: number; last: number; threadsAgree: boolean };
     expect(last).toBeLessThan(first / 4);
+    expect(threadsAgree).toBe(true);
     const types = readdirSync(join(project, 'node_modules', '@lstm', 'layers', 'dist'));
     expect(types).toContain('index.d.ts');
   }, 180_000);

@@ -1,5 +1,30 @@
 import type { FloatArray } from '@lstm/core';
 
+/** A helper that may run part of a large product on other threads; installed by a threaded backend. */
+export interface ParallelGemm {
+  /** Returns false when it declines (too small, unsupported), so the caller runs it serially. */
+  run(
+    M: number, N: number, K: number,
+    A: FloatArray, aOff: number, lda: number,
+    B: FloatArray, bOff: number, ldb: number,
+    C: FloatArray, cOff: number, ldc: number,
+    accumulate: boolean,
+  ): boolean;
+}
+
+let parallel: ParallelGemm | null = null;
+
+/** Runs `fn` with `helper` serving the products it computes (the threaded backend wraps its kernels). */
+export function withParallelGemm<T>(helper: ParallelGemm | null, fn: () => T): T {
+  const previous = parallel;
+  parallel = helper;
+  try {
+    return fn();
+  } finally {
+    parallel = previous;
+  }
+}
+
 /**
  * C[M,N] = A[M,K] · B[N,K]ᵀ (+= when `accumulate`), all row-major with row strides lda, ldb,
  * ldc and start offsets. This "dot" form reads A and B along contiguous rows, which is what a
@@ -9,6 +34,18 @@ import type { FloatArray } from '@lstm/core';
  * accumulate in float64 (JS numbers) and round once.
  */
 export function gemmNT(
+  M: number, N: number, K: number,
+  A: FloatArray, aOff: number, lda: number,
+  B: FloatArray, bOff: number, ldb: number,
+  C: FloatArray, cOff: number, ldc: number,
+  accumulate: boolean,
+): void {
+  if (parallel !== null && parallel.run(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate)) return;
+  gemmSerial(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+}
+
+/** The single-threaded kernel (also what worker threads run on their share of the columns). */
+export function gemmSerial(
   M: number, N: number, K: number,
   A: FloatArray, aOff: number, lda: number,
   B: FloatArray, bOff: number, ldb: number,
@@ -65,7 +102,7 @@ export function gemmNT(
  * One row of A against eight rows of B at a time: 9 loads per 8 multiply-adds, which measured
  * 25% faster than four at a time for a [1, 128] · [512, 128]ᵀ product.
  */
-function leftoverRows(
+export function leftoverRows(
   M0: number, M: number, N: number, K: number,
   A: FloatArray, aOff: number, lda: number,
   B: FloatArray, bOff: number, ldb: number,
