@@ -1,7 +1,7 @@
 import { SPEC_VERSION, type Backend, type BackendFactory } from './backend.js';
 import type { DType, FloatArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { REQUIRED_KERNELS, type KernelName, type KernelTable, type TensorInfo } from './kernel-names.js';
+import { REQUIRED_KERNELS, type KernelName, type TensorInfo } from './kernel-names.js';
 import { type Shape, sizeOf } from './shape.js';
 import { Tensor, type DataRef } from './tensor.js';
 import { BackendError, LstmError } from './errors.js';
@@ -276,5 +276,3 @@ const ENGINE_KEY = Symbol.for('@lstm/core/engine@1');
 const globalScope = globalThis as unknown as Record<symbol, Engine | undefined>;
 export const engine: Engine = (globalScope[ENGINE_KEY] ??= new Engine());
 
-// Kernel names used in type positions elsewhere.
-export type { KernelTable };

@@ -26,8 +26,6 @@ export interface LstmWeights {
   peephole?: Tensor;
 }
 
-export interface GateCount { gates: number }
-
 export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = 'standard'): number {
   if (cell === 'rnn') return 1;
   if (cell === 'gru') return 3;
