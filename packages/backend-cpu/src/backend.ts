@@ -24,6 +24,8 @@ export interface CpuBackendOptions {
   threads?: number;
   /** Products below this many multiply-adds stay on one thread (default 32768). */
   parallelMinWork?: number;
+  /** Bytes of shared memory for operands handed to the workers (default 64 MiB). */
+  arenaBytes?: number;
 }
 
 const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };

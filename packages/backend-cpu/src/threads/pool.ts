@@ -19,12 +19,13 @@ type WorkerConstructor = new (source: string, options: { eval: true; workerData:
 const CONTROL_INTS = 16;
 // control layout (per worker): 0 job sequence, 1 done sequence, 2 M, 3 columns, 4 K, 5 aOff,
 // 6 bOff, 7 cOff, 8 float64?, 15 shutdown
-const ARENA_BYTES = 64 * 1024 * 1024;
 
 export interface ThreadPoolOptions {
   threads: number;
   /** Products smaller than this many multiply-adds stay on the calling thread. */
   minWork?: number;
+  /** Size of the shared arena (default 64 MiB); products that do not fit run serially. */
+  arenaBytes?: number;
 }
 
 export class ThreadPool implements ParallelGemm {
@@ -32,9 +33,10 @@ export class ThreadPool implements ParallelGemm {
   readonly minWork: number;
   private readonly workers: WorkerLike[] = [];
   private readonly controls: Int32Array[] = [];
-  private readonly arena = new SharedArrayBuffer(ARENA_BYTES);
-  private readonly f32 = new Float32Array(this.arena);
-  private readonly f64 = new Float64Array(this.arena);
+  private readonly arenaBytes: number;
+  private readonly arena: SharedArrayBuffer;
+  private readonly f32: Float32Array;
+  private readonly f64: Float64Array;
   private cache = new WeakMap<FloatArray, number>(); // array → byte offset of its copy
   private cacheTop = 0; // bytes used by cached B operands, from the start of the arena
   private sequence = 0;
@@ -42,6 +44,10 @@ export class ThreadPool implements ParallelGemm {
   private constructor(Worker: WorkerConstructor, options: ThreadPoolOptions) {
     this.threads = options.threads;
     this.minWork = options.minWork ?? 32_768;
+    this.arenaBytes = align(options.arenaBytes ?? 64 * 1024 * 1024, 8);
+    this.arena = new SharedArrayBuffer(this.arenaBytes);
+    this.f32 = new Float32Array(this.arena);
+    this.f64 = new Float64Array(this.arena);
     for (let w = 0; w < this.threads - 1; w++) {
       const control = new Int32Array(new SharedArrayBuffer(CONTROL_INTS * 4));
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { control: control.buffer, arena: this.arena } });
@@ -73,12 +79,15 @@ export class ThreadPool implements ParallelGemm {
     const slices: [number, number][] = [];
     for (let n0 = share; n0 < N; n0 += share) slices.push([n0, Math.min(N, n0 + share)]);
     const outSize = M * (N - share);
-    const scratchBytes = (aSize + outSize) * bytes;
-    if (scratchBytes + bSize * bytes > ARENA_BYTES) return false;
+    const scratchBytes = align((aSize + outSize) * bytes, 8);
+    if (scratchBytes + bSize * bytes > this.arenaBytes) return false;
+    // The cached operands grow from the start of the arena, this product's scratch sits at its
+    // end; the two must not meet, or the scratch would overwrite cached weights.
+    if (this.cacheTop + scratchBytes > this.arenaBytes) this.resetCache();
     // B: cached copy (contiguous rows of K), or a fresh one when B is a strided part of an array.
     let bByte = B.length === bSize && bOff === 0 && ldb === K ? this.cache.get(B) : undefined;
     if (bByte === undefined) {
-      if (this.cacheTop + bSize * bytes + scratchBytes > ARENA_BYTES) this.resetCache();
+      if (align(this.cacheTop, 8) + bSize * bytes + scratchBytes > this.arenaBytes) this.resetCache();
       bByte = align(this.cacheTop, 8);
       const start = bByte / bytes;
       for (let n = 0; n < N; n++) view.set(B.subarray(bOff + n * ldb, bOff + n * ldb + K), start + n * K);
@@ -86,7 +95,7 @@ export class ThreadPool implements ParallelGemm {
       if (B.length === bSize && bOff === 0 && ldb === K) this.cache.set(B, bByte);
     }
     // Scratch for A's rows and the workers' outputs, from the end of the arena.
-    const aStart = (ARENA_BYTES - scratchBytes) / bytes;
+    const aStart = (this.arenaBytes - scratchBytes) / bytes;
     const outStart = aStart + aSize;
     for (let m = 0; m < M; m++) view.set(A.subarray(aOff + m * lda, aOff + m * lda + K), aStart + m * K);
     const bStart = bByte / bytes;
