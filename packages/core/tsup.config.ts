@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { library } from '../../tooling/tsup/library';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  external: ['vitest'],
-});
+export default library({ index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' }, ['vitest']);

@@ -1,10 +1,3 @@
-import { defineConfig } from 'tsup';
+import { library } from '../../tooling/tsup/library';
 
-export default defineConfig({
-  entry: ['src/index.ts'],
-  format: ['esm'],
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  external: ['@lstm/core'],
-});
+export default library(['src/index.ts'], ['@lstm/core']);

@@ -275,8 +275,7 @@ export class RecurrentLayer implements Module {
       cache.directions.push(directionCaches);
       input = D === 2 ? concat(outputs, 2) : outputs[0]!;
     }
-    const stack = (states: Tensor[]) => concat(states.map((s) => reshape(s, [1, B, H])), 0);
-    const result: RecurrentForwardResult = { output: input, state: { h: stack(finalH), ...(finalC.length ? { c: stack(finalC) } : {}) } };
+    const result: RecurrentForwardResult = { output: input, state: { h: stackStates(finalH), ...(finalC.length ? { c: stackStates(finalC) } : {}) } };
     if (options.record) result.trace = trace;
     if (keepSaved) result.cache = cache;
     return result;
@@ -323,10 +322,9 @@ export class RecurrentLayer implements Module {
       if (layer > 0) dOut = dInput;
       else dx = dInput;
     }
-    const stack = (states: Tensor[]) => concat(states.map((s) => reshape(s, [1, B, H])), 0);
     const result: RecurrentBackwardResult = {
       dx: dx!,
-      dInitialState: { h: stack(dInitialH), ...(this.cell === 'lstm' ? { c: stack(dInitialC) } : {}) },
+      dInitialState: { h: stackStates(dInitialH), ...(this.cell === 'lstm' ? { c: stackStates(dInitialC) } : {}) },
     };
     if (options.record) result.steps = steps.sort((a, b) => a.layer - b.layer || (a.direction === 'forward' ? -1 : 1));
     return result;
@@ -378,6 +376,11 @@ export class RecurrentLayer implements Module {
   dispose(): void {
     for (const p of this.parameters()) p.dispose();
   }
+}
+
+/** Per-(layer, direction) states [B, H] → PyTorch's [L·D, B, H]. */
+function stackStates(states: Tensor[]): Tensor {
+  return concat(states.map((s) => reshape(s, [1, ...s.shape])), 0);
 }
 
 function stateSlice(state: Tensor, k: number): Tensor {

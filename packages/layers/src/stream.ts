@@ -1,4 +1,4 @@
-import { ValueError, assertFinite, assertShape, reshape, tensor, tidy, keep, type Tensor } from '@lstm/core';
+import { Tensor, ValueError, assertFinite, assertShape, keep, reshape, tensor, tidy, type FloatArray } from '@lstm/core';
 import type { RecurrentLayer } from './recurrent.js';
 
 /** A stream's state as plain JSON: h (and c) flattened from [numLayers, batch, hidden]. */
@@ -45,7 +45,7 @@ export class RecurrentStream {
   step(x: Tensor | ArrayLike<number>): Tensor {
     const { layer, batch } = this;
     return tidy(() => {
-      const input = ArrayBuffer.isView(x) || Array.isArray(x) ? tensor(Array.from(x as ArrayLike<number>), [batch, layer.inputSize], layer.dtype) : (x as Tensor);
+      const input = isTensor(x) ? x : tensor(ArrayBuffer.isView(x) ? (x as FloatArray) : Array.from(x), [batch, layer.inputSize], layer.dtype);
       assertShape(input, [batch, layer.inputSize], 'stream step input', `one step is [batch, inputSize] = [${batch}, ${layer.inputSize}]`);
       assertFinite(input, 'stream step input');
       let current = reshape(input, [batch, 1, layer.inputSize]);
@@ -74,4 +74,8 @@ export class RecurrentStream {
   dispose(): void {
     for (const t of [...this.#h, ...this.#c]) t.dispose();
   }
+}
+
+function isTensor(x: unknown): x is Tensor {
+  return x instanceof Tensor;
 }

@@ -2,14 +2,8 @@ import type { FloatArray } from '@lstm/core';
 
 /** A helper that may run part of a large product on other threads; installed by a threaded backend. */
 export interface ParallelGemm {
-  /** Returns false when it declines (too small, unsupported), so the caller runs it serially. */
-  run(
-    M: number, N: number, K: number,
-    A: FloatArray, aOff: number, lda: number,
-    B: FloatArray, bOff: number, ldb: number,
-    C: FloatArray, cOff: number, ldc: number,
-    accumulate: boolean,
-  ): boolean;
+  /** Takes gemmSerial's arguments; returns false when it declines (too small), so the caller runs it serially. */
+  run(...args: Parameters<typeof gemmSerial>): boolean;
 }
 
 let parallel: ParallelGemm | null = null;

@@ -110,7 +110,8 @@ export class ThreadPool implements ParallelGemm {
       outOffset += M * (n1 - n0);
     });
     gemmSerial(M, Math.min(share, N), K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
-    for (const control of this.controls.slice(0, slices.length)) {
+    for (let w = 0; w < slices.length; w++) {
+      const control = this.controls[w]!;
       while (Atomics.load(control, 1) !== sequence) {
         // the worker is seconds away only if the machine is oversubscribed; keep spinning
       }
