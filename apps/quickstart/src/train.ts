@@ -36,7 +36,7 @@ const optimizer = new Adam(model.parameters(), { lr: 1e-2 });
 
 function evaluate(set: ReturnType<typeof makeSet>): { loss: number; accuracy: number } {
   return tidy(() => {
-    const { logits } = model.forward(tensor(set.x, [set.size, T, 1]));
+    const { output: logits } = model.forward(tensor(set.x, [set.size, T, 1]));
     const { loss } = softmaxCrossEntropy(logits, set.y);
     const predicted = argmax(logits);
     const correct = predicted.reduce((n, p, i) => n + (p === set.y[i] ? 1 : 0), 0);
@@ -58,7 +58,7 @@ for (let epoch = 1; epoch <= EPOCHS; epoch++) {
     const x = new Float32Array(batch.length * T);
     batch.forEach((n, b) => x.set(train.x.subarray(n * T, (n + 1) * T), b * T));
     trainLoss += tidy(() => {
-      const { logits, cache } = model.forward(tensor(x, [batch.length, T, 1]), { training: true });
+      const { output: logits, cache } = model.forward(tensor(x, [batch.length, T, 1]), { training: true });
       const { loss, grad } = softmaxCrossEntropy(logits, batch.map((n) => train.y[n]!));
       model.backward(grad, cache);
       clipGradNorm(model.parameters(), 1);

@@ -16,4 +16,5 @@ export { max, mean, sum } from './ops/reduce.js';
 export { cast, concat, gather, reshape, scatterAdd, slice, transpose } from './ops/shape-ops.js';
 export * from './ops/recurrent.js';
 export { assertFinite, assertShape } from './ops/validate.js';
+export { assertKnownOptions, assertPositiveInteger, assertProbability } from './options.js';
 export { referenceKernels } from './reference/index.js';

@@ -1,3 +1,5 @@
+import { ValueError } from './errors.js';
+
 /**
  * A small seeded generator (xoshiro128**, seeded through splitmix32). Every random draw in
  * @lstm — initialisation, dropout masks, shuffling, data — comes from one of these, so the
@@ -77,6 +79,21 @@ export class Rng {
       [items[i], items[j]] = [items[j]!, items[i]!];
     }
     return items;
+  }
+
+  /** The generator's full state (to save with a checkpoint and resume bit for bit). */
+  getState(): number[] {
+    return [this.#s0, this.#s1, this.#s2, this.#s3, this.#spareNormal ?? Number.NaN];
+  }
+
+  /** Restores a state from getState(). */
+  setState(state: readonly (number | null)[]): this {
+    if (state.length !== 5 || !state.slice(0, 4).every((v) => Number.isInteger(v) && v! >= 0 && v! < 2 ** 32)) {
+      throw new ValueError(`Rng.setState: expected the 5 numbers getState() returns, got [${state.join(', ')}]`);
+    }
+    [this.#s0, this.#s1, this.#s2, this.#s3] = state as [number, number, number, number];
+    this.#spareNormal = state[4] === null || Number.isNaN(state[4]) ? null : state[4]!;
+    return this;
   }
 
   /** An independent generator derived from this one (for sub-components). */

@@ -65,7 +65,7 @@ describe('reproducibility', () => {
   it('the same seed gives bit-identical weights and dropout masks', () => {
     const run = (seed: number) => tidy(() => {
       const model = new SequenceClassifier({ inputSize: 3, hiddenSize: 6, numLayers: 2, dropout: 0.3, numClasses: 3, seed });
-      const { logits } = model.forward(sequence(4, 5, 3), { training: true });
+      const { output: logits } = model.forward(sequence(4, 5, 3), { training: true });
       return [...model.parameters().flatMap((p) => bits(p.value)), ...bits(logits)];
     });
     expect(run(7)).toEqual(run(7));

@@ -1,5 +1,4 @@
-import { Rng, ValueError, gather, reshape, scatterAdd, tensor, type DType, type Tensor } from '@lstm/core';
-import { assertKnownOptions, assertPositiveInteger } from './options.js';
+import { Rng, ValueError, gather, reshape, scatterAdd, tensor, type DType, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { Parameter, type Module } from './parameter.js';
 
 export interface EmbeddingOptions {

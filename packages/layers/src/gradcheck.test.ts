@@ -1,6 +1,5 @@
-import { tensor, tidy, type Tensor } from '@lstm/core';
+import { tensor, tidy, type Tensor, Rng } from '@lstm/core';
 import { compareGradients, numericGradient } from '@lstm/core/testing';
-import { Rng } from '@lstm/core';
 import { describe, expect, it } from 'vitest';
 import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';

@@ -10,6 +10,9 @@ export {
   type RecurrentForwardOptions, type RecurrentForwardResult, type RecurrentLayerOptions, type RecurrentState, type StepGradients,
 } from './recurrent.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
+export {
+  SequenceModel, type Readout, type SequenceForwardOptions, type SequenceForwardResult, type SequenceModelCache, type SequenceModelOptions,
+} from './sequence-model.js';
 export { loadStateDict } from './state-dict.js';
 export { RecurrentStream, type SerializedState } from './stream.js';
 

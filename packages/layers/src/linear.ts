@@ -1,6 +1,5 @@
-import { Rng, add, assertShape, matMul, reshape, sum, tensor, type DType, type Tensor } from '@lstm/core';
+import { Rng, add, assertShape, matMul, reshape, sum, tensor, type DType, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { uniform, xavierUniform } from './init.js';
-import { assertKnownOptions, assertPositiveInteger } from './options.js';
 import { Parameter, type Module } from './parameter.js';
 
 export interface LinearOptions {

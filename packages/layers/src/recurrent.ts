@@ -5,7 +5,7 @@ import {
 } from '@lstm/core';
 import { dropoutMask } from './dropout.js';
 import { orthogonal, uniform, xavierUniform } from './init.js';
-import { assertKnownOptions, assertPositiveInteger, assertProbability } from './options.js';
+import { assertKnownOptions, assertPositiveInteger, assertProbability } from '@lstm/core';
 import { Parameter, type Module } from './parameter.js';
 import { RecurrentStream, type SerializedState } from './stream.js';
 

@@ -1,4 +1,4 @@
-import { ValueError, keep, mul, sum, tidy } from '@lstm/core';
+import { ValueError, keep, maximum, mul, neg, sum, tidy } from '@lstm/core';
 import type { Trainable } from './trainable.js';
 
 /**
@@ -25,4 +25,16 @@ export function clipGradNorm(parameters: readonly Trainable[], maxNorm: number):
     }
   }
   return norm;
+}
+
+/** Clamps every gradient element to [−clipValue, clipValue] (torch.nn.utils.clip_grad_value_). */
+export function clipGradValue(parameters: readonly Trainable[], clipValue: number): void {
+  if (!(clipValue > 0)) throw new ValueError(`clipGradValue: clipValue must be positive, got ${clipValue}`);
+  for (const p of parameters) {
+    if (!p.grad) continue;
+    const grad = p.grad;
+    const clipped = keep(tidy(() => neg(maximum(neg(maximum(grad, -clipValue)), -clipValue))));
+    grad.dispose();
+    p.grad = clipped;
+  }
 }

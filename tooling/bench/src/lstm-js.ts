@@ -14,13 +14,13 @@ export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Pr
   const { x, y } = makeBatch(w, 7);
   const shape = [w.batch, w.steps, w.inputSize];
   const train = measure(() => tidy(() => {
-    const { logits, cache } = model.forward(tensor(x, shape), { training: true });
+    const { output: logits, cache } = model.forward(tensor(x, shape), { training: true });
     model.backward(softmaxCrossEntropy(logits, y).grad, cache);
     clipGradNorm(model.parameters(), 1);
     optimizer.step();
     optimizer.zeroGrad();
   }), seconds);
-  const infer = measure(() => tidy(() => void model.forward(tensor(x, shape)).logits.readSync()), seconds);
+  const infer = measure(() => tidy(() => void model.forward(tensor(x, shape)).output.readSync()), seconds);
   const stream = model.rnn.stream();
   const step = x.subarray(0, w.inputSize);
   const streaming = measure(() => tidy(() => void model.head.forward(stream.step(step)).output.readSync()), seconds);

@@ -38,7 +38,7 @@ describe('published tarballs install alone and work', () => {
       const losses = [];
       for (let step = 0; step < 30; step++) {
         losses.push(tidy(() => {
-          const { logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
+          const { output: logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
           const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
           model.backward(grad, cache);
           optimizer.step();
@@ -50,10 +50,10 @@ describe('published tarballs install alone and work', () => {
       const { registerBackend, setBackend } = await import('@lstm/core');
       const { cpu } = await import('@lstm/backend-cpu');
       const probe = tensor(Array.from({ length: 3 * 7 * 2 }, (_, i) => Math.sin(i)), [3, 7, 2]);
-      const single = model.forward(probe).logits.readSync();
+      const single = model.forward(probe).output.readSync();
       registerBackend(cpu({ name: 'cpu-2', threads: 2, parallelMinWork: 0 }));
       await setBackend('cpu-2');
-      const threaded = model.forward(probe).logits.readSync();
+      const threaded = model.forward(probe).output.readSync();
       const threadsAgree = single.every((v, i) => Math.abs(v - threaded[i]) < 1e-6);
       console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree }));
     `);

@@ -1,4 +1,4 @@
-import { ValueError } from '@lstm/core';
+import { ValueError } from './errors.js';
 
 /** Throws on option names the caller misspelt: "unknown option 'hiden'; expected one of …". */
 export function assertKnownOptions(what: string, options: object, known: readonly string[]): void {

@@ -1,0 +1,109 @@
+import { Rng, add, concat, reshape, slice, transpose, zeros, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
+import { Linear } from './linear.js';
+import {
+  RecurrentLayer,
+  type CellType, type LayerTrace, type RecurrentCache, type RecurrentLayerOptions, type RecurrentState,
+} from './recurrent.js';
+import type { Module, Parameter } from './parameter.js';
+
+export type Readout = 'last' | 'all';
+
+export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng'> {
+  cell?: CellType;
+  /** Width of the linear head: classes, or regression targets. */
+  outputSize: number;
+  /**
+   * 'last': the head reads the last layer's final hidden state ([h_fwd; h_bwd]) → [B, O]
+   * (sequence classification / regression). 'all': it reads every step's output → [B, T, O]
+   * (tagging, language models).
+   */
+  readout?: Readout;
+}
+
+const OPTION_NAMES = [
+  'cell', 'outputSize', 'readout', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity',
+  'dtype', 'seed', 'init',
+];
+
+export interface SequenceModelCache {
+  rnn?: RecurrentCache;
+  features: Tensor;
+  batch: number;
+}
+
+export interface SequenceForwardOptions {
+  lengths?: Int32Array | readonly number[];
+  initialState?: RecurrentState;
+  training?: boolean;
+  record?: boolean;
+}
+
+export interface SequenceForwardResult {
+  /** [B, O] ('last') or [B, T, O] ('all'). */
+  output: Tensor;
+  /** Final recurrent state [L·D, B, H] — carry it into the next chunk (truncated BPTT, streaming). */
+  state: RecurrentState;
+  cache: SequenceModelCache;
+  trace?: LayerTrace[];
+}
+
+/**
+ * A recurrent stack and a linear head (`head.weight`, `head.bias`) — the model of every task in
+ * @lstm/tasks. Parameters carry PyTorch's names, so a state dict loads into
+ * `nn.LSTM(...)` + `nn.Linear(...)` as is.
+ */
+export class SequenceModel implements Module {
+  readonly rnn: RecurrentLayer;
+  readonly head: Linear;
+  readonly readout: Readout;
+  readonly outputSize: number;
+
+  constructor(options: SequenceModelOptions) {
+    assertKnownOptions('SequenceModel', options, OPTION_NAMES);
+    const { cell = 'lstm', outputSize, readout = 'last', seed, ...rest } = options;
+    this.outputSize = assertPositiveInteger('SequenceModel', 'outputSize', outputSize);
+    this.readout = readout;
+    const rng = new Rng(seed ?? 0);
+    this.rnn = new RecurrentLayer(cell, { ...rest, rng });
+    const features = this.rnn.hiddenSize * this.rnn.numDirections;
+    this.head = new Linear({ inputSize: features, outputSize, rng, dtype: this.rnn.dtype, prefix: 'head.' });
+  }
+
+  parameters(): Parameter[] {
+    return [...this.rnn.parameters(), ...this.head.parameters()];
+  }
+
+  /** x [B, T, I] → output, final state, and what backward needs. */
+  forward(x: Tensor, options: SequenceForwardOptions = {}): SequenceForwardResult {
+    const { output, state, cache, trace } = this.rnn.forward(x, options);
+    const B = x.shape[0]!;
+    let features: Tensor;
+    if (this.readout === 'all') {
+      features = output;
+    } else {
+      const { numLayers, numDirections: D, hiddenSize: H } = this.rnn;
+      const last = slice(state.h, [(numLayers - 1) * D, 0, 0], [D, B, H]);
+      features = reshape(transpose(last, [1, 0, 2]), [B, D * H]);
+    }
+    const head = this.head.forward(features);
+    return { output: head.output, state, trace, cache: { rnn: cache, features: head.input, batch: B } };
+  }
+
+  /**
+   * Accumulates every parameter's gradient from ∂L/∂output (and optionally ∂L/∂(final state)).
+   * Returns ∂L/∂x, ∂L/∂(initial state) and, with `record`, the per-step gradients.
+   */
+  backward(dOutput: Tensor, cache: SequenceModelCache, options: { dState?: { h?: Tensor; c?: Tensor }; record?: boolean } = {}) {
+    const { numLayers, numDirections: D, hiddenSize: H } = this.rnn;
+    const B = cache.batch;
+    const dFeatures = this.head.backward(dOutput, cache.features);
+    if (this.readout === 'all') {
+      return this.rnn.backward(cache.rnn, { dOutput: reshape(dFeatures, [B, -1, D * H]), dState: options.dState, record: options.record });
+    }
+    const dLast = transpose(reshape(dFeatures, [B, D, H]), [1, 0, 2]);
+    let dh = numLayers > 1 ? concat([zeros([(numLayers - 1) * D, B, H], dOutput.dtype), dLast], 0) : dLast;
+    if (options.dState?.h) dh = add(dh, options.dState.h);
+    return this.rnn.backward(cache.rnn, { dState: { h: dh, c: options.dState?.c }, record: options.record });
+  }
+}
+
