@@ -69,6 +69,11 @@ export class SequenceModel implements Module {
     this.head = new Linear({ inputSize: features, outputSize, rng, dtype: this.rnn.dtype, prefix: 'head.' });
   }
 
+  /** Input features per step. */
+  get inputSize(): number {
+    return this.rnn.inputSize;
+  }
+
   parameters(): Parameter[] {
     return [...this.rnn.parameters(), ...this.head.parameters()];
   }

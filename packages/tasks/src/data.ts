@@ -1,0 +1,66 @@
+import { ValueError } from '@lstm/core';
+
+/**
+ * One split of a sequence task, stored flat:
+ * - `inputs` [size, steps, features] (float32);
+ * - `targets`: class indices [size] ('classification'), values [size, outputs] ('regression'), or
+ *   per-step class indices [size, steps] with −1 for steps that do not count ('tagging').
+ */
+export interface Split {
+  size: number;
+  inputs: Float32Array;
+  targets: Int32Array | Float32Array;
+}
+
+export type Objective = 'classification' | 'regression' | 'tagging';
+
+/** A generated or loaded task: what a model needs to be built, and its three splits. */
+export interface SequenceTask {
+  name: string;
+  objective: Objective;
+  steps: number;
+  inputSize: number;
+  /** Classes (classification, tagging) or regression outputs. */
+  outputSize: number;
+  train: Split;
+  validation: Split;
+  test: Split;
+  /** Regression: the target's standard deviation, so errors are reported in data units. */
+  targetScale?: number;
+  /** Errors of trivial predictors on the test split, to compare against (e.g. predict-the-mean MSE). */
+  baselines?: Record<string, number>;
+  /** Everything needed to rebuild the task or decode its outputs; stored in model files. */
+  config: Record<string, unknown>;
+}
+
+export interface SplitSizes {
+  trainSize?: number;
+  validationSize?: number;
+  testSize?: number;
+}
+
+/** The train / validation / test sizes with defaults, checked. */
+export function splitSizes(task: string, sizes: SplitSizes, defaults: Required<SplitSizes>): Required<SplitSizes> {
+  const out = {
+    trainSize: sizes.trainSize ?? defaults.trainSize,
+    validationSize: sizes.validationSize ?? defaults.validationSize,
+    testSize: sizes.testSize ?? defaults.testSize,
+  };
+  for (const [name, value] of Object.entries(out)) {
+    if (!Number.isInteger(value) || value < 1) throw new ValueError(`${task}: ${name} must be a positive integer, got ${value}`);
+  }
+  return out;
+}
+
+/** Gathers rows of a split (a minibatch) into fresh arrays. */
+export function gather(split: Split, rows: readonly number[]): Split {
+  const width = split.inputs.length / split.size;
+  const targetWidth = split.targets.length / split.size;
+  const inputs = new Float32Array(rows.length * width);
+  const targets = split.targets instanceof Int32Array ? new Int32Array(rows.length * targetWidth) : new Float32Array(rows.length * targetWidth);
+  rows.forEach((row, i) => {
+    inputs.set(split.inputs.subarray(row * width, (row + 1) * width), i * width);
+    targets.set(split.targets.subarray(row * targetWidth, (row + 1) * targetWidth), i * targetWidth);
+  });
+  return { size: rows.length, inputs, targets };
+}
