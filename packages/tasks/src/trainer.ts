@@ -1,4 +1,4 @@
-import { LstmError, Rng, ValueError, assertKnownOptions, keep, tensor, tidy } from '@lstm/core';
+import { LstmError, Rng, ValueError, assertKnownOptions, keep, tensor, tidy, type Tensor } from '@lstm/core';
 import { loadStateDict, type RecurrentState, type SequenceModel } from '@lstm/layers';
 import { clipGradNorm, clipGradValue, type Optimizer, type OptimizerState, type Schedule } from '@lstm/optim';
 import { gather, type SequenceTask } from './data.js';
@@ -227,6 +227,7 @@ export class Trainer {
       const batch = gather(data, order.slice(b * this.batchSize, (b + 1) * this.batchSize));
       const step = tidy(() => {
         const { output, cache } = this.model.forward(inputTensor(this.model, batch, task.steps), { training: true });
+        this.guardOutput(output, epoch, b + 1);
         const result = batchLoss(task.objective, output, batch.targets);
         this.guard(result.tally, epoch, b + 1);
         this.model.backward(result.grad, cache);
@@ -254,6 +255,13 @@ export class Trainer {
   private guard(tally: Tally, epoch: number, batch: number): void {
     const loss = tally.lossSum / Math.max(tally.count, 1);
     if (!Number.isFinite(loss)) this.fail(`loss at epoch ${epoch}, batch ${batch}`, loss);
+  }
+
+  private guardOutput(output: Tensor, epoch: number, batch: number): void {
+    const values = output.readSync();
+    for (let i = 0; i < values.length; i++) {
+      if (!Number.isFinite(values[i]!)) this.fail(`model output at epoch ${epoch}, batch ${batch}`, values[i]!);
+    }
   }
 
   private fail(what: string, value: number): never {
@@ -309,6 +317,7 @@ export class Trainer {
         if (training && sampling > 0) this.sampleInputs(inputs, rows, steps, vocabulary, sampling, initialState);
         const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], this.model.rnn.dtype);
         const { output, cache, state: final } = this.model.forward(x, { training, initialState });
+        if (training) this.guardOutput(output, epoch, chunk + 1);
         const result = batchLoss('language-model', output, targets);
         if (training) {
           this.guard(result.tally, epoch, chunk + 1);
