@@ -1,0 +1,86 @@
+import { tensor } from '@lstm/core';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsEntry } from './safetensors.js';
+import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
+
+/** The architecture as stored in a model file (`__metadata__["lstm.architecture"]`). */
+export type Architecture = Required<Pick<SequenceModelOptions, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout' | 'outputSize' | 'readout' | 'dtype'>>
+  & Pick<SequenceModelOptions, 'variant' | 'nonlinearity'>;
+
+export interface ModelFile {
+  model: SequenceModel;
+  architecture: Architecture;
+  /** Everything else stored with the model: task, vocabulary or normalisation, training summary… */
+  metadata: Record<string, unknown>;
+  /** The @lstm version that wrote the file. */
+  version: string;
+}
+
+/** The stored name of a parameter: a PyTorch module with `rnn` (nn.LSTM/GRU/RNN) and `head` (nn.Linear). */
+export function storedName(name: string): string {
+  return name.startsWith('head.') ? name : `rnn.${name}`;
+}
+
+export function architectureOf(model: SequenceModel): Architecture {
+  const { rnn } = model;
+  return {
+    cell: rnn.cell, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, numLayers: rnn.numLayers, bidirectional: rnn.numDirections === 2,
+    dropout: rnn.dropout, outputSize: model.outputSize, readout: model.readout, dtype: rnn.dtype,
+    ...(rnn.cell === 'lstm' ? { variant: rnn.variant } : {}), ...(rnn.cell === 'rnn' ? { nonlinearity: rnn.nonlinearity } : {}),
+  };
+}
+
+/**
+ * A model as one .safetensors file: weights under PyTorch's names (`rnn.weight_ih_l0`, …,
+ * `head.weight`), and in `__metadata__` the architecture, the caller's metadata (each key as
+ * `lstm.<key>`, JSON) and the library version. `format: "pt"` lets PyTorch tooling load it.
+ */
+export function encodeModel(model: SequenceModel, metadata: Record<string, unknown>, version: string): Uint8Array {
+  const tensors: Record<string, SafetensorsEntry> = {};
+  for (const p of model.parameters()) {
+    const data = p.value.readSync();
+    tensors[storedName(p.name)] = { dtype: data instanceof Float64Array ? 'F64' : 'F32', shape: [...p.shape], data };
+  }
+  const meta: Record<string, string> = { format: 'pt', 'lstm.version': version, 'lstm.architecture': JSON.stringify(architectureOf(model)) };
+  for (const [k, v] of Object.entries(metadata)) meta[`lstm.${k}`] = JSON.stringify(v);
+  return encodeSafetensors(tensors, meta);
+}
+
+/** Reads a model file, validating the container, the architecture and every tensor's name and shape. */
+export function decodeModel(bytes: Uint8Array, what = 'model file'): ModelFile {
+  const { tensors, metadata } = decodeSafetensors(bytes, what);
+  const parse = (key: string): unknown => {
+    try {
+      return JSON.parse(metadata[key]!);
+    } catch {
+      throw new ModelFileError(`${what}: metadata '${key}' is not valid JSON — the file is corrupt; re-train or re-export it`);
+    }
+  };
+  if (!metadata['lstm.architecture']) {
+    throw new ModelFileError(`${what}: no 'lstm.architecture' in its metadata — it was not written by @lstm (lstm train writes one)`);
+  }
+  const architecture = parse('lstm.architecture') as Architecture;
+  let model: SequenceModel;
+  try {
+    model = new SequenceModel({ ...architecture, dropout: architecture.dropout });
+  } catch (error) {
+    throw new ModelFileError(`${what}: its architecture is invalid (${(error as Error).message})`);
+  }
+  const parameters = model.parameters();
+  const expected = new Set(parameters.map((p) => storedName(p.name)));
+  const extra = Object.keys(tensors).filter((name) => !expected.has(name));
+  if (extra.length) throw new ModelFileError(`${what}: unexpected tensor(s) ${extra.join(', ')} for a ${architecture.cell} model`);
+  for (const p of parameters) {
+    const entry = tensors[storedName(p.name)];
+    if (!entry) throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' is missing`);
+    if (entry.shape.join() !== p.shape.join()) {
+      throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' has shape [${entry.shape.join(', ')}], the architecture needs [${p.shape.join(', ')}]`);
+    }
+    if (!entry.data.every(Number.isFinite)) throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' contains NaN or infinite values`);
+    p.assign(tensor(entry.data, p.shape, p.value.dtype));
+  }
+  const out: Record<string, unknown> = {};
+  for (const key of Object.keys(metadata)) {
+    if (key.startsWith('lstm.') && key !== 'lstm.architecture' && key !== 'lstm.version') out[key.slice(5)] = parse(key);
+  }
+  return { model, architecture, metadata: out, version: metadata['lstm.version'] ?? 'unknown' };
+}
