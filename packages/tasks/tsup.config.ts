@@ -1,3 +1,3 @@
 import { library } from '../../tooling/tsup/library';
 
-export default library(['src/index.ts'], ['@lstm/core', '@lstm/layers', '@lstm/optim']);
+export default library({ index: 'src/index.ts', 'node/index': 'src/node/index.ts' }, ['@lstm/core', '@lstm/layers', '@lstm/optim']);

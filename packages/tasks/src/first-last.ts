@@ -6,8 +6,14 @@ export interface FirstLastOptions extends SplitSizes {
   steps?: number;
   /** Classes: a square m² (default 4 = 2 × 2). */
   classes?: number;
-  /** Standard deviation of the T − 2 noise steps (default 1: the noise looks like the signal). */
+  /** Standard deviation of the T − 2 noise steps (default 1). */
   noise?: number;
+  /**
+   * How x₁ and x_T encode their bin: 'levels' (default) — the bin's level among m evenly spaced
+   * values in [−1, 1] (±1 for m = 2); 'gaussian' — a draw from N(0, 1), binned by quantile, so
+   * the markers look exactly like the noise (a much harder variant).
+   */
+  markers?: 'levels' | 'gaussian';
   seed?: number;
 }
 
@@ -25,8 +31,9 @@ export interface FirstLastOptions extends SplitSizes {
  * carried across T − 1 steps. A vanilla RNN gets stuck at that 1/m; an LSTM does not.
  */
 export function firstLast(options: FirstLastOptions = {}): SequenceTask {
-  assertKnownOptions('first-last', options, ['steps', 'classes', 'noise', 'seed', 'trainSize', 'validationSize', 'testSize']);
-  const { steps = 30, classes = 4, noise = 1, seed = 0 } = options;
+  assertKnownOptions('first-last', options, ['steps', 'classes', 'noise', 'markers', 'seed', 'trainSize', 'validationSize', 'testSize']);
+  const { steps = 30, classes = 4, noise = 1, markers = 'levels', seed = 0 } = options;
+  if (markers !== 'levels' && markers !== 'gaussian') throw new ValueError(`first-last: markers must be 'levels' or 'gaussian', got ${String(markers)}`);
   const m = Math.round(Math.sqrt(classes));
   if (!Number.isInteger(steps) || steps < 2) throw new ValueError(`first-last: steps must be an integer ≥ 2, got ${steps}`);
   if (!Number.isInteger(classes) || m < 2 || m * m !== classes) {
@@ -36,6 +43,7 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
   const sizes = splitSizes('first-last', options, { trainSize: 5000, validationSize: 1000, testSize: 1000 });
   const edges = normalQuantiles(m);
   const bin = (v: number) => edges.filter((e) => v > e).length;
+  const level = (k: number) => -1 + (2 * k) / (m - 1);
   const rng = new Rng(seed);
   const make = (size: number): Split => {
     const inputs = new Float32Array(size * steps);
@@ -43,9 +51,16 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
     for (let n = 0; n < size; n++) {
       const row = inputs.subarray(n * steps, (n + 1) * steps);
       for (let t = 1; t < steps - 1; t++) row[t] = rng.normal(0, noise);
-      row[0] = rng.normal();
-      row[steps - 1] = rng.normal();
-      targets[n] = m * bin(row[0]!) + bin(row[steps - 1]!);
+      if (markers === 'gaussian') {
+        row[0] = rng.normal();
+        row[steps - 1] = rng.normal();
+        targets[n] = m * bin(row[0]!) + bin(row[steps - 1]!);
+      } else {
+        const first = rng.int(m), last = rng.int(m);
+        row[0] = level(first);
+        row[steps - 1] = level(last);
+        targets[n] = m * first + last;
+      }
     }
     return { size, inputs, targets };
   };
@@ -58,7 +73,7 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
     train: make(sizes.trainSize),
     validation: make(sizes.validationSize),
     test: make(sizes.testSize),
-    config: { task: 'first-last', steps, classes, noise, seed, ...sizes },
+    config: { task: 'first-last', steps, classes, noise, markers, seed, ...sizes },
   };
 }
 

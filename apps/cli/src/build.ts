@@ -1,0 +1,137 @@
+import { readFileSync } from 'node:fs';
+import { cpu } from '@lstm/backend-cpu';
+import { listBackends, registerBackend, setBackend } from '@lstm/core';
+import { SequenceModel, type CellType } from '@lstm/layers';
+import {
+  Adam, AdamW, CosineAnnealingLR, ExponentialLR, RMSprop, ReduceLROnPlateau, SGD, StepLR, type Optimizer, type Schedule,
+} from '@lstm/optim';
+import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
+import { co2Csv, sotuText } from '@lstm/tasks/node';
+import { UsageError } from './errors.js';
+
+export const TASKS = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
+export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;
+export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'rmsprop'] as const;
+export const SCHEDULES = ['none', 'step', 'exponential', 'cosine', 'plateau'] as const;
+
+/** Options that define the data; stored with the model so `eval` can rebuild the same task. */
+export interface TaskOptions {
+  task: (typeof TASKS)[number];
+  data?: string;
+  seqLen?: number;
+  classes?: number;
+  noise?: number;
+  markers?: 'levels' | 'gaussian';
+  trainSize?: number;
+  validationSize?: number;
+  testSize?: number;
+  columns?: string[];
+  target?: string;
+  season?: number;
+  maxChars?: number;
+  sotuFrom?: number;
+  seed: number;
+}
+
+function readText(path: string): string {
+  const bytes = readFileSync(path);
+  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
+  if (decoded.includes('\uFFFD') && !bytes.includes(0xef)) throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
+  return decoded;
+}
+
+/** Builds (or rebuilds, from a model file's stored options) a task. */
+export function buildTask(o: TaskOptions): AnyTask {
+  const sizes = { trainSize: o.trainSize, validationSize: o.validationSize, testSize: o.testSize };
+  const needsNoData = (name: string) => {
+    if (o.data) throw new UsageError(`--data is for the text and series tasks; '${name}' generates its own data`);
+  };
+  switch (o.task) {
+    case 'first-last':
+      needsNoData(o.task);
+      return firstLast({ steps: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, seed: o.seed, ...sizes });
+    case 'adding':
+      needsNoData(o.task);
+      return adding({ steps: o.seqLen, seed: o.seed, ...sizes });
+    case 'copy':
+      needsNoData(o.task);
+      return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
+    case 'text': {
+      const source = o.data ? readText(o.data) : sotuText(o.sotuFrom ?? 2000);
+      return text(source, { maxChars: o.maxChars ?? (o.data ? undefined : 300_000), source: o.data ?? `State of the Union, ${o.sotuFrom ?? 2000}–` });
+    }
+    case 'series': {
+      const csv = o.data ? readText(o.data) : co2Csv();
+      const columns = o.columns ?? (o.data ? undefined : ['CO2']);
+      return series(csv, { columns, target: o.target, window: o.seqLen, season: o.season, source: o.data ?? 'vega-datasets co2-concentration.csv' });
+    }
+  }
+}
+
+export interface ModelOptions {
+  cell: (typeof CELLS)[number];
+  hidden: number;
+  layers: number;
+  bidirectional?: boolean;
+  dropout?: number;
+  forgetBias?: number;
+  seed: number;
+}
+
+export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
+  const variant = o.cell === 'peephole' || o.cell === 'coupled' ? o.cell : undefined;
+  const cell: CellType = variant ? 'lstm' : (o.cell as CellType);
+  if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
+  const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
+  if (readout === 'all' && o.bidirectional) throw new UsageError(`--bidirectional would let the ${task.name} model see the future it must predict; drop it for this task`);
+  return new SequenceModel({
+    cell, variant, inputSize: task.inputSize, hiddenSize: o.hidden, numLayers: o.layers, bidirectional: o.bidirectional ?? false,
+    dropout: o.dropout ?? 0, outputSize: task.outputSize, readout, seed: o.seed,
+    init: o.forgetBias !== undefined && cell === 'lstm' ? { forgetBias: o.forgetBias } : {},
+  });
+}
+
+export interface OptimOptions {
+  optimizer: (typeof OPTIMIZERS)[number];
+  lr: number;
+  weightDecay?: number;
+  momentum?: number;
+  schedule?: (typeof SCHEDULES)[number];
+  stepSize?: number;
+  gamma?: number;
+  epochs: number;
+}
+
+export function buildOptimizer(model: SequenceModel, o: OptimOptions): { optimizer: Optimizer; schedule?: Schedule } {
+  const parameters = model.parameters();
+  const common = { lr: o.lr, weightDecay: o.weightDecay };
+  const optimizer = {
+    adam: () => new Adam(parameters, common),
+    adamw: () => new AdamW(parameters, { lr: o.lr, weightDecay: o.weightDecay ?? 0.01 }),
+    sgd: () => new SGD(parameters, common),
+    momentum: () => new SGD(parameters, { ...common, momentum: o.momentum ?? 0.9 }),
+    nesterov: () => new SGD(parameters, { ...common, momentum: o.momentum ?? 0.9, nesterov: true }),
+    rmsprop: () => new RMSprop(parameters, { ...common, momentum: o.momentum ?? 0 }),
+  }[o.optimizer]();
+  const kind = o.schedule ?? (o.stepSize !== undefined ? 'step' : 'none');
+  if (o.stepSize !== undefined && kind !== 'step') throw new UsageError(`--step-size is for --schedule step, not ${kind}`);
+  const schedule = {
+    none: () => undefined,
+    step: () => {
+      if (o.stepSize === undefined) throw new UsageError('--schedule step needs --step-size N (and --gamma X, default 0.1)');
+      return new StepLR(optimizer, o.stepSize, o.gamma ?? 0.1);
+    },
+    exponential: () => new ExponentialLR(optimizer, o.gamma ?? 0.95),
+    cosine: () => new CosineAnnealingLR(optimizer, o.epochs),
+    plateau: () => new ReduceLROnPlateau(optimizer, { factor: o.gamma ?? 0.1 }),
+  }[kind]();
+  return { optimizer, schedule };
+}
+
+/** Registers the CPU backend (and any other available) and selects one by name. */
+export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
+  registerBackend(cpu({ threads }));
+  const known = listBackends();
+  if (!known.includes(name)) throw new UsageError(`unknown backend '${name}'; available here: ${known.join(', ')} (see lstm backends)`);
+  await setBackend(name);
+}

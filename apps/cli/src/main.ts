@@ -1,0 +1,118 @@
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
+import { report } from './errors.js';
+import { choice, integer, list, number, positive, probability } from './options.js';
+import { train, type TrainOptions } from './train.js';
+import { backends, evaluate, forecast, generate, info, predict } from './use.js';
+import { VERSION } from './version.js';
+
+const program = new Command('lstm')
+  .description('Train, evaluate and use recurrent neural networks (LSTM, GRU, RNN) — exact to PyTorch, on the CPU by default.')
+  .version(VERSION)
+  .showHelpAfterError('(run with --help for usage)')
+  .configureOutput({ outputError: (message, write) => write(`lstm: ${message.replace(/^error: /, 'error: ').trimEnd()}\n`) })
+  .exitOverride();
+
+const samplingPair = (value: string): [number, number] => {
+  const parts = value.split(':').map(Number);
+  if (parts.length !== 2 || !parts.every((p) => p >= 0 && p <= 1)) throw new InvalidArgumentError('expected FROM:TO, two probabilities such as 0:0.25');
+  return parts as [number, number];
+};
+
+program.command('train')
+  .description('train a model on a task; writes DIR/model.safetensors and DIR/metrics.jsonl')
+  .addOption(new Option('--task <name>', 'what to learn').choices(TASKS).makeOptionMandatory())
+  .option('--data <file>', 'text: a UTF-8 text file (default: State of the Union addresses); series: a CSV (default: Mauna Loa CO₂)')
+  .option('--seq-len <n>', 'first-last/adding: sequence length; copy: the delay; series: the window', integer(2))
+  .option('--classes <n>', 'first-last: classes, a square (4, 9, …); copy: alphabet size', integer(2))
+  .option('--noise <x>', 'first-last: standard deviation of the noise steps', number((n) => n >= 0, 'a number ≥ 0'))
+  .addOption(new Option('--markers <kind>', 'first-last: how the first/last steps encode the class').choices(['levels', 'gaussian']))
+  .option('--train-size <n>', 'training sequences (generated tasks)', integer())
+  .option('--validation-size <n>', 'validation sequences (generated tasks)', integer())
+  .option('--test-size <n>', 'test sequences (generated tasks)', integer())
+  .option('--columns <a,b>', 'series: CSV columns to read', list)
+  .option('--target <column>', 'series: the column to forecast')
+  .option('--season <n>', 'series: season length of the seasonal-naive baseline', integer())
+  .option('--max-chars <n>', 'text: use at most N characters', integer(100))
+  .option('--sotu-from <year>', 'text: first year of the built-in corpus', integer(1790))
+  .addOption(new Option('--cell <cell>', 'recurrent cell').choices(CELLS).default('lstm'))
+  .option('--hidden <n>', 'hidden units per layer', integer(), 64)
+  .option('--layers <n>', 'stacked layers', integer(), 1)
+  .option('--bidirectional', 'read the sequence both ways (classification/regression)')
+  .option('--dropout <p>', 'dropout between stacked layers', probability)
+  .option('--forget-bias <x>', 'LSTM: initial forget-gate bias', number())
+  .option('--epochs <n>', 'epochs', integer(), 10)
+  .option('--batch-size <n>', 'minibatch size (text: parallel streams)', integer(), 32)
+  .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
+  .option('--lr <x>', 'learning rate', positive, 1e-3)
+  .option('--weight-decay <x>', 'weight decay (L2; decoupled for adamw)', number((n) => n >= 0, 'a number ≥ 0'))
+  .option('--momentum <x>', 'momentum (momentum, nesterov, rmsprop)', probability)
+  .addOption(new Option('--schedule <kind>', 'learning-rate schedule (step is implied by --step-size)').choices(SCHEDULES))
+  .option('--step-size <n>', 'step schedule: epochs between decays', integer())
+  .option('--gamma <x>', 'step/exponential: decay factor; plateau: reduction factor', positive)
+  .option('--clip <x>', 'clip the global gradient norm at X', positive)
+  .option('--clip-value <x>', 'clamp every gradient element to ±X', positive)
+  .option('--patience <n>', 'stop after N epochs without a better validation score', integer())
+  .option('--bptt <n>', 'text: steps per truncated-BPTT chunk', integer(), 64)
+  .option('--scheduled-sampling <from:to>', 'text: probability of feeding back predictions, ramped over the epochs', samplingPair)
+  .option('--seed <n>', 'seed of data, initialisation, dropout and shuffling', integer(0), 0)
+  .option('--backend <name>', 'compute backend (see lstm backends)', 'cpu')
+  .option('--threads <n>', 'cpu backend: worker threads for large products', integer(), 1)
+  .option('--out <dir>', 'output directory (default runs/<task>)')
+  .option('--resume', 'continue the run saved in --out')
+  .option('--force', 'overwrite a model already in --out')
+  .option('--json', 'print one JSON summary at the end (stdout)')
+  .option('--quiet', 'no progress output')
+  .action((options: TrainOptions) => train(options));
+
+program.command('eval')
+  .description("evaluate a model on its task's test split (rebuilt from the options stored with it)")
+  .requiredOption('--model <file>', 'a model written by lstm train')
+  .option('--data <file>', 'text/series: the data file, if not where training found it')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .option('--json', 'print JSON')
+  .action((o) => evaluate(o.model, o));
+
+program.command('predict')
+  .description('run a model on sequences from a JSON file ([[x…] per step] or a list of them) or a CSV')
+  .requiredOption('--model <file>', 'a model written by lstm train')
+  .requiredOption('--input <file>', 'the input sequence(s)')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .option('--json', 'print JSON')
+  .action((o) => predict(o.model, o.input, o));
+
+program.command('generate')
+  .description('sample text from a character model')
+  .requiredOption('--model <file>', 'a model trained with --task text')
+  .option('--prime <text>', 'text to start from')
+  .option('--length <n>', 'characters to generate', integer(), 300)
+  .option('--temperature <x>', 'sampling temperature (lower = safer)', positive, 0.8)
+  .option('--top-k <n>', 'sample among the k likeliest characters only', integer())
+  .option('--seed <n>', 'sampling seed', integer(0), 0)
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => generate(o.model, o));
+
+program.command('forecast')
+  .description("continue a series N steps beyond a CSV's last row")
+  .requiredOption('--model <file>', 'a model trained with --task series')
+  .requiredOption('--data <file>', 'CSV with the model’s column')
+  .requiredOption('--horizon <n>', 'steps to forecast', integer())
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .option('--json', 'print JSON')
+  .action((o) => forecast(o.model, o.data, o));
+
+program.command('info')
+  .description('architecture, parameter count and PyTorch names and shapes of a model file')
+  .argument('<file>', 'a .safetensors model')
+  .option('--json', 'print JSON')
+  .action((file: string, o: { json?: boolean }) => info(file, o.json ?? false));
+
+program.command('backends')
+  .description('the compute backends available here')
+  .option('--json', 'print JSON')
+  .action((o: { json?: boolean }) => backends(o.json ?? false));
+
+program.parseAsync(process.argv).then(
+  () => process.exit(0),
+  (error: unknown) => process.exit(report(error)),
+);

@@ -1,0 +1,129 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { SingleBar } from 'cli-progress';
+import { encodeModel, parameterCount } from '@lstm/layers';
+import { Trainer, type AnyTask, type EpochRecord } from '@lstm/tasks';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
+import {
+  buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions,
+} from './build.js';
+import { UsageError } from './errors.js';
+import { VERSION } from './version.js';
+
+export interface TrainOptions extends TaskOptions, ModelOptions, OptimOptions {
+  batchSize: number;
+  clip?: number;
+  clipValue?: number;
+  patience?: number;
+  bptt?: number;
+  scheduledSampling?: [number, number];
+  backend?: string;
+  threads?: number;
+  out?: string;
+  json?: boolean;
+  resume?: boolean;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+const percent = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
+const fixed = (v: number | undefined, digits = 4) => (v === undefined ? '' : v.toFixed(digits));
+
+/** What the per-epoch line and the final summary show for each kind of task. */
+function headline(task: AnyTask, r: EpochRecord): string {
+  const parts = [`epoch ${String(r.epoch).padStart(3)}`, `loss ${fixed(r.train_loss)}/${fixed(r.validation_loss)}`];
+  if (task.objective === 'regression') parts.push(`test rmse ${fixed(r.test_rmse)}`, `mae ${fixed(r.test_mae)}`);
+  else if (task.objective === 'language-model') parts.push(`test bpc ${fixed(r.test_bpc, 3)}`, `acc ${percent(r.test_accuracy)}`);
+  else parts.push(`acc ${percent(r.train_accuracy)} train / ${percent(r.test_accuracy)} test`);
+  parts.push(`lr ${r.lr.toPrecision(3)}`, `|g| ${fixed(r.grad_norm, 3)}`, `${r.seconds.toFixed(1)} s`);
+  return parts.join('  ');
+}
+
+/** Metadata a model file needs to be used on its own: the task and how to encode / decode data. */
+function taskMetadata(task: AnyTask, o: TaskOptions): Record<string, unknown> {
+  const meta: Record<string, unknown> = {
+    task: { ...task.config, options: { ...o } },
+  };
+  if (task.objective === 'language-model') meta.vocabulary = task.vocabulary;
+  if ('scaling' in task) meta.scaling = task.scaling;
+  return meta;
+}
+
+export async function train(o: TrainOptions): Promise<void> {
+  const out = o.out ?? join('runs', o.task);
+  const modelPath = join(out, 'model.safetensors');
+  if (o.resume && o.force) throw new UsageError('--resume continues a run and --force starts over; choose one');
+  if (!o.resume && !o.force && existsSync(modelPath)) {
+    throw new UsageError(`${out} already holds a model; pass --resume to continue that run, --force to overwrite it, or choose another --out`);
+  }
+  await selectBackend(o.backend, o.threads);
+  const log = (line: string) => {
+    if (!o.quiet) process.stderr.write(`${line}\n`);
+  };
+  const taskOptions: TaskOptions = {
+    task: o.task, data: o.data, seqLen: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, trainSize: o.trainSize,
+    validationSize: o.validationSize, testSize: o.testSize, columns: o.columns, target: o.target, season: o.season, maxChars: o.maxChars,
+    sotuFrom: o.sotuFrom, seed: o.seed,
+  };
+  let model;
+  let resumed;
+  let metricLines: string[] = [];
+  if (o.resume) {
+    resumed = loadCheckpoint(out);
+    model = resumed.model;
+    metricLines = resumed.state.history.map((r) => JSON.stringify(r));
+  }
+  const task = buildTask(taskOptions);
+  model ??= buildModel(task, o);
+  const { optimizer, schedule } = buildOptimizer(model, o);
+  mkdirSync(out, { recursive: true });
+  const bar = !o.quiet && process.stderr.isTTY
+    ? new SingleBar({ format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | {metric}', hideCursor: true, etaBuffer: 200, stream: process.stderr })
+    : null;
+  const trainer = new Trainer(model, task, {
+    epochs: o.epochs, optimizer, schedule, batchSize: o.batchSize, clip: o.clip, clipValue: o.clipValue, seed: o.seed, patience: o.patience,
+    bptt: o.bptt, scheduledSampling: o.scheduledSampling ? { from: o.scheduledSampling[0], to: o.scheduledSampling[1] } : undefined,
+    onProgress: bar ? (p) => {
+      const total = p.epochs * p.batches;
+      if (bar.getTotal() !== total) bar.start(total, 0);
+      bar.update((p.epoch - 1) * p.batches + p.batch, {
+        epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4), metric: p.accuracy === undefined ? '' : `acc ${percent(p.accuracy)}`,
+      });
+    } : undefined,
+    onEpoch: (record, t) => {
+      metricLines.push(JSON.stringify(record));
+      writeFileAtomic(join(out, 'metrics.jsonl'), `${metricLines.join('\n')}\n`);
+      if (t.best?.epoch === record.epoch) writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch } }, VERSION));
+      saveCheckpoint(out, t, { options: o }, VERSION);
+      if (bar) bar.stop();
+      log(headline(task, record));
+    },
+  });
+  if (resumed) {
+    trainer.loadState(resumed.state);
+    if (trainer.epochsDone >= o.epochs) throw new UsageError(`the run in ${out} already finished ${trainer.epochsDone} epochs; raise --epochs to train further`);
+    log(`resuming ${out} after epoch ${trainer.epochsDone}`);
+  }
+  const parameters = parameterCount(model);
+  const baselines = task.objective === 'language-model' ? undefined : task.baselines;
+  log(`${o.task}: ${task.objective}, ${task.objective === 'language-model' ? `${task.train.length} training characters` : `${task.train.size} train sequences of ${task.steps} steps`}; `
+    + `${o.cell}, hidden ${o.hidden} × ${o.layers} layer(s), ${parameters.toLocaleString('en-US')} parameters; ${o.optimizer} lr ${o.lr}`);
+  if (baselines) log(`baselines (test): ${Object.entries(baselines).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+  const result = await trainer.fit();
+  bar?.stop();
+  const last = result.history.at(-1)!;
+  const best = result.best!.metrics;
+  const summary: Record<string, unknown> = { task: o.task, cell: o.cell, parameters, epochs: result.history.length, best_epoch: result.best!.epoch, stopped_early: result.stoppedEarly };
+  for (const [k, v] of Object.entries(best)) if (k.startsWith('test_') || k.startsWith('validation_')) summary[`best_${k}`] = v;
+  for (const [k, v] of Object.entries(last)) if (k.startsWith('test_') || k.startsWith('train_')) summary[`final_${k}`] = v;
+  if (baselines) summary.baselines = baselines;
+  summary.model = modelPath;
+  summary.metrics = join(out, 'metrics.jsonl');
+  // The file already holds the best epoch; write it once more with the run's summary.
+  writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: summary }, VERSION));
+  if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    log(`best epoch ${result.best!.epoch}${result.stoppedEarly ? ' (stopped early)' : ''}: ${headline(task, result.best!.metrics as EpochRecord)}`);
+    log(`model: ${modelPath}   metrics: ${join(out, 'metrics.jsonl')}`);
+  }
+}

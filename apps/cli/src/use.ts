@@ -1,0 +1,190 @@
+import { readFileSync } from 'node:fs';
+import { Rng, listBackends, registerBackend, tensor, tidy, getBackend } from '@lstm/core';
+import { cpu } from '@lstm/backend-cpu';
+import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
+import { Trainer, encode, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
+import { SGD } from '@lstm/optim';
+import { buildTask, selectBackend, type TaskOptions } from './build.js';
+import { UsageError } from './errors.js';
+
+function readModel(path: string): ModelFile {
+  return decodeModel(readFileSync(path), path);
+}
+
+const taskOf = (file: ModelFile) => (file.metadata.task ?? {}) as { task?: string; options?: TaskOptions };
+
+/** `lstm info FILE`: architecture, parameter count, PyTorch names and shapes. */
+export async function info(path: string, json: boolean): Promise<void> {
+  await selectBackend();
+  const file = readModel(path);
+  const { architecture: a, model } = file;
+  const parameters = model.parameters().map((p) => ({ name: storedName(p.name), shape: [...p.shape] }));
+  const torchCell = a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
+  const torch = torchCell
+    ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True`
+      + `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); `
+      + `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
+    : `no PyTorch module (the ${a.variant} LSTM is not in torch.nn)`;
+  const summary = { file: path, version: file.version, architecture: a, parameters: parameterCount(model), tensors: parameters, pytorch: torch, task: taskOf(file).task ?? null, training: file.metadata.training ?? null };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(summary)}\n`);
+    return;
+  }
+  const lines = [
+    `${path} (written by @lstm ${file.version})`,
+    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)`
+      + `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} (${a.readout === 'last' ? 'from the last step' : 'at every step'})`,
+    `parameters: ${summary.parameters.toLocaleString('en-US')}`,
+    `task: ${summary.task ?? 'unknown'}`,
+    `PyTorch: ${torch}`,
+    'tensors (PyTorch names):',
+    ...parameters.map((p) => `  ${p.name.padEnd(28)} [${p.shape.join(', ')}]`),
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
+}
+
+/** `lstm backends`: what is registered and usable here. */
+export async function backends(json: boolean): Promise<void> {
+  registerBackend(cpu());
+  const names = listBackends();
+  const rows = [];
+  for (const name of names) {
+    const usable = await import('@lstm/core').then((core) => core.setBackend(name)).then(() => true, () => false);
+    rows.push({ name, usable, active: usable && getBackend().name === name });
+  }
+  const candidates = [{ name: 'tfjs', pkg: '@lstm/backend-tfjs' }];
+  if (json) process.stdout.write(`${JSON.stringify({ backends: rows, notInstalled: candidates.map((c) => c.pkg) })}\n`);
+  else {
+    for (const r of rows) process.stdout.write(`${r.name.padEnd(8)} ${r.usable ? 'available' : 'not usable here'}${r.name === 'cpu' ? ' (default; --threads N for worker threads)' : ''}\n`);
+    for (const c of candidates) process.stdout.write(`${c.name.padEnd(8)} not installed (${c.pkg})\n`);
+  }
+}
+
+/** `lstm eval --model FILE`: rebuilds the model's task (same seed and options) and reports the test metrics. */
+export async function evaluate(path: string, o: { data?: string; backend?: string; json?: boolean }): Promise<void> {
+  await selectBackend(o.backend);
+  const file = readModel(path);
+  const options = taskOf(file).options;
+  if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
+  const task = buildTask({ ...options, data: o.data ?? options.data });
+  const trainer = new Trainer(file.model, task, { epochs: 1, optimizer: new SGD(file.model.parameters(), { lr: 1 }) });
+  const metrics = Object.fromEntries(Object.entries(trainer.evaluate('test')).map(([k, v]) => [`test_${k}`, v]));
+  if (o.json) process.stdout.write(`${JSON.stringify({ model: path, task: options.task, ...metrics, baselines: 'baselines' in task ? task.baselines : undefined })}\n`);
+  else process.stdout.write(`${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}\n`);
+}
+
+/**
+ * `lstm predict --model FILE --input FILE`: the input is JSON — one sequence [[f…] per step] or a
+ * list of them (or a CSV of features per step, one sequence). Prints class probabilities or values.
+ */
+export async function predict(path: string, inputPath: string, o: { backend?: string; json?: boolean }): Promise<void> {
+  await selectBackend(o.backend);
+  const file = readModel(path);
+  const { inputSize, readout } = file.architecture;
+  const raw = readFileSync(inputPath, 'utf8');
+  let sequences: number[][][];
+  if (inputPath.endsWith('.csv')) {
+    const { data } = parseCsv(raw, undefined, 'predict');
+    const columns = Object.values(data);
+    sequences = [columns[0]!.map((_, t) => columns.map((c) => c[t]!))];
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, 1);
+    }
+    const asSteps = (v: unknown): v is number[][] => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
+    if (asSteps(parsed)) sequences = [parsed];
+    else if (Array.isArray(parsed) && parsed.every(asSteps)) sequences = parsed as number[][][];
+    else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, 1);
+  }
+  const results = sequences.map((sequence, n) => {
+    if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, 1);
+    sequence.forEach((step, t) => {
+      if (step.length !== inputSize) throw new UsageError(`${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`, 1);
+      if (!step.every(Number.isFinite)) throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, 1);
+    });
+    return tidy(() => {
+      const x = tensor(Float32Array.from(sequence.flat()), [1, sequence.length, inputSize]);
+      const values = Array.from(file.model.forward(x).output.readSync());
+      const task = taskOf(file).task;
+      if (task === 'adding' || task === 'series' || readout === 'all') return { output: values };
+      const probabilities = softmax(values);
+      return { class: probabilities.indexOf(Math.max(...probabilities)), probabilities };
+    });
+  });
+  if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
+  else for (const r of results) process.stdout.write(`${'class' in r ? `class ${r.class}  p = [${r.probabilities!.map((p) => p.toFixed(3)).join(', ')}]` : `output [${r.output.map((v) => v.toFixed(4)).join(', ')}]`}\n`);
+}
+
+function softmax(values: number[]): number[] {
+  const max = Math.max(...values);
+  const e = values.map((v) => Math.exp(v - max));
+  const sum = e.reduce((a, b) => a + b, 0);
+  return e.map((v) => v / sum);
+}
+
+/** `lstm generate`: samples characters from a text model, one step at a time with carried state. */
+export async function generate(path: string, o: { prime?: string; length: number; temperature: number; topK?: number; seed: number; backend?: string }): Promise<void> {
+  await selectBackend(o.backend);
+  const file = readModel(path);
+  const vocabulary = file.metadata.vocabulary as string[] | undefined;
+  if (!vocabulary) throw new UsageError(`${path} is not a text model (no vocabulary); train one with lstm train --task text`);
+  const prime = o.prime ?? vocabulary.find((c) => /[A-Z]/.test(c)) ?? vocabulary[0]!;
+  const ids = encode(prime, vocabulary);
+  const rng = new Rng(o.seed);
+  const stream = file.model.rnn.stream();
+  const V = vocabulary.length;
+  let logits: number[] = [];
+  const step = (id: number) => tidy(() => {
+    const h = stream.step(tensor(oneHot(Int32Array.of(id), V), [1, V]));
+    logits = Array.from(file.model.head.forward(h).output.readSync());
+  });
+  for (const id of ids) step(id);
+  process.stdout.write(prime);
+  for (let i = 0; i < o.length; i++) {
+    const next = sample(logits, o.temperature, o.topK, rng);
+    process.stdout.write(vocabulary[next]!);
+    step(next);
+  }
+  process.stdout.write('\n');
+  stream.dispose();
+}
+
+/** Samples an index from logits / temperature, optionally among the top k only. */
+export function sample(logits: number[], temperature: number, topK: number | undefined, rng: Rng): number {
+  const order = logits.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
+  const kept = order.slice(0, topK ?? order.length);
+  const max = kept[0]![0];
+  const weights = kept.map(([v]) => Math.exp((v - max) / temperature));
+  let u = rng.next() * weights.reduce((a, b) => a + b, 0);
+  for (let k = 0; k < kept.length; k++) {
+    u -= weights[k]!;
+    if (u <= 0) return kept[k]![1];
+  }
+  return kept.at(-1)![1];
+}
+
+/** `lstm forecast`: continues a series N steps by feeding each prediction back in. */
+export async function forecast(path: string, dataPath: string, o: { horizon: number; backend?: string; json?: boolean }): Promise<void> {
+  await selectBackend(o.backend);
+  const file = readModel(path);
+  const scaling = file.metadata.scaling as SeriesScaling | undefined;
+  if (!scaling) throw new UsageError(`${path} is not a series model; train one with lstm train --task series`);
+  if (scaling.columns.length !== 1) throw new UsageError(`forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`);
+  const { data } = parseCsv(readFileSync(dataPath, 'utf8'), scaling.columns, 'forecast');
+  const values = data[scaling.target]!;
+  if (values.length < scaling.window) throw new UsageError(`${dataPath} has ${values.length} rows; the model needs the last ${scaling.window}`, 1);
+  const [mean, std] = [scaling.mean[0]!, scaling.std[0]!];
+  const history = values.slice(-scaling.window).map((v) => (v - mean) / std);
+  const predictions: number[] = [];
+  for (let h = 0; h < o.horizon; h++) {
+    const next = tidy(() => file.model.forward(tensor(Float32Array.from(history), [1, scaling.window, 1])).output.readSync()[0]!);
+    history.shift();
+    history.push(next);
+    predictions.push(next * std + mean);
+  }
+  if (o.json) process.stdout.write(`${JSON.stringify({ target: scaling.target, forecast: predictions })}\n`);
+  else predictions.forEach((v, h) => process.stdout.write(`t+${h + 1}\t${v.toFixed(4)}\n`));
+}

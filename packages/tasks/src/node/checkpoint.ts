@@ -1,0 +1,76 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ValueError } from '@lstm/core';
+import {
+  ModelFileError, decodeModel, decodeSafetensors, encodeModel, encodeSafetensors, storedName,
+  type SafetensorsEntry, type SequenceModel,
+} from '@lstm/layers';
+import type { Trainer, TrainerState } from '../trainer.js';
+import { writeFileAtomic } from './files.js';
+
+const entry = (data: Float32Array | Float64Array, shape: readonly number[]): SafetensorsEntry => ({ dtype: data instanceof Float64Array ? 'F64' : 'F32', shape: [...shape], data });
+
+/**
+ * Saves a resumable run to DIR/checkpoint.safetensors (atomically): the model as a model file
+ * would hold it, the best epoch's weights (`best.*`), the optimizer's slots (`optim.<name>.<slot>`),
+ * and the rest of the trainer's state plus `run` (what rebuilds the run) as JSON metadata.
+ */
+export function saveCheckpoint(dir: string, trainer: Trainer, run: Record<string, unknown>, version: string): void {
+  const { model } = trainer;
+  const state = trainer.state();
+  const modelFile = decodeSafetensors(encodeModel(model, {}, version));
+  const tensors: Record<string, SafetensorsEntry> = { ...modelFile.tensors };
+  const shapes = new Map(model.parameters().map((p) => [p.name, p.shape]));
+  for (const [name, values] of Object.entries(state.best?.weights ?? {})) tensors[`best.${storedName(name)}`] = entry(values, shapes.get(name)!);
+  for (const [name, slots] of Object.entries(state.optimizer.slots)) {
+    for (const [slot, values] of Object.entries(slots)) tensors[`optim.${storedName(name)}.${slot}`] = entry(values, shapes.get(name)!);
+  }
+  const rest = {
+    ...state,
+    optimizer: { step: state.optimizer.step },
+    best: state.best ? { epoch: state.best.epoch, score: state.best.score } : null,
+    shuffleRng: state.shuffleRng.map((v) => (Number.isNaN(v) ? null : v)),
+    modelRng: state.modelRng.map((v) => (Number.isNaN(v) ? null : v)),
+  };
+  const metadata = { ...modelFile.metadata, 'lstm.trainer': JSON.stringify(rest), 'lstm.run': JSON.stringify(run) };
+  writeFileAtomic(join(dir, 'checkpoint.safetensors'), encodeSafetensors(tensors, metadata));
+}
+
+export interface Checkpoint {
+  model: SequenceModel;
+  state: TrainerState;
+  run: Record<string, unknown>;
+}
+
+/** Reads DIR/checkpoint.safetensors back into a model (holding the last epoch's weights) and a trainer state. */
+export function loadCheckpoint(dir: string): Checkpoint {
+  const path = join(dir, 'checkpoint.safetensors');
+  if (!existsSync(path)) throw new ValueError(`no checkpoint in ${dir} (expected ${path}); start a new run without --resume`);
+  const file = decodeSafetensors(readFileSync(path), path);
+  const own = Object.fromEntries(Object.entries(file.tensors).filter(([name]) => !name.startsWith('best.') && !name.startsWith('optim.')));
+  const { model } = decodeModel(encodeSafetensors(own, file.metadata), path);
+  let rest: Omit<TrainerState, 'optimizer' | 'best'> & { optimizer: { step: number }; best: { epoch: number; score: number } | null };
+  let run: Record<string, unknown>;
+  try {
+    rest = JSON.parse(file.metadata['lstm.trainer']!);
+    run = JSON.parse(file.metadata['lstm.run']!);
+  } catch {
+    throw new ModelFileError(`${path}: its trainer state is missing or corrupt; start a new run without --resume`);
+  }
+  const slots: TrainerState['optimizer']['slots'] = {};
+  const best: Record<string, Float32Array | Float64Array> = {};
+  for (const p of model.parameters()) {
+    const stored = storedName(p.name);
+    const weights = file.tensors[`best.${stored}`];
+    if (weights) best[p.name] = weights.data;
+    for (const [name, value] of Object.entries(file.tensors)) {
+      if (name.startsWith(`optim.${stored}.`)) (slots[p.name] ??= {})[name.slice(`optim.${stored}.`.length)] = value.data;
+    }
+  }
+  const state: TrainerState = {
+    ...rest,
+    optimizer: { step: rest.optimizer.step, slots },
+    best: rest.best ? { ...rest.best, weights: best } : null,
+  };
+  return { model, state, run };
+}
