@@ -10,7 +10,7 @@ const program = new Command('lstm')
   .description('Train, evaluate and use recurrent neural networks (LSTM, GRU, RNN) — exact to PyTorch, on the CPU by default.')
   .version(VERSION)
   .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (message, write) => write(`lstm: ${message.replace(/^error: /, 'error: ').trimEnd()}\n`) })
+  .configureOutput({ outputError: (message, write) => write(`lstm: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
   .exitOverride();
 
 const samplingPair = (value: string): [number, number] => {

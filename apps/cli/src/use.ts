@@ -175,15 +175,18 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
   if (scaling.columns.length !== 1) throw new UsageError(`forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`);
   const { data } = parseCsv(readFileSync(dataPath, 'utf8'), scaling.columns, 'forecast');
   const values = data[scaling.target]!;
-  if (values.length < scaling.window) throw new UsageError(`${dataPath} has ${values.length} rows; the model needs the last ${scaling.window}`, 1);
   const [mean, std] = [scaling.mean[0]!, scaling.std[0]!];
-  const history = values.slice(-scaling.window).map((v) => (v - mean) / std);
+  const worked = scaling.difference ? values.slice(1).map((v, i) => v - values[i]!) : values;
+  if (worked.length < scaling.window) throw new UsageError(`${dataPath} has ${values.length} rows; the model needs the last ${scaling.window + (scaling.difference ? 1 : 0)}`, 1);
+  const history = worked.slice(-scaling.window).map((v) => (v - mean) / std);
   const predictions: number[] = [];
+  let level = values.at(-1)!;
   for (let h = 0; h < o.horizon; h++) {
     const next = tidy(() => file.model.forward(tensor(Float32Array.from(history), [1, scaling.window, 1])).output.readSync()[0]!);
     history.shift();
     history.push(next);
-    predictions.push(next * std + mean);
+    level = scaling.difference ? level + next * std + mean : next * std + mean;
+    predictions.push(level);
   }
   if (o.json) process.stdout.write(`${JSON.stringify({ target: scaling.target, forecast: predictions })}\n`);
   else predictions.forEach((v, h) => process.stdout.write(`t+${h + 1}\t${v.toFixed(4)}\n`));

@@ -14,6 +14,12 @@ export interface SeriesOptions {
   /** Fractions of the series, in time order, for validation and test (default 0.15 each). */
   validationFraction?: number;
   testFraction?: number;
+  /**
+   * Model step-to-step changes instead of levels (default true): inputs are the window's first
+   * differences and the model predicts the next change, added to the last value. Trending series
+   * (CO₂) leave the training range; their differences do not.
+   */
+  difference?: boolean;
   source?: string;
 }
 
@@ -21,9 +27,11 @@ export interface SeriesOptions {
 export interface SeriesScaling {
   columns: string[];
   target: string;
+  /** Mean and standard deviation of each column's (differenced) values over the training rows. */
   mean: number[];
   std: number[];
   window: number;
+  difference: boolean;
 }
 
 export interface SeriesTask extends SequenceTask {
@@ -57,32 +65,38 @@ export function parseCsv(csv: string, columns?: string[], what = 'series'): { he
 }
 
 /**
- * Forecasting from CSV columns: windows of `window` steps predict the target's next value. The
- * series is split in time order (train, validation, test); every column is standardised with
- * the training part's mean and standard deviation. Baselines on the test windows: naive (the
+ * Forecasting from CSV columns: windows of `window` steps predict the target's next value (as a
+ * change from the last one, by default). The series is split in time order (train, validation,
+ * test); every column is standardised with the training part's mean and standard deviation, and
+ * errors are reported in data units (the error of the change is the error of the value). Baselines on the test windows: naive (the
  * last value) and seasonal naive (the value one season before the target), in data units.
  */
 export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
-  assertKnownOptions('series', options, ['columns', 'target', 'window', 'season', 'validationFraction', 'testFraction', 'source']);
-  const { window = 24, season = 12, validationFraction = 0.15, testFraction = 0.15 } = options;
+  assertKnownOptions('series', options, ['columns', 'target', 'window', 'season', 'validationFraction', 'testFraction', 'difference', 'source']);
+  const { window = 24, season = 12, validationFraction = 0.15, testFraction = 0.15, difference = true } = options;
   if (!Number.isInteger(window) || window < 1) throw new ValueError(`series: window must be a positive integer, got ${window}`);
   if (!Number.isInteger(season) || season < 1) throw new ValueError(`series: season must be a positive integer, got ${season}`);
   const { data } = parseCsv(csv, options.columns);
   const columns = Object.keys(data);
   const target = options.target ?? columns[0]!;
   if (!columns.includes(target)) throw new ValueError(`series: the target '${target}' must be one of the input columns (${columns.join(', ')})`);
-  const length = data[target]!.length;
+  const levels = data;
+  const worked: Record<string, number[]> = difference
+    ? Object.fromEntries(columns.map((c) => [c, levels[c]!.slice(1).map((v, i) => v - levels[c]![i]!)]))
+    : levels;
+  const shift = difference ? 1 : 0;
+  const length = worked[target]!.length;
   const windows = length - window;
   const testCount = Math.floor(windows * testFraction);
   const validationCount = Math.floor(windows * validationFraction);
   const trainCount = windows - testCount - validationCount;
   if (trainCount < 1 || testCount < 1 || validationCount < 1) {
-    throw new ValueError(`series: ${length} rows are too few for windows of ${window} and three splits; use a smaller --window or a longer series`);
+    throw new ValueError(`series: ${levels[target]!.length} rows are too few for windows of ${window} and three splits; use a smaller --window or a longer series`);
   }
   // Statistics from the rows the training windows can see.
   const seen = trainCount + window;
-  const mean = columns.map((c) => data[c]!.slice(0, seen).reduce((a, b) => a + b, 0) / seen);
-  const std = columns.map((c, k) => Math.sqrt(data[c]!.slice(0, seen).reduce((a, b) => a + (b - mean[k]!) ** 2, 0) / seen) || 1);
+  const mean = columns.map((c) => worked[c]!.slice(0, seen).reduce((a, b) => a + b, 0) / seen);
+  const std = columns.map((c, k) => Math.sqrt(worked[c]!.slice(0, seen).reduce((a, b) => a + (b - mean[k]!) ** 2, 0) / seen) || 1);
   const t = columns.indexOf(target);
   const make = (first: number, count: number): Split => {
     const inputs = new Float32Array(count * window * columns.length);
@@ -90,18 +104,18 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
     for (let n = 0; n < count; n++) {
       const start = first + n;
       for (let s = 0; s < window; s++) {
-        columns.forEach((c, k) => (inputs[(n * window + s) * columns.length + k] = (data[c]![start + s]! - mean[k]!) / std[k]!));
+        columns.forEach((c, k) => (inputs[(n * window + s) * columns.length + k] = (worked[c]![start + s]! - mean[k]!) / std[k]!));
       }
-      targets[n] = (data[target]![start + window]! - mean[t]!) / std[t]!;
+      targets[n] = (worked[target]![start + window]! - mean[t]!) / std[t]!;
     }
     return { size: count, inputs, targets };
   };
-  const values = data[target]!;
+  const values = levels[target]!;
   const testFirst = trainCount + validationCount;
   const baseline = (predict: (index: number) => number) => {
     let se = 0, ae = 0, n = 0;
     for (let w = testFirst; w < windows; w++) {
-      const index = w + window;
+      const index = w + window + shift;
       const error = values[index]! - predict(index);
       se += error * error;
       ae += Math.abs(error);
@@ -122,8 +136,8 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
     test: make(testFirst, testCount),
     targetScale: std[t]!,
     baselines: { 'naive rmse': naive.rmse, 'naive mae': naive.mae, 'seasonal-naive rmse': seasonal.rmse, 'seasonal-naive mae': seasonal.mae },
-    scaling: { columns, target, mean, std, window },
+    scaling: { columns, target, mean, std, window, difference },
     values,
-    config: { task: 'series', source: options.source ?? null, columns, target, window, season, validationFraction, testFraction },
+    config: { task: 'series', source: options.source ?? null, columns, target, window, season, difference, validationFraction, testFraction },
   };
 }

@@ -119,13 +119,18 @@ describe('series', () => {
   const csv = ['date,level,other', ...rows].join('\n');
 
   it('windows, standardises with training statistics, and splits in time order', () => {
-    const task = series(csv, { columns: ['level'], window: 12 });
-    expect(task.train.size + task.validation.size + task.test.size).toBe(108);
-    expect(task.inputSize).toBe(1);
-    const { mean, std } = task.scaling;
+    const levels = series(csv, { columns: ['level'], window: 12, difference: false });
+    expect(levels.train.size + levels.validation.size + levels.test.size).toBe(108);
+    expect(levels.inputSize).toBe(1);
+    const firstTest = levels.train.size + levels.validation.size;
     // The first test target is the value right after its window, standardised.
-    const firstTest = task.train.size + task.validation.size;
-    expect(task.test.targets[0]! * std[0]! + mean[0]!).toBeCloseTo(task.values[firstTest + 12]!, 3);
+    expect(levels.test.targets[0]! * levels.scaling.std[0]! + levels.scaling.mean[0]!).toBeCloseTo(levels.values[firstTest + 12]!, 3);
+    // Differenced (the default): the target is the change into that value.
+    const changes = series(csv, { columns: ['level'], window: 12 });
+    expect(changes.train.size + changes.validation.size + changes.test.size).toBe(107);
+    const first = changes.train.size + changes.validation.size;
+    const { mean, std } = changes.scaling;
+    expect(changes.test.targets[0]! * std[0]! + mean[0]!).toBeCloseTo(changes.values[first + 13]! - changes.values[first + 12]!, 3);
   });
 
   it('computes the naive and seasonal-naive baselines in data units', () => {
