@@ -31,7 +31,7 @@ const fixed = (v: number | undefined, digits = 4) => (v === undefined ? '' : v.t
 
 /** What the per-epoch line and the final summary show for each kind of task. */
 function headline(task: AnyTask, r: EpochRecord): string {
-  const parts = [`epoch ${String(r.epoch).padStart(3)}`, `loss ${fixed(r.train_loss)}/${fixed(r.validation_loss)}`];
+  const parts = [`epoch ${String(r.epoch).padStart(3)}`, `loss ${fixed(r.train_loss)} train / ${fixed(r.validation_loss)} val`];
   if (task.objective === 'regression') parts.push(`test rmse ${fixed(r.test_rmse)}`, `mae ${fixed(r.test_mae)}`);
   else if (task.objective === 'language-model') parts.push(`test bpc ${fixed(r.test_bpc, 3)}`, `acc ${percent(r.test_accuracy)}`);
   else parts.push(`acc ${percent(r.train_accuracy)} train / ${percent(r.test_accuracy)} test`);
