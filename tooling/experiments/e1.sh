@@ -13,5 +13,5 @@ for cell in ${CELLS:-lstm rnn}; do
   pnpm -s lstm train --task first-last --seq-len 30 --train-size 5000 --validation-size 1000 --test-size 1000 \
     --cell "$cell" --hidden 128 --layers 2 --dropout 0.3 --forget-bias 2 \
     --optimizer adam --lr 1e-3 --step-size 20 --gamma 0.5 --clip 1 --batch-size 32 --epochs "$EPOCHS" --seed 1 \
-    --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee "$out.log" >&2) || true
+    --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee -a "$out.log" >&2) || true
 done

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # E4 (SPEC §4, seed 001): the adding problem at T = 50 — LSTM, GRU and vanilla RNN under one
 # protocol (the seed publishes none): 1 layer, hidden 64, Adam 3e-3, clipping 1.0, batches of 32,
-# 10,000 training sequences, 30 epochs. Runs resume where they stopped.
+# 10,000 training sequences, 15 epochs. Runs resume where they stopped.
 # Then `pnpm --filter @lstm/experiments report e4` writes docs/results/e4.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-EPOCHS=${EPOCHS:-30}
+EPOCHS=${EPOCHS:-15}
 STEPS=${STEPS:-50}
 for cell in ${CELLS:-lstm gru rnn}; do
   out=tooling/experiments/runs/e4-$cell
@@ -13,5 +13,5 @@ for cell in ${CELLS:-lstm gru rnn}; do
   [[ -f $out/checkpoint.safetensors ]] && resume=(--resume)
   pnpm -s lstm train --task adding --seq-len "$STEPS" --train-size 10000 --validation-size 1000 --test-size 1000 \
     --cell "$cell" --hidden 64 --optimizer adam --lr 3e-3 --clip 1 --batch-size 32 --epochs "$EPOCHS" --seed 1 \
-    --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee "$out.log" >&2) || true
+    --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee -a "$out.log" >&2) || true
 done

@@ -100,3 +100,16 @@ describe('model files', () => {
     expect(() => decodeModel(encodeSafetensors(tensors, { ...metadata, 'lstm.architecture': '{"cell":"lstm"' }))).toThrow(/not valid JSON/);
   });
 });
+
+describe('PyTorch interoperability', () => {
+  it("reads a file written by PyTorch's safetensors (save_file) and computes torch's outputs", async () => {
+    const { readFileSync } = await import('node:fs');
+    const bytes = readFileSync(new URL('./__fixtures__/torch-model.safetensors', import.meta.url));
+    const expected = JSON.parse(readFileSync(new URL('./__fixtures__/torch-model.json', import.meta.url), 'utf8')) as { input: number[]; shape: number[]; output: number[] };
+    const { model, version } = decodeModel(bytes, 'torch-model.safetensors');
+    expect(version).toMatch(/^torch /);
+    const y = model.forward(tensor(expected.input, expected.shape)).output.readSync();
+    const scale = Math.max(...expected.output.map(Math.abs));
+    expected.output.forEach((v, i) => expect(Math.abs(y[i]! - v) / scale, `output ${i}`).toBeLessThan(1e-5));
+  });
+});
