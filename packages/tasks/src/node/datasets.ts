@@ -1,15 +1,23 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { ValueError } from '@lstm/core';
 
 const require = createRequire(import.meta.url);
 
+/** A data file shipped inside a package (found from its main entry: `exports` hides the files). */
 function resolveData(pkg: string, file: string): string {
+  let entry: string;
   try {
-    return require.resolve(`${pkg}/${file}`);
+    entry = require.resolve(pkg);
   } catch {
     throw new ValueError(`the built-in dataset needs the package '${pkg}'; install it (npm install ${pkg}) or pass --data FILE`);
   }
+  for (let dir = dirname(entry); dir !== dirname(dir); dir = dirname(dir)) {
+    const manifest = join(dir, 'package.json');
+    if (existsSync(manifest) && (JSON.parse(readFileSync(manifest, 'utf8')) as { name?: string }).name === pkg) return join(dir, file);
+  }
+  throw new ValueError(`cannot find the files of '${pkg}'; reinstall it or pass --data FILE`);
 }
 
 /**
