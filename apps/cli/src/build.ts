@@ -34,10 +34,12 @@ export interface TaskOptions {
 }
 
 function readText(path: string): string {
-  const bytes = readFileSync(path);
-  const decoded = new TextDecoder('utf-8', { fatal: false }).decode(bytes);
-  if (decoded.includes('\uFFFD') && !bytes.includes(0xef)) throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
-  return decoded;
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch (error) {
+    if (error instanceof TypeError) throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
+    throw error;
+  }
 }
 
 /** Builds (or rebuilds, from a model file's stored options) a task. */

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { Rng, listBackends, registerBackend, tensor, tidy, getBackend } from '@lstm/core';
+import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { Trainer, encode, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
@@ -49,7 +49,7 @@ export async function backends(json: boolean): Promise<void> {
   const names = listBackends();
   const rows = [];
   for (const name of names) {
-    const usable = await import('@lstm/core').then((core) => core.setBackend(name)).then(() => true, () => false);
+    const usable = await setBackend(name).then(() => true, () => false);
     rows.push({ name, usable, active: usable && getBackend().name === name });
   }
   const candidates = [{ name: 'tfjs', pkg: '@lstm/backend-tfjs' }];
