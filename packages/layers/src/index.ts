@@ -16,7 +16,9 @@ export {
 export { loadStateDict } from './state-dict.js';
 export { RecurrentStream, type SerializedState } from './stream.js';
 
-export { architectureOf, decodeModel, encodeModel, storedName, type Architecture, type ModelFile } from './model-file.js';
+export {
+  architectureOf, decodeModel, encodeModel, modelFromTensors, modelTensors, storedName, type Architecture, type ModelFile,
+} from './model-file.js';
 export {
   ModelFileError, decodeSafetensors, encodeSafetensors, type SafetensorsDType, type SafetensorsEntry, type SafetensorsFile,
 } from './safetensors.js';

@@ -1,5 +1,5 @@
 import { tensor } from '@lstm/core';
-import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsEntry } from './safetensors.js';
+import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
 import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
 
 /** The architecture as stored in a model file (`__metadata__["lstm.architecture"]`). */
@@ -35,6 +35,12 @@ export function architectureOf(model: SequenceModel): Architecture {
  * `lstm.<key>`, JSON) and the library version. `format: "pt"` lets PyTorch tooling load it.
  */
 export function encodeModel(model: SequenceModel, metadata: Record<string, unknown>, version: string): Uint8Array {
+  const { tensors, metadata: meta } = modelTensors(model, metadata, version);
+  return encodeSafetensors(tensors, meta);
+}
+
+/** The tensors and string metadata of a model file, before encoding (checkpoints add to them). */
+export function modelTensors(model: SequenceModel, metadata: Record<string, unknown>, version: string): SafetensorsFile {
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const p of model.parameters()) {
     const data = p.value.readSync();
@@ -42,12 +48,16 @@ export function encodeModel(model: SequenceModel, metadata: Record<string, unkno
   }
   const meta: Record<string, string> = { format: 'pt', 'lstm.version': version, 'lstm.architecture': JSON.stringify(architectureOf(model)) };
   for (const [k, v] of Object.entries(metadata)) meta[`lstm.${k}`] = JSON.stringify(v);
-  return encodeSafetensors(tensors, meta);
+  return { tensors, metadata: meta };
 }
 
 /** Reads a model file, validating the container, the architecture and every tensor's name and shape. */
 export function decodeModel(bytes: Uint8Array, what = 'model file'): ModelFile {
-  const { tensors, metadata } = decodeSafetensors(bytes, what);
+  return modelFromTensors(decodeSafetensors(bytes, what), what);
+}
+
+/** Builds the model a decoded file describes (checkpoints pass their own tensors in). */
+export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 'model file'): ModelFile {
   const parse = (key: string): unknown => {
     try {
       return JSON.parse(metadata[key]!);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValueError } from '@lstm/core';
 import {
-  ModelFileError, decodeModel, decodeSafetensors, encodeModel, encodeSafetensors, storedName,
+  ModelFileError, decodeSafetensors, encodeSafetensors, modelFromTensors, modelTensors, storedName,
   type SafetensorsEntry, type SequenceModel,
 } from '@lstm/layers';
 import type { Trainer, TrainerState } from '../trainer.js';
@@ -18,7 +18,7 @@ const entry = (data: Float32Array | Float64Array, shape: readonly number[]): Saf
 export function saveCheckpoint(dir: string, trainer: Trainer, run: Record<string, unknown>, version: string): void {
   const { model } = trainer;
   const state = trainer.state();
-  const modelFile = decodeSafetensors(encodeModel(model, {}, version));
+  const modelFile = modelTensors(model, {}, version);
   const tensors: Record<string, SafetensorsEntry> = { ...modelFile.tensors };
   const shapes = new Map(model.parameters().map((p) => [p.name, p.shape]));
   for (const [name, values] of Object.entries(state.best?.weights ?? {})) tensors[`best.${storedName(name)}`] = entry(values, shapes.get(name)!);
@@ -48,7 +48,7 @@ export function loadCheckpoint(dir: string): Checkpoint {
   if (!existsSync(path)) throw new ValueError(`no checkpoint in ${dir} (expected ${path}); start a new run without --resume`);
   const file = decodeSafetensors(readFileSync(path), path);
   const own = Object.fromEntries(Object.entries(file.tensors).filter(([name]) => !name.startsWith('best.') && !name.startsWith('optim.')));
-  const { model } = decodeModel(encodeSafetensors(own, file.metadata), path);
+  const { model } = modelFromTensors({ tensors: own, metadata: file.metadata }, path);
   let rest: Omit<TrainerState, 'optimizer' | 'best'> & { optimizer: { step: number }; best: { epoch: number; score: number } | null };
   let run: Record<string, unknown>;
   try {
