@@ -104,8 +104,8 @@ describe('model files', () => {
 describe('PyTorch interoperability', () => {
   it("reads a file written by PyTorch's safetensors (save_file) and computes torch's outputs", async () => {
     const { readFileSync } = await import('node:fs');
-    const bytes = readFileSync(new URL('./__fixtures__/torch-model.safetensors', import.meta.url));
-    const expected = JSON.parse(readFileSync(new URL('./__fixtures__/torch-model.json', import.meta.url), 'utf8')) as { input: number[]; shape: number[]; output: number[] };
+    const bytes = readFileSync(new URL('./__fixtures__/model-file/torch-model.safetensors', import.meta.url));
+    const expected = JSON.parse(readFileSync(new URL('./__fixtures__/model-file/torch-model.json', import.meta.url), 'utf8')) as { input: number[]; shape: number[]; output: number[] };
     const { model, version } = decodeModel(bytes, 'torch-model.safetensors');
     expect(version).toMatch(/^torch /);
     const y = model.forward(tensor(expected.input, expected.shape)).output.readSync();
