@@ -12,6 +12,6 @@ for cell in ${CELLS:-lstm gru rnn}; do
   resume=()
   [[ -f $out/checkpoint.safetensors ]] && resume=(--resume)
   pnpm -s lstm train --task adding --seq-len "$STEPS" --train-size 10000 --validation-size 1000 --test-size 1000 \
-    --cell "$cell" --hidden 64 --optimizer adam --lr 3e-3 --clip 1 --batch-size 32 --epochs "$EPOCHS" --seed 1 \
+    --cell "$cell" --hidden 64 --optimizer adam --lr 3e-3 --clip 1 --batch-size 32 --epochs "$EPOCHS" --seed 1 --threads "${THREADS:-1}" \
     --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee -a "$out.log" >&2) || true
 done
