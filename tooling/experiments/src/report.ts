@@ -124,7 +124,7 @@ function e4(): string {
     return { cell: cell.toUpperCase(), epochs: r!.length, best, ratio: best.test_mse! / baseline, under: r!.find((x) => x.test_mse! < baseline / 10) };
   });
   const rows = results.map(({ cell, epochs, best, ratio, under }) =>
-    `| ${cell} | ${epochs} | ${best.test_mse!.toFixed(5)} (epoch ${best.epoch}) | ${(ratio * 100).toFixed(1)}% | ${under ? under.epoch : 'never'} |`);
+    `| ${cell} | ${epochs} | ${best.test_mse!.toFixed(5)} (epoch ${best.epoch}) | ${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1)}% | ${under ? under.epoch : 'never'} |`);
   const learnt = results.filter((x) => x.ratio < 0.1).map((x) => x.cell);
   const failed = results.filter((x) => x.ratio >= 0.1).map((x) => `${x.cell} (${(x.ratio * 100).toFixed(0)}% of the baseline)`);
   const verdict = `${learnt.length ? `Below 10% of the baseline: ${learnt.join(', ')}.` : 'No cell got below 10% of the baseline.'}${failed.length ? ` Not below it: ${failed.join(', ')}.` : ''}`;
