@@ -19,6 +19,13 @@ function load(name: string): Row[] | null {
   return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
 }
 
+/** Epochs after which a run was resumed (`lstm train --resume` logs them). */
+function resumedAfter(name: string): number[] {
+  const path = join(runs, `${name}.log`);
+  if (!existsSync(path)) return [];
+  return [...readFileSync(path, 'utf8').matchAll(/resuming .* after epoch (\d+)/g)].map((m) => Number(m[1]));
+}
+
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 const COLORS: Record<string, string> = { lstm: '#1f77b4', gru: '#2ca02c', rnn: '#d62728' };
 
@@ -63,10 +70,25 @@ function e1(): string {
       return `| ${e} | ${publishedAt[e] ?? ''} | ${ours} | ${loss} | ${pct(at(rnn, e)?.test_accuracy)} |`;
     }),
   ];
+  const at5 = at(lstm, 5);
+  const first90 = lstm.find((r) => r.test_accuracy! >= 0.9);
+  const minTestLoss = lstm.reduce((a, r) => (r.test_loss! < a.test_loss! ? r : a));
+  const mark = (ok: boolean) => (ok ? '✅' : '❌');
+  const targets = [
+    `- ${mark(peak.test_accuracy! >= 0.957)} Peak test accuracy ≥ 95.7%: ${pct(peak.test_accuracy)} (epoch ${peak.epoch}).`,
+    `- ${mark((at5?.test_accuracy ?? 0) >= 0.9)} ≥ 90% by epoch 5: ${pct(at5?.test_accuracy)} at epoch 5 (${pct(at(lstm, 4)?.test_accuracy)} at epoch 4); first ≥ 90% at epoch ${first90?.epoch ?? '—'}.`,
+    `- ${mark(bestValidation.test_accuracy! > 0.941)} Early stopping beats the published final 94.1%: ${pct(bestValidation.test_accuracy)}.`,
+    ...(rnnPeak ? [`- ${mark(rnnPeak.test_accuracy! < 0.6)} The vanilla RNN stays near chance for the first step (50%): best ${pct(rnnPeak.test_accuracy)}.`] : []),
+  ];
+  const overfit = last.test_loss! > 2 * minTestLoss.test_loss!
+    ? `Over-fitting after the peak, as published: test loss rises from ${minTestLoss.test_loss!.toFixed(4)} (epoch ${minTestLoss.epoch}) to ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}.`
+    : `Unlike the article, our run does not over-fit: test loss is ${minTestLoss.test_loss!.toFixed(4)} at its lowest (epoch ${minTestLoss.epoch}) and ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}, and test accuracy stays within ${((peak.test_accuracy! - last.test_accuracy!) * 100).toFixed(1)} points of its peak. The train loss (measured with dropout on) ends at ${last.train_loss!.toFixed(4)}, far from the article's 0.0003: with continuous markers and dropout 0.3 the model never memorises the 5,000 training sequences. The article does not publish its encoding, so which difference matters cannot be settled here; early stopping (on by default in the trainer) guards against it either way (the trainer restores the best-validation weights by default).`;
+  const resumed = resumedAfter('e1-lstm');
   const rnnVerdict = !rnnPeak
     ? '- Vanilla RNN: not run yet.'
     : `- **Vanilla RNN**, same protocol (2 layers, hidden 128, tanh), ${rnn!.length} epochs: best test accuracy ${pct(rnnPeak.test_accuracy)}
-  (epoch ${rnnPeak.epoch}), final ${pct(rnn!.at(-1)!.test_accuracy)}. ${rnnPeak.test_accuracy! < 0.6
+  (epoch ${rnnPeak.epoch}), final ${pct(rnn!.at(-1)!.test_accuracy)}${rnn!.at(-1)!.train_accuracy! > rnn!.at(-1)!.test_accuracy! + 0.1
+    ? ` while its train accuracy climbs to ${pct(rnn!.at(-1)!.train_accuracy)} (it memorises the 5,000 training sequences instead)` : ''}. ${rnnPeak.test_accuracy! < 0.6
     ? 'That is the 50% that reading the last step alone gives: it never learns to use step 1. The LSTM does.'
     : 'It gets above the 50% that the last step alone gives, so it uses step 1 in part.'}`;
   return `# E1 — long-range classification (first-last, T = 30)
@@ -75,7 +97,7 @@ Reproduces SPEC §4 E1 (seed 000) with the published protocol, through the \`lst
 \`tooling/experiments/e1.sh\` runs it (resumable), \`pnpm --filter @lstm/experiments report e1\` writes this page.
 
 **Protocol** (published): 2-layer LSTM, hidden 128, dropout 0.3, Adam lr 1e-3 halved every 20 epochs
-(\`--step-size 20 --gamma 0.5\`), gradient clipping at norm 1.0, 5,000 training sequences, ${lstm.length} of 100 epochs run.
+(\`--step-size 20 --gamma 0.5\`), gradient clipping at norm 1.0, 5,000 training sequences, ${lstm.length} of 100 epochs run${resumed.length ? ` (stopped and resumed from its checkpoint after epoch${resumed.length > 1 ? 's' : ''} ${resumed.join(' and ')})` : ''}.
 **Our choices where the seed is silent**: the task encoding below; minibatches of 32; a separate validation set of
 1,000 sequences for model selection (early stopping), and a test set of 1,000; forget-gate bias initialised to 2
 (\`--forget-bias 2\`, SPEC E5 practice: the gradient to step 1 passes 29 forget gates; with a forget bias of 1
@@ -90,9 +112,23 @@ reading the last step alone gives 50%). \`--classes 9, 16, …\` cuts each marke
 an easier variant that a 2-layer vanilla RNN also solves (100% at epoch 9 in our trial) by latching the marker
 in a saturated unit, which is why it is not the default.
 
+Train loss and accuracy are averaged over each epoch's minibatches as they are trained, with dropout on
+(as the usual PyTorch loop reports them); validation and test are evaluated after the epoch, dropout off —
+which is why the train curve can sit below the test curve.
+
 ![accuracy](e1-accuracy.svg)
 
 ![loss](e1-loss.svg)
+
+## Against the targets
+
+${targets.join('\n')}
+
+The start is slower than the article's (epoch 1: ${pct(at(lstm, 1)?.test_accuracy)} test against 64.1%): our first and last steps look exactly like
+the noise, so the network must first find *where* the information is; once it has, it passes the article's figures
+from epoch ${first94?.epoch ?? '—'} on. We report the epoch-5 miss as measured, from a single seed (1), with no tuning against it.
+
+${overfit}
 
 ## Epoch by epoch against the article
 
