@@ -26,6 +26,24 @@ function resumedAfter(name: string): number[] {
   return [...readFileSync(path, 'utf8').matchAll(/resuming .* after epoch (\d+)/g)].map((m) => Number(m[1]));
 }
 
+/** The row where `key` is largest ('max') or smallest ('min'); the first such row on ties. */
+function extreme(rows: Row[], key: string, mode: 'max' | 'min'): Row {
+  const sign = mode === 'max' ? 1 : -1;
+  return rows.reduce((a, r) => (sign * r[key]! > sign * a[key]! ? r : a));
+}
+
+/** The summary `lstm train --json` printed for a run (empty if the run has not finished). */
+function summaryOf(name: string): { best_epoch?: number; baselines?: Record<string, number> } {
+  const path = join(runs, `${name}.summary.json`);
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8') || '{}') : {};
+}
+
+/** The epoch whose weights the trainer restored (its `best_epoch`), else the one best by `key`. */
+function restored(name: string, rows: Row[], key: string, mode: 'max' | 'min'): Row {
+  const epoch = summaryOf(name).best_epoch;
+  return rows.find((r) => r.epoch === epoch) ?? extreme(rows, key, mode);
+}
+
 const pct = (v: number | undefined) => (v === undefined ? '—' : `${(v * 100).toFixed(1)}%`);
 const COLORS: Record<string, string> = { lstm: '#1f77b4', gru: '#2ca02c', rnn: '#d62728' };
 
@@ -51,11 +69,11 @@ function e1(): string {
   writeFileSync(join(docs, 'e1-loss.svg'), lineChart(lossLines, { title: 'E1 — cross-entropy', xLabel: 'epoch', yLabel: 'loss (log scale)', log: true }));
   const at = (rows: Row[] | null, epoch: number) => rows?.find((r) => r.epoch === epoch);
   const first94 = lstm.find((r) => r.test_accuracy! >= 0.94);
-  const peak = lstm.reduce((a, r) => (r.test_accuracy! > a.test_accuracy! ? r : a));
-  const bestValidation = lstm.reduce((a, r) => (r.validation_accuracy! > a.validation_accuracy! ? r : a));
+  const peak = extreme(lstm, 'test_accuracy', 'max');
+  const bestValidation = restored('e1-lstm', lstm, 'validation_accuracy', 'max');
   const last = lstm.at(-1)!;
   const train100 = lstm.find((r) => r.train_accuracy! >= 0.9995);
-  const rnnPeak = rnn?.reduce((a, r) => (r.test_accuracy! > a.test_accuracy! ? r : a));
+  const rnnPeak = rnn && extreme(rnn, 'test_accuracy', 'max');
   const publishedAt: Record<number, string> = {
     1: '62.4% / 64.1%', 5: '— / 90.5%', 8: '— / ≥ 94% (first)', 17: '— / 95.7% (peak)', 50: '100% / —, train loss 0.0020', 100: '— / 94.1%, train loss 0.0003, test loss 0.3073',
   };
@@ -72,7 +90,7 @@ function e1(): string {
   ];
   const at5 = at(lstm, 5);
   const first90 = lstm.find((r) => r.test_accuracy! >= 0.9);
-  const minTestLoss = lstm.reduce((a, r) => (r.test_loss! < a.test_loss! ? r : a));
+  const minTestLoss = extreme(lstm, 'test_loss', 'min');
   const mark = (ok: boolean) => (ok ? '✅' : '❌');
   const targets = [
     `- ${mark(peak.test_accuracy! >= 0.957)} Peak test accuracy ≥ 95.7%: ${pct(peak.test_accuracy)} (epoch ${peak.epoch}).`,
@@ -137,7 +155,7 @@ ${table.join('\n')}
 - First epoch with test accuracy ≥ 94%: **${first94 ? first94.epoch : 'none'}** (published: 8).
 - Peak test accuracy: **${pct(peak.test_accuracy)} at epoch ${peak.epoch}** (published: 95.7% at epoch 17).
 - 100% train accuracy first at epoch ${train100?.epoch ?? '—'} (published: by epoch 50).
-- **Early stopping** (best validation accuracy, epoch ${bestValidation.epoch}, weights restored by the trainer):
+- **Early stopping** (epoch ${bestValidation.epoch}, chosen on the validation set and restored by the trainer):
   test accuracy **${pct(bestValidation.test_accuracy)}**, against the published final 94.1%.
 - Final epoch ${last.epoch}: train loss ${last.train_loss!.toFixed(4)}, test loss ${last.test_loss!.toFixed(4)}, test accuracy ${pct(last.test_accuracy)}.
 ${rnnVerdict}
@@ -147,8 +165,7 @@ ${rnnVerdict}
 function e4(): string {
   const cells = ['lstm', 'gru', 'rnn'].map((cell) => ({ cell, rows: load(`e4-${cell}`) })).filter((c) => c.rows);
   if (!cells.length) throw new Error('no E4 run: run tooling/experiments/e4.sh first');
-  const summary = JSON.parse(readFileSync(join(runs, `e4-${cells[0]!.cell}.summary.json`), 'utf8') || '{}') as { baselines?: Record<string, number> };
-  const baseline = summary.baselines?.['predict-the-mean mse'] ?? 1 / 6;
+  const baseline = summaryOf(`e4-${cells[0]!.cell}`).baselines?.['predict-the-mean mse'] ?? 1 / 6;
   mkdirSync(docs, { recursive: true });
   const lines: Line[] = cells.map(({ cell, rows }) => ({ name: `${cell.toUpperCase()} test`, color: COLORS[cell]!, points: rows!.map((r) => [r.epoch!, r.test_mse!] as [number, number]) }));
   writeFileSync(join(docs, 'e4-mse.svg'), lineChart(lines, {
@@ -156,7 +173,7 @@ function e4(): string {
     references: [{ y: baseline, label: 'predict the mean', color: '#999' }, { y: baseline / 10, label: '10% of that', color: '#e377c2' }],
   }));
   const results = cells.map(({ cell, rows: r }) => {
-    const best = r!.reduce((a, x) => (x.validation_loss! < a.validation_loss! ? x : a));
+    const best = restored(`e4-${cell}`, r!, 'validation_loss', 'min');
     return { cell: cell.toUpperCase(), epochs: r!.length, best, ratio: best.test_mse! / baseline, under: r!.find((x) => x.test_mse! < baseline / 10) };
   });
   const rows = results.map(({ cell, epochs, best, ratio, under }) =>
