@@ -1,13 +1,31 @@
 import { SPEC_VERSION, type Backend, type BackendFactory } from './backend.js';
 import type { DType, FloatArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { REQUIRED_KERNELS, type KernelName, type TensorInfo } from './kernel-names.js';
+import { REQUIRED_KERNELS, type KernelName, type KernelTable, type TensorInfo } from './kernel-names.js';
 import { type Shape, sizeOf } from './shape.js';
 import { Tensor, type DataRef } from './tensor.js';
 import { BackendError, LstmError } from './errors.js';
 
+/** A backend-side value as core sees it: each TensorInfo becomes a Tensor. */
+type AsTensor<V> = V extends TensorInfo ? Tensor : V extends readonly TensorInfo[] ? readonly Tensor[] : V;
+type WithTensors<T> = { [P in keyof T]: AsTensor<T[P]> };
+
+/** What `engine.run(K, …)` takes: the kernel's inputs from `KernelTable`, as Tensors. */
+export type KernelInputs<K extends KernelName> = WithTensors<Parameters<KernelTable[K]>[0]>;
+/** The kernel's attributes from `KernelTable` (`undefined` for kernels that take none). */
+export type KernelAttrs<K extends KernelName> = KernelTable[K] extends (inputs: never, attrs: infer A) => unknown
+  ? unknown extends A ? undefined : A
+  : undefined;
+/** What `engine.run(K, …)` returns: one Tensor, or the kernel's named outputs as Tensors. */
+export type KernelResult<K extends KernelName> = ReturnType<KernelTable[K]> extends TensorInfo ? Tensor : WithTensors<ReturnType<KernelTable[K]>>;
+type AttrsArgument<K extends KernelName> = KernelAttrs<K> extends undefined ? [] : [attrs: KernelAttrs<K>];
+
 /** A reference composition: the kernel written with core ops, run when a backend lacks it. */
-export type ReferenceKernel = (inputs: Record<string, Tensor | undefined>, attrs: any) => Record<string, Tensor | undefined>;
+export type ReferenceKernel<K extends KernelName> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>) => KernelResult<K>;
+
+/** The kernel table seen without its types, inside `run` only (the typed signature is `run`'s). */
+type UntypedKernel = (inputs: Record<string, TensorInfo | TensorInfo[]>, attrs: unknown) => TensorInfo | Record<string, TensorInfo | undefined>;
+type UntypedReference = (inputs: unknown, attrs: unknown) => unknown;
 
 export interface EngineOptions {
   /** Check inputs of layers and losses for NaN / ±Infinity (costs a read; on by default). */
@@ -23,12 +41,10 @@ export interface MemoryInfo {
   numBytes: number;
 }
 
-type KernelOutput = TensorInfo | Record<string, TensorInfo | undefined>;
-
 class Engine {
   readonly factories = new Map<string, BackendFactory>();
   readonly instances = new Map<string, Backend>();
-  readonly references = new Map<KernelName, ReferenceKernel>();
+  private readonly references: { [K in KernelName]?: ReferenceKernel<K> } = {};
   active: Backend | null = null;
   options: EngineOptions = { checkFinite: true, debug: false };
   private scopes: Set<Tensor>[] = [];
@@ -85,7 +101,7 @@ class Engine {
     if (backend.specVersion !== SPEC_VERSION) {
       throw new BackendError(`backend '${name}' implements spec version ${String(backend.specVersion)}, core expects ${SPEC_VERSION}; install matching versions of @lstm/core and the backend`);
     }
-    const missing = REQUIRED_KERNELS.filter((kernel) => !backend.kernels[kernel] && !this.references.has(kernel));
+    const missing = REQUIRED_KERNELS.filter((kernel) => !backend.kernels[kernel] && !this.references[kernel]);
     if (missing.length > 0) throw new BackendError(`backend '${name}' is missing kernels with no reference fallback: ${missing.join(', ')}`);
     this.instances.set(name, backend);
     return backend;
@@ -206,37 +222,34 @@ class Engine {
   }
 
   // ─── kernels ────────────────────────────────────────────────────────────────────────────
-  /** Runs a kernel on the active backend (or its reference composition) and wraps the outputs. */
-  run(name: KernelName, inputs: Record<string, Tensor | readonly Tensor[] | undefined>, attrs: object = {}): Record<string, Tensor | undefined> {
-    const backend = this.backend();
-    const kernel = backend.kernels[name] as ((inputs: object, attrs: object) => KernelOutput) | undefined;
-    if (!kernel) {
-      const reference = this.references.get(name);
-      if (!reference) throw new BackendError(`backend '${backend.name}' has no kernel '${name}' and core has no reference for it`);
-      return reference(inputs as Record<string, Tensor | undefined>, attrs);
-    }
-    const infos: Record<string, TensorInfo | TensorInfo[] | undefined> = {};
-    for (const key in inputs) {
-      const value = inputs[key];
-      if (value === undefined) continue;
-      if (Array.isArray(value)) {
-        infos[key] = value.map((tensor) => this.info(tensor, backend));
-      } else {
-        infos[key] = this.info(value as Tensor, backend);
-      }
-    }
-    const output = kernel(infos, attrs);
-    if (isTensorInfo(output)) return { out: this.wrap(output, backend) };
-    const result: Record<string, Tensor | undefined> = {};
-    for (const key in output) {
-      const info = output[key];
-      result[key] = info ? this.wrap(info, backend) : undefined;
-    }
-    return result;
+  /** Installs core's reference composition for kernel `name` (used when a backend lacks it). */
+  setReference<K extends KernelName>(name: K, kernel: ReferenceKernel<K>): void {
+    (this.references as Record<K, ReferenceKernel<K>>)[name] = kernel;
   }
 
-  runOne(name: KernelName, inputs: Record<string, Tensor | readonly Tensor[] | undefined>, attrs: object = {}): Tensor {
-    return this.run(name, inputs, attrs).out!;
+  /**
+   * Runs kernel `name` on the active backend (or its reference composition) and wraps the
+   * outputs: a Tensor for single-output kernels, the named outputs as Tensors otherwise.
+   * Inputs, attributes and outputs are typed from `KernelTable[name]`.
+   */
+  run<K extends KernelName>(name: K, inputs: KernelInputs<K>, ...[attrs]: AttrsArgument<K>): KernelResult<K> {
+    const backend = this.backend();
+    const kernel = backend.kernels[name] as UntypedKernel | undefined;
+    if (!kernel) {
+      const reference = this.references[name] as UntypedReference | undefined;
+      if (!reference) throw new BackendError(`backend '${backend.name}' has no kernel '${name}' and core has no reference for it`);
+      return reference(inputs, attrs) as KernelResult<K>;
+    }
+    const infos: Record<string, TensorInfo | TensorInfo[]> = {};
+    for (const [key, value] of Object.entries(inputs as Record<string, Tensor | readonly Tensor[] | undefined>)) {
+      if (value === undefined) continue;
+      infos[key] = value instanceof Tensor ? this.info(value, backend) : value.map((tensor) => this.info(tensor, backend));
+    }
+    const output = kernel(infos, attrs ?? {});
+    if (isTensorInfo(output)) return this.wrap(output, backend) as KernelResult<K>;
+    const result: Record<string, Tensor | undefined> = {};
+    for (const [key, info] of Object.entries(output)) result[key] = info ? this.wrap(info, backend) : undefined;
+    return result as KernelResult<K>;
   }
 
   private info(tensor: Tensor, backend: Backend): TensorInfo {

@@ -97,6 +97,7 @@ export const GruBackward = 'GruBackward';
 export const RnnForward = 'RnnForward';
 export const RnnBackward = 'RnnBackward';
 export const RECURRENT_KERNELS = [LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward] as const;
+export type RecurrentKernelName = (typeof RECURRENT_KERNELS)[number];
 
 export type LstmVariant = 'standard' | 'peephole' | 'coupled';
 export type RnnNonlinearity = 'tanh' | 'relu';

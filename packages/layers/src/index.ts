@@ -15,6 +15,9 @@ export {
 } from './sequence-model.js';
 export { loadStateDict } from './state-dict.js';
 export { RecurrentStream, type SerializedState } from './stream.js';
+export type {
+  CellBackwardResult, CellForwardResult, CellGradients, CellParameters, CellPassOptions, StackConfig,
+} from './recurrent-types.js';
 
 export {
   architectureOf, decodeModel, encodeModel, modelFromTensors, modelTensors, storedName, type Architecture, type ModelFile,

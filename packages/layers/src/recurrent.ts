@@ -1,138 +1,24 @@
 import {
-  Rng, ShapeError, ValueError, add, assertFinite, assertShape, concat, gateCount, gruBackward, gruForward, lstmBackward, lstmForward,
-  mul, reshape, rnnBackward, rnnForward, slice, tensor, zeros,
+  Rng, ShapeError, ValueError, add, assertFinite, assertKnownOptions, assertPositiveInteger, assertProbability, assertShape, concat,
+  mul, reshape, slice, zeros,
   type DType, type LstmVariant, type RnnNonlinearity, type Tensor,
 } from '@lstm/core';
+import { CELLS, cellForward, weightsOf } from './cells.js';
 import { dropoutMask } from './dropout.js';
-import { orthogonal, uniform, xavierUniform } from './init.js';
-import { assertKnownOptions, assertPositiveInteger, assertProbability } from '@lstm/core';
-import { Parameter, type Module } from './parameter.js';
+import type { Module, Parameter } from './parameter.js';
+import { initialiseCells } from './recurrent-init.js';
+import type {
+  CellBackwardResult, CellGradients, CellParameters, CellType, DirectionCache, LayerTrace, RecurrentBackwardOptions, RecurrentBackwardResult, RecurrentCache,
+  RecurrentForwardOptions, RecurrentForwardResult, RecurrentLayerOptions, RecurrentState, StackConfig, StepGradients,
+} from './recurrent-types.js';
 import { RecurrentStream, type SerializedState } from './stream.js';
 
-export type CellType = 'lstm' | 'gru' | 'rnn';
-
-export interface InitOptions {
-  /** 'default' = PyTorch's U(−1/√H, 1/√H); 'xavier' = Glorot uniform. */
-  weightIh?: 'default' | 'xavier';
-  /** 'default' = PyTorch's; 'orthogonal' = an orthogonal matrix per gate block. */
-  weightHh?: 'default' | 'orthogonal';
-  /**
-   * LSTM only: the forget gate's total bias b_ih_f + b_hh_f (b_ih_f = value, b_hh_f = 0), so
-   * the cell keeps its memory at the start of training. Typical: 1.0 or 2.0. Unset = random.
-   */
-  forgetBias?: number;
-}
-
-export interface RecurrentLayerOptions {
-  inputSize: number;
-  hiddenSize: number;
-  numLayers?: number;
-  bidirectional?: boolean;
-  /** Dropout on each layer's output except the last, while training (PyTorch's semantics). */
-  dropout?: number;
-  /** LSTM: 'standard' | 'peephole' | 'coupled'. */
-  variant?: LstmVariant;
-  /** RNN: 'tanh' | 'relu'. */
-  nonlinearity?: RnnNonlinearity;
-  dtype?: DType;
-  /** Seed of the generator used for initialisation and dropout (default 0)… */
-  seed?: number;
-  /** …or a generator shared with the rest of a model. */
-  rng?: Rng;
-  init?: InitOptions;
-}
+export type {
+  CellType, InitOptions, LayerTrace, RecurrentBackwardOptions, RecurrentBackwardResult, RecurrentCache, RecurrentForwardOptions,
+  RecurrentForwardResult, RecurrentLayerOptions, RecurrentState, StepGradients,
+} from './recurrent-types.js';
 
 const OPTION_NAMES = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity', 'dtype', 'seed', 'rng', 'init'];
-
-/** State in PyTorch's layout: [numLayers · numDirections, batch, hidden]. `c` for LSTMs only. */
-export interface RecurrentState {
-  h: Tensor;
-  c?: Tensor;
-}
-
-export interface RecurrentForwardOptions {
-  initialState?: RecurrentState;
-  /** Valid steps per sequence (padded batches); padded steps leave the state untouched. */
-  lengths?: Int32Array | readonly number[];
-  /** Apply dropout and keep what backward needs. */
-  training?: boolean;
-  /** Return per-step gate activations and cell states of every layer and direction. */
-  record?: boolean;
-}
-
-/** Per-step activations of one layer and direction (introspection). */
-export interface LayerTrace {
-  layer: number;
-  direction: 'forward' | 'reverse';
-  /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */
-  gateNames: readonly string[];
-  /** [B, T, G·H] post-activation gates, packed in `gateNames` order. */
-  gates?: Tensor;
-  /** [B, T, H] cell states c_t (LSTM). */
-  cells?: Tensor;
-  /** [B, T, H] hidden states h_t. */
-  hidden: Tensor;
-}
-
-interface DirectionCache {
-  h0: Tensor;
-  c0?: Tensor;
-  saved: Record<string, Tensor | undefined>;
-}
-
-/** What backward needs from a training forward pass. Disposed with the enclosing tidy(). */
-export interface RecurrentCache {
-  lengths: Int32Array | null;
-  inputs: Tensor[];
-  masks: (Tensor | null)[];
-  directions: DirectionCache[][];
-}
-
-export interface RecurrentForwardResult {
-  /** [B, T, D·H]: the last layer's h_t, both directions concatenated ([h_fwd; h_bwd]). */
-  output: Tensor;
-  /** Final states [L·D, B, H] (for padded rows: the state at their last valid step). */
-  state: RecurrentState;
-  trace?: LayerTrace[];
-  cache?: RecurrentCache;
-}
-
-export interface RecurrentBackwardOptions {
-  /** ∂L/∂output [B, T, D·H]. */
-  dOutput?: Tensor;
-  /** ∂L/∂(final state), [L·D, B, H] each. */
-  dState?: { h?: Tensor; c?: Tensor };
-  /** Return per-step ∂L/∂h_t, ∂L/∂c_t and ∂L/∂x_t for every layer and direction. */
-  record?: boolean;
-}
-
-/** Per-step gradients of one layer and direction. */
-export interface StepGradients {
-  layer: number;
-  direction: 'forward' | 'reverse';
-  /** [B, T, H] total ∂L/∂h_t. */
-  dh: Tensor;
-  /** [B, T, H] total ∂L/∂c_t (LSTM). */
-  dc?: Tensor;
-  /** [B, T, I_layer] ∂L/∂(this layer's input at t) through this direction. */
-  dx: Tensor;
-}
-
-export interface RecurrentBackwardResult {
-  /** ∂L/∂x [B, T, I]. */
-  dx: Tensor;
-  /** ∂L/∂(initial state) [L·D, B, H]. */
-  dInitialState: RecurrentState;
-  steps?: StepGradients[];
-}
-
-interface CellParameters {
-  weightIh: Parameter;
-  weightHh: Parameter;
-  biasIh: Parameter;
-  biasHh: Parameter;
-  peephole?: Parameter;
-}
 
 /**
  * A stack of recurrent layers (LSTM, GRU or vanilla RNN), uni- or bidirectional, in PyTorch's
@@ -140,7 +26,7 @@ interface CellParameters {
  * `…_reverse`; peephole LSTMs add `peephole_l0` [3H] = p_i, p_f, p_o; coupled LSTMs pack
  * three gates f, g, o in [3H, ·] weights). Inputs are [batch, time, features].
  */
-export class RecurrentLayer implements Module {
+export class RecurrentLayer implements Module, StackConfig {
   readonly cell: CellType;
   readonly inputSize: number;
   readonly hiddenSize: number;
@@ -171,51 +57,12 @@ export class RecurrentLayer implements Module {
     if (!['tanh', 'relu'].includes(this.nonlinearity)) throw new ValueError(`${what}: unknown nonlinearity '${this.nonlinearity}'; expected tanh or relu`);
     this.dtype = options.dtype ?? 'float32';
     this.rng = options.rng ?? new Rng(options.seed ?? 0);
-    this.cells = this.initialise(options.init ?? {});
+    this.cells = initialiseCells(this, this.rng, options.init ?? {});
   }
 
+  /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */
   get gateNames(): readonly string[] {
-    if (this.cell === 'gru') return ['r', 'z', 'n'];
-    if (this.cell === 'rnn') return [];
-    return this.variant === 'coupled' ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o'];
-  }
-
-  private initialise(init: InitOptions): CellParameters[][] {
-    assertKnownOptions(`${this.cell.toUpperCase()} init`, init, ['weightIh', 'weightHh', 'forgetBias']);
-    const H = this.hiddenSize;
-    const G = gateCount(this.cell, this.variant);
-    const bound = 1 / Math.sqrt(H);
-    const make = (name: string, values: Float64Array, shape: number[]) => new Parameter(name, tensor(values, shape, this.dtype));
-    const cells: CellParameters[][] = [];
-    for (let layer = 0; layer < this.numLayers; layer++) {
-      const inputSize = layer === 0 ? this.inputSize : H * this.numDirections;
-      const directions: CellParameters[] = [];
-      for (let d = 0; d < this.numDirections; d++) {
-        const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
-        const weightIh = init.weightIh === 'xavier' ? xavierUniform(this.rng, G * H, inputSize) : uniform(this.rng, G * H * inputSize, bound);
-        const weightHh = init.weightHh === 'orthogonal'
-          ? concatBlocks(Array.from({ length: G }, () => orthogonal(this.rng, H)))
-          : uniform(this.rng, G * H * H, bound);
-        const biasIh = uniform(this.rng, G * H, bound);
-        const biasHh = uniform(this.rng, G * H, bound);
-        if (init.forgetBias !== undefined) {
-          if (this.cell !== 'lstm') throw new ValueError(`${this.cell.toUpperCase()}: forgetBias applies to LSTMs only`);
-          const f = this.variant === 'coupled' ? 0 : 1; // block index of the forget gate
-          biasIh.fill(init.forgetBias, f * H, (f + 1) * H);
-          biasHh.fill(0, f * H, (f + 1) * H);
-        }
-        const parameters: CellParameters = {
-          weightIh: make(`weight_ih${suffix}`, weightIh, [G * H, inputSize]),
-          weightHh: make(`weight_hh${suffix}`, weightHh, [G * H, H]),
-          biasIh: make(`bias_ih${suffix}`, biasIh, [G * H]),
-          biasHh: make(`bias_hh${suffix}`, biasHh, [G * H]),
-        };
-        if (this.variant === 'peephole') parameters.peephole = make(`peephole${suffix}`, uniform(this.rng, 3 * H, bound), [3 * H]);
-        directions.push(parameters);
-      }
-      cells.push(directions);
-    }
-    return cells;
+    return CELLS[this.cell].gateNames(this);
   }
 
   parameters(): Parameter[] {
@@ -249,7 +96,7 @@ export class RecurrentLayer implements Module {
     const trace: LayerTrace[] = [];
     const cache: RecurrentCache = { lengths, inputs: [], masks: [], directions: [] };
     let input = x;
-    for (let layer = 0; layer < this.numLayers; layer++) {
+    for (const [layer, directions] of this.cells.entries()) {
       let mask: Tensor | null = null;
       if (layer > 0 && training && this.dropout > 0) {
         mask = dropoutMask(this.rng, input.shape, this.dropout, this.dtype);
@@ -259,17 +106,17 @@ export class RecurrentLayer implements Module {
       cache.masks.push(mask);
       const outputs: Tensor[] = [];
       const directionCaches: DirectionCache[] = [];
-      for (let d = 0; d < D; d++) {
+      for (const [d, parameters] of directions.entries()) {
         const k = layer * D + d;
         const h0 = initial ? stateSlice(initial.h, k) : zeros([B, H], this.dtype);
         const c0 = this.cell === 'lstm' ? (initial?.c ? stateSlice(initial.c, k) : zeros([B, H], this.dtype)) : undefined;
-        const saved = this.cellForward(input, this.cells[layer]![d]!, h0, c0, { reverse: d === 1, lengths, record: keepSaved });
-        outputs.push(saved.y!);
-        finalH.push(saved.h!);
+        const saved = cellForward(this, input, parameters, h0, c0, { reverse: d === 1, lengths, record: keepSaved });
+        outputs.push(saved.y);
+        finalH.push(saved.h);
         if (saved.c) finalC.push(saved.c);
         directionCaches.push({ h0, c0, saved });
         if (options.record) {
-          trace.push({ layer, direction: d === 1 ? 'reverse' : 'forward', gateNames: this.gateNames, gates: saved.gates, cells: saved.cells, hidden: saved.y! });
+          trace.push({ layer, direction: d === 1 ? 'reverse' : 'forward', gateNames: this.gateNames, gates: saved.gates, cells: saved.cells, hidden: saved.y });
         }
       }
       cache.directions.push(directionCaches);
@@ -289,7 +136,8 @@ export class RecurrentLayer implements Module {
     const what = `${this.cell.toUpperCase()} backward`;
     assertKnownOptions(what, options, ['dOutput', 'dState', 'record']);
     if (!cache) throw new ValueError(`${what}: no cache; run forward with { training: true } first`);
-    const B = cache.inputs[0]!.shape[0]!, T = cache.inputs[0]!.shape[1]!;
+    const [B, T] = cache.inputs[0]?.shape ?? [];
+    if (B === undefined || T === undefined) throw new ValueError(`${what}: the cache holds no layer inputs; pass the cache of this layer's forward pass`);
     const D = this.numDirections, H = this.hiddenSize;
     if (options.dOutput) assertShape(options.dOutput, [B, T, D * H], `${what} dOutput`);
     this.checkState(options.dState as RecurrentState | undefined, B, 'dState', true);
@@ -297,58 +145,50 @@ export class RecurrentLayer implements Module {
     const dInitialC: Tensor[] = new Array(this.numLayers * D);
     const steps: StepGradients[] = [];
     let dOut = options.dOutput;
-    let dx: Tensor | undefined;
     for (let layer = this.numLayers - 1; layer >= 0; layer--) {
-      let dInput: Tensor | undefined;
+      const dInputs: Tensor[] = [];
       for (let d = 0; d < D; d++) {
         const k = layer * D + d;
         const dy = dOut && D === 2 ? slice(dOut, [0, 0, d * H], [B, T, H]) : dOut;
         const dh = options.dState?.h ? stateSlice(options.dState.h, k) : undefined;
         const dc = options.dState?.c ? stateSlice(options.dState.c, k) : undefined;
         const grads = this.cellBackward(cache, layer, d, { dy, dh, dc }, options.record ?? false);
-        const parameters = this.cells[layer]![d]!;
-        parameters.weightIh.accumulate(grads.dWeightIh!);
-        parameters.weightHh.accumulate(grads.dWeightHh!);
-        parameters.biasIh.accumulate(grads.dBiasIh!);
-        parameters.biasHh.accumulate(grads.dBiasHh!);
-        if (parameters.peephole) parameters.peephole.accumulate(grads.dPeephole!);
-        dInitialH[k] = grads.dh0!;
+        accumulateInto(this.cellAt(layer, d), grads);
+        dInitialH[k] = grads.dh0;
         if (grads.dc0) dInitialC[k] = grads.dc0;
-        if (options.record) steps.push({ layer, direction: d === 1 ? 'reverse' : 'forward', dh: grads.dhSteps!, dc: grads.dcSteps, dx: grads.dx! });
-        dInput = dInput ? add(dInput, grads.dx!) : grads.dx!;
+        if (options.record) {
+          if (!grads.dhSteps) throw new ValueError(`${what}: the backend returned no per-step gradients for record`);
+          steps.push({ layer, direction: d === 1 ? 'reverse' : 'forward', dh: grads.dhSteps, dc: grads.dcSteps, dx: grads.dx });
+        }
+        dInputs.push(grads.dx);
       }
+      let dInput = dInputs.reduce((sum, term) => add(sum, term));
       const mask = cache.masks[layer];
-      if (mask) dInput = mul(dInput!, mask);
-      if (layer > 0) dOut = dInput;
-      else dx = dInput;
+      if (mask) dInput = mul(dInput, mask);
+      dOut = dInput;
     }
     const result: RecurrentBackwardResult = {
-      dx: dx!,
+      dx: dOut ?? zeros([B, T, this.inputSize], this.dtype),
       dInitialState: { h: stackStates(dInitialH), ...(this.cell === 'lstm' ? { c: stackStates(dInitialC) } : {}) },
     };
     if (options.record) result.steps = steps.sort((a, b) => a.layer - b.layer || (a.direction === 'forward' ? -1 : 1));
     return result;
   }
 
-  /** @internal One layer and direction over `input` (used by forward and by streams). */
-  cellForward(input: Tensor, p: CellParameters, h0: Tensor, c0: Tensor | undefined, options: { reverse: boolean; lengths: Int32Array | null; record: boolean }): Record<string, Tensor | undefined> {
-    const weights = { weightIh: p.weightIh.value, weightHh: p.weightHh.value, biasIh: p.biasIh.value, biasHh: p.biasHh.value, peephole: p.peephole?.value };
-    if (this.cell === 'lstm') return lstmForward(input, weights, h0, c0!, { ...options, variant: this.variant }) as unknown as Record<string, Tensor>;
-    if (this.cell === 'gru') return gruForward(input, weights, h0, options) as unknown as Record<string, Tensor>;
-    return rnnForward(input, weights, h0, { ...options, nonlinearity: this.nonlinearity }) as unknown as Record<string, Tensor>;
+  /** Parameters of one layer and direction (checked: a cache from another layer cannot index past them). */
+  private cellAt(layer: number, d: number): CellParameters {
+    const parameters = this.cells[layer]?.[d];
+    if (!parameters) throw new ValueError(`${this.cell.toUpperCase()}: no layer ${layer}, direction ${d}; this stack has ${this.numLayers} layer(s) × ${this.numDirections}`);
+    return parameters;
   }
 
-  private cellBackward(cache: RecurrentCache, layer: number, d: number, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }, record: boolean): Record<string, Tensor | undefined> {
-    const input = cache.inputs[layer]!;
-    const { h0, c0, saved } = cache.directions[layer]![d]!;
-    const p = this.cells[layer]![d]!;
-    const weights = { weightIh: p.weightIh.value, weightHh: p.weightHh.value, biasIh: p.biasIh.value, biasHh: p.biasHh.value, peephole: p.peephole?.value };
+  private cellBackward(cache: RecurrentCache, layer: number, d: number, grads: CellGradients, record: boolean): CellBackwardResult {
+    const input = cache.inputs[layer];
+    const direction = cache.directions[layer]?.[d];
+    if (!input || !direction) throw new ValueError(`${this.cell.toUpperCase()} backward: the cache does not match this layer; pass the cache of its own forward pass`);
+    const { h0, c0, saved } = direction;
     const options = { reverse: d === 1, lengths: cache.lengths, record };
-    if (this.cell === 'lstm') {
-      return lstmBackward(input, weights, h0, c0!, { y: saved.y!, gates: saved.gates!, cells: saved.cells! }, grads, { ...options, variant: this.variant }) as unknown as Record<string, Tensor>;
-    }
-    if (this.cell === 'gru') return gruBackward(input, weights, h0, { y: saved.y!, gates: saved.gates!, hn: saved.hn! }, grads, options) as unknown as Record<string, Tensor>;
-    return rnnBackward(input, weights, h0, { y: saved.y! }, grads, { ...options, nonlinearity: this.nonlinearity }) as unknown as Record<string, Tensor>;
+    return CELLS[this.cell].backward(this, input, weightsOf(this.cellAt(layer, d)), h0, c0, saved, grads, options);
   }
 
   private checkState(state: RecurrentState | undefined, batch: number, name: string, partial = false): void {
@@ -389,14 +229,13 @@ function stateSlice(state: Tensor, k: number): Tensor {
 }
 
 
-function concatBlocks(blocks: Float64Array[]): Float64Array {
-  const out = new Float64Array(blocks.reduce((n, b) => n + b.length, 0));
-  let offset = 0;
-  for (const block of blocks) {
-    out.set(block, offset);
-    offset += block.length;
-  }
-  return out;
+/** Adds one layer-direction's weight gradients to its parameters' `grad`. */
+function accumulateInto(parameters: CellParameters, grads: CellBackwardResult): void {
+  parameters.weightIh.accumulate(grads.dWeightIh);
+  parameters.weightHh.accumulate(grads.dWeightHh);
+  parameters.biasIh.accumulate(grads.dBiasIh);
+  parameters.biasHh.accumulate(grads.dBiasHh);
+  if (parameters.peephole && grads.dPeephole) parameters.peephole.accumulate(grads.dPeephole);
 }
 
 /** A long short-term memory stack (standard, peephole or coupled input–forget gates). */

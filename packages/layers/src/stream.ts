@@ -1,5 +1,6 @@
 import { Tensor, ValueError, assertFinite, assertShape, keep, reshape, tensor, tidy, type FloatArray } from '@lstm/core';
-import type { RecurrentLayer } from './recurrent.js';
+import { cellForward } from './cells.js';
+import type { StackConfig } from './recurrent-types.js';
 
 /** A stream's state as plain JSON: h (and c) flattened from [numLayers, batch, hidden]. */
 export interface SerializedState {
@@ -24,7 +25,7 @@ export class RecurrentStream {
   #h: Tensor[];
   #c: Tensor[];
 
-  constructor(readonly layer: RecurrentLayer, options: { batch?: number; state?: SerializedState } = {}) {
+  constructor(readonly layer: StackConfig, options: { batch?: number; state?: SerializedState } = {}) {
     if (layer.numDirections !== 1) throw new ValueError('stream: a bidirectional layer reads the future; stream a unidirectional one');
     const state = options.state;
     this.batch = state?.batch ?? options.batch ?? 1;
@@ -50,14 +51,14 @@ export class RecurrentStream {
       assertFinite(input, 'stream step input');
       let current = reshape(input, [batch, 1, layer.inputSize]);
       for (let l = 0; l < layer.numLayers; l++) {
-        const out = layer.cellForward(current, layer.cells[l]![0]!, this.#h[l]!, this.#c[l], { reverse: false, lengths: null, record: false });
+        const out = cellForward(layer, current, layer.cells[l]![0]!, this.#h[l]!, this.#c[l], { reverse: false, lengths: null, record: false });
         this.#h[l]!.dispose();
-        this.#h[l] = keep(out.h!);
+        this.#h[l] = keep(out.h);
         if (out.c) {
           this.#c[l]!.dispose();
           this.#c[l] = keep(out.c);
         }
-        current = out.y!;
+        current = out.y;
       }
       return reshape(current, [batch, layer.hiddenSize]);
     });

@@ -40,7 +40,7 @@ export function tensorFromOwned(values: FloatArray, shape: Shape): Tensor {
 
 export function fill(shape: Shape, value: number, dtype: DType = 'float32'): Tensor {
   assertValidShape(shape, 'fill');
-  return engine.runOne('Fill', {}, { shape, dtype, value });
+  return engine.run('Fill', {}, { shape, dtype, value });
 }
 
 export function zeros(shape: Shape, dtype: DType = 'float32'): Tensor {

@@ -6,7 +6,7 @@ import type { Tensor } from '../tensor.js';
 import { fill } from './create.js';
 
 function unary(name: UnaryKernelName) {
-  return (x: Tensor): Tensor => engine.runOne(name, { x });
+  return (x: Tensor): Tensor => engine.run(name, { x });
 }
 
 function binary(name: BinaryKernelName) {
@@ -14,7 +14,7 @@ function binary(name: BinaryKernelName) {
     const right = typeof b === 'number' ? fill([], b, a.dtype) : b;
     if (right.dtype !== a.dtype) throw new ValueError(`${name}: dtypes differ (${a.dtype} and ${right.dtype}); cast one with cast()`);
     const outShape = broadcastShapes(a.shape, right.shape, name);
-    const out = engine.runOne(name, { a, b: right }, { outShape });
+    const out = engine.run(name, { a, b: right }, { outShape });
     if (typeof b === 'number') right.dispose();
     return out;
   };

@@ -17,5 +17,5 @@ export function matMul(a: Tensor, b: Tensor, options: { transposeA?: boolean; tr
   if (inner !== innerB) {
     throw new ShapeError(`matMul: inner sizes differ: ${formatShape(a.shape)}${transposeA ? 'ᵀ' : ''} · ${formatShape(b.shape)}${transposeB ? 'ᵀ' : ''} (${inner} vs ${innerB})`);
   }
-  return engine.runOne('MatMul', { a, b }, { transposeA, transposeB });
+  return engine.run('MatMul', { a, b }, { transposeA, transposeB });
 }

@@ -1,6 +1,6 @@
-import { engine } from '../engine.js';
+import { engine, type KernelResult } from '../engine.js';
 import { ShapeError, ValueError } from '../errors.js';
-import type { LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import type { LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 
@@ -18,13 +18,20 @@ export interface RecurrentOptions {
   record?: boolean;
 }
 
-export interface LstmWeights {
+/**
+ * One layer-direction's parameters, for every cell (layouts in kernel-names.ts): weightIh
+ * [G·H, I], weightHh [G·H, H], biases [G·H]; `peephole` [3H] for the peephole LSTM only.
+ */
+export interface RecurrentWeights {
   weightIh: Tensor;
   weightHh: Tensor;
   biasIh: Tensor;
   biasHh: Tensor;
   peephole?: Tensor;
 }
+
+/** @deprecated Use `RecurrentWeights` (the same type; it serves GRUs and RNNs too). */
+export type LstmWeights = RecurrentWeights;
 
 export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = 'standard'): number {
   if (cell === 'rnn') return 1;
@@ -34,7 +41,7 @@ export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = '
 
 interface Dims { B: number; T: number; I: number; H: number }
 
-function checkDims(op: string, x: Tensor, weights: LstmWeights, gates: number, h0: Tensor, c0?: Tensor): Dims {
+function checkDims(op: string, x: Tensor, weights: RecurrentWeights, gates: number, h0: Tensor, c0?: Tensor): Dims {
   if (x.rank !== 3) throw new ShapeError(`${op}: input x must be [batch, time, features], got ${formatShape(x.shape)}`);
   const [B, T, I] = x.shape as [number, number, number];
   if (T === 0) throw new ShapeError(`${op}: input x has 0 time steps; sequences need at least one step`);
@@ -68,19 +75,24 @@ function resolveLengths(op: string, lengths: RecurrentOptions['lengths'], B: num
   return resolved.every((length) => length === T) ? null : resolved;
 }
 
+function recurrentAttrs(op: string, options: RecurrentOptions, B: number, T: number): RecurrentAttrs {
+  return { reverse: options.reverse ?? false, lengths: resolveLengths(op, options.lengths, B, T), record: options.record ?? false };
+}
+
 // ─── LSTM ───────────────────────────────────────────────────────────────────────────────
-export interface LstmForwardResult { y: Tensor; h: Tensor; c: Tensor; gates?: Tensor; cells?: Tensor }
+/** y [B,T,H], final h and c [B,H]; with `record`, gates [B,T,G·H] and cells [B,T,H]. */
+export type LstmForwardResult = KernelResult<'LstmForward'>;
 
 /** LSTM over a whole sequence. x [B,T,I], h0/c0 [B,H] → y [B,T,H], final h/c [B,H]. */
 export function lstmForward(
-  x: Tensor, weights: LstmWeights, h0: Tensor, c0: Tensor,
+  x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor,
   options: RecurrentOptions & { variant?: LstmVariant } = {},
 ): LstmForwardResult {
   const variant = options.variant ?? 'standard';
   const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', variant), h0, c0);
   checkPeephole('lstm', variant, weights.peephole, H);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('lstm', options.lengths, B, T), record: options.record ?? false, variant };
-  return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs) as unknown as LstmForwardResult;
+  const attrs = { ...recurrentAttrs('lstm', options, B, T), variant };
+  return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs);
 }
 
 function checkPeephole(op: string, variant: LstmVariant, peephole: Tensor | undefined, H: number): void {
@@ -93,18 +105,15 @@ function checkPeephole(op: string, variant: LstmVariant, peephole: Tensor | unde
   }
 }
 
-export interface LstmBackwardResult {
-  dx: Tensor; dh0: Tensor; dc0: Tensor;
-  dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dPeephole?: Tensor;
-  dhSteps?: Tensor; dcSteps?: Tensor;
-}
+/** Gradients of every input and weight; with `record`, per-step dhSteps and dcSteps [B,T,H]. */
+export type LstmBackwardResult = KernelResult<'LstmBackward'>;
 
 /**
  * Backward of `lstmForward` (which must have run with `record: true`). Gradients flowing in:
  * dy [B,T,H] and/or dh, dc [B,H] of the final state. `record` adds per-step ∂L/∂h_t, ∂L/∂c_t.
  */
 export function lstmBackward(
-  x: Tensor, weights: LstmWeights, h0: Tensor, c0: Tensor,
+  x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor,
   saved: { y: Tensor; gates: Tensor; cells: Tensor },
   grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor },
   options: RecurrentOptions & { variant?: LstmVariant } = {},
@@ -112,9 +121,9 @@ export function lstmBackward(
   const variant = options.variant ?? 'standard';
   const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', variant), h0, c0);
   checkGrads('lstm backward', grads, B, T, H);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('lstm backward', options.lengths, B, T), record: options.record ?? false, variant };
+  const attrs = { ...recurrentAttrs('lstm backward', options, B, T), variant };
   const { weightIh, weightHh, peephole } = weights;
-  return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs) as unknown as LstmBackwardResult;
+  return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs);
 }
 
 function checkGrads(op: string, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }, B: number, T: number, H: number): void {
@@ -129,56 +138,52 @@ function checkGrads(op: string, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }
 }
 
 // ─── GRU ────────────────────────────────────────────────────────────────────────────────
-export interface GruForwardResult { y: Tensor; h: Tensor; gates?: Tensor; hn?: Tensor }
+export type GruForwardResult = KernelResult<'GruForward'>;
 
-export function gruForward(x: Tensor, weights: LstmWeights, h0: Tensor, options: RecurrentOptions = {}): GruForwardResult {
+export function gruForward(x: Tensor, weights: RecurrentWeights, h0: Tensor, options: RecurrentOptions = {}): GruForwardResult {
   const { B, T } = checkDims('gru', x, weights, 3, h0);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('gru', options.lengths, B, T), record: options.record ?? false };
+  const attrs = recurrentAttrs('gru', options, B, T);
   const { weightIh, weightHh, biasIh, biasHh } = weights;
-  return engine.run('GruForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs) as unknown as GruForwardResult;
+  return engine.run('GruForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs);
 }
 
-export interface GruBackwardResult {
-  dx: Tensor; dh0: Tensor; dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dhSteps?: Tensor;
-}
+export type GruBackwardResult = KernelResult<'GruBackward'>;
 
 export function gruBackward(
-  x: Tensor, weights: LstmWeights, h0: Tensor,
+  x: Tensor, weights: RecurrentWeights, h0: Tensor,
   saved: { y: Tensor; gates: Tensor; hn: Tensor },
   grads: { dy?: Tensor; dh?: Tensor },
   options: RecurrentOptions = {},
 ): GruBackwardResult {
   const { B, T, H } = checkDims('gru backward', x, weights, 3, h0);
   checkGrads('gru backward', grads, B, T, H);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('gru backward', options.lengths, B, T), record: options.record ?? false };
-  return engine.run('GruBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs) as unknown as GruBackwardResult;
+  const attrs = recurrentAttrs('gru backward', options, B, T);
+  return engine.run('GruBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs);
 }
 
 // ─── vanilla RNN ────────────────────────────────────────────────────────────────────────
-export interface RnnForwardResult { y: Tensor; h: Tensor }
+export type RnnForwardResult = KernelResult<'RnnForward'>;
 
 export function rnnForward(
-  x: Tensor, weights: LstmWeights, h0: Tensor,
+  x: Tensor, weights: RecurrentWeights, h0: Tensor,
   options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
 ): RnnForwardResult {
   const { B, T } = checkDims('rnn', x, weights, 1, h0);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('rnn', options.lengths, B, T), record: options.record ?? false, nonlinearity: options.nonlinearity ?? 'tanh' };
+  const attrs = { ...recurrentAttrs('rnn', options, B, T), nonlinearity: options.nonlinearity ?? 'tanh' };
   const { weightIh, weightHh, biasIh, biasHh } = weights;
-  return engine.run('RnnForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs) as unknown as RnnForwardResult;
+  return engine.run('RnnForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs);
 }
 
-export interface RnnBackwardResult {
-  dx: Tensor; dh0: Tensor; dWeightIh: Tensor; dWeightHh: Tensor; dBiasIh: Tensor; dBiasHh: Tensor; dhSteps?: Tensor;
-}
+export type RnnBackwardResult = KernelResult<'RnnBackward'>;
 
 export function rnnBackward(
-  x: Tensor, weights: LstmWeights, h0: Tensor,
+  x: Tensor, weights: RecurrentWeights, h0: Tensor,
   saved: { y: Tensor },
   grads: { dy?: Tensor; dh?: Tensor },
   options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
 ): RnnBackwardResult {
   const { B, T, H } = checkDims('rnn backward', x, weights, 1, h0);
   checkGrads('rnn backward', grads, B, T, H);
-  const attrs = { reverse: options.reverse ?? false, lengths: resolveLengths('rnn backward', options.lengths, B, T), record: options.record ?? false, nonlinearity: options.nonlinearity ?? 'tanh' };
-  return engine.run('RnnBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs) as unknown as RnnBackwardResult;
+  const attrs = { ...recurrentAttrs('rnn backward', options, B, T), nonlinearity: options.nonlinearity ?? 'tanh' };
+  return engine.run('RnnBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs);
 }

@@ -8,14 +8,14 @@ function reduce(name: 'Sum' | 'Max') {
   return (x: Tensor, axis?: number, keepDims = false): Tensor => {
     if (axis === undefined) {
       const flat = reshape(x, [x.size]);
-      const out = engine.runOne(name, { x: flat }, { axis: 0, keepDims: false });
+      const out = engine.run(name, { x: flat }, { axis: 0, keepDims: false });
       flat.dispose();
       if (!keepDims) return out;
       const kept = reshape(out, x.shape.map(() => 1));
       out.dispose();
       return kept;
     }
-    return engine.runOne(name, { x }, { axis: normalizeAxis(axis, x.rank, name.toLowerCase()), keepDims });
+    return engine.run(name, { x }, { axis: normalizeAxis(axis, x.rank, name.toLowerCase()), keepDims });
   };
 }
 

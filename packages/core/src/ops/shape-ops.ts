@@ -24,7 +24,7 @@ export function transpose(x: Tensor, perm?: readonly number[]): Tensor {
   if (resolved.length !== x.rank || [...resolved].sort().some((axis, i) => axis !== i)) {
     throw new ShapeError(`transpose: perm [${resolved.join(', ')}] is not a permutation of the ${x.rank} axes of ${formatShape(x.shape)}`);
   }
-  return engine.runOne('Transpose', { x }, { perm: resolved });
+  return engine.run('Transpose', { x }, { perm: resolved });
 }
 
 /** A contiguous block: `size[i] = -1` takes the rest of axis i. */
@@ -38,7 +38,7 @@ export function slice(x: Tensor, begin: readonly number[], size: readonly number
       throw new ShapeError(`slice: [${begin[i]}, ${begin[i]! + s}) is outside axis ${i} of ${formatShape(x.shape)}`);
     }
   });
-  return engine.runOne('Slice', { x }, { begin, size: resolved });
+  return engine.run('Slice', { x }, { begin, size: resolved });
 }
 
 export function concat(xs: readonly Tensor[], axis = 0): Tensor {
@@ -51,7 +51,7 @@ export function concat(xs: readonly Tensor[], axis = 0): Tensor {
     }
     if (x.dtype !== first.dtype) throw new ValueError(`concat: dtypes differ (${first.dtype} and ${x.dtype})`);
   }
-  return engine.runOne('Concat', { xs }, { axis: normalized });
+  return engine.run('Concat', { xs }, { axis: normalized });
 }
 
 /** Rows of a rank-2 table (embedding lookup). */
@@ -61,7 +61,7 @@ export function gather(x: Tensor, indices: Int32Array | readonly number[]): Tens
   for (const index of resolved) {
     if (index < 0 || index >= x.shape[0]!) throw new ValueError(`gather: index ${index} is outside the table's ${x.shape[0]} rows`);
   }
-  return engine.runOne('Gather', { x }, { indices: resolved });
+  return engine.run('Gather', { x }, { indices: resolved });
 }
 
 /** Sums `updates` rows into a zero [numRows, cols] table at `indices` (gather's gradient). */
@@ -69,10 +69,10 @@ export function scatterAdd(updates: Tensor, indices: Int32Array, numRows: number
   if (updates.rank !== 2 || updates.shape[0] !== indices.length) {
     throw new ShapeError(`scatterAdd: updates ${formatShape(updates.shape)} must be [${indices.length}, cols]`);
   }
-  return engine.runOne('ScatterAdd', { updates }, { indices, numRows });
+  return engine.run('ScatterAdd', { updates }, { indices, numRows });
 }
 
 export function cast(x: Tensor, dtype: DType): Tensor {
   if (x.dtype === dtype) return reshape(x, x.shape);
-  return engine.runOne('Cast', { x }, { dtype });
+  return engine.run('Cast', { x }, { dtype });
 }

@@ -4,10 +4,9 @@ import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat } from '../ops/shape-ops.js';
+import type { KernelInputs, KernelResult } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
-
-type Inputs = Record<string, Tensor | undefined>;
 
 /**
  * GRU composed from primitive ops (PyTorch's formulation, gates packed r, z, n):
@@ -15,19 +14,19 @@ type Inputs = Record<string, Tensor | undefined>;
  *   n = tanh(W_in x + b_in + r ⊙ (W_hn h + b_hn))
  *   h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
  */
-export function gruForwardReference(inputs: Inputs, attrs: GruAttrs): Record<string, Tensor | undefined> {
+export function gruForwardReference(inputs: KernelInputs<'GruForward'>, attrs: GruAttrs): KernelResult<'GruForward'> {
   return tidy(() => {
-    const { x, weightIh, weightHh, biasIh, biasHh, h0 } = inputs as Record<string, Tensor>;
-    const [B, T] = x!.shape as [number, number];
-    const H = weightHh!.shape[1]!;
-    let h = h0!;
+    const { x, weightIh, weightHh, biasIh, biasHh, h0 } = inputs;
+    const [B, T] = x.shape as [number, number];
+    const H = weightHh.shape[1]!;
+    let h = h0;
     const ys: Tensor[] = new Array(T);
     const gateSteps: Tensor[] = new Array(T);
     const hnSteps: Tensor[] = new Array(T);
     for (const t of timeOrder(T, attrs.reverse)) {
-      const m = stepMask(attrs.lengths, t, B, x!.dtype);
-      const xp = add(matMul(stepOf(x!, t), weightIh!, { transposeB: true }), biasIh!);
-      const hp = add(matMul(h, weightHh!, { transposeB: true }), biasHh!);
+      const m = stepMask(attrs.lengths, t, B, x.dtype);
+      const xp = add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh);
+      const hp = add(matMul(h, weightHh, { transposeB: true }), biasHh);
       const r = sigmoid(add(block(xp, 0, H), block(hp, 0, H)));
       const z = sigmoid(add(block(xp, 1, H), block(hp, 1, H)));
       const hn = block(hp, 2, H);
@@ -38,7 +37,7 @@ export function gruForwardReference(inputs: Inputs, attrs: GruAttrs): Record<str
       gateSteps[t] = mul(m, concat([r, z, n], 1));
       hnSteps[t] = mul(m, hn);
     }
-    const out: Record<string, Tensor | undefined> = { y: stackSteps(ys), h };
+    const out: KernelResult<'GruForward'> = { y: stackSteps(ys), h };
     if (attrs.record) {
       out.gates = stackSteps(gateSteps);
       out.hn = stackSteps(hnSteps);
@@ -54,14 +53,14 @@ export function gruForwardReference(inputs: Inputs, attrs: GruAttrs): Record<str
  *   input side dXp = [dr', dz', dn'];  hidden side dHp = [dr', dz', dn' ⊙ r]
  *   dh_{t−1} = dh_t ⊙ z + dHp · W_hh
  */
-export function gruBackwardReference(inputs: Inputs, attrs: GruAttrs): Record<string, Tensor | undefined> {
+export function gruBackwardReference(inputs: KernelInputs<'GruBackward'>, attrs: GruAttrs): KernelResult<'GruBackward'> {
   return tidy(() => {
     const { x, weightIh, weightHh, h0, y, gates, hn: hnAll, dy, dh: dhFinal } = inputs;
-    const [B, T] = x!.shape as [number, number];
-    const H = weightHh!.shape[1]!;
-    let dh = dhFinal ?? zerosLike(h0!);
-    let dWih = zerosLike(weightIh!);
-    let dWhh = zerosLike(weightHh!);
+    const [B, T] = x.shape as [number, number];
+    const H = weightHh.shape[1]!;
+    let dh = dhFinal ?? zerosLike(h0);
+    let dWih = zerosLike(weightIh);
+    let dWhh = zerosLike(weightHh);
     let dBih: Tensor | null = null;
     let dBhh: Tensor | null = null;
     const dxs: Tensor[] = new Array(T);
@@ -69,9 +68,9 @@ export function gruBackwardReference(inputs: Inputs, attrs: GruAttrs): Record<st
     const order = timeOrder(T, attrs.reverse);
     for (let s = T - 1; s >= 0; s--) {
       const t = order[s]!;
-      const m = stepMask(attrs.lengths, t, B, x!.dtype);
-      const hPrev = s === 0 ? h0! : keepWhereMasked(stepMask(attrs.lengths, order[s - 1]!, B, x!.dtype), stepOf(y!, order[s - 1]!), h0!);
-      const g3 = stepOf(gates!, t);
+      const m = stepMask(attrs.lengths, t, B, x.dtype);
+      const hPrev = s === 0 ? h0 : keepWhereMasked(stepMask(attrs.lengths, order[s - 1]!, B, x.dtype), stepOf(y, order[s - 1]!), h0);
+      const g3 = stepOf(gates, t);
       const r = block(g3, 0, H), z = block(g3, 1, H), n = block(g3, 2, H);
       const hn = stepOf(hnAll!, t);
       const dhT = dy ? add(dh, mul(m, stepOf(dy, t))) : dh;
@@ -80,15 +79,15 @@ export function gruBackwardReference(inputs: Inputs, attrs: GruAttrs): Record<st
       const drPre = mul(mul(dnPre, hn), mul(r, add(mul(r, -1), 1)));
       const dXp = mul(m, concat([drPre, dzPre, dnPre], 1));
       const dHp = mul(m, concat([drPre, dzPre, mul(dnPre, r)], 1));
-      dxs[t] = matMul(dXp, weightIh!);
-      dWih = add(dWih, matMul(dXp, stepOf(x!, t), { transposeA: true }));
+      dxs[t] = matMul(dXp, weightIh);
+      dWih = add(dWih, matMul(dXp, stepOf(x, t), { transposeA: true }));
       dWhh = add(dWhh, matMul(dHp, hPrev, { transposeA: true }));
       dBih = dBih ? add(dBih, sum(dXp, 0)) : sum(dXp, 0);
       dBhh = dBhh ? add(dBhh, sum(dHp, 0)) : sum(dHp, 0);
       dhSteps[t] = mul(m, dhT);
-      dh = keepWhereMasked(m, add(mul(dhT, z), matMul(dHp, weightHh!)), dh);
+      dh = keepWhereMasked(m, add(mul(dhT, z), matMul(dHp, weightHh)), dh);
     }
-    const out: Record<string, Tensor | undefined> = { dx: stackSteps(dxs), dh0: dh, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBih!, dBiasHh: dBhh! };
+    const out: KernelResult<'GruBackward'> = { dx: stackSteps(dxs), dh0: dh, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBih!, dBiasHh: dBhh! };
     if (attrs.record) out.dhSteps = stackSteps(dhSteps);
     return out;
   });

@@ -1,4 +1,5 @@
-import { engine } from '../engine.js';
+import { engine, type ReferenceKernel } from '../engine.js';
+import type { RecurrentKernelName } from '../kernel-names.js';
 import { gruBackwardReference, gruForwardReference } from './gru.js';
 import { lstmBackwardReference, lstmForwardReference } from './lstm.js';
 import { rnnBackwardReference, rnnForwardReference } from './rnn.js';
@@ -11,8 +12,11 @@ export const referenceKernels = {
   GruBackward: gruBackwardReference,
   RnnForward: rnnForwardReference,
   RnnBackward: rnnBackwardReference,
-} as const;
+} as const satisfies { [K in RecurrentKernelName]: ReferenceKernel<K> };
 
-for (const [name, kernel] of Object.entries(referenceKernels)) {
-  engine.references.set(name as keyof typeof referenceKernels, kernel);
-}
+engine.setReference('LstmForward', lstmForwardReference);
+engine.setReference('LstmBackward', lstmBackwardReference);
+engine.setReference('GruForward', gruForwardReference);
+engine.setReference('GruBackward', gruBackwardReference);
+engine.setReference('RnnForward', rnnForwardReference);
+engine.setReference('RnnBackward', rnnBackwardReference);

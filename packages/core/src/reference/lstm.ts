@@ -4,10 +4,9 @@ import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice } from '../ops/shape-ops.js';
+import type { KernelInputs, KernelResult } from '../engine.js';
 import type { Tensor } from '../tensor.js';
 import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
-
-type Inputs = Record<string, Tensor | undefined>;
 
 /**
  * LSTM composed from primitive ops, one step at a time (the fallback and the oracle that
@@ -16,21 +15,21 @@ type Inputs = Record<string, Tensor | undefined>;
  *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
  *   h_t = o ⊙ tanh(c_t)
  */
-export function lstmForwardReference(inputs: Inputs, attrs: LstmAttrs): Record<string, Tensor | undefined> {
+export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs: LstmAttrs): KernelResult<'LstmForward'> {
   return tidy(() => {
-    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0, peephole } = inputs as Record<string, Tensor>;
-    const [B, T] = x!.shape as [number, number];
-    const H = weightHh!.shape[1]!;
+    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0, peephole } = inputs;
+    const [B, T] = x.shape as [number, number];
+    const H = weightHh.shape[1]!;
     const coupled = attrs.variant === 'coupled';
     const p = attrs.variant === 'peephole' ? [0, 1, 2].map((k) => slice(peephole!, [k * H], [H])) : null;
-    let h = h0!;
-    let c = c0!;
+    let h = h0;
+    let c = c0;
     const ys: Tensor[] = new Array(T);
     const gateSteps: Tensor[] = new Array(T);
     const cellSteps: Tensor[] = new Array(T);
     for (const t of timeOrder(T, attrs.reverse)) {
-      const m = stepMask(attrs.lengths, t, B, x!.dtype);
-      const pre = add(add(matMul(stepOf(x!, t), weightIh!, { transposeB: true }), biasIh!), add(matMul(h, weightHh!, { transposeB: true }), biasHh!));
+      const m = stepMask(attrs.lengths, t, B, x.dtype);
+      const pre = add(add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh), add(matMul(h, weightHh, { transposeB: true }), biasHh));
       let i: Tensor, f: Tensor, g: Tensor, o: Tensor, cNew: Tensor;
       if (coupled) {
         f = sigmoid(block(pre, 0, H));
@@ -52,7 +51,7 @@ export function lstmForwardReference(inputs: Inputs, attrs: LstmAttrs): Record<s
       gateSteps[t] = mul(m, concat(coupled ? [f, g, o] : [i, f, g, o], 1));
       cellSteps[t] = c;
     }
-    const out: Record<string, Tensor | undefined> = { y: stackSteps(ys), h, c };
+    const out: KernelResult<'LstmForward'> = { y: stackSteps(ys), h, c };
     if (attrs.record) {
       out.gates = stackSteps(gateSteps);
       out.cells = stackSteps(cellSteps);
@@ -69,17 +68,17 @@ export function lstmForwardReference(inputs: Inputs, attrs: LstmAttrs): Record<s
  *   (pre-activations: σ' = s(1 − s), tanh' = 1 − g²)
  *   dc_{t−1} = dc_t ⊙ f [+ di' ⊙ p_i + df' ⊙ p_f]      dh_{t−1} = dG · W_hh
  */
-export function lstmBackwardReference(inputs: Inputs, attrs: LstmAttrs): Record<string, Tensor | undefined> {
+export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attrs: LstmAttrs): KernelResult<'LstmBackward'> {
   return tidy(() => {
     const { x, weightIh, weightHh, peephole, h0, c0, y, gates, cells, dy, dh: dhFinal, dc: dcFinal } = inputs;
-    const [B, T] = x!.shape as [number, number];
-    const H = weightHh!.shape[1]!;
+    const [B, T] = x.shape as [number, number];
+    const H = weightHh.shape[1]!;
     const coupled = attrs.variant === 'coupled';
     const p = attrs.variant === 'peephole' ? [0, 1, 2].map((k) => slice(peephole!, [k * H], [H])) : null;
-    let dh = dhFinal ?? zerosLike(h0!);
-    let dc = dcFinal ?? zerosLike(c0!);
-    let dWih = zerosLike(weightIh!);
-    let dWhh = zerosLike(weightHh!);
+    let dh = dhFinal ?? zerosLike(h0);
+    let dc = dcFinal ?? zerosLike(c0);
+    let dWih = zerosLike(weightIh);
+    let dWhh = zerosLike(weightHh);
     let dBias: Tensor | null = null;
     let dPeep = p ? [0, 1, 2].map(() => zerosLike(p[0]!)) : null;
     const dxs: Tensor[] = new Array(T);
@@ -90,13 +89,13 @@ export function lstmBackwardReference(inputs: Inputs, attrs: LstmAttrs): Record<
       const t = order[s]!;
       const first = s === 0;
       const previous = first ? -1 : order[s - 1]!;
-      const m = stepMask(attrs.lengths, t, B, x!.dtype);
-      const mPrev = first ? null : stepMask(attrs.lengths, previous, B, x!.dtype);
+      const m = stepMask(attrs.lengths, t, B, x.dtype);
+      const mPrev = first ? null : stepMask(attrs.lengths, previous, B, x.dtype);
       // h_{t−1}: y of the previous step where it was valid, else the initial state.
-      const hPrev = first ? h0! : keepWhereMasked(mPrev!, stepOf(y!, previous), h0!);
-      const cPrev = first ? c0! : stepOf(cells!, previous);
-      const cT = stepOf(cells!, t);
-      const g4 = stepOf(gates!, t);
+      const hPrev = first ? h0 : keepWhereMasked(mPrev!, stepOf(y, previous), h0);
+      const cPrev = first ? c0 : stepOf(cells, previous);
+      const cT = stepOf(cells, t);
+      const g4 = stepOf(gates, t);
       const dhT = dy ? add(dh, mul(m, stepOf(dy, t))) : dh;
       const tc = tanh(cT);
       let f: Tensor, g: Tensor, o: Tensor, i: Tensor;
@@ -126,16 +125,16 @@ export function lstmBackwardReference(inputs: Inputs, attrs: LstmAttrs): Record<
         dG = concat([dIpre, dFpre, dGpre, dOpre], 1);
       }
       dG = mul(m, dG);
-      dxs[t] = matMul(dG, weightIh!);
-      dWih = add(dWih, matMul(dG, stepOf(x!, t), { transposeA: true }));
+      dxs[t] = matMul(dG, weightIh);
+      dWih = add(dWih, matMul(dG, stepOf(x, t), { transposeA: true }));
       dWhh = add(dWhh, matMul(dG, hPrev, { transposeA: true }));
       dBias = dBias ? add(dBias, sum(dG, 0)) : sum(dG, 0);
       dhSteps[t] = mul(m, dhT);
       dcSteps[t] = mul(m, dcT);
-      dh = keepWhereMasked(m, matMul(dG, weightHh!), dh);
+      dh = keepWhereMasked(m, matMul(dG, weightHh), dh);
       dc = keepWhereMasked(m, dcPrev, dc);
     }
-    const out: Record<string, Tensor | undefined> = {
+    const out: KernelResult<'LstmBackward'> = {
       dx: stackSteps(dxs), dh0: dh, dc0: dc, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBias!, dBiasHh: reshape(dBias!, dBias!.shape),
     };
     if (dPeep) out.dPeephole = concat(dPeep, 0);

@@ -81,14 +81,14 @@ export function runForward(problem: Problem, t: Record<string, Tensor>, options:
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true };
   if (c.cell === 'lstm') {
     if (options.reference) return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: t.c0 }, { ...attrs, variant: c.variant! });
-    return lstmForward(t.x!, weights, t.h0!, t.c0!, { ...attrs, variant: c.variant }) as unknown as Outputs;
+    return lstmForward(t.x!, weights, t.h0!, t.c0!, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
     if (options.reference) return referenceKernels.GruForward({ x: t.x, ...weights, h0: t.h0 }, attrs);
-    return gruForward(t.x!, weights, t.h0!, attrs) as unknown as Outputs;
+    return gruForward(t.x!, weights, t.h0!, attrs);
   }
   if (options.reference) return referenceKernels.RnnForward({ x: t.x, ...weights, h0: t.h0 }, { ...attrs, nonlinearity: c.nonlinearity! });
-  return rnnForward(t.x!, weights, t.h0!, { ...attrs, nonlinearity: c.nonlinearity }) as unknown as Outputs;
+  return rnnForward(t.x!, weights, t.h0!, { ...attrs, nonlinearity: c.nonlinearity });
 }
 
 /** Backward with dy, dh (and dc) from the problem as incoming gradients. */
@@ -102,19 +102,19 @@ export function runBackward(problem: Problem, t: Record<string, Tensor>, forward
     if (options.reference) {
       return referenceKernels.LstmBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: t.c0, ...saved, ...grads }, { ...attrs, variant: c.variant! });
     }
-    return lstmBackward(t.x!, weights, t.h0!, t.c0!, saved, grads, { ...attrs, variant: c.variant }) as unknown as Outputs;
+    return lstmBackward(t.x!, weights, t.h0!, t.c0!, saved, grads, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
     const saved = { y: forward.y!, gates: forward.gates!, hn: forward.hn! };
     if (options.reference) {
       return referenceKernels.GruBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, ...saved, dy: t.dy, dh: t.dh }, attrs);
     }
-    return gruBackward(t.x!, weights, t.h0!, saved, { dy: t.dy, dh: t.dh }, attrs) as unknown as Outputs;
+    return gruBackward(t.x!, weights, t.h0!, saved, { dy: t.dy, dh: t.dh }, attrs);
   }
   if (options.reference) {
-    return referenceKernels.RnnBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, y: forward.y, dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity! });
+    return referenceKernels.RnnBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, y: forward.y!, dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity! });
   }
-  return rnnBackward(t.x!, weights, t.h0!, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity }) as unknown as Outputs;
+  return rnnBackward(t.x!, weights, t.h0!, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity });
 }
 
 /** L = Σ y ⊙ dy + Σ h_T ⊙ dh (+ Σ c_T ⊙ dc): its gradient with respect to y, h_T, c_T is dy, dh, dc. */
