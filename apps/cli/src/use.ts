@@ -2,8 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
-import { Trainer, encode, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
-import { SGD } from '@lstm/optim';
+import { encode, evaluate as evaluateSplit, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
 import { buildTask, selectBackend, type TaskOptions } from './build.js';
 import { UsageError } from './errors.js';
 
@@ -67,8 +66,7 @@ export async function evaluate(path: string, o: { data?: string; backend?: strin
   const options = taskOf(file).options;
   if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
   const task = buildTask({ ...options, data: o.data ?? options.data });
-  const trainer = new Trainer(file.model, task, { epochs: 1, optimizer: new SGD(file.model.parameters(), { lr: 1 }) });
-  const metrics = Object.fromEntries(Object.entries(trainer.evaluate('test')).map(([k, v]) => [`test_${k}`, v]));
+  const metrics = Object.fromEntries(Object.entries(evaluateSplit(file.model, task, 'test')).map(([k, v]) => [`test_${k}`, v]));
   if (o.json) process.stdout.write(`${JSON.stringify({ model: path, task: options.task, ...metrics, baselines: 'baselines' in task ? task.baselines : undefined })}\n`);
   else process.stdout.write(`${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}\n`);
 }

@@ -4,7 +4,7 @@ import { softmaxCrossEntropy } from './losses.js';
 import { parameterCount } from './parameter.js';
 import { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
 import { SequenceClassifier } from './sequence-classifier.js';
-import { useCpu } from './test-utils.js';
+import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
 

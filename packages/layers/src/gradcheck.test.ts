@@ -5,7 +5,7 @@ import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
 import { mse, softmaxCrossEntropy } from './losses.js';
 import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
-import { useCpu } from './test-utils.js';
+import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
 

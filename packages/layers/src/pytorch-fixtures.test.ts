@@ -3,7 +3,8 @@ import { tensor, tidy, type DType } from '@lstm/core';
 import { describe, expect, it } from 'vitest';
 import { RecurrentLayer, type CellType } from './recurrent.js';
 import { loadStateDict } from './state-dict.js';
-import { normwiseError, useCpu } from './test-utils.js';
+import { normwiseError } from '@lstm/core/testing';
+import { useCpu } from './use-cpu.test-helper.js';
 
 interface Fixture {
   name: string;

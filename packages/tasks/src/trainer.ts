@@ -1,53 +1,17 @@
-import { LstmError, Rng, ValueError, assertKnownOptions, keep, tensor, tidy, type Tensor } from '@lstm/core';
-import { loadStateDict, type RecurrentState, type SequenceModel } from '@lstm/layers';
-import { clipGradNorm, clipGradValue, type Optimizer, type OptimizerState, type Schedule } from '@lstm/optim';
-import { gather, type SequenceTask } from './data.js';
+import { LstmError, Rng, ValueError, assertKnownOptions, tidy, type Tensor } from '@lstm/core';
+import { loadStateDict, type SequenceModel } from '@lstm/layers';
+import { clipGradNorm, clipGradValue, type Optimizer, type Schedule } from '@lstm/optim';
+import { gather } from './data.js';
+import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
-import { oneHot, type TextTask } from './text.js';
+import type { TextTask } from './text.js';
+import type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
+import { streamPass } from './truncated-bptt.js';
 
-export type AnyTask = SequenceTask | TextTask;
+export type { AnyTask } from './evaluate.js';
+export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
 
-/** Per-batch progress, for progress bars (terminal) and progress indicators (web page). */
-export interface Progress {
-  epoch: number;
-  epochs: number;
-  batch: number;
-  batches: number;
-  /** Running means over this epoch so far. */
-  loss: number;
-  accuracy?: number;
-  /** Seconds since fit() started, and the estimate of what is left of the whole run. */
-  elapsed: number;
-  eta: number;
-}
-
-/** One line of metrics.jsonl: `train_*`, `validation_*`, `test_*` metrics and the bookkeeping. */
-export interface EpochRecord {
-  epoch: number;
-  lr: number;
-  /** Mean global gradient norm before clipping, over the epoch's batches. */
-  grad_norm: number;
-  seconds: number;
-  [metric: string]: number;
-}
-
-export interface BestEpoch {
-  epoch: number;
-  score: number;
-  weights: Record<string, Float32Array | Float64Array>;
-}
-
-/** Everything to resume a run where it stopped, bit for bit. */
-export interface TrainerState {
-  epoch: number;
-  shuffleRng: number[];
-  modelRng: number[];
-  optimizer: OptimizerState;
-  schedule: Record<string, number> | null;
-  history: EpochRecord[];
-  best: BestEpoch | null;
-  badEpochs: number;
-}
+type Timing = (done: number) => { elapsed: number; eta: number };
 
 export interface TrainerOptions {
   epochs: number;
@@ -94,12 +58,6 @@ export class NonFiniteLossError extends LstmError {
     super(message, 'NON_FINITE_LOSS');
     this.name = 'NonFiniteLossError';
   }
-}
-
-export interface FitResult {
-  history: EpochRecord[];
-  best: { epoch: number; metrics: Record<string, number> } | null;
-  stoppedEarly: boolean;
 }
 
 /**
@@ -182,37 +140,12 @@ export class Trainer {
     return { history: this.history, best, stoppedEarly };
   }
 
-  /** Metrics of the model as it is now on one split. */
-  evaluate(split: 'train' | 'validation' | 'test'): Metrics {
-    const task = this.task;
-    if (task.objective === 'language-model') return summarise('language-model', this.streamPass(task, task[split], false));
-    const data = task[split];
-    const tally = emptyTally();
-    const chunk = 256;
-    for (let start = 0; start < data.size; start += chunk) {
-      const rows = Array.from({ length: Math.min(chunk, data.size - start) }, (_, i) => start + i);
-      const batch = data.size <= chunk ? data : gather(data, rows);
-      tidy(() => {
-        const { output } = this.model.forward(inputTensor(this.model, batch, task.steps));
-        addTally(tally, batchLoss(task.objective, output, batch.targets).tally);
-      });
-    }
-    return this.summarise(tally);
+  /** Metrics of the model as it is now on one split (see `evaluate`). */
+  evaluate(split: SplitName): Metrics {
+    return evaluate(this.model, this.task, split, { batchSize: this.batchSize, bptt: this.options.bptt });
   }
 
-  /** Metrics of a tally; regression errors in data units when the task has a scale. */
-  private summarise(tally: Tally): Metrics {
-    const metrics = summarise(this.task.objective, tally);
-    const scale = this.task.objective === 'regression' ? this.task.targetScale : undefined;
-    if (scale !== undefined) {
-      metrics.mse! *= scale * scale;
-      metrics.rmse! *= scale;
-      metrics.mae! *= scale;
-    }
-    return metrics;
-  }
-
-  private trainEpoch(epoch: number, timing: (done: number) => { elapsed: number; eta: number }): { metrics: Metrics; gradNorm: number } {
+  private trainEpoch(epoch: number, timing: Timing): { metrics: Metrics; gradNorm: number } {
     const task = this.task;
     if (task.objective === 'language-model') {
       const { tally, gradNorm } = this.streamTrain(task, epoch, timing);
@@ -237,7 +170,7 @@ export class Trainer {
       normSum += step.norm;
       this.progress(epoch, b + 1, batches, tally, task.objective !== 'regression', timing);
     }
-    return { metrics: this.summarise(tally), gradNorm: normSum / batches };
+    return { metrics: summariseTask(task, tally), gradNorm: normSum / batches };
   }
 
   /** Clips, steps the optimizer, clears gradients; returns the norm before clipping. */
@@ -271,94 +204,35 @@ export class Trainer {
     throw new NonFiniteLossError(`training diverged: the ${what} is ${value}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`);
   }
 
-  private progress(epoch: number, batch: number, batches: number, tally: Tally, classes: boolean, timing: (done: number) => { elapsed: number; eta: number }): void {
+  private progress(epoch: number, batch: number, batches: number, tally: Tally, classes: boolean, timing: Timing): void {
     if (!this.options.onProgress) return;
     const metrics = summarise(classes ? 'classification' : 'regression', tally);
     this.options.onProgress({ epoch, epochs: this.options.epochs, batch, batches, loss: metrics.loss!, accuracy: metrics.accuracy, ...timing(batch / batches) });
   }
 
   /** Truncated BPTT over a token stream cut into `batchSize` parallel rows. */
-  private streamTrain(task: TextTask, epoch: number, timing: (done: number) => { elapsed: number; eta: number }): { tally: Tally; gradNorm: number } {
-    const { epochs, scheduledSampling } = this.options;
-    const sampling = scheduledSampling ? scheduledSampling.from + (scheduledSampling.to - scheduledSampling.from) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 1) : 0;
+  private streamTrain(task: TextTask, epoch: number, timing: Timing): { tally: Tally; gradNorm: number } {
+    const { epochs, scheduledSampling, bptt = 64 } = this.options;
+    const probability = scheduledSampling ? scheduledSampling.from + (scheduledSampling.to - scheduledSampling.from) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 1) : 0;
     let normSum = 0, chunks = 0;
-    const tally = this.streamPass(task, task.train, true, (chunk, total, running) => {
-      chunks = total;
-      this.progress(epoch, chunk, total, running, true, timing);
-    }, sampling, epoch, (norm) => (normSum += norm));
+    const tally = streamPass(this.model, task, task.train, {
+      batchSize: this.batchSize,
+      bptt,
+      sampling: { probability, rng: this.shuffleRng },
+      train: {
+        checkOutput: (output, chunk) => this.guardOutput(output, epoch, chunk),
+        step: ({ forward, loss, chunk }) => {
+          this.guard(loss.tally, epoch, chunk);
+          this.model.backward(loss.grad, forward.cache);
+          normSum += this.update();
+        },
+      },
+      onChunk: (chunk, total, running) => {
+        chunks = total;
+        this.progress(epoch, chunk, total, running, true, timing);
+      },
+    });
     return { tally, gradNorm: normSum / Math.max(chunks, 1) };
-  }
-
-  private streamPass(
-    task: TextTask, stream: Int32Array, training: boolean, onChunk?: (chunk: number, total: number, tally: Tally) => void,
-    sampling = 0, epoch = 0, onNorm?: (norm: number) => void,
-  ): Tally {
-    const bptt = this.options.bptt ?? 64;
-    const rows = Math.min(this.batchSize, Math.max(1, Math.floor((stream.length - 1) / 2)));
-    const width = Math.floor((stream.length - 1) / rows);
-    if (width < 1) throw new ValueError(`Trainer: the ${task.name} split has ${stream.length} characters — too short for ${rows} rows; use a longer text or a smaller batch size`);
-    const vocabulary = task.inputSize;
-    const total = Math.ceil(width / bptt);
-    const tally = emptyTally();
-    let state: RecurrentState | undefined;
-    for (let chunk = 0; chunk < total; chunk++) {
-      const start = chunk * bptt;
-      const steps = Math.min(bptt, width - start);
-      const inputs = new Int32Array(rows * steps);
-      const targets = new Int32Array(rows * steps);
-      for (let r = 0; r < rows; r++) {
-        for (let t = 0; t < steps; t++) {
-          inputs[r * steps + t] = stream[r * width + start + t]!;
-          targets[r * steps + t] = stream[r * width + start + t + 1]!;
-        }
-      }
-      const next = tidy(() => {
-        const initialState = state;
-        if (training && sampling > 0) this.sampleInputs(inputs, rows, steps, vocabulary, sampling, initialState);
-        const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], this.model.rnn.dtype);
-        const { output, cache, state: final } = this.model.forward(x, { training, initialState });
-        if (training) this.guardOutput(output, epoch, chunk + 1);
-        const result = batchLoss('language-model', output, targets);
-        if (training) {
-          this.guard(result.tally, epoch, chunk + 1);
-          this.model.backward(result.grad, cache);
-          onNorm?.(this.update());
-        }
-        addTally(tally, result.tally);
-        // Carry the state into the next chunk, but not its gradient: BPTT is cut at the boundary.
-        return { h: keep(final.h), c: final.c ? keep(final.c) : undefined };
-      });
-      if (state) {
-        state.h.dispose();
-        state.c?.dispose();
-      }
-      state = next;
-      onChunk?.(chunk + 1, total, tally);
-    }
-    if (state) {
-      state.h.dispose();
-      state.c?.dispose();
-    }
-    return tally;
-  }
-
-  /**
-   * Scheduled sampling (Bengio et al. 2015), in its parallel form: a teacher-forced pass predicts
-   * every next character, and each input after the first is replaced by that prediction with
-   * probability p. No gradient flows through the choice, as in the original.
-   */
-  private sampleInputs(inputs: Int32Array, rows: number, steps: number, vocabulary: number, p: number, initialState: RecurrentState | undefined): void {
-    const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], this.model.rnn.dtype);
-    const logits = this.model.forward(x, { initialState }).output.readSync();
-    for (let r = 0; r < rows; r++) {
-      for (let t = 1; t < steps; t++) {
-        if (this.shuffleRng.next() >= p) continue;
-        const base = (r * steps + t - 1) * vocabulary;
-        let best = 0;
-        for (let v = 1; v < vocabulary; v++) if (logits[base + v]! > logits[base + best]!) best = v;
-        inputs[r * steps + t] = best;
-      }
-    }
   }
 
   /** The run's state after the last completed epoch (to resume with `loadState`). */

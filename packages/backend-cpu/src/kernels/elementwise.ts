@@ -1,6 +1,6 @@
 import type { BinaryAttrs, BinaryInputs, FloatArray, TensorInfo, UnaryInputs } from '@lstm/core';
 import { stridesOf } from '@lstm/core';
-import { alloc } from './gemm.js';
+import { alloc } from './buffers.js';
 
 /**
  * Element-wise kernels. Unary ops map one array; binary ops broadcast with NumPy rules, with a

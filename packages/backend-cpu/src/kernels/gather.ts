@@ -1,5 +1,5 @@
 import type { FloatArray, GatherAttrs, GatherInputs, ScatterAddAttrs, ScatterAddInputs, TensorInfo } from '@lstm/core';
-import { alloc } from './gemm.js';
+import { alloc } from './buffers.js';
 
 /** out[i, :] = x[indices[i], :] (embedding lookup). */
 export function Gather({ x }: GatherInputs, { indices }: GatherAttrs): TensorInfo {

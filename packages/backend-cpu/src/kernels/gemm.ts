@@ -1,9 +1,40 @@
 import type { FloatArray } from '@lstm/core';
 
+/**
+ * A row-major matrix inside a flat array: element (r, c) sits at data[offset + r · stride + c].
+ * `stride` is the distance between rows (≥ the number of columns); views into a larger buffer
+ * (one time step of a [B, T, G·H] tensor, say) set `offset` and a wider `stride`.
+ */
+export interface Matrix {
+  readonly data: FloatArray;
+  readonly stride: number;
+  readonly offset?: number;
+}
+
+/** `data` read as a matrix with rows `stride` apart, starting at `offset`. */
+export function matrix(data: FloatArray, stride: number, offset = 0): Matrix {
+  return { data, stride, offset };
+}
+
+/**
+ * The product out[rows, cols] = left[rows, depth] · right[cols, depth]ᵀ (+= with `accumulate`).
+ * `right` is stored with one row per output column: the "dot" form, both operands read along
+ * contiguous rows.
+ */
+export interface ProductNT {
+  readonly rows: number;
+  readonly cols: number;
+  readonly depth: number;
+  readonly left: Matrix;
+  readonly right: Matrix;
+  readonly out: Matrix;
+  readonly accumulate?: boolean;
+}
+
 /** A helper that may run part of a large product on other threads; installed by a threaded backend. */
 export interface ParallelGemm {
-  /** Takes gemmSerial's arguments; returns false when it declines (too small), so the caller runs it serially. */
-  run(...args: Parameters<typeof gemmSerial>): boolean;
+  /** Returns false when it declines (too small), so the caller runs the product serially. */
+  run(product: ProductNT): boolean;
 }
 
 let parallel: ParallelGemm | null = null;
@@ -20,25 +51,26 @@ export function withParallelGemm<T>(helper: ParallelGemm | null, fn: () => T): T
 }
 
 /**
- * C[M,N] = A[M,K] · B[N,K]ᵀ (+= when `accumulate`), all row-major with row strides lda, ldb,
- * ldc and start offsets. This "dot" form reads A and B along contiguous rows, which is what a
- * scalar JIT does best: a 4×4 register block keeps 16 accumulators live and loads 8 values
- * per 16 multiply-adds. Loops run B-block outer, A-block inner so four rows of B stay in L1
- * while every row of A streams past; rows left over (a batch of 1) take a 1×8 path. Sums
- * accumulate in float64 (JS numbers) and round once.
+ * out = left · rightᵀ (see `ProductNT`). This "dot" form reads both operands along contiguous
+ * rows, which is what a scalar JIT does best: a 4×4 register block keeps 16 accumulators live
+ * and loads 8 values per 16 multiply-adds. Loops run right-block outer, left-block inner so
+ * four rows of `right` stay in L1 while every row of `left` streams past; rows left over (a
+ * batch of 1) take a 1×8 path. Sums accumulate in float64 (JS numbers) and round once.
  */
-export function gemmNT(
-  M: number, N: number, K: number,
-  A: FloatArray, aOff: number, lda: number,
-  B: FloatArray, bOff: number, ldb: number,
-  C: FloatArray, cOff: number, ldc: number,
-  accumulate: boolean,
-): void {
-  if (parallel !== null && parallel.run(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate)) return;
-  gemmSerial(M, N, K, A, aOff, lda, B, bOff, ldb, C, cOff, ldc, accumulate);
+export function gemmNT(product: ProductNT): void {
+  if (parallel !== null && parallel.run(product)) return;
+  const { rows, cols, depth, left, right, out, accumulate = false } = product;
+  gemmSerial(
+    rows, cols, depth, left.data, left.offset ?? 0, left.stride, right.data, right.offset ?? 0, right.stride,
+    out.data, out.offset ?? 0, out.stride, accumulate,
+  );
 }
 
-/** The single-threaded kernel (also what worker threads run on their share of the columns). */
+/**
+ * The single-threaded kernel behind `gemmNT`, in BLAS's positional form (C[M,N] (+)= A[M,K] ·
+ * B[N,K]ᵀ with row strides lda, ldb, ldc and start offsets): worker threads run this very
+ * function on their share of the columns, shipped as source, so it takes plain numbers only.
+ */
 export function gemmSerial(
   M: number, N: number, K: number,
   A: FloatArray, aOff: number, lda: number,
@@ -131,24 +163,4 @@ export function leftoverRows(
       else C[out + n] = c;
     }
   }
-}
-
-/** dst[cols, rows] = src[rows, cols]ᵀ (src row stride `lds`, from offset `sOff`). */
-export function transposeInto(src: FloatArray, sOff: number, lds: number, rows: number, cols: number, dst: FloatArray): void {
-  const tile = 32;
-  for (let r0 = 0; r0 < rows; r0 += tile) {
-    const rEnd = Math.min(r0 + tile, rows);
-    for (let c0 = 0; c0 < cols; c0 += tile) {
-      const cEnd = Math.min(c0 + tile, cols);
-      for (let r = r0; r < rEnd; r++) {
-        const s = sOff + r * lds;
-        for (let c = c0; c < cEnd; c++) dst[c * rows + r] = src[s + c]!;
-      }
-    }
-  }
-}
-
-/** A new zeroed array of the same kind as `like`. */
-export function alloc(like: FloatArray, size: number): FloatArray {
-  return like instanceof Float64Array ? new Float64Array(size) : new Float32Array(size);
 }

@@ -1,5 +1,6 @@
 import type { GruAttrs, GruBackwardInputs, GruBackwardOutputs } from '@lstm/core';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
 /**
@@ -43,7 +44,7 @@ export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, recor
         if (dhSteps) dhSteps[out + j] = dhT;
       }
     }
-    gemmNT(B, H, GH, dGh, t * GH, T * GH, WhhT, 0, GH, dh, 0, H, true);
+    gemmNT({ rows: B, cols: H, depth: GH, left: matrix(dGh, T * GH, t * GH), right: matrix(WhhT, GH), out: matrix(dh, H), accumulate: true });
   }
   const grads = sequenceWeightGradients(dGx, dGh, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;

@@ -1,6 +1,7 @@
 import type { GruAttrs, GruForwardInputs, GruForwardOutputs } from '@lstm/core';
 import { sigmoid } from './elementwise.js';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /**
@@ -23,7 +24,7 @@ export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record 
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmNT(B, GH, H, h, 0, H, Whh, 0, H, R, 0, GH, false);
+    gemmNT({ rows: B, cols: GH, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(R, GH) });
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = b * H, row = b * T + t, p = row * GH, r = b * GH, out = row * H;

@@ -1,6 +1,6 @@
 import type { ConcatAttrs, ConcatInputs, FloatArray, SliceAttrs, SliceInputs, TensorInfo, TransposeAttrs, TransposeInputs } from '@lstm/core';
 import { stridesOf } from '@lstm/core';
-import { alloc, transposeInto } from './gemm.js';
+import { alloc, transposeInto } from './buffers.js';
 
 /** Axis permutation; the rank-2 case uses the cache-tiled transpose. */
 export function Transpose({ x }: TransposeInputs, { perm }: TransposeAttrs): TensorInfo {

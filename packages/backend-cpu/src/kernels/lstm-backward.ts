@@ -1,5 +1,6 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
 /**
@@ -77,7 +78,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
       }
     }
     // dh_{t−1} = dG_t · W_hh for valid rows; padded rows have dG = 0 and keep their dh.
-    gemmNT(B, H, GH, dG, t * GH, T * GH, WhhT, 0, GH, dh, 0, H, true);
+    gemmNT({ rows: B, cols: H, depth: GH, left: matrix(dG, T * GH, t * GH), right: matrix(WhhT, GH), out: matrix(dh, H), accumulate: true });
   }
   const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;

@@ -1,6 +1,7 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { sigmoid } from './elementwise.js';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /**
@@ -28,7 +29,7 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmNT(B, GH, H, h, 0, H, Whh, 0, H, P, t * GH, T * GH, true); // P[b, t] += h_b · W_hhᵀ
+    gemmNT({ rows: B, cols: GH, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(P, T * GH, t * GH), accumulate: true }); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       const hb = b * H;
       const row = b * T + t;

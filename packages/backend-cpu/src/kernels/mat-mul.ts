@@ -1,5 +1,6 @@
 import type { FloatArray, MatMulAttrs, MatMulInputs, TensorInfo } from '@lstm/core';
-import { alloc, gemmNT, transposeInto } from './gemm.js';
+import { alloc, transposeInto } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 
 /**
  * C = op(A) · op(B). Everything is brought to the dot form C = A · Bᵀ that `gemmNT` runs fast:
@@ -24,6 +25,6 @@ export function MatMul({ a, b }: MatMulInputs, { transposeA, transposeB }: MatMu
     B = t;
   }
   const C = alloc(A, M * N);
-  gemmNT(M, N, K, A, 0, K, B, 0, K, C, 0, N, false);
+  gemmNT({ rows: M, cols: N, depth: K, left: matrix(A, K), right: matrix(B, K), out: matrix(C, N) });
   return { handle: C, shape: [M, N], dtype: a.dtype };
 }

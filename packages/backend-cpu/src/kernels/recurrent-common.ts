@@ -1,5 +1,6 @@
 import type { FloatArray, TensorInfo } from '@lstm/core';
-import { alloc, gemmNT, transposeInto } from './gemm.js';
+import { alloc, transposeInto } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 
 /**
  * Plumbing shared by the fused LSTM, GRU and RNN kernels. A sequence kernel runs in three
@@ -38,7 +39,7 @@ export function projectInputs(X: FloatArray, Wih: FloatArray, { B, T, I, GH }: S
   if (rows === 0) return P;
   for (let j = 0; j < GH; j++) P[j] = biasA[j]! + (biasB ? biasB[j]! : 0);
   for (let row = 1; row < rows; row++) P.copyWithin(row * GH, 0, GH);
-  gemmNT(rows, GH, I, X, 0, I, Wih, 0, I, P, 0, GH, true);
+  gemmNT({ rows, cols: GH, depth: I, left: matrix(X, I), right: matrix(Wih, I), out: matrix(P, GH), accumulate: true });
   return P;
 }
 
@@ -84,13 +85,13 @@ export function sequenceWeightGradients(
 ): WeightGradients {
   const rows = B * T;
   const dX = alloc(X, rows * I);
-  gemmNT(rows, I, GH, dGx, 0, GH, transposed(Wih, GH, I), 0, GH, dX, 0, I, false);
+  gemmNT({ rows, cols: I, depth: GH, left: matrix(dGx, GH), right: matrix(transposed(Wih, GH, I), GH), out: matrix(dX, I) });
   const dGxT = transposed(dGx, rows, GH);
   const dGhT = dGh === dGx ? dGxT : transposed(dGh, rows, GH);
   const dWih = alloc(X, GH * I);
-  gemmNT(GH, I, rows, dGxT, 0, rows, transposed(X, rows, I), 0, rows, dWih, 0, I, false);
+  gemmNT({ rows: GH, cols: I, depth: rows, left: matrix(dGxT, rows), right: matrix(transposed(X, rows, I), rows), out: matrix(dWih, I) });
   const dWhh = alloc(X, GH * H);
-  gemmNT(GH, H, rows, dGhT, 0, rows, transposed(Hprev, rows, H), 0, rows, dWhh, 0, H, false);
+  gemmNT({ rows: GH, cols: H, depth: rows, left: matrix(dGhT, rows), right: matrix(transposed(Hprev, rows, H), rows), out: matrix(dWhh, H) });
   return { dX, dWih, dWhh, dBih: rowSums(dGxT, GH, rows), dBhh: rowSums(dGhT, GH, rows) };
 }
 

@@ -1,5 +1,5 @@
 import type { FloatArray, ReduceAttrs, ReduceInputs, TensorInfo } from '@lstm/core';
-import { alloc } from './gemm.js';
+import { alloc } from './buffers.js';
 
 /** Reductions over one axis, viewing x as [outer, axis, inner]; one monomorphic loop per op. */
 function dims(x: TensorInfo, axis: number, keepDims: boolean) {

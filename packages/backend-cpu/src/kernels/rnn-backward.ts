@@ -1,5 +1,6 @@
 import type { RnnAttrs, RnnBackwardInputs, RnnBackwardOutputs } from '@lstm/core';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
 /**
@@ -35,7 +36,7 @@ export function RnnBackward(inputs: RnnBackwardInputs, { reverse, lengths, recor
         if (dhSteps) dhSteps[out + j] = dhT;
       }
     }
-    gemmNT(B, H, H, dG, t * H, T * H, WhhT, 0, H, dh, 0, H, true);
+    gemmNT({ rows: B, cols: H, depth: H, left: matrix(dG, T * H, t * H), right: matrix(WhhT, H), out: matrix(dh, H), accumulate: true });
   }
   const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;

@@ -1,5 +1,6 @@
 import type { RnnAttrs, RnnForwardInputs, RnnForwardOutputs } from '@lstm/core';
-import { alloc, gemmNT } from './gemm.js';
+import { alloc } from './buffers.js';
+import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /** Fused vanilla RNN forward: h_t = act(P_t + h_{t−1} W_hhᵀ), P = x W_ihᵀ + b_ih + b_hh; act = tanh | relu. */
@@ -13,7 +14,7 @@ export function RnnForward(inputs: RnnForwardInputs, { reverse, lengths, nonline
   const Y = alloc(X, B * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmNT(B, H, H, h, 0, H, Whh, 0, H, P, t * H, T * H, true); // P[b, t] += h_b · W_hhᵀ
+    gemmNT({ rows: B, cols: H, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(P, T * H, t * H), accumulate: true }); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = b * H, out = (b * T + t) * H;

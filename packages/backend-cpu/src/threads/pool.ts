@@ -1,5 +1,5 @@
 import type { FloatArray } from '@lstm/core';
-import { gemmSerial, leftoverRows, type ParallelGemm } from '../kernels/gemm.js';
+import { gemmSerial, leftoverRows, type ParallelGemm, type ProductNT } from '../kernels/gemm.js';
 
 /**
  * Splits large matrix products across worker threads (Node's worker_threads). Operands reach
@@ -62,14 +62,13 @@ export class ThreadPool implements ParallelGemm {
     return new ThreadPool(Worker, options);
   }
 
-  run(
-    M: number, N: number, K: number,
-    A: FloatArray, aOff: number, lda: number,
-    B: FloatArray, bOff: number, ldb: number,
-    C: FloatArray, cOff: number, ldc: number,
-    accumulate: boolean,
-  ): boolean {
+  run(product: ProductNT): boolean {
+    const { rows: M, cols: N, depth: K, accumulate = false } = product;
     if (M * N * K < this.minWork || N < 16) return false;
+    // BLAS names from here on: C[M, N] (+)= A[M, K] · B[N, K]ᵀ, the form the workers run.
+    const { data: A, offset: aOff = 0, stride: lda } = product.left;
+    const { data: B, offset: bOff = 0, stride: ldb } = product.right;
+    const { data: C, offset: cOff = 0, stride: ldc } = product.out;
     const wide = A instanceof Float64Array;
     const bytes = wide ? 8 : 4;
     const view = wide ? this.f64 : this.f32;

@@ -65,3 +65,20 @@ export function maxRelativeDifference(actual: ArrayLike<number>, expected: Array
   }
   return worst;
 }
+
+/**
+ * Normwise relative error ‖actual − expected‖∞ / ‖expected‖∞, the measure golden-fixture bounds
+ * are stated in (an absolute error when `expected` is all zeros; Infinity for a length mismatch
+ * or a NaN).
+ */
+export function normwiseError(actual: ArrayLike<number>, expected: ArrayLike<number>): number {
+  if (actual.length !== expected.length) return Infinity;
+  let difference = 0;
+  let scale = 0;
+  for (let i = 0; i < expected.length; i++) {
+    difference = Math.max(difference, Math.abs(actual[i]! - expected[i]!));
+    scale = Math.max(scale, Math.abs(expected[i]!));
+  }
+  if (Number.isNaN(difference)) return Infinity;
+  return scale === 0 ? difference : difference / scale;
+}

@@ -9,7 +9,7 @@ import { recurrentSuite } from './conformance/recurrent.js';
 import { workedExampleSuite } from './conformance/worked-examples.js';
 
 export { type ConformanceOptions, toleranceFor } from './conformance/context.js';
-export { compareGradients, maxRelativeDifference, numericGradient, type GradientComparison } from './gradcheck.js';
+export { compareGradients, maxRelativeDifference, normwiseError, numericGradient, type GradientComparison } from './gradcheck.js';
 export { nullBackend, type NullBackendStats } from './null-backend.js';
 export { CELL_CASES, GRADIENT_OF, caseName, makeProblem, probeLoss, runBackward, runForward, toTensors, type CellCase, type Problem } from './recurrent-problems.js';
 

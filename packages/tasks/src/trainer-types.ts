@@ -1,0 +1,51 @@
+import type { OptimizerState } from '@lstm/optim';
+
+// The Trainer's data types: progress, per-epoch records, the best epoch and resumable state.
+
+/** Per-batch progress, for progress bars (terminal) and progress indicators (web page). */
+export interface Progress {
+  epoch: number;
+  epochs: number;
+  batch: number;
+  batches: number;
+  /** Running means over this epoch so far. */
+  loss: number;
+  accuracy?: number;
+  /** Seconds since fit() started, and the estimate of what is left of the whole run. */
+  elapsed: number;
+  eta: number;
+}
+
+/** One line of metrics.jsonl: `train_*`, `validation_*`, `test_*` metrics and the bookkeeping. */
+export interface EpochRecord {
+  epoch: number;
+  lr: number;
+  /** Mean global gradient norm before clipping, over the epoch's batches. */
+  grad_norm: number;
+  seconds: number;
+  [metric: string]: number;
+}
+
+export interface BestEpoch {
+  epoch: number;
+  score: number;
+  weights: Record<string, Float32Array | Float64Array>;
+}
+
+/** Everything to resume a run where it stopped, bit for bit. */
+export interface TrainerState {
+  epoch: number;
+  shuffleRng: number[];
+  modelRng: number[];
+  optimizer: OptimizerState;
+  schedule: Record<string, number> | null;
+  history: EpochRecord[];
+  best: BestEpoch | null;
+  badEpochs: number;
+}
+
+export interface FitResult {
+  history: EpochRecord[];
+  best: { epoch: number; metrics: Record<string, number> } | null;
+  stoppedEarly: boolean;
+}
