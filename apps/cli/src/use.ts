@@ -131,7 +131,7 @@ export async function generate(path: string, o: { prime?: string; length: number
   if (!vocabulary) throw new UsageError(`${path} is not a text model (no vocabulary); train one with lstm train --task text`);
   const prime = o.prime ?? vocabulary.find((c) => /[A-Z]/.test(c)) ?? vocabulary[0]!;
   const ids = encode(prime, vocabulary);
-  const rng = new Rng(o.seed);
+  const rng = Rng.derive(o.seed, 'sample');
   const stream = file.model.rnn.stream();
   const V = vocabulary.length;
   let logits: number[] = [];

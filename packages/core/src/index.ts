@@ -2,7 +2,7 @@ export { SPEC_VERSION, type Backend, type BackendCapabilities, type BackendFacto
 export { arrayFor, bytesPerElement, dtypeOf, type DType, type FloatArray } from './dtype.js';
 export { BackendError, LstmError, ShapeError, ValueError } from './errors.js';
 export * from './kernel-names.js';
-export { Rng } from './random.js';
+export { Rng, type RandomPurpose } from './random.js';
 export {
   configure, dispose, getBackend, keep, listBackends, memory, registerBackend, removeBackend, setBackend, setBackendSync, tidy,
 } from './registry.js';

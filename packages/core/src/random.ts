@@ -1,9 +1,20 @@
 import { ValueError } from './errors.js';
 
 /**
+ * What a stream of random draws is for. `Rng.derive(seed, purpose)` gives each purpose its own
+ * independent stream from one user seed; these are the ones @lstm itself uses.
+ */
+export type RandomPurpose = 'data' | 'init' | 'dropout' | 'shuffle' | 'sample' | (string & {});
+
+/**
  * A small seeded generator (xoshiro128**, seeded through splitmix32). Every random draw in
  * @lstm — initialisation, dropout masks, shuffling, data — comes from one of these, so the
  * same seed gives the same bits on every run and every platform.
+ *
+ * One user seed feeds several purposes (the data, the initial weights, dropout, the minibatch
+ * order), and each purpose draws from its own stream, `Rng.derive(seed, purpose)`, so that no
+ * two of them are functions of the same draws: the first weights do not depend on the draws
+ * that made the first training sequence, and changing the data size leaves initialisation alone.
  */
 export class Rng {
   #s0: number;
@@ -25,6 +36,28 @@ export class Rng {
     this.#s1 = next();
     this.#s2 = next();
     this.#s3 = next();
+  }
+
+  /**
+   * An independent generator for one purpose, derived from a user seed as NumPy's
+   * `SeedSequence` spawns child streams: the seed (all 53 bits) and the purpose's name are
+   * hashed into the generator's 128-bit state, so streams for different purposes (or seeds)
+   * share no structure. The same seed and purpose always give the same stream.
+   * @example const init = Rng.derive(1, 'init'), shuffle = Rng.derive(1, 'shuffle');
+   */
+  static derive(seed: number, purpose: RandomPurpose): Rng {
+    if (!Number.isSafeInteger(seed)) throw new ValueError(`Rng.derive: the seed must be an integer, got ${seed}`);
+    const entropy: number[] = [seed >>> 0, Math.floor(Math.abs(seed) / 2 ** 32) >>> 0, seed < 0 ? 1 : 0];
+    for (let i = 0; i < purpose.length; i++) entropy.push(purpose.charCodeAt(i));
+    entropy.push(purpose.length);
+    // Each state word absorbs every entropy word through a different multiplier, then is finalised.
+    const words = [0x43b0d7e5, 0x8b51f9dd, 0x1f83d9ab, 0x5be0cd19].map((word, lane) => {
+      let h = word;
+      for (const value of entropy) h = mix32((h ^ value) >>> 0, LANE_MULTIPLIERS[lane]!);
+      return mix32(h, 0x9e3779b1);
+    });
+    if (!words.some((word) => word !== 0)) words[0] = 1; // xoshiro's one forbidden state
+    return new Rng(0).setState([...words, Number.NaN]);
   }
 
   /** Uniform 32-bit unsigned integer. */
@@ -96,10 +129,19 @@ export class Rng {
     return this;
   }
 
-  /** An independent generator derived from this one (for sub-components). */
+  /** A generator seeded from this one's next draw (for sub-components sharing a stream). */
   fork(): Rng {
     return new Rng(this.nextUint32());
   }
+}
+
+const LANE_MULTIPLIERS = [0x85ebca6b, 0xc2b2ae35, 0x27d4eb2f, 0x165667b1];
+
+/** A 32-bit avalanche step (murmur3's finaliser with a chosen multiplier). */
+function mix32(value: number, multiplier: number): number {
+  let z = Math.imul(value ^ (value >>> 16), multiplier) >>> 0;
+  z = Math.imul(z ^ (z >>> 13), 0x85ebca6b) >>> 0;
+  return (z ^ (z >>> 16)) >>> 0;
 }
 
 function rotl(x: number, k: number): number {

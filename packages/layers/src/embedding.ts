@@ -18,7 +18,7 @@ export class Embedding implements Module {
     assertKnownOptions('Embedding', options, ['numEmbeddings', 'embeddingDim', 'dtype', 'seed', 'rng', 'prefix']);
     const num = assertPositiveInteger('Embedding', 'numEmbeddings', options.numEmbeddings);
     const dim = assertPositiveInteger('Embedding', 'embeddingDim', options.embeddingDim);
-    const rng = options.rng ?? new Rng(options.seed ?? 0);
+    const rng = options.rng ?? Rng.derive(options.seed ?? 0, 'init');
     const values = Float64Array.from({ length: num * dim }, () => rng.normal());
     this.weight = new Parameter(`${options.prefix ?? ''}weight`, tensor(values, [num, dim], options.dtype ?? 'float32'));
   }

@@ -24,7 +24,7 @@ export class Linear implements Module {
     assertKnownOptions('Linear', options, ['inputSize', 'outputSize', 'bias', 'init', 'dtype', 'seed', 'rng', 'prefix']);
     const inputSize = assertPositiveInteger('Linear', 'inputSize', options.inputSize);
     const outputSize = assertPositiveInteger('Linear', 'outputSize', options.outputSize);
-    const rng = options.rng ?? new Rng(options.seed ?? 0);
+    const rng = options.rng ?? Rng.derive(options.seed ?? 0, 'init');
     const dtype = options.dtype ?? 'float32';
     const prefix = options.prefix ?? '';
     const bound = 1 / Math.sqrt(inputSize);

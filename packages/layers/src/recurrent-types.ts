@@ -33,10 +33,15 @@ export interface RecurrentLayerOptions {
   /** RNN: 'tanh' | 'relu'. */
   nonlinearity?: RnnNonlinearity;
   dtype?: DType;
-  /** Seed of the generator used for initialisation and dropout (default 0)… */
+  /**
+   * Seed (default 0): initialisation and dropout masks draw from two independent streams
+   * derived from it, `Rng.derive(seed, 'init')` and `Rng.derive(seed, 'dropout')`…
+   */
   seed?: number;
-  /** …or a generator shared with the rest of a model. */
+  /** …or a generator shared with the rest of a model, for initialisation (and dropout, unless `dropoutRng`). */
   rng?: Rng;
+  /** The generator of dropout masks, when `rng` is given and dropout should draw apart from it. */
+  dropoutRng?: Rng;
   init?: InitOptions;
 }
 

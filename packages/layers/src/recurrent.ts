@@ -18,7 +18,9 @@ export type {
   RecurrentForwardResult, RecurrentLayerOptions, RecurrentState, StepGradients,
 } from './recurrent-types.js';
 
-const OPTION_NAMES = ['inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity', 'dtype', 'seed', 'rng', 'init'];
+const OPTION_NAMES = [
+  'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity', 'dtype', 'seed', 'rng', 'dropoutRng', 'init',
+];
 
 /**
  * A stack of recurrent layers (LSTM, GRU or vanilla RNN), uni- or bidirectional, in PyTorch's
@@ -36,6 +38,7 @@ export class RecurrentLayer implements Module, StackConfig {
   readonly variant: LstmVariant;
   readonly nonlinearity: RnnNonlinearity;
   readonly dtype: DType;
+  /** The generator of dropout masks (its state is saved with checkpoints to resume bit for bit). */
   readonly rng: Rng;
   /** cells[layer][direction] */
   readonly cells: CellParameters[][];
@@ -56,8 +59,9 @@ export class RecurrentLayer implements Module, StackConfig {
     if (options.nonlinearity && cell !== 'rnn') throw new ValueError(`${what}: 'nonlinearity' applies to RNNs only`);
     if (!['tanh', 'relu'].includes(this.nonlinearity)) throw new ValueError(`${what}: unknown nonlinearity '${this.nonlinearity}'; expected tanh or relu`);
     this.dtype = options.dtype ?? 'float32';
-    this.rng = options.rng ?? new Rng(options.seed ?? 0);
-    this.cells = initialiseCells(this, this.rng, options.init ?? {});
+    const seed = options.seed ?? 0;
+    this.rng = options.dropoutRng ?? options.rng ?? Rng.derive(seed, 'dropout');
+    this.cells = initialiseCells(this, options.rng ?? Rng.derive(seed, 'init'), options.init ?? {});
   }
 
   /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */

@@ -8,7 +8,7 @@ import type { Module, Parameter } from './parameter.js';
 
 export type Readout = 'last' | 'all';
 
-export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng'> {
+export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng' | 'dropoutRng'> {
   cell?: CellType;
   /** Width of the linear head: classes, or regression targets. */
   outputSize: number;
@@ -63,8 +63,9 @@ export class SequenceModel implements Module {
     const { cell = 'lstm', outputSize, readout = 'last', seed, ...rest } = options;
     this.outputSize = assertPositiveInteger('SequenceModel', 'outputSize', outputSize);
     this.readout = readout;
-    const rng = new Rng(seed ?? 0);
-    this.rnn = new RecurrentLayer(cell, { ...rest, rng });
+    // One stream initialises the stack, then the head (PyTorch's order); dropout draws apart.
+    const rng = Rng.derive(seed ?? 0, 'init');
+    this.rnn = new RecurrentLayer(cell, { ...rest, rng, dropoutRng: Rng.derive(seed ?? 0, 'dropout') });
     const features = this.rnn.hiddenSize * this.rnn.numDirections;
     this.head = new Linear({ inputSize: features, outputSize, rng, dtype: this.rnn.dtype, prefix: 'head.' });
   }

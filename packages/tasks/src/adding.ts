@@ -19,7 +19,7 @@ export function adding(options: AddingOptions = {}): SequenceTask {
   const { steps = 50, seed = 0 } = options;
   if (!Number.isInteger(steps) || steps < 2) throw new ValueError(`adding: steps must be an integer ≥ 2, got ${steps}`);
   const sizes = splitSizes('adding', options, { trainSize: 10000, validationSize: 1000, testSize: 1000 });
-  const rng = new Rng(seed);
+  const rng = Rng.derive(seed, 'data');
   const half = Math.floor(steps / 2);
   const make = (size: number): Split => {
     const inputs = new Float32Array(size * steps * 2);

@@ -27,7 +27,7 @@ export function copy(options: CopyOptions = {}): SequenceTask {
   const sizes = splitSizes('copy', options, { trainSize: 5000, validationSize: 500, testSize: 500 });
   const steps = length + delay + length;
   const features = alphabet + 1;
-  const rng = new Rng(seed);
+  const rng = Rng.derive(seed, 'data');
   const make = (size: number): Split => {
     const inputs = new Float32Array(size * steps * features);
     const targets = new Int32Array(size * steps).fill(-1);

@@ -47,7 +47,7 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
   const edges = normalQuantiles(m);
   const bin = (v: number) => edges.filter((e) => v > e).length;
   const level = (k: number) => -1 + (2 * k) / (m - 1);
-  const rng = new Rng(seed);
+  const rng = Rng.derive(seed, 'data');
   const make = (size: number): Split => {
     const inputs = new Float32Array(size * steps);
     const targets = new Int32Array(size);

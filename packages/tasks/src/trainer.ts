@@ -90,7 +90,7 @@ export class Trainer {
     }
     const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
     if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
-    this.shuffleRng = new Rng(options.seed ?? 0);
+    this.shuffleRng = Rng.derive(options.seed ?? 0, 'shuffle');
     this.lastGood = snapshot(model);
   }
 
