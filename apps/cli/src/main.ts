@@ -1,7 +1,7 @@
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
 import { report } from './errors.js';
-import { choice, integer, list, number, positive, probability } from './options.js';
+import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { VERSION } from './version.js';
@@ -15,17 +15,23 @@ const program = new Command('lstm')
 
 const samplingPair = (value: string): [number, number] => {
   const parts = value.split(':').map(Number);
-  if (parts.length !== 2 || !parts.every((p) => p >= 0 && p <= 1)) throw new InvalidArgumentError('expected FROM:TO, two probabilities such as 0:0.25');
+  if (parts.length !== 2 || !parts.every((p) => p >= 0 && p <= 1))
+    throw new InvalidArgumentError('expected FROM:TO, two probabilities such as 0:0.25');
   return parts as [number, number];
 };
 
-program.command('train')
+program
+  .command('train')
   .description('train a model on a task; writes DIR/model.safetensors and DIR/metrics.jsonl')
   .addOption(new Option('--task <name>', 'what to learn').choices(TASKS).makeOptionMandatory())
   .option('--data <file>', 'text: a UTF-8 text file (default: State of the Union addresses); series: a CSV (default: Mauna Loa CO₂)')
   .option('--seq-len <n>', 'first-last/adding: sequence length; copy: the delay; series: the window', integer(2))
   .option('--classes <n>', 'first-last: classes, a square (4, 9, …); copy: alphabet size', integer(2))
-  .option('--noise <x>', 'first-last: standard deviation of the noise steps', number((n) => n >= 0, 'a number ≥ 0'))
+  .option(
+    '--noise <x>',
+    'first-last: standard deviation of the noise steps',
+    number((n) => n >= 0, 'a number ≥ 0'),
+  )
   .addOption(new Option('--markers <kind>', 'first-last: how the first/last steps encode the class').choices(['levels', 'gaussian']))
   .option('--train-size <n>', 'training sequences (generated tasks)', integer())
   .option('--validation-size <n>', 'validation sequences (generated tasks)', integer())
@@ -45,7 +51,11 @@ program.command('train')
   .option('--batch-size <n>', 'minibatch size (text: parallel streams)', integer(), 32)
   .addOption(new Option('--optimizer <name>', 'optimizer').choices(OPTIMIZERS).default('adam'))
   .option('--lr <x>', 'learning rate', positive, 1e-3)
-  .option('--weight-decay <x>', 'weight decay (L2; decoupled for adamw)', number((n) => n >= 0, 'a number ≥ 0'))
+  .option(
+    '--weight-decay <x>',
+    'weight decay (L2; decoupled for adamw)',
+    number((n) => n >= 0, 'a number ≥ 0'),
+  )
   .option('--momentum <x>', 'momentum (momentum, nesterov, rmsprop)', probability)
   .addOption(new Option('--schedule <kind>', 'learning-rate schedule (step is implied by --step-size)').choices(SCHEDULES))
   .option('--step-size <n>', 'step schedule: epochs between decays', integer())
@@ -65,7 +75,8 @@ program.command('train')
   .option('--quiet', 'no progress output')
   .action((options: TrainOptions) => train(options));
 
-program.command('eval')
+program
+  .command('eval')
   .description("evaluate a model on its task's test split (rebuilt from the options stored with it)")
   .requiredOption('--model <file>', 'a model written by lstm train')
   .option('--data <file>', 'text/series: the data file, if not where training found it')
@@ -73,7 +84,8 @@ program.command('eval')
   .option('--json', 'print JSON')
   .action((o) => evaluate(o.model, o));
 
-program.command('predict')
+program
+  .command('predict')
   .description('run a model on sequences from a JSON file ([[x…] per step] or a list of them) or a CSV')
   .requiredOption('--model <file>', 'a model written by lstm train')
   .requiredOption('--input <file>', 'the input sequence(s)')
@@ -81,7 +93,8 @@ program.command('predict')
   .option('--json', 'print JSON')
   .action((o) => predict(o.model, o.input, o));
 
-program.command('generate')
+program
+  .command('generate')
   .description('sample text from a character model')
   .requiredOption('--model <file>', 'a model trained with --task text')
   .option('--prime <text>', 'text to start from')
@@ -92,7 +105,8 @@ program.command('generate')
   .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => generate(o.model, o));
 
-program.command('forecast')
+program
+  .command('forecast')
   .description("continue a series N steps beyond a CSV's last row")
   .requiredOption('--model <file>', 'a model trained with --task series')
   .requiredOption('--data <file>', 'CSV with the model’s column')
@@ -101,13 +115,15 @@ program.command('forecast')
   .option('--json', 'print JSON')
   .action((o) => forecast(o.model, o.data, o));
 
-program.command('info')
+program
+  .command('info')
   .description('architecture, parameter count and PyTorch names and shapes of a model file')
   .argument('<file>', 'a .safetensors model')
   .option('--json', 'print JSON')
   .action((file: string, o: { json?: boolean }) => info(file, o.json ?? false));
 
-program.command('backends')
+program
+  .command('backends')
   .description('the compute backends available here')
   .option('--json', 'print JSON')
   .action((o: { json?: boolean }) => backends(o.json ?? false));

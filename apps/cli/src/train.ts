@@ -1,12 +1,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { encodeModel, parameterCount } from '@lstm/layers';
+import { encodeModel, parameterCount, type SequenceModel } from '@lstm/layers';
 import { Trainer, type AnyTask, type EpochRecord } from '@lstm/tasks';
-import { loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
-import {
-  buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions,
-} from './build.js';
+import { loadCheckpoint, saveCheckpoint, writeFileAtomic, type Checkpoint } from '@lstm/tasks/node';
+import { buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
 import { UsageError } from './errors.js';
 import { VERSION } from './version.js';
 
@@ -54,19 +52,33 @@ export async function train(o: TrainOptions): Promise<void> {
   const modelPath = join(out, 'model.safetensors');
   if (o.resume && o.force) throw new UsageError('--resume continues a run and --force starts over; choose one');
   if (!o.resume && !o.force && existsSync(modelPath)) {
-    throw new UsageError(`${out} already holds a model; pass --resume to continue that run, --force to overwrite it, or choose another --out`);
+    throw new UsageError(
+      `${out} already holds a model; pass --resume to continue that run, --force to overwrite it, or choose another --out`,
+    );
   }
   await selectBackend(o.backend, o.threads);
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   const taskOptions: TaskOptions = {
-    task: o.task, data: o.data, seqLen: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, trainSize: o.trainSize,
-    validationSize: o.validationSize, testSize: o.testSize, columns: o.columns, target: o.target, season: o.season, maxChars: o.maxChars,
-    sotuFrom: o.sotuFrom, seed: o.seed,
+    task: o.task,
+    data: o.data,
+    seqLen: o.seqLen,
+    classes: o.classes,
+    noise: o.noise,
+    markers: o.markers,
+    trainSize: o.trainSize,
+    validationSize: o.validationSize,
+    testSize: o.testSize,
+    columns: o.columns,
+    target: o.target,
+    season: o.season,
+    maxChars: o.maxChars,
+    sotuFrom: o.sotuFrom,
+    seed: o.seed,
   };
-  let model;
-  let resumed;
+  let model: SequenceModel;
+  let resumed: Checkpoint | undefined;
   let metricLines: string[] = [];
   if (o.resume) {
     resumed = loadCheckpoint(out);
@@ -77,23 +89,46 @@ export async function train(o: TrainOptions): Promise<void> {
   model ??= buildModel(task, o);
   const { optimizer, schedule } = buildOptimizer(model, o);
   mkdirSync(out, { recursive: true });
-  const bar = !o.quiet && process.stderr.isTTY
-    ? new SingleBar({ format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | {metric}', hideCursor: true, etaBuffer: 200, stream: process.stderr })
-    : null;
+  const bar =
+    !o.quiet && process.stderr.isTTY
+      ? new SingleBar({
+          format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | {metric}',
+          hideCursor: true,
+          etaBuffer: 200,
+          stream: process.stderr,
+        })
+      : null;
   const trainer = new Trainer(model, task, {
-    epochs: o.epochs, optimizer, schedule, batchSize: o.batchSize, clip: o.clip, clipValue: o.clipValue, seed: o.seed, patience: o.patience,
-    bptt: o.bptt, scheduledSampling: o.scheduledSampling ? { from: o.scheduledSampling[0], to: o.scheduledSampling[1] } : undefined,
-    onProgress: bar ? (p) => {
-      const total = p.epochs * p.batches;
-      if (bar.getTotal() !== total) bar.start(total, 0);
-      bar.update((p.epoch - 1) * p.batches + p.batch, {
-        epoch: p.epoch, epochs: p.epochs, loss: p.loss.toFixed(4), metric: p.accuracy === undefined ? '' : `acc ${percent(p.accuracy)}`,
-      });
-    } : undefined,
+    epochs: o.epochs,
+    optimizer,
+    schedule,
+    batchSize: o.batchSize,
+    clip: o.clip,
+    clipValue: o.clipValue,
+    seed: o.seed,
+    patience: o.patience,
+    bptt: o.bptt,
+    scheduledSampling: o.scheduledSampling ? { from: o.scheduledSampling[0], to: o.scheduledSampling[1] } : undefined,
+    onProgress: bar
+      ? (p) => {
+          const total = p.epochs * p.batches;
+          if (bar.getTotal() !== total) bar.start(total, 0);
+          bar.update((p.epoch - 1) * p.batches + p.batch, {
+            epoch: p.epoch,
+            epochs: p.epochs,
+            loss: p.loss.toFixed(4),
+            metric: p.accuracy === undefined ? '' : `acc ${percent(p.accuracy)}`,
+          });
+        }
+      : undefined,
     onEpoch: (record, t) => {
       metricLines.push(JSON.stringify(record));
       writeFileAtomic(join(out, 'metrics.jsonl'), `${metricLines.join('\n')}\n`);
-      if (t.best?.epoch === record.epoch) writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch } }, VERSION));
+      if (t.best?.epoch === record.epoch)
+        writeFileAtomic(
+          modelPath,
+          encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch } }, VERSION),
+        );
       saveCheckpoint(out, t, { options: o }, VERSION);
       if (bar) bar.stop();
       log(headline(task, record));
@@ -101,19 +136,34 @@ export async function train(o: TrainOptions): Promise<void> {
   });
   if (resumed) {
     trainer.loadState(resumed.state);
-    if (trainer.epochsDone >= o.epochs) throw new UsageError(`the run in ${out} already finished ${trainer.epochsDone} epochs; raise --epochs to train further`);
+    if (trainer.epochsDone >= o.epochs)
+      throw new UsageError(`the run in ${out} already finished ${trainer.epochsDone} epochs; raise --epochs to train further`);
     log(`resuming ${out} after epoch ${trainer.epochsDone}`);
   }
   const parameters = parameterCount(model);
   const baselines = task.objective === 'language-model' ? undefined : task.baselines;
-  log(`${o.task}: ${task.objective}, ${task.objective === 'language-model' ? `${task.train.length} training characters` : `${task.train.size} train sequences of ${task.steps} steps`}; `
-    + `${o.cell}, hidden ${o.hidden} × ${o.layers} layer(s), ${parameters.toLocaleString('en-US')} parameters; ${o.optimizer} lr ${o.lr}`);
-  if (baselines) log(`baselines (test): ${Object.entries(baselines).map(([k, v]) => `${k} ${v.toFixed(4)}`).join(', ')}`);
+  log(
+    `${o.task}: ${task.objective}, ${task.objective === 'language-model' ? `${task.train.length} training characters` : `${task.train.size} train sequences of ${task.steps} steps`}; ` +
+      `${o.cell}, hidden ${o.hidden} × ${o.layers} layer(s), ${parameters.toLocaleString('en-US')} parameters; ${o.optimizer} lr ${o.lr}`,
+  );
+  if (baselines)
+    log(
+      `baselines (test): ${Object.entries(baselines)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join(', ')}`,
+    );
   const result = await trainer.fit();
   bar?.stop();
   const last = result.history.at(-1)!;
   const best = result.best!.metrics;
-  const summary: Record<string, unknown> = { task: o.task, cell: o.cell, parameters, epochs: result.history.length, best_epoch: result.best!.epoch, stopped_early: result.stoppedEarly };
+  const summary: Record<string, unknown> = {
+    task: o.task,
+    cell: o.cell,
+    parameters,
+    epochs: result.history.length,
+    best_epoch: result.best!.epoch,
+    stopped_early: result.stoppedEarly,
+  };
   for (const [k, v] of Object.entries(best)) if (k.startsWith('test_') || k.startsWith('validation_')) summary[`best_${k}`] = v;
   for (const [k, v] of Object.entries(last)) if (k.startsWith('test_') || k.startsWith('train_')) summary[`final_${k}`] = v;
   if (baselines) summary.baselines = baselines;
@@ -123,7 +173,9 @@ export async function train(o: TrainOptions): Promise<void> {
   writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: summary }, VERSION));
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
-    log(`best epoch ${result.best!.epoch}${result.stoppedEarly ? ' (stopped early)' : ''}: ${headline(task, result.best!.metrics as EpochRecord)}`);
+    log(
+      `best epoch ${result.best!.epoch}${result.stoppedEarly ? ' (stopped early)' : ''}: ${headline(task, result.best!.metrics as EpochRecord)}`,
+    );
     log(`model: ${modelPath}   metrics: ${join(out, 'metrics.jsonl')}`);
   }
 }

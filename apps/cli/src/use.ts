@@ -18,21 +18,31 @@ export async function info(path: string, json: boolean): Promise<void> {
   const file = readModel(path);
   const { architecture: a, model } = file;
   const parameters = model.parameters().map((p) => ({ name: storedName(p.name), shape: [...p.shape] }));
-  const torchCell = a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
+  const torchCell =
+    a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
   const torch = torchCell
-    ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True`
-      + `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); `
-      + `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
+    ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True` +
+      `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); ` +
+      `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
     : `no PyTorch module (the ${a.variant} LSTM is not in torch.nn)`;
-  const summary = { file: path, version: file.version, architecture: a, parameters: parameterCount(model), tensors: parameters, pytorch: torch, task: taskOf(file).task ?? null, training: file.metadata.training ?? null };
+  const summary = {
+    file: path,
+    version: file.version,
+    architecture: a,
+    parameters: parameterCount(model),
+    tensors: parameters,
+    pytorch: torch,
+    task: taskOf(file).task ?? null,
+    training: file.metadata.training ?? null,
+  };
   if (json) {
     process.stdout.write(`${JSON.stringify(summary)}\n`);
     return;
   }
   const lines = [
     `${path} (written by @lstm ${file.version})`,
-    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)`
-      + `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} (${a.readout === 'last' ? 'from the last step' : 'at every step'})`,
+    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
+      `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} (${a.readout === 'last' ? 'from the last step' : 'at every step'})`,
     `parameters: ${summary.parameters.toLocaleString('en-US')}`,
     `task: ${summary.task ?? 'unknown'}`,
     `PyTorch: ${torch}`,
@@ -48,13 +58,19 @@ export async function backends(json: boolean): Promise<void> {
   const names = listBackends();
   const rows = [];
   for (const name of names) {
-    const usable = await setBackend(name).then(() => true, () => false);
+    const usable = await setBackend(name).then(
+      () => true,
+      () => false,
+    );
     rows.push({ name, usable, active: usable && getBackend().name === name });
   }
   const candidates = [{ name: 'tfjs', pkg: '@lstm/backend-tfjs' }];
   if (json) process.stdout.write(`${JSON.stringify({ backends: rows, notInstalled: candidates.map((c) => c.pkg) })}\n`);
   else {
-    for (const r of rows) process.stdout.write(`${r.name.padEnd(8)} ${r.usable ? 'available' : 'not usable here'}${r.name === 'cpu' ? ' (default; --threads N for worker threads)' : ''}\n`);
+    for (const r of rows)
+      process.stdout.write(
+        `${r.name.padEnd(8)} ${r.usable ? 'available' : 'not usable here'}${r.name === 'cpu' ? ' (default; --threads N for worker threads)' : ''}\n`,
+      );
     for (const c of candidates) process.stdout.write(`${c.name.padEnd(8)} not installed (${c.pkg})\n`);
   }
 }
@@ -67,8 +83,16 @@ export async function evaluate(path: string, o: { data?: string; backend?: strin
   if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
   const task = buildTask({ ...options, data: o.data ?? options.data });
   const metrics = Object.fromEntries(Object.entries(evaluateSplit(file.model, task, 'test')).map(([k, v]) => [`test_${k}`, v]));
-  if (o.json) process.stdout.write(`${JSON.stringify({ model: path, task: options.task, ...metrics, baselines: 'baselines' in task ? task.baselines : undefined })}\n`);
-  else process.stdout.write(`${Object.entries(metrics).map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ')}\n`);
+  if (o.json)
+    process.stdout.write(
+      `${JSON.stringify({ model: path, task: options.task, ...metrics, baselines: 'baselines' in task ? task.baselines : undefined })}\n`,
+    );
+  else
+    process.stdout.write(
+      `${Object.entries(metrics)
+        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
+        .join('  ')}\n`,
+    );
 }
 
 /**
@@ -92,7 +116,8 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
     } catch {
       throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, 1);
     }
-    const asSteps = (v: unknown): v is number[][] => Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
+    const asSteps = (v: unknown): v is number[][] =>
+      Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
     if (asSteps(parsed)) sequences = [parsed];
     else if (Array.isArray(parsed) && parsed.every(asSteps)) sequences = parsed as number[][][];
     else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, 1);
@@ -100,7 +125,8 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
   const results = sequences.map((sequence, n) => {
     if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, 1);
     sequence.forEach((step, t) => {
-      if (step.length !== inputSize) throw new UsageError(`${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`, 1);
+      if (step.length !== inputSize)
+        throw new UsageError(`${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`, 1);
       if (!step.every(Number.isFinite)) throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, 1);
     });
     return tidy(() => {
@@ -113,7 +139,11 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
     });
   });
   if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
-  else for (const r of results) process.stdout.write(`${'class' in r ? `class ${r.class}  p = [${r.probabilities!.map((p) => p.toFixed(3)).join(', ')}]` : `output [${r.output.map((v) => v.toFixed(4)).join(', ')}]`}\n`);
+  else
+    for (const r of results)
+      process.stdout.write(
+        `${'class' in r ? `class ${r.class}  p = [${r.probabilities!.map((p) => p.toFixed(3)).join(', ')}]` : `output [${r.output.map((v) => v.toFixed(4)).join(', ')}]`}\n`,
+      );
 }
 
 function softmax(values: number[]): number[] {
@@ -124,7 +154,10 @@ function softmax(values: number[]): number[] {
 }
 
 /** `lstm generate`: samples characters from a text model, one step at a time with carried state. */
-export async function generate(path: string, o: { prime?: string; length: number; temperature: number; topK?: number; seed: number; backend?: string }): Promise<void> {
+export async function generate(
+  path: string,
+  o: { prime?: string; length: number; temperature: number; topK?: number; seed: number; backend?: string },
+): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(path);
   const vocabulary = file.metadata.vocabulary as string[] | undefined;
@@ -135,10 +168,11 @@ export async function generate(path: string, o: { prime?: string; length: number
   const stream = file.model.rnn.stream();
   const V = vocabulary.length;
   let logits: number[] = [];
-  const step = (id: number) => tidy(() => {
-    const h = stream.step(tensor(oneHot(Int32Array.of(id), V), [1, V]));
-    logits = Array.from(file.model.head.forward(h).output.readSync());
-  });
+  const step = (id: number) =>
+    tidy(() => {
+      const h = stream.step(tensor(oneHot(Int32Array.of(id), V), [1, V]));
+      logits = Array.from(file.model.head.forward(h).output.readSync());
+    });
   for (const id of ids) step(id);
   process.stdout.write(prime);
   for (let i = 0; i < o.length; i++) {
@@ -170,12 +204,19 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
   const file = readModel(path);
   const scaling = file.metadata.scaling as SeriesScaling | undefined;
   if (!scaling) throw new UsageError(`${path} is not a series model; train one with lstm train --task series`);
-  if (scaling.columns.length !== 1) throw new UsageError(`forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`);
+  if (scaling.columns.length !== 1)
+    throw new UsageError(
+      `forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`,
+    );
   const { data } = parseCsv(readFileSync(dataPath, 'utf8'), scaling.columns, 'forecast');
   const values = data[scaling.target]!;
   const [mean, std] = [scaling.mean[0]!, scaling.std[0]!];
   const worked = scaling.difference ? values.slice(1).map((v, i) => v - values[i]!) : values;
-  if (worked.length < scaling.window) throw new UsageError(`${dataPath} has ${values.length} rows; the model needs the last ${scaling.window + (scaling.difference ? 1 : 0)}`, 1);
+  if (worked.length < scaling.window)
+    throw new UsageError(
+      `${dataPath} has ${values.length} rows; the model needs the last ${scaling.window + (scaling.difference ? 1 : 0)}`,
+      1,
+    );
   const history = worked.slice(-scaling.window).map((v) => (v - mean) / std);
   const predictions: number[] = [];
   let level = values.at(-1)!;
@@ -187,5 +228,8 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
     predictions.push(level);
   }
   if (o.json) process.stdout.write(`${JSON.stringify({ target: scaling.target, forecast: predictions })}\n`);
-  else predictions.forEach((v, h) => process.stdout.write(`t+${h + 1}\t${v.toFixed(4)}\n`));
+  else
+    predictions.forEach((v, h) => {
+      process.stdout.write(`t+${h + 1}\t${v.toFixed(4)}\n`);
+    });
 }

@@ -1,30 +1,17 @@
 import { SPEC_VERSION, type Backend, type BackendFactory } from './backend.js';
 import type { DType, FloatArray } from './dtype.js';
 import { bytesPerElement } from './dtype.js';
-import { REQUIRED_KERNELS, type KernelName, type KernelTable, type TensorInfo } from './kernel-names.js';
+import { REQUIRED_KERNELS, type KernelName, type TensorInfo } from './kernel-names.js';
 import { type Shape, sizeOf } from './shape.js';
-import { Tensor, type DataRef } from './tensor.js';
+import type { AttrsArgument, KernelInputs, KernelResult, ReferenceKernel } from './kernel-types.js';
+import { Tensor, type DataRef, type TensorOwner } from './tensor.js';
 import { BackendError, LstmError } from './errors.js';
 
-/** A backend-side value as core sees it: each TensorInfo becomes a Tensor. */
-type AsTensor<V> = V extends TensorInfo ? Tensor : V extends readonly TensorInfo[] ? readonly Tensor[] : V;
-type WithTensors<T> = { [P in keyof T]: AsTensor<T[P]> };
-
-/** What `engine.run(K, …)` takes: the kernel's inputs from `KernelTable`, as Tensors. */
-export type KernelInputs<K extends KernelName> = WithTensors<Parameters<KernelTable[K]>[0]>;
-/** The kernel's attributes from `KernelTable` (`undefined` for kernels that take none). */
-export type KernelAttrs<K extends KernelName> = KernelTable[K] extends (inputs: never, attrs: infer A) => unknown
-  ? unknown extends A ? undefined : A
-  : undefined;
-/** What `engine.run(K, …)` returns: one Tensor, or the kernel's named outputs as Tensors. */
-export type KernelResult<K extends KernelName> = ReturnType<KernelTable[K]> extends TensorInfo ? Tensor : WithTensors<ReturnType<KernelTable[K]>>;
-type AttrsArgument<K extends KernelName> = KernelAttrs<K> extends undefined ? [] : [attrs: KernelAttrs<K>];
-
-/** A reference composition: the kernel written with core ops, run when a backend lacks it. */
-export type ReferenceKernel<K extends KernelName> = (inputs: KernelInputs<K>, attrs: KernelAttrs<K>) => KernelResult<K>;
-
 /** The kernel table seen without its types, inside `run` only (the typed signature is `run`'s). */
-type UntypedKernel = (inputs: Record<string, TensorInfo | TensorInfo[]>, attrs: unknown) => TensorInfo | Record<string, TensorInfo | undefined>;
+type UntypedKernel = (
+  inputs: Record<string, TensorInfo | TensorInfo[]>,
+  attrs: unknown,
+) => TensorInfo | Record<string, TensorInfo | undefined>;
 type UntypedReference = (inputs: unknown, attrs: unknown) => unknown;
 
 export interface EngineOptions {
@@ -41,7 +28,7 @@ export interface MemoryInfo {
   numBytes: number;
 }
 
-class Engine {
+class Engine implements TensorOwner {
   readonly factories = new Map<string, BackendFactory>();
   readonly instances = new Map<string, Backend>();
   private readonly references: { [K in KernelName]?: ReferenceKernel<K> } = {};
@@ -70,7 +57,8 @@ class Engine {
     let backend = this.instances.get(name);
     if (!backend) {
       const created = this.factoryFor(name).create();
-      if (created instanceof Promise) throw new BackendError(`backend '${name}' initialises asynchronously; use 'await setBackend("${name}")'`);
+      if (created instanceof Promise)
+        throw new BackendError(`backend '${name}' initialises asynchronously; use 'await setBackend("${name}")'`);
       backend = this.adopt(name, created);
     }
     this.activate(backend);
@@ -80,7 +68,10 @@ class Engine {
   backend(): Backend {
     if (this.active) return this.active;
     const best = [...this.factories.values()].sort((a, b) => b.priority - a.priority)[0];
-    if (!best) throw new BackendError('no backend is registered; install @lstm/backend-cpu and call registerBackend(cpu()) (or import "@lstm/backend-cpu/register")');
+    if (!best)
+      throw new BackendError(
+        'no backend is registered; install @lstm/backend-cpu and call registerBackend(cpu()) (or import "@lstm/backend-cpu/register")',
+      );
     return this.setBackendSync(best.name);
   }
 
@@ -92,17 +83,22 @@ class Engine {
     const factory = this.factories.get(name);
     if (!factory) {
       const known = [...this.factories.keys()];
-      throw new BackendError(`unknown backend '${name}'; registered backends: ${known.length ? known.join(', ') : '(none — call registerBackend(cpu()) first)'}`);
+      throw new BackendError(
+        `unknown backend '${name}'; registered backends: ${known.length ? known.join(', ') : '(none — call registerBackend(cpu()) first)'}`,
+      );
     }
     return factory;
   }
 
   private adopt(name: string, backend: Backend): Backend {
     if (backend.specVersion !== SPEC_VERSION) {
-      throw new BackendError(`backend '${name}' implements spec version ${String(backend.specVersion)}, core expects ${SPEC_VERSION}; install matching versions of @lstm/core and the backend`);
+      throw new BackendError(
+        `backend '${name}' implements spec version ${String(backend.specVersion)}, core expects ${SPEC_VERSION}; install matching versions of @lstm/core and the backend`,
+      );
     }
     const missing = REQUIRED_KERNELS.filter((kernel) => !backend.kernels[kernel] && !this.references[kernel]);
-    if (missing.length > 0) throw new BackendError(`backend '${name}' is missing kernels with no reference fallback: ${missing.join(', ')}`);
+    if (missing.length > 0)
+      throw new BackendError(`backend '${name}' is missing kernels with no reference fallback: ${missing.join(', ')}`);
     this.instances.set(name, backend);
     return backend;
   }
@@ -125,14 +121,14 @@ class Engine {
     const backend = this.backend();
     this.assertDtype(backend, dtype);
     const handle = backend.write(values, dtype, { transfer });
-    return this.track(new Tensor(shape, dtype, this.newData(backend, handle, sizeOf(shape) * bytesPerElement(dtype))));
+    return this.track(new Tensor(shape, dtype, this.newData(backend, handle, sizeOf(shape) * bytesPerElement(dtype)), this));
   }
 
   /** A tensor sharing `source`'s storage (reshape). */
   makeView(source: Tensor, shape: Shape): Tensor {
     source.assertLive('reshape');
     source.data.refs++;
-    return this.track(new Tensor(shape, source.dtype, source.data));
+    return this.track(new Tensor(shape, source.dtype, source.data, this));
   }
 
   private newData(backend: Backend, handle: unknown, bytes: number): DataRef {
@@ -202,7 +198,9 @@ class Engine {
     if (tensor.data.backend === backend) return;
     const source = tensor.data.backend;
     if (!source.readSync) {
-      throw new BackendError(`tensor ${tensor.toString()} lives on backend '${source.name}', which cannot read synchronously; call 'await tensor.to("${backend.name}")' first`);
+      throw new BackendError(
+        `tensor ${tensor.toString()} lives on backend '${source.name}', which cannot read synchronously; call 'await tensor.to("${backend.name}")' first`,
+      );
     }
     this.rehome(tensor, backend, source.readSync(tensor.data.handle));
   }
@@ -258,7 +256,9 @@ class Engine {
   }
 
   private wrap(info: TensorInfo, backend: Backend): Tensor {
-    return this.track(new Tensor(info.shape, info.dtype, this.newData(backend, info.handle, sizeOf(info.shape) * bytesPerElement(info.dtype))));
+    return this.track(
+      new Tensor(info.shape, info.dtype, this.newData(backend, info.handle, sizeOf(info.shape) * bytesPerElement(info.dtype)), this),
+    );
   }
 }
 
@@ -287,5 +287,5 @@ function collectTensors(value: unknown, into: Set<Tensor>, depth = 0): void {
 // One engine per process, even if two copies of @lstm/core get bundled.
 const ENGINE_KEY = Symbol.for('@lstm/core/engine@1');
 const globalScope = globalThis as unknown as Record<symbol, Engine | undefined>;
-export const engine: Engine = (globalScope[ENGINE_KEY] ??= new Engine());
-
+globalScope[ENGINE_KEY] ??= new Engine();
+export const engine: Engine = globalScope[ENGINE_KEY];

@@ -4,9 +4,20 @@ export { BackendError, LstmError, ShapeError, ValueError } from './errors.js';
 export * from './kernel-names.js';
 export { Rng, type RandomPurpose } from './random.js';
 export {
-  configure, dispose, getBackend, keep, listBackends, memory, registerBackend, removeBackend, setBackend, setBackendSync, tidy,
+  configure,
+  dispose,
+  getBackend,
+  keep,
+  listBackends,
+  memory,
+  registerBackend,
+  removeBackend,
+  setBackend,
+  setBackendSync,
+  tidy,
 } from './registry.js';
-export type { EngineOptions, MemoryInfo, ReferenceKernel } from './engine.js';
+export type { EngineOptions, MemoryInfo } from './engine.js';
+export type { KernelAttrs, KernelInputs, KernelResult, ReferenceKernel } from './kernel-types.js';
 export { broadcastShapes, formatShape, shapesEqual, sizeOf, stridesOf, type Shape } from './shape.js';
 export { Tensor } from './tensor.js';
 export { fill, ones, scalar, tensor, tensorFromOwned, zeros } from './ops/create.js';

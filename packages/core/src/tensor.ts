@@ -1,7 +1,6 @@
 import type { DType, FloatArray } from './dtype.js';
 import type { Backend } from './backend.js';
 import { type Shape, sizeOf, formatShape } from './shape.js';
-import { engine } from './engine.js';
 import { LstmError } from './errors.js';
 
 /** Storage shared by a tensor and its reshaped views; core counts references to it. */
@@ -10,6 +9,15 @@ export interface DataRef {
   handle: unknown;
   refs: number;
   readonly bytes: number;
+}
+
+/**
+ * What a tensor asks of its owner (the engine, which constructs every tensor): to release its
+ * storage reference and to move its data. An interface, so tensor.ts does not import the engine.
+ */
+export interface TensorOwner {
+  releaseTensor(tensor: Tensor): void;
+  moveTensor(tensor: Tensor, backendName: string): Promise<void>;
 }
 
 let nextId = 0;
@@ -22,13 +30,16 @@ export class Tensor {
   readonly id = nextId++;
   readonly size: number;
   #disposed = false;
+  readonly #owner: TensorOwner;
 
   /** @internal Use `tensor()` or an op to make tensors. */
   constructor(
     readonly shape: Shape,
     readonly dtype: DType,
     /** @internal */ public data: DataRef,
+    owner: TensorOwner,
   ) {
+    this.#owner = owner;
     this.size = sizeOf(shape);
   }
 
@@ -67,7 +78,7 @@ export class Tensor {
   /** Moves the data to another registered backend (async, works from any backend). */
   async to(backendName: string): Promise<this> {
     this.assertLive('to');
-    await engine.moveTensor(this, backendName);
+    await this.#owner.moveTensor(this, backendName);
     return this;
   }
 
@@ -75,12 +86,13 @@ export class Tensor {
   dispose(): void {
     if (this.#disposed) return;
     this.#disposed = true;
-    engine.releaseTensor(this);
+    this.#owner.releaseTensor(this);
   }
 
   /** @internal */
   assertLive(what: string): void {
-    if (this.#disposed) throw new LstmError(`${what}: tensor ${formatShape(this.shape)} was already disposed; keep() it or create it outside tidy()`);
+    if (this.#disposed)
+      throw new LstmError(`${what}: tensor ${formatShape(this.shape)} was already disposed; keep() it or create it outside tidy()`);
   }
 
   toString(): string {

@@ -2,7 +2,7 @@ import { configure, listBackends, memory, setBackend, tensor, tidy, type Tensor 
 import { describe, expect, it } from 'vitest';
 import { softmaxCrossEntropy } from './losses.js';
 import { parameterCount } from './parameter.js';
-import { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
+import { GRU, LSTM, RNN, type RecurrentLayer } from './recurrent.js';
 import { SequenceClassifier } from './sequence-classifier.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
@@ -11,7 +11,10 @@ useCpu();
 const bits = (t: Tensor) => Array.from(new Uint32Array(Float32Array.from(t.readSync()).buffer));
 
 function sequence(B: number, T: number, I: number, seed = 1): Tensor {
-  return tensor(Array.from({ length: B * T * I }, (_, k) => Math.sin(k * 0.37 + seed)), [B, T, I]);
+  return tensor(
+    Array.from({ length: B * T * I }, (_, k) => Math.sin(k * 0.37 + seed)),
+    [B, T, I],
+  );
 }
 
 describe('streaming', () => {
@@ -42,7 +45,9 @@ describe('streaming', () => {
       const finalState = resumed!.state;
       expect(finalState.h.length).toBe(layer.numLayers * 2 * 5);
       const wholeH = whole.state.h.readSync();
-      finalState.h.forEach((v, k) => expect(v).toBeCloseTo(wholeH[k]!, 6));
+      finalState.h.forEach((v, k) => {
+        expect(v).toBeCloseTo(wholeH[k]!, 6);
+      });
       stream.dispose();
       resumed!.dispose();
     });
@@ -63,11 +68,12 @@ describe('streaming', () => {
 
 describe('reproducibility', () => {
   it('the same seed gives bit-identical weights and dropout masks', () => {
-    const run = (seed: number) => tidy(() => {
-      const model = new SequenceClassifier({ inputSize: 3, hiddenSize: 6, numLayers: 2, dropout: 0.3, numClasses: 3, seed });
-      const { output: logits } = model.forward(sequence(4, 5, 3), { training: true });
-      return [...model.parameters().flatMap((p) => bits(p.value)), ...bits(logits)];
-    });
+    const run = (seed: number) =>
+      tidy(() => {
+        const model = new SequenceClassifier({ inputSize: 3, hiddenSize: 6, numLayers: 2, dropout: 0.3, numClasses: 3, seed });
+        const { output: logits } = model.forward(sequence(4, 5, 3), { training: true });
+        return [...model.parameters().flatMap((p) => bits(p.value)), ...bits(logits)];
+      });
     expect(run(7)).toEqual(run(7));
     expect(run(7)).not.toEqual(run(8));
   });
@@ -76,11 +82,12 @@ describe('reproducibility', () => {
     const lstm = new LSTM({ inputSize: 4, hiddenSize: 8, seed: 3, init: { weightHh: 'orthogonal', weightIh: 'xavier', forgetBias: 2 } });
     const [weightIh, weightHh, biasIh, biasHh] = lstm.parameters().map((p) => p.value.readSync());
     for (let gate = 0; gate < 4; gate++) {
-      for (let a = 0; a < 8; a++) for (let b = 0; b < 8; b++) {
-        let dot = 0;
-        for (let k = 0; k < 8; k++) dot += weightHh![(gate * 8 + k) * 8 + a]! * weightHh![(gate * 8 + k) * 8 + b]!;
-        expect(dot).toBeCloseTo(a === b ? 1 : 0, 5);
-      }
+      for (let a = 0; a < 8; a++)
+        for (let b = 0; b < 8; b++) {
+          let dot = 0;
+          for (let k = 0; k < 8; k++) dot += weightHh![(gate * 8 + k) * 8 + a]! * weightHh![(gate * 8 + k) * 8 + b]!;
+          expect(dot).toBeCloseTo(a === b ? 1 : 0, 5);
+        }
     }
     const xavier = Math.sqrt(6 / (4 + 32));
     expect(Math.max(...Array.from(weightIh!).map(Math.abs))).toBeLessThanOrEqual(xavier);
@@ -123,21 +130,29 @@ describe('clear errors for bad input', () => {
   const lstm = new LSTM({ inputSize: 3, hiddenSize: 4, numLayers: 2 });
   it('wrong rank or feature size', () => {
     tidy(() => {
-      expect(() => lstm.forward(tensor([1, 2, 3], [1, 3]))).toThrow('LSTM input: expected shape [*, *, 3], got [1, 3]; inputs are [batch, time, features] with features = inputSize (3)');
+      expect(() => lstm.forward(tensor([1, 2, 3], [1, 3]))).toThrow(
+        'LSTM input: expected shape [*, *, 3], got [1, 3]; inputs are [batch, time, features] with features = inputSize (3)',
+      );
       expect(() => lstm.forward(sequence(2, 4, 5))).toThrow(/expected shape \[\*, \*, 3\], got \[2, 4, 5\]/);
     });
   });
   it('mismatched initial state', () => {
     tidy(() => {
       const bad = { h: tensor(new Array(2 * 3 * 4).fill(0), [2, 3, 4]), c: tensor(new Array(2 * 3 * 4).fill(0), [2, 3, 4]) };
-      expect(() => lstm.forward(sequence(2, 4, 3), { initialState: bad })).toThrow(/initialState.h: expected shape \[2, 2, 4\], got \[2, 3, 4\]; states are \[numLayers·numDirections, batch, hiddenSize\]/);
-      expect(() => lstm.forward(sequence(2, 4, 3), { initialState: { h: tensor(new Array(16).fill(0), [2, 2, 4]) } })).toThrow(/needs both h and c/);
+      expect(() => lstm.forward(sequence(2, 4, 3), { initialState: bad })).toThrow(
+        /initialState.h: expected shape \[2, 2, 4\], got \[2, 3, 4\]; states are \[numLayers·numDirections, batch, hiddenSize\]/,
+      );
+      expect(() => lstm.forward(sequence(2, 4, 3), { initialState: { h: tensor(new Array(16).fill(0), [2, 2, 4]) } })).toThrow(
+        /needs both h and c/,
+      );
     });
   });
   it('non-finite values while checking is on, accepted when it is off', () => {
     tidy(() => {
       const x = tensor([0, 1, Number.NaN, 0, 0, 0], [1, 2, 3]);
-      expect(() => lstm.forward(x)).toThrow('LSTM input: value NaN at flat index 2 is not finite; clean the data or turn the check off with configure({ checkFinite: false })');
+      expect(() => lstm.forward(x)).toThrow(
+        'LSTM input: value NaN at flat index 2 is not finite; clean the data or turn the check off with configure({ checkFinite: false })',
+      );
       configure({ checkFinite: false });
       try {
         expect(Number.isNaN(lstm.forward(x).output.readSync()[0]!)).toBe(true);
@@ -147,11 +162,17 @@ describe('clear errors for bad input', () => {
     });
   });
   it('unknown options and out-of-range values', () => {
-    expect(() => new LSTM({ inputSize: 3, hiddenSize: 4, hiden: 3 } as never)).toThrow("LSTM: unknown option 'hiden'; expected one of inputSize, hiddenSize");
+    expect(() => new LSTM({ inputSize: 3, hiddenSize: 4, hiden: 3 } as never)).toThrow(
+      "LSTM: unknown option 'hiden'; expected one of inputSize, hiddenSize",
+    );
     expect(() => new LSTM({ inputSize: 3, hiddenSize: 0 })).toThrow('LSTM: hiddenSize must be a positive integer, got 0');
     expect(() => new LSTM({ inputSize: 3, hiddenSize: 4, dropout: 1 })).toThrow('LSTM: dropout must be in [0, 1), got 1');
     expect(() => new GRU({ inputSize: 3, hiddenSize: 4, variant: 'peephole' })).toThrow(/'variant' applies to LSTMs only/);
-    tidy(() => expect(() => softmaxCrossEntropy(tensor([[1, 2]]), [2])).toThrow('softmaxCrossEntropy: target 2 at row 0 is not a class index in [0, 1]'));
+    tidy(() =>
+      expect(() => softmaxCrossEntropy(tensor([[1, 2]]), [2])).toThrow(
+        'softmaxCrossEntropy: target 2 at row 0 is not a class index in [0, 1]',
+      ),
+    );
   });
   it('an unknown backend lists the registered ones', async () => {
     await expect(setBackend('webgpu')).rejects.toThrow(`unknown backend 'webgpu'; registered backends: ${listBackends().join(', ')}`);

@@ -4,12 +4,16 @@ import { describe, expect, it } from 'vitest';
 import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
 import { mse, softmaxCrossEntropy } from './losses.js';
-import { RecurrentLayer, type RecurrentLayerOptions } from './recurrent.js';
+import { RecurrentLayer } from './recurrent.js';
+import type { RecurrentLayerOptions } from './recurrent-types.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
 
-const B = 2, T = 4, I = 3, H = 3;
+const B = 2,
+  T = 4,
+  I = 3,
+  H = 3;
 
 /** Random probe weights so L = Σ output ⊙ r + Σ h_n ⊙ r_h (+ Σ c_n ⊙ r_c) touches every output. */
 function probe(seed: number, size: number): Float64Array {
@@ -30,18 +34,33 @@ const STACKS: [string, 'lstm' | 'gru' | 'rnn', Partial<RecurrentLayerOptions>][]
 describe('finite-difference gradient checks of whole stacks (float64, 2 layers, bidirectional, variable lengths)', () => {
   for (const [label, cell, extra] of STACKS) {
     it(label, () => {
-      const layer = new RecurrentLayer(cell, { inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, dtype: 'float64', seed: 3, ...extra });
+      const layer = new RecurrentLayer(cell, {
+        inputSize: I,
+        hiddenSize: H,
+        numLayers: 2,
+        bidirectional: true,
+        dtype: 'float64',
+        seed: 3,
+        ...extra,
+      });
       const stateShape = [4, B, H];
       const values = { x: probe(1, B * T * I), h0: probe(2, 4 * B * H), c0: probe(4, 4 * B * H) };
       const r = { out: probe(5, B * T * 2 * H), h: probe(6, 4 * B * H), c: probe(7, 4 * B * H) };
       const lengths = [4, 2];
-      const loss = (x: Float64Array, h0: Float64Array, c0: Float64Array) => tidy(() => {
-        const initialState = { h: tensor(h0, stateShape, 'float64'), ...(cell === 'lstm' ? { c: tensor(c0, stateShape, 'float64') } : {}) };
-        const { output, state } = layer.forward(tensor(x, [B, T, I], 'float64'), { initialState, lengths });
-        return dot(output, r.out) + dot(state.h, r.h) + (state.c ? dot(state.c, r.c) : 0);
-      });
+      const loss = (x: Float64Array, h0: Float64Array, c0: Float64Array) =>
+        tidy(() => {
+          const initialState = {
+            h: tensor(h0, stateShape, 'float64'),
+            ...(cell === 'lstm' ? { c: tensor(c0, stateShape, 'float64') } : {}),
+          };
+          const { output, state } = layer.forward(tensor(x, [B, T, I], 'float64'), { initialState, lengths });
+          return dot(output, r.out) + dot(state.h, r.h) + (state.c ? dot(state.c, r.c) : 0);
+        });
       const analytic = tidy(() => {
-        const initialState = { h: tensor(values.h0, stateShape, 'float64'), ...(cell === 'lstm' ? { c: tensor(values.c0, stateShape, 'float64') } : {}) };
+        const initialState = {
+          h: tensor(values.h0, stateShape, 'float64'),
+          ...(cell === 'lstm' ? { c: tensor(values.c0, stateShape, 'float64') } : {}),
+        };
         const forward = layer.forward(tensor(values.x, [B, T, I], 'float64'), { initialState, lengths, training: true });
         const grads = layer.backward(forward.cache, {
           dOutput: tensor(r.out, [B, T, 2 * H], 'float64'),
@@ -49,18 +68,36 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
         });
         return { x: grads.dx.readSync(), h0: grads.dInitialState.h.readSync(), c0: grads.dInitialState.c?.readSync() };
       });
-      const check = (name: string, a: ArrayLike<number>, n: Float64Array) => expect(compareGradients(a, n).maxRelativeError, name).toBeLessThan(1e-6);
-      check('x', analytic.x, numericGradient((v) => loss(v, values.h0, values.c0), values.x, 1e-5));
-      check('h0', analytic.h0, numericGradient((v) => loss(values.x, v, values.c0), values.h0, 1e-5));
-      if (cell === 'lstm') check('c0', analytic.c0!, numericGradient((v) => loss(values.x, values.h0, v), values.c0, 1e-5));
+      const check = (name: string, a: ArrayLike<number>, n: Float64Array) =>
+        expect(compareGradients(a, n).maxRelativeError, name).toBeLessThan(1e-6);
+      check(
+        'x',
+        analytic.x,
+        numericGradient((v) => loss(v, values.h0, values.c0), values.x, 1e-5),
+      );
+      check(
+        'h0',
+        analytic.h0,
+        numericGradient((v) => loss(values.x, v, values.c0), values.h0, 1e-5),
+      );
+      if (cell === 'lstm')
+        check(
+          'c0',
+          analytic.c0!,
+          numericGradient((v) => loss(values.x, values.h0, v), values.c0, 1e-5),
+        );
       for (const p of layer.parameters()) {
         const original = p.value;
-        const numeric = numericGradient((v) => {
-          p.value = tensor(v, p.shape, 'float64');
-          const result = loss(values.x, values.h0, values.c0);
-          p.value.dispose();
-          return result;
-        }, Float64Array.from(original.readSync()), 1e-5);
+        const numeric = numericGradient(
+          (v) => {
+            p.value = tensor(v, p.shape, 'float64');
+            const result = loss(values.x, values.h0, values.c0);
+            p.value.dispose();
+            return result;
+          },
+          Float64Array.from(original.readSync()),
+          1e-5,
+        );
         p.value = original;
         check(p.name, p.grad!.readSync(), numeric);
       }
@@ -73,7 +110,8 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
 describe('gradient checks of Linear, Embedding and the losses (float64)', () => {
   it('Linear on [B, T, in] inputs', () => {
     const linear = new Linear({ inputSize: 3, outputSize: 2, dtype: 'float64', seed: 1 });
-    const x = probe(8, 2 * 4 * 3), r = probe(9, 2 * 4 * 2);
+    const x = probe(8, 2 * 4 * 3),
+      r = probe(9, 2 * 4 * 2);
     const loss = (v: Float64Array) => tidy(() => dot(linear.forward(tensor(v, [2, 4, 3], 'float64')).output, r));
     const dx = tidy(() => {
       const { output, input } = linear.forward(tensor(x, [2, 4, 3], 'float64'));
@@ -105,23 +143,40 @@ describe('gradient checks of Linear, Embedding and the losses (float64)', () => 
     });
     tidy(() => {
       // The stable form: logits of 1000 must not overflow exp().
-      const { loss, grad } = softmaxCrossEntropy(tensor([[1000, 0], [0, 1000]], undefined, 'float64'), [0, 0]);
+      const { loss, grad } = softmaxCrossEntropy(
+        tensor(
+          [
+            [1000, 0],
+            [0, 1000],
+          ],
+          undefined,
+          'float64',
+        ),
+        [0, 0],
+      );
       expect(loss.readSync()[0]).toBeCloseTo(500, 9);
       expect(Array.from(grad.readSync()).every(Number.isFinite)).toBe(true);
     });
     const logits = probe(10, 4 * 5).map((v) => v * 4);
     const targets = [0, 4, 2, 2];
     const analytic = tidy(() => softmaxCrossEntropy(tensor(logits, [4, 5], 'float64'), targets).grad.readSync());
-    const numeric = numericGradient((v) => tidy(() => softmaxCrossEntropy(tensor(v, [4, 5], 'float64'), targets).loss.readSync()[0]!), logits);
+    const numeric = numericGradient(
+      (v) => tidy(() => softmaxCrossEntropy(tensor(v, [4, 5], 'float64'), targets).loss.readSync()[0]!),
+      logits,
+    );
     expect(compareGradients(analytic, numeric).maxRelativeError).toBeLessThan(1e-6);
   });
 
   it('MSE: value and gradient', () => {
-    const p = probe(11, 6), t = probe(12, 6);
+    const p = probe(11, 6),
+      t = probe(12, 6);
     tidy(() => {
       const { loss, grad } = mse(tensor(p, [2, 3], 'float64'), tensor(t, [2, 3], 'float64'));
       expect(loss.readSync()[0]).toBeCloseTo(p.reduce((s, v, i) => s + (v - t[i]!) ** 2, 0) / 6, 12);
-      const numeric = numericGradient((v) => tidy(() => mse(tensor(v, [2, 3], 'float64'), tensor(t, [2, 3], 'float64')).loss.readSync()[0]!), p);
+      const numeric = numericGradient(
+        (v) => tidy(() => mse(tensor(v, [2, 3], 'float64'), tensor(t, [2, 3], 'float64')).loss.readSync()[0]!),
+        p,
+      );
       expect(compareGradients(grad.readSync(), numeric).maxRelativeError).toBeLessThan(1e-6);
     });
   });

@@ -4,24 +4,53 @@ export { orthogonal, uniform, xavierUniform } from './init.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { argmax, mse, softmaxCrossEntropy, type LossResult } from './losses.js';
 export { Parameter, parameterCount, stateDict, zeroGrad, type Module } from './parameter.js';
-export {
-  GRU, LSTM, RNN, RecurrentLayer,
-  type CellType, type InitOptions, type LayerTrace, type RecurrentBackwardOptions, type RecurrentBackwardResult, type RecurrentCache,
-  type RecurrentForwardOptions, type RecurrentForwardResult, type RecurrentLayerOptions, type RecurrentState, type StepGradients,
-} from './recurrent.js';
+export { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
 export {
-  SequenceModel, type Readout, type SequenceForwardOptions, type SequenceForwardResult, type SequenceModelCache, type SequenceModelOptions,
+  SequenceModel,
+  type Readout,
+  type SequenceForwardOptions,
+  type SequenceForwardResult,
+  type SequenceModelCache,
+  type SequenceModelOptions,
 } from './sequence-model.js';
 export { loadStateDict } from './state-dict.js';
 export { RecurrentStream, type SerializedState } from './stream.js';
 export type {
-  CellBackwardResult, CellForwardResult, CellGradients, CellParameters, CellPassOptions, StackConfig,
+  CellBackwardResult,
+  CellForwardResult,
+  CellGradients,
+  CellParameters,
+  CellPassOptions,
+  CellType,
+  InitOptions,
+  LayerTrace,
+  RecurrentBackwardOptions,
+  RecurrentBackwardResult,
+  RecurrentCache,
+  RecurrentForwardOptions,
+  RecurrentForwardResult,
+  RecurrentLayerOptions,
+  RecurrentState,
+  StackConfig,
+  StepGradients,
 } from './recurrent-types.js';
 
 export {
-  architectureOf, decodeModel, encodeModel, modelFromTensors, modelTensors, storedName, type Architecture, type ModelFile,
+  architectureOf,
+  decodeModel,
+  encodeModel,
+  modelFromTensors,
+  modelTensors,
+  storedName,
+  type Architecture,
+  type ModelFile,
 } from './model-file.js';
 export {
-  ModelFileError, decodeSafetensors, encodeSafetensors, type SafetensorsDType, type SafetensorsEntry, type SafetensorsFile,
+  ModelFileError,
+  decodeSafetensors,
+  encodeSafetensors,
+  type SafetensorsDType,
+  type SafetensorsEntry,
+  type SafetensorsFile,
 } from './safetensors.js';

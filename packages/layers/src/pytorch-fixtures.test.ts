@@ -1,14 +1,24 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { tensor, tidy, type DType } from '@lstm/core';
 import { describe, expect, it } from 'vitest';
-import { RecurrentLayer, type CellType } from './recurrent.js';
+import { RecurrentLayer } from './recurrent.js';
+import type { CellType } from './recurrent-types.js';
 import { loadStateDict } from './state-dict.js';
 import { normwiseError } from '@lstm/core/testing';
 import { useCpu } from './use-cpu.test-helper.js';
 
 interface Fixture {
   name: string;
-  config: { cell: CellType; nonlinearity: 'tanh' | 'relu'; inputSize: number; hiddenSize: number; numLayers: number; bidirectional: boolean; batch: number; steps: number };
+  config: {
+    cell: CellType;
+    nonlinearity: 'tanh' | 'relu';
+    inputSize: number;
+    hiddenSize: number;
+    numLayers: number;
+    bidirectional: boolean;
+    batch: number;
+    steps: number;
+  };
   lengths: number[] | null;
   inputs: { x: number[]; h0: number[] | null; c0: number[] | null };
   probe: { output: number[]; h: number[]; c: number[] | null };
@@ -18,7 +28,9 @@ interface Fixture {
 }
 
 const directory = new URL('./__fixtures__/', import.meta.url);
-const fixtures: Fixture[] = readdirSync(directory).filter((f) => f.endsWith('.json')).map((f) => JSON.parse(readFileSync(new URL(f, directory), 'utf8')));
+const fixtures: Fixture[] = readdirSync(directory)
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => JSON.parse(readFileSync(new URL(f, directory), 'utf8')));
 
 useCpu();
 
@@ -36,7 +48,11 @@ describe('layers match PyTorch golden fixtures (tooling/fixtures/generate.py)', 
         const { config } = fixture;
         const shape = [config.numLayers * (config.bidirectional ? 2 : 1), config.batch, config.hiddenSize];
         const layer = new RecurrentLayer(config.cell, {
-          inputSize: config.inputSize, hiddenSize: config.hiddenSize, numLayers: config.numLayers, bidirectional: config.bidirectional, dtype,
+          inputSize: config.inputSize,
+          hiddenSize: config.hiddenSize,
+          numLayers: config.numLayers,
+          bidirectional: config.bidirectional,
+          dtype,
           ...(config.cell === 'rnn' ? { nonlinearity: config.nonlinearity } : {}),
         });
         loadStateDict(layer, Object.fromEntries(Object.entries(fixture.parameters).map(([name, p]) => [name, p.values])));

@@ -1,4 +1,4 @@
-import { Rng, ValueError, assertKnownOptions, gateCount, tensor, type DType, type LstmVariant } from '@lstm/core';
+import { type Rng, ValueError, assertKnownOptions, gateCount, tensor, type DType, type LstmVariant } from '@lstm/core';
 import { orthogonal, uniform, xavierUniform } from './init.js';
 import { Parameter } from './parameter.js';
 import type { CellParameters, CellType, InitOptions } from './recurrent-types.js';
@@ -32,9 +32,8 @@ export function initialiseCells(shape: InitShape, rng: Rng, init: InitOptions): 
     for (let d = 0; d < shape.numDirections; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
       const weightIh = init.weightIh === 'xavier' ? xavierUniform(rng, G * H, inputSize) : uniform(rng, G * H * inputSize, bound);
-      const weightHh = init.weightHh === 'orthogonal'
-        ? concatBlocks(Array.from({ length: G }, () => orthogonal(rng, H)))
-        : uniform(rng, G * H * H, bound);
+      const weightHh =
+        init.weightHh === 'orthogonal' ? concatBlocks(Array.from({ length: G }, () => orthogonal(rng, H))) : uniform(rng, G * H * H, bound);
       const biasIh = uniform(rng, G * H, bound);
       const biasHh = uniform(rng, G * H, bound);
       if (init.forgetBias !== undefined) {

@@ -1,25 +1,58 @@
 import {
-  Rng, ShapeError, ValueError, add, assertFinite, assertKnownOptions, assertPositiveInteger, assertProbability, assertShape, concat,
-  mul, reshape, slice, zeros,
-  type DType, type LstmVariant, type RnnNonlinearity, type Tensor,
+  Rng,
+  ValueError,
+  add,
+  assertFinite,
+  assertKnownOptions,
+  assertPositiveInteger,
+  assertProbability,
+  assertShape,
+  concat,
+  mul,
+  slice,
+  zeros,
+  type DType,
+  type LstmVariant,
+  type RnnNonlinearity,
+  type Tensor,
 } from '@lstm/core';
 import { CELLS, cellForward, weightsOf } from './cells.js';
 import { dropoutMask } from './dropout.js';
 import type { Module, Parameter } from './parameter.js';
 import { initialiseCells } from './recurrent-init.js';
 import type {
-  CellBackwardResult, CellGradients, CellParameters, CellType, DirectionCache, LayerTrace, RecurrentBackwardOptions, RecurrentBackwardResult, RecurrentCache,
-  RecurrentForwardOptions, RecurrentForwardResult, RecurrentLayerOptions, RecurrentState, StackConfig, StepGradients,
+  CellBackwardResult,
+  CellGradients,
+  CellParameters,
+  CellType,
+  DirectionCache,
+  LayerTrace,
+  RecurrentBackwardOptions,
+  RecurrentBackwardResult,
+  RecurrentCache,
+  RecurrentForwardOptions,
+  RecurrentForwardResult,
+  RecurrentLayerOptions,
+  RecurrentState,
+  StackConfig,
+  StepGradients,
 } from './recurrent-types.js';
+import { checkState, stackStates, stateSlice } from './recurrent-state.js';
 import { RecurrentStream, type SerializedState } from './stream.js';
 
-export type {
-  CellType, InitOptions, LayerTrace, RecurrentBackwardOptions, RecurrentBackwardResult, RecurrentCache, RecurrentForwardOptions,
-  RecurrentForwardResult, RecurrentLayerOptions, RecurrentState, StepGradients,
-} from './recurrent-types.js';
-
 const OPTION_NAMES = [
-  'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity', 'dtype', 'seed', 'rng', 'dropoutRng', 'init',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'dropout',
+  'variant',
+  'nonlinearity',
+  'dtype',
+  'seed',
+  'rng',
+  'dropoutRng',
+  'init',
 ];
 
 /**
@@ -55,9 +88,11 @@ export class RecurrentLayer implements Module, StackConfig {
     this.variant = options.variant ?? 'standard';
     this.nonlinearity = options.nonlinearity ?? 'tanh';
     if (options.variant && cell !== 'lstm') throw new ValueError(`${what}: 'variant' applies to LSTMs only`);
-    if (!['standard', 'peephole', 'coupled'].includes(this.variant)) throw new ValueError(`${what}: unknown variant '${this.variant}'; expected standard, peephole or coupled`);
+    if (!['standard', 'peephole', 'coupled'].includes(this.variant))
+      throw new ValueError(`${what}: unknown variant '${this.variant}'; expected standard, peephole or coupled`);
     if (options.nonlinearity && cell !== 'rnn') throw new ValueError(`${what}: 'nonlinearity' applies to RNNs only`);
-    if (!['tanh', 'relu'].includes(this.nonlinearity)) throw new ValueError(`${what}: unknown nonlinearity '${this.nonlinearity}'; expected tanh or relu`);
+    if (!['tanh', 'relu'].includes(this.nonlinearity))
+      throw new ValueError(`${what}: unknown nonlinearity '${this.nonlinearity}'; expected tanh or relu`);
     this.dtype = options.dtype ?? 'float32';
     const seed = options.seed ?? 0;
     this.rng = options.dropoutRng ?? options.rng ?? Rng.derive(seed, 'dropout');
@@ -86,15 +121,21 @@ export class RecurrentLayer implements Module, StackConfig {
   forward(x: Tensor, options: RecurrentForwardOptions = {}): RecurrentForwardResult {
     const what = this.cell.toUpperCase();
     assertKnownOptions(`${what} forward`, options, ['initialState', 'lengths', 'training', 'record']);
-    assertShape(x, [null, null, this.inputSize], `${what} input`, `inputs are [batch, time, features] with features = inputSize (${this.inputSize})`);
+    assertShape(
+      x,
+      [null, null, this.inputSize],
+      `${what} input`,
+      `inputs are [batch, time, features] with features = inputSize (${this.inputSize})`,
+    );
     assertFinite(x, `${what} input`);
     const B = x.shape[0]!;
     const lengths = options.lengths ? Int32Array.from(options.lengths) : null;
     const training = options.training ?? false;
     const keepSaved = training || (options.record ?? false);
     const initial = options.initialState;
-    this.checkState(initial, B, 'initialState');
-    const D = this.numDirections, H = this.hiddenSize;
+    checkState(this, initial, B, 'initialState');
+    const D = this.numDirections,
+      H = this.hiddenSize;
     const finalH: Tensor[] = [];
     const finalC: Tensor[] = [];
     const trace: LayerTrace[] = [];
@@ -120,13 +161,23 @@ export class RecurrentLayer implements Module, StackConfig {
         if (saved.c) finalC.push(saved.c);
         directionCaches.push({ h0, c0, saved });
         if (options.record) {
-          trace.push({ layer, direction: d === 1 ? 'reverse' : 'forward', gateNames: this.gateNames, gates: saved.gates, cells: saved.cells, hidden: saved.y });
+          trace.push({
+            layer,
+            direction: d === 1 ? 'reverse' : 'forward',
+            gateNames: this.gateNames,
+            gates: saved.gates,
+            cells: saved.cells,
+            hidden: saved.y,
+          });
         }
       }
       cache.directions.push(directionCaches);
       input = D === 2 ? concat(outputs, 2) : outputs[0]!;
     }
-    const result: RecurrentForwardResult = { output: input, state: { h: stackStates(finalH), ...(finalC.length ? { c: stackStates(finalC) } : {}) } };
+    const result: RecurrentForwardResult = {
+      output: input,
+      state: { h: stackStates(finalH), ...(finalC.length ? { c: stackStates(finalC) } : {}) },
+    };
     if (options.record) result.trace = trace;
     if (keepSaved) result.cache = cache;
     return result;
@@ -141,10 +192,12 @@ export class RecurrentLayer implements Module, StackConfig {
     assertKnownOptions(what, options, ['dOutput', 'dState', 'record']);
     if (!cache) throw new ValueError(`${what}: no cache; run forward with { training: true } first`);
     const [B, T] = cache.inputs[0]?.shape ?? [];
-    if (B === undefined || T === undefined) throw new ValueError(`${what}: the cache holds no layer inputs; pass the cache of this layer's forward pass`);
-    const D = this.numDirections, H = this.hiddenSize;
+    if (B === undefined || T === undefined)
+      throw new ValueError(`${what}: the cache holds no layer inputs; pass the cache of this layer's forward pass`);
+    const D = this.numDirections,
+      H = this.hiddenSize;
     if (options.dOutput) assertShape(options.dOutput, [B, T, D * H], `${what} dOutput`);
-    this.checkState(options.dState as RecurrentState | undefined, B, 'dState', true);
+    checkState(this, options.dState as RecurrentState | undefined, B, 'dState', true);
     const dInitialH: Tensor[] = new Array(this.numLayers * D);
     const dInitialC: Tensor[] = new Array(this.numLayers * D);
     const steps: StepGradients[] = [];
@@ -182,31 +235,23 @@ export class RecurrentLayer implements Module, StackConfig {
   /** Parameters of one layer and direction (checked: a cache from another layer cannot index past them). */
   private cellAt(layer: number, d: number): CellParameters {
     const parameters = this.cells[layer]?.[d];
-    if (!parameters) throw new ValueError(`${this.cell.toUpperCase()}: no layer ${layer}, direction ${d}; this stack has ${this.numLayers} layer(s) × ${this.numDirections}`);
+    if (!parameters)
+      throw new ValueError(
+        `${this.cell.toUpperCase()}: no layer ${layer}, direction ${d}; this stack has ${this.numLayers} layer(s) × ${this.numDirections}`,
+      );
     return parameters;
   }
 
   private cellBackward(cache: RecurrentCache, layer: number, d: number, grads: CellGradients, record: boolean): CellBackwardResult {
     const input = cache.inputs[layer];
     const direction = cache.directions[layer]?.[d];
-    if (!input || !direction) throw new ValueError(`${this.cell.toUpperCase()} backward: the cache does not match this layer; pass the cache of its own forward pass`);
+    if (!input || !direction)
+      throw new ValueError(
+        `${this.cell.toUpperCase()} backward: the cache does not match this layer; pass the cache of its own forward pass`,
+      );
     const { h0, c0, saved } = direction;
     const options = { reverse: d === 1, lengths: cache.lengths, record };
     return CELLS[this.cell].backward(this, input, weightsOf(this.cellAt(layer, d)), h0, c0, saved, grads, options);
-  }
-
-  private checkState(state: RecurrentState | undefined, batch: number, name: string, partial = false): void {
-    if (!state) return;
-    const what = `${this.cell.toUpperCase()} ${name}`;
-    const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
-    const hint = `states are [numLayers·numDirections, batch, hiddenSize] = [${shape.join(', ')}]`;
-    if (state.h || !partial) assertShape(state.h, shape, `${what}.h`, hint);
-    if (this.cell === 'lstm' && (state.c || !partial)) {
-      if (!state.c) throw new ShapeError(`${what}: an LSTM state needs both h and c`);
-      assertShape(state.c, shape, `${what}.c`, hint);
-    }
-    if (state.h) assertFinite(state.h, `${what}.h`);
-    if (state.c) assertFinite(state.c, `${what}.c`);
   }
 
   /**
@@ -221,17 +266,6 @@ export class RecurrentLayer implements Module, StackConfig {
     for (const p of this.parameters()) p.dispose();
   }
 }
-
-/** Per-(layer, direction) states [B, H] → PyTorch's [L·D, B, H]. */
-function stackStates(states: Tensor[]): Tensor {
-  return concat(states.map((s) => reshape(s, [1, ...s.shape])), 0);
-}
-
-function stateSlice(state: Tensor, k: number): Tensor {
-  const [, B, H] = state.shape as [number, number, number];
-  return reshape(slice(state, [k, 0, 0], [1, B, H]), [B, H]);
-}
-
 
 /** Adds one layer-direction's weight gradients to its parameters' `grad`. */
 function accumulateInto(parameters: CellParameters, grads: CellBackwardResult): void {

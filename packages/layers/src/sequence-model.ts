@@ -1,9 +1,7 @@
 import { Rng, add, concat, reshape, slice, transpose, zeros, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { Linear } from './linear.js';
-import {
-  RecurrentLayer,
-  type CellType, type LayerTrace, type RecurrentCache, type RecurrentLayerOptions, type RecurrentState,
-} from './recurrent.js';
+import { RecurrentLayer } from './recurrent.js';
+import type { CellType, LayerTrace, RecurrentCache, RecurrentLayerOptions, RecurrentState } from './recurrent-types.js';
 import type { Module, Parameter } from './parameter.js';
 
 export type Readout = 'last' | 'all';
@@ -21,8 +19,19 @@ export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng' 
 }
 
 const OPTION_NAMES = [
-  'cell', 'outputSize', 'readout', 'inputSize', 'hiddenSize', 'numLayers', 'bidirectional', 'dropout', 'variant', 'nonlinearity',
-  'dtype', 'seed', 'init',
+  'cell',
+  'outputSize',
+  'readout',
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'dropout',
+  'variant',
+  'nonlinearity',
+  'dtype',
+  'seed',
+  'init',
 ];
 
 export interface SequenceModelCache {
@@ -112,4 +121,3 @@ export class SequenceModel implements Module {
     return this.rnn.backward(cache.rnn, { dState: { h: dh, c: options.dState?.c }, record: options.record });
   }
 }
-

@@ -25,19 +25,31 @@ interface OptimFixture {
 }
 
 interface TorchOptions {
-  lr: number; betas?: [number, number]; eps?: number; weight_decay?: number; momentum?: number; dampening?: number;
-  nesterov?: boolean; alpha?: number; centered?: boolean;
+  lr: number;
+  betas?: [number, number];
+  eps?: number;
+  weight_decay?: number;
+  momentum?: number;
+  dampening?: number;
+  nesterov?: boolean;
+  alpha?: number;
+  centered?: boolean;
 }
 
 /** Builds our optimizer from torch's class name and keyword arguments. */
 function build(name: string, ps: Parameter[], o: TorchOptions): Optimizer {
   const common = { lr: o.lr, weightDecay: o.weight_decay };
   switch (name) {
-    case 'Adam': return new Adam(ps, { ...common, betas: o.betas, eps: o.eps });
-    case 'AdamW': return new AdamW(ps, { ...common, betas: o.betas, eps: o.eps });
-    case 'SGD': return new SGD(ps, { ...common, momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov });
-    case 'RMSprop': return new RMSprop(ps, { ...common, alpha: o.alpha, eps: o.eps, momentum: o.momentum, centered: o.centered });
-    default: throw new Error(`no optimizer for fixture ${name}`);
+    case 'Adam':
+      return new Adam(ps, { ...common, betas: o.betas, eps: o.eps });
+    case 'AdamW':
+      return new AdamW(ps, { ...common, betas: o.betas, eps: o.eps });
+    case 'SGD':
+      return new SGD(ps, { ...common, momentum: o.momentum, dampening: o.dampening, nesterov: o.nesterov });
+    case 'RMSprop':
+      return new RMSprop(ps, { ...common, alpha: o.alpha, eps: o.eps, momentum: o.momentum, centered: o.centered });
+    default:
+      throw new Error(`no optimizer for fixture ${name}`);
   }
 }
 
@@ -54,7 +66,8 @@ function setGrads(ps: Parameter[], grads: Record<string, number[]>): void {
   }
 }
 
-const worst = (a: Float64Array | Float32Array, e: number[]) => Math.max(...e.map((v, i) => Math.abs(a[i]! - v) / Math.max(Math.abs(v), 1e-3)));
+const worst = (a: Float64Array | Float32Array, e: number[]) =>
+  Math.max(...e.map((v, i) => Math.abs(a[i]! - v) / Math.max(Math.abs(v), 1e-3)));
 
 describe('optimizers match torch.optim step for step (float64)', () => {
   for (const [label, run] of Object.entries(fixture.runs)) {
@@ -103,7 +116,9 @@ describe('clipping and schedules match PyTorch', () => {
         schedule.step(metric);
         return optimizer.lr;
       });
-      lrs.forEach((lr, epoch) => expect(Math.abs(lr - expected[epoch]!) / expected[epoch]!, `epoch ${epoch + 1}`).toBeLessThan(1e-12));
+      lrs.forEach((lr, epoch) => {
+        expect(Math.abs(lr - expected[epoch]!) / expected[epoch]!, `epoch ${epoch + 1}`).toBeLessThan(1e-12);
+      });
     });
     it(`${name}: resumes from its saved state`, () => {
       const first = { lr: 0.1 };
@@ -146,12 +161,15 @@ describe('optimizer state', () => {
       setGrads(resumed, g);
       c.step();
     }
-    for (let i = 0; i < straight.length; i++) expect(Array.from(resumed[i]!.value.readSync())).toEqual(Array.from(straight[i]!.value.readSync()));
+    for (let i = 0; i < straight.length; i++)
+      expect(Array.from(resumed[i]!.value.readSync())).toEqual(Array.from(straight[i]!.value.readSync()));
   });
 
   it('rejects a state whose slots do not match the parameters', () => {
     const optimizer = new Adam(parameters());
-    expect(() => optimizer.loadState({ step: 1, slots: { w: { m: new Float64Array(3), v: new Float64Array(3) } } })).toThrow(/slot 'm' of 'w' has 3 values, expected 12/);
+    expect(() => optimizer.loadState({ step: 1, slots: { w: { m: new Float64Array(3), v: new Float64Array(3) } } })).toThrow(
+      /slot 'm' of 'w' has 3 values, expected 12/,
+    );
   });
 });
 
@@ -162,7 +180,10 @@ describe('training is reproducible', () => {
     const optimizer = new Adam(model.parameters(), { lr: 0.01 });
     for (let step = 0; step < 3; step++) {
       tidy(() => {
-        const x = tensor(Array.from({ length: 4 * 5 * 3 }, (_, k) => Math.sin(k * 0.37 + step)), [4, 5, 3]);
+        const x = tensor(
+          Array.from({ length: 4 * 5 * 3 }, (_, k) => Math.sin(k * 0.37 + step)),
+          [4, 5, 3],
+        );
         const { output: logits, cache } = model.forward(x, { training: true });
         model.backward(softmaxCrossEntropy(logits, [0, 1, 2, 1]).grad, cache);
         clipGradNorm(model.parameters(), 1);

@@ -56,7 +56,9 @@ export function parseCsv(csv: string, columns?: string[], what = 'series'): { he
     if (j < 0) throw new ValueError(`${what}: no column '${name}' in the CSV; its columns are ${header.join(', ')}`);
     data[name] = body.map((row, i) => {
       if (!isNumber(row[j])) {
-        throw new ValueError(`${what}: row ${i + 2}, column '${name}' is ${JSON.stringify(row[j] ?? '')}, not a number; fix or remove that row, or choose other columns`);
+        throw new ValueError(
+          `${what}: row ${i + 2}, column '${name}' is ${JSON.stringify(row[j] ?? '')}, not a number; fix or remove that row, or choose other columns`,
+        );
       }
       return Number(row[j]);
     });
@@ -72,14 +74,24 @@ export function parseCsv(csv: string, columns?: string[], what = 'series'): { he
  * last value) and seasonal naive (the value one season before the target), in data units.
  */
 export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
-  assertKnownOptions('series', options, ['columns', 'target', 'window', 'season', 'validationFraction', 'testFraction', 'difference', 'source']);
+  assertKnownOptions('series', options, [
+    'columns',
+    'target',
+    'window',
+    'season',
+    'validationFraction',
+    'testFraction',
+    'difference',
+    'source',
+  ]);
   const { window = 24, season = 12, validationFraction = 0.15, testFraction = 0.15, difference = true } = options;
   if (!Number.isInteger(window) || window < 1) throw new ValueError(`series: window must be a positive integer, got ${window}`);
   if (!Number.isInteger(season) || season < 1) throw new ValueError(`series: season must be a positive integer, got ${season}`);
   const { data } = parseCsv(csv, options.columns);
   const columns = Object.keys(data);
   const target = options.target ?? columns[0]!;
-  if (!columns.includes(target)) throw new ValueError(`series: the target '${target}' must be one of the input columns (${columns.join(', ')})`);
+  if (!columns.includes(target))
+    throw new ValueError(`series: the target '${target}' must be one of the input columns (${columns.join(', ')})`);
   const levels = data;
   const worked: Record<string, number[]> = difference
     ? Object.fromEntries(columns.map((c) => [c, levels[c]!.slice(1).map((v, i) => v - levels[c]![i]!)]))
@@ -91,7 +103,9 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
   const validationCount = Math.floor(windows * validationFraction);
   const trainCount = windows - testCount - validationCount;
   if (trainCount < 1 || testCount < 1 || validationCount < 1) {
-    throw new ValueError(`series: ${levels[target]!.length} rows are too few for windows of ${window} and three splits; use a smaller --window or a longer series`);
+    throw new ValueError(
+      `series: ${levels[target]!.length} rows are too few for windows of ${window} and three splits; use a smaller --window or a longer series`,
+    );
   }
   // Statistics from the rows the training windows can see.
   const seen = trainCount + window;
@@ -104,7 +118,9 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
     for (let n = 0; n < count; n++) {
       const start = first + n;
       for (let s = 0; s < window; s++) {
-        columns.forEach((c, k) => (inputs[(n * window + s) * columns.length + k] = (worked[c]![start + s]! - mean[k]!) / std[k]!));
+        columns.forEach((c, k) => {
+          inputs[(n * window + s) * columns.length + k] = (worked[c]![start + s]! - mean[k]!) / std[k]!;
+        });
       }
       targets[n] = (worked[target]![start + window]! - mean[t]!) / std[t]!;
     }
@@ -113,7 +129,9 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
   const values = levels[target]!;
   const testFirst = trainCount + validationCount;
   const baseline = (predict: (index: number) => number) => {
-    let se = 0, ae = 0, n = 0;
+    let se = 0,
+      ae = 0,
+      n = 0;
     for (let w = testFirst; w < windows; w++) {
       const index = w + window + shift;
       const error = values[index]! - predict(index);
@@ -135,9 +153,24 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
     validation: make(trainCount, validationCount),
     test: make(testFirst, testCount),
     targetScale: std[t]!,
-    baselines: { 'naive rmse': naive.rmse, 'naive mae': naive.mae, 'seasonal-naive rmse': seasonal.rmse, 'seasonal-naive mae': seasonal.mae },
+    baselines: {
+      'naive rmse': naive.rmse,
+      'naive mae': naive.mae,
+      'seasonal-naive rmse': seasonal.rmse,
+      'seasonal-naive mae': seasonal.mae,
+    },
     scaling: { columns, target, mean, std, window, difference },
     values,
-    config: { task: 'series', source: options.source ?? null, columns, target, window, season, difference, validationFraction, testFraction },
+    config: {
+      task: 'series',
+      source: options.source ?? null,
+      columns,
+      target,
+      window,
+      season,
+      difference,
+      validationFraction,
+      testFraction,
+    },
   };
 }

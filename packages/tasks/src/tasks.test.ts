@@ -97,14 +97,16 @@ describe('copy', () => {
 });
 
 describe('text', () => {
-  const source = 'the cat sat on the mat. ' .repeat(20) + 'ünïcödé 🙂';
+  const source = `${'the cat sat on the mat. '.repeat(20)}ünïcödé 🙂`;
 
   it('builds a sorted code-point vocabulary and contiguous splits', () => {
     const task = text(source);
     expect(task.vocabulary).toEqual([...new Set(Array.from(source))].sort());
     expect(task.vocabulary).toContain('🙂');
     expect(task.train.length + task.validation.length + task.test.length).toBe(Array.from(source).length);
-    const decoded = Array.from(task.train.subarray(0, 8)).map((i) => task.vocabulary[i]).join('');
+    const decoded = Array.from(task.train.subarray(0, 8))
+      .map((i) => task.vocabulary[i])
+      .join('');
     expect(decoded).toBe('the cat ');
   });
 
@@ -115,7 +117,10 @@ describe('text', () => {
 });
 
 describe('series', () => {
-  const rows = Array.from({ length: 120 }, (_, i) => `2000-${i},${(10 + i * 0.5 + 3 * Math.sin((2 * Math.PI * i) / 12)).toFixed(4)},${i % 7}`);
+  const rows = Array.from(
+    { length: 120 },
+    (_, i) => `2000-${i},${(10 + i * 0.5 + 3 * Math.sin((2 * Math.PI * i) / 12)).toFixed(4)},${i % 7}`,
+  );
   const csv = ['date,level,other', ...rows].join('\n');
 
   it('windows, standardises with training statistics, and splits in time order', () => {

@@ -35,8 +35,12 @@ export function text(source: string, options: TextOptions = {}): TextTask {
   const { validationFraction = 0.05, testFraction = 0.05 } = options;
   let chars = Array.from(source);
   if (options.maxChars !== undefined) chars = chars.slice(0, options.maxChars);
-  if (chars.length < 100) throw new ValueError(`text: the text has ${chars.length} characters; a language model needs at least 100 (better: 100,000)`);
-  for (const [name, f] of [['validationFraction', validationFraction], ['testFraction', testFraction]] as const) {
+  if (chars.length < 100)
+    throw new ValueError(`text: the text has ${chars.length} characters; a language model needs at least 100 (better: 100,000)`);
+  for (const [name, f] of [
+    ['validationFraction', validationFraction],
+    ['testFraction', testFraction],
+  ] as const) {
     if (!(f > 0 && f < 0.5)) throw new ValueError(`text: ${name} must be in (0, 0.5), got ${f}`);
   }
   const vocabulary = [...new Set(chars)].sort();
@@ -63,7 +67,10 @@ export function encode(chars: string | readonly string[], vocabulary: readonly s
   const out = new Int32Array(list.length);
   list.forEach((c, i) => {
     const id = index.get(c);
-    if (id === undefined) throw new ValueError(`text: the character ${JSON.stringify(c)} is not in the model's vocabulary of ${vocabulary.length}; use only characters the model was trained on`);
+    if (id === undefined)
+      throw new ValueError(
+        `text: the character ${JSON.stringify(c)} is not in the model's vocabulary of ${vocabulary.length}; use only characters the model was trained on`,
+      );
     out[i] = id;
   });
   return out;
@@ -72,6 +79,8 @@ export function encode(chars: string | readonly string[], vocabulary: readonly s
 /** One-hot rows [n, vocabulary] of character indices. */
 export function oneHot(indices: Int32Array, vocabulary: number): Float32Array {
   const out = new Float32Array(indices.length * vocabulary);
-  indices.forEach((id, i) => (out[i * vocabulary + id] = 1));
+  indices.forEach((id, i) => {
+    out[i * vocabulary + id] = 1;
+  });
   return out;
 }

@@ -1,7 +1,7 @@
 import { fill, registerBackend, setBackendSync } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { SequenceModel } from '@lstm/layers';
-import { Adam, SGD, StepLR } from '@lstm/optim';
+import { Adam, StepLR } from '@lstm/optim';
 import { describe, expect, it } from 'vitest';
 import { adding } from './adding.js';
 import { copy } from './copy.js';
@@ -19,7 +19,12 @@ describe('Trainer', () => {
   it('learns a short first-last task far above chance and reports every split', async () => {
     const model = classifier();
     const progress: Progress[] = [];
-    const trainer = new Trainer(model, small(), { epochs: 6, optimizer: new Adam(model.parameters(), { lr: 1e-2 }), clip: 1, onProgress: (p) => progress.push(p) });
+    const trainer = new Trainer(model, small(), {
+      epochs: 6,
+      optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
+      clip: 1,
+      onProgress: (p) => progress.push(p),
+    });
     const { history, best } = await trainer.fit();
     expect(history).toHaveLength(6);
     expect(history[5]!.test_accuracy).toBeGreaterThan(0.85);
@@ -31,14 +36,19 @@ describe('Trainer', () => {
     expect(progress[20]!.eta).toBeGreaterThan(0);
   });
 
-  it('stops early and restores the best epoch\'s weights', async () => {
+  it("stops early and restores the best epoch's weights", async () => {
     const model = classifier();
     let kept: Record<string, Float32Array | Float64Array> = {};
     // 48 training sequences: the validation loss turns up within a few epochs.
     const overfit = firstLast({ steps: 6, trainSize: 48, validationSize: 128, testSize: 64, markers: 'gaussian', seed: 4 });
     const trainer = new Trainer(model, overfit, {
-      epochs: 40, patience: 2, monitor: 'loss', optimizer: new Adam(model.parameters(), { lr: 5e-2 }),
-      onEpoch: (record, t) => void (record.epoch === t.best!.epoch && (kept = snapshot(model))),
+      epochs: 40,
+      patience: 2,
+      monitor: 'loss',
+      optimizer: new Adam(model.parameters(), { lr: 5e-2 }),
+      onEpoch: (record, t) => {
+        if (record.epoch === t.best!.epoch) kept = snapshot(model);
+      },
     });
     const { history, best, stoppedEarly } = await trainer.fit();
     expect(stoppedEarly).toBe(true);
@@ -81,7 +91,8 @@ describe('Trainer', () => {
     const model = classifier();
     let good: Record<string, Float32Array | Float64Array> = {};
     const trainer = new Trainer(model, small(), {
-      epochs: 3, optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
+      epochs: 3,
+      optimizer: new Adam(model.parameters(), { lr: 1e-2 }),
       onEpoch: () => {
         // Simulate a diverged update: one weight becomes NaN after epoch 1.
         good = snapshot(model);
@@ -90,13 +101,17 @@ describe('Trainer', () => {
     });
     const error = await trainer.fit().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
-    expect((error as Error).message).toMatch(/^training diverged: the model output at epoch 2, batch 1 is NaN; epoch 1's weights are kept — lower the learning rate/);
+    expect((error as Error).message).toMatch(
+      /^training diverged: the model output at epoch 2, batch 1 is NaN; epoch 1's weights are kept — lower the learning rate/,
+    );
     expect(snapshot(model)).toEqual(good);
   });
 
   it('refuses a model that does not fit the task', () => {
     const model = new SequenceModel({ inputSize: 2, hiddenSize: 4, outputSize: 4 });
-    expect(() => new Trainer(model, small(), { epochs: 1, optimizer: new Adam(model.parameters()) })).toThrow(/takes 2 input features but task 'first-last' has 1/);
+    expect(() => new Trainer(model, small(), { epochs: 1, optimizer: new Adam(model.parameters()) })).toThrow(
+      /takes 2 input features but task 'first-last' has 1/,
+    );
   });
 
   it('fits the adding problem (regression) and the copy task (per-step tagging)', async () => {
@@ -117,7 +132,11 @@ describe('Trainer', () => {
     const task = text('abcdefgh'.repeat(160));
     const model = new SequenceModel({ inputSize: task.inputSize, hiddenSize: 16, outputSize: task.outputSize, readout: 'all', seed: 1 });
     const trainer = new Trainer(model, task, {
-      epochs: 6, batchSize: 4, bptt: 16, optimizer: new Adam(model.parameters(), { lr: 3e-2 }), scheduledSampling: { from: 0, to: 0.25 },
+      epochs: 6,
+      batchSize: 4,
+      bptt: 16,
+      optimizer: new Adam(model.parameters(), { lr: 3e-2 }),
+      scheduledSampling: { from: 0, to: 0.25 },
     });
     const { history } = await trainer.fit();
     expect(history[0]!.train_bpc).toBeCloseTo(history[0]!.train_loss! / Math.LN2, 10);

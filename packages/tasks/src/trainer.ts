@@ -1,7 +1,8 @@
-import { LstmError, Rng, ValueError, assertKnownOptions, tidy, type Tensor } from '@lstm/core';
+import { Rng, ValueError, assertKnownOptions, tidy, type Tensor } from '@lstm/core';
 import { loadStateDict, type SequenceModel } from '@lstm/layers';
 import { clipGradNorm, clipGradValue, type Optimizer, type Schedule } from '@lstm/optim';
 import { gather } from './data.js';
+import { NonFiniteLossError } from './errors.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
 import type { TextTask } from './text.js';
@@ -9,6 +10,7 @@ import type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from '
 import { streamPass } from './truncated-bptt.js';
 
 export type { AnyTask } from './evaluate.js';
+export { NonFiniteLossError } from './errors.js';
 export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
 
 type Timing = (done: number) => { elapsed: number; eta: number };
@@ -47,18 +49,23 @@ export interface TrainerOptions {
   onEpoch?: (record: EpochRecord, trainer: Trainer) => void | Promise<void>;
 }
 
-const OPTION_NAMES = [
-  'epochs', 'optimizer', 'schedule', 'batchSize', 'clip', 'clipValue', 'seed', 'patience', 'restoreBest', 'monitor', 'bptt',
-  'scheduledSampling', 'evaluateTest', 'onProgress', 'onEpoch',
+const OPTION_NAMES: readonly (keyof TrainerOptions)[] = [
+  'epochs',
+  'optimizer',
+  'schedule',
+  'batchSize',
+  'clip',
+  'clipValue',
+  'seed',
+  'patience',
+  'restoreBest',
+  'monitor',
+  'bptt',
+  'scheduledSampling',
+  'evaluateTest',
+  'onProgress',
+  'onEpoch',
 ];
-
-/** The loss stopped being a number; the model holds the last good epoch's weights. */
-export class NonFiniteLossError extends LstmError {
-  constructor(message: string) {
-    super(message, 'NON_FINITE_LOSS');
-    this.name = 'NonFiniteLossError';
-  }
-}
 
 /**
  * Trains a SequenceModel on a task: shuffled minibatches (or truncated-BPTT chunks for text),
@@ -75,18 +82,28 @@ export class Trainer {
   private readonly shuffleRng: Rng;
   private lastGood: Record<string, Float32Array | Float64Array>;
 
-  constructor(readonly model: SequenceModel, readonly task: AnyTask, readonly options: TrainerOptions) {
+  constructor(
+    readonly model: SequenceModel,
+    readonly task: AnyTask,
+    readonly options: TrainerOptions,
+  ) {
     assertKnownOptions('Trainer', options, OPTION_NAMES);
-    if (!Number.isInteger(options.epochs) || options.epochs < 1) throw new ValueError(`Trainer: epochs must be a positive integer, got ${options.epochs}`);
+    if (!Number.isInteger(options.epochs) || options.epochs < 1)
+      throw new ValueError(`Trainer: epochs must be a positive integer, got ${options.epochs}`);
     this.batchSize = options.batchSize ?? 32;
-    if (!Number.isInteger(this.batchSize) || this.batchSize < 1) throw new ValueError(`Trainer: batchSize must be a positive integer, got ${this.batchSize}`);
+    if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
+      throw new ValueError(`Trainer: batchSize must be a positive integer, got ${this.batchSize}`);
     const objective = task.objective;
     this.monitor = options.monitor ?? (objective === 'regression' || objective === 'language-model' ? 'loss' : 'accuracy');
     if (model.inputSize !== task.inputSize) {
-      throw new ValueError(`Trainer: the model takes ${model.inputSize} input features but task '${task.name}' has ${task.inputSize}; build the model with inputSize ${task.inputSize}`);
+      throw new ValueError(
+        `Trainer: the model takes ${model.inputSize} input features but task '${task.name}' has ${task.inputSize}; build the model with inputSize ${task.inputSize}`,
+      );
     }
     if (model.outputSize !== task.outputSize) {
-      throw new ValueError(`Trainer: the model outputs ${model.outputSize} values but task '${task.name}' needs ${task.outputSize}; build the model with outputSize ${task.outputSize}`);
+      throw new ValueError(
+        `Trainer: the model outputs ${model.outputSize} values but task '${task.name}' needs ${task.outputSize}; build the model with outputSize ${task.outputSize}`,
+      );
     }
     const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
     if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
@@ -111,7 +128,7 @@ export class Trainer {
       const train = this.trainEpoch(epoch, (done) => {
         const elapsed = (performance.now() - started) / 1000;
         const fraction = (epoch - 1 - firstEpoch + done) / (epochs - firstEpoch);
-        return { elapsed, eta: fraction > 0 ? elapsed * (1 - fraction) / fraction : Number.NaN };
+        return { elapsed, eta: fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Number.NaN };
       });
       const record: EpochRecord = { epoch, lr: this.options.optimizer.lr, grad_norm: train.gradNorm, seconds: 0 };
       for (const [k, v] of Object.entries(train.metrics)) record[`train_${k}`] = v;
@@ -201,20 +218,33 @@ export class Trainer {
     this.options.optimizer.zeroGrad();
     loadStateDict(this.model, this.lastGood);
     const kept = this.epoch > 0 ? `epoch ${this.epoch}'s weights are kept` : 'the initial weights are kept';
-    throw new NonFiniteLossError(`training diverged: the ${what} is ${value}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`);
+    throw new NonFiniteLossError(
+      `training diverged: the ${what} is ${value}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`,
+    );
   }
 
   private progress(epoch: number, batch: number, batches: number, tally: Tally, classes: boolean, timing: Timing): void {
     if (!this.options.onProgress) return;
     const metrics = summarise(classes ? 'classification' : 'regression', tally);
-    this.options.onProgress({ epoch, epochs: this.options.epochs, batch, batches, loss: metrics.loss!, accuracy: metrics.accuracy, ...timing(batch / batches) });
+    this.options.onProgress({
+      epoch,
+      epochs: this.options.epochs,
+      batch,
+      batches,
+      loss: metrics.loss!,
+      accuracy: metrics.accuracy,
+      ...timing(batch / batches),
+    });
   }
 
   /** Truncated BPTT over a token stream cut into `batchSize` parallel rows. */
   private streamTrain(task: TextTask, epoch: number, timing: Timing): { tally: Tally; gradNorm: number } {
     const { epochs, scheduledSampling, bptt = 64 } = this.options;
-    const probability = scheduledSampling ? scheduledSampling.from + (scheduledSampling.to - scheduledSampling.from) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 1) : 0;
-    let normSum = 0, chunks = 0;
+    const probability = scheduledSampling
+      ? scheduledSampling.from + (scheduledSampling.to - scheduledSampling.from) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 1)
+      : 0;
+    let normSum = 0,
+      chunks = 0;
     const tally = streamPass(this.model, task, task.train, {
       batchSize: this.batchSize,
       bptt,

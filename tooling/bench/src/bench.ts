@@ -23,17 +23,21 @@ function log(result: Result): void {
     result.streamMicrosecondsPerStep !== undefined ? `stream ${result.streamMicrosecondsPerStep.toFixed(0)} µs/step` : '',
     result.gflops !== undefined ? `${result.gflops.toFixed(2)} GFLOP/s` : '',
   ].filter(Boolean);
-  console.error(`  ${result.workload.padEnd(9)} ${result.library.padEnd(48)} ${parts.join('  ')}${result.note ? `  (${result.note})` : ''}`);
+  console.error(
+    `  ${result.workload.padEnd(9)} ${result.library.padEnd(48)} ${parts.join('  ')}${result.note ? `  (${result.note})` : ''}`,
+  );
 }
 
 function torch(workloads: Workload[]): void {
   const python = '/usr/bin/python3';
   const probe = existsSync(python) ? spawnSync(python, ['-c', 'import torch'], { encoding: 'utf8' }) : null;
-  if (!probe || probe.status !== 0) {
+  if (probe?.status !== 0) {
     console.error('  PyTorch skipped: /usr/bin/python3 with torch not found (apt-get install python3-torch to include it)');
     return;
   }
-  const run = spawnSync(python, [new URL('./torch_bench.py', import.meta.url).pathname, JSON.stringify({ workloads, seconds })], { encoding: 'utf8' });
+  const run = spawnSync(python, [new URL('./torch_bench.py', import.meta.url).pathname, JSON.stringify({ workloads, seconds })], {
+    encoding: 'utf8',
+  });
   if (run.status !== 0) {
     console.error(`  PyTorch failed: ${run.stderr.trim().split('\n').at(-1)}`);
     return;
@@ -42,7 +46,9 @@ function torch(workloads: Workload[]): void {
 }
 
 async function main(): Promise<void> {
-  console.error(`@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`);
+  console.error(
+    `@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`,
+  );
   for (const workload of [REFERENCE, TINY]) {
     log(await benchLstmJs(workload, seconds));
     if (workload === REFERENCE) log(await benchLstmJs(workload, seconds, 2));
@@ -53,16 +59,31 @@ async function main(): Promise<void> {
   torch([REFERENCE, TINY]);
 
   const ours = (workload: string) => results.find((r) => r.workload === workload && r.library === '@lstm backend-cpu')!;
-  const lines = ['| workload | library | train seq/s | infer seq/s | stream µs/step | train GFLOP/s | ours ÷ theirs (train) | theirs ÷ ours (stream) |', '|---|---|---|---|---|---|---|---|'];
+  const lines = [
+    '| workload | library | train seq/s | infer seq/s | stream µs/step | train GFLOP/s | ours ÷ theirs (train) | theirs ÷ ours (stream) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
   for (const r of results) {
     const me = ours(r.workload);
     const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
-    const vsWasm = r.library.startsWith('@lstm') && r !== me ? results.find((p) => p.workload === r.workload && p.library.includes('tfjs-wasm')) : undefined;
-    lines.push(`| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${vsWasm ? `${ratio(r.trainSequencesPerSecond, vsWasm.trainSequencesPerSecond)} vs tfjs-wasm` : r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${vsWasm ? `${ratio(vsWasm.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} vs tfjs-wasm` : r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`);
+    const vsWasm =
+      r.library.startsWith('@lstm') && r !== me
+        ? results.find((p) => p.workload === r.workload && p.library.includes('tfjs-wasm'))
+        : undefined;
+    lines.push(
+      `| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${vsWasm ? `${ratio(r.trainSequencesPerSecond, vsWasm.trainSequencesPerSecond)} vs tfjs-wasm` : r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${vsWasm ? `${ratio(vsWasm.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} vs tfjs-wasm` : r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`,
+    );
   }
   console.log(lines.join('\n'));
   mkdirSync('bench-results', { recursive: true });
-  writeFileSync('bench-results/latest.json', JSON.stringify({ date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, results }, null, 2));
+  writeFileSync(
+    'bench-results/latest.json',
+    JSON.stringify(
+      { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, results },
+      null,
+      2,
+    ),
+  );
 }
 
 await main();

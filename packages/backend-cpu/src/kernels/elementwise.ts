@@ -64,7 +64,12 @@ export function Relu({ x }: UnaryInputs): TensorInfo {
 }
 
 /** How B lines up with the output: element for element, one scalar, or a trailing row vector. */
-const enum Layout { Same, Scalar, Row, General }
+enum Layout {
+  Same,
+  Scalar,
+  Row,
+  General,
+}
 
 function layoutOf(A: FloatArray, B: FloatArray, b: TensorInfo, size: number, outShape: readonly number[]): Layout {
   if (A.length !== size) return Layout.General;
@@ -75,14 +80,23 @@ function layoutOf(A: FloatArray, B: FloatArray, b: TensorInfo, size: number, out
 }
 
 /** NumPy broadcasting in general (rare in hot paths): index arithmetic per element. */
-function broadcastGeneral(a: TensorInfo, b: TensorInfo, outShape: readonly number[], out: FloatArray, fn: (x: number, y: number) => number): void {
-  const A = a.handle as FloatArray, B = b.handle as FloatArray;
+function broadcastGeneral(
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: readonly number[],
+  out: FloatArray,
+  fn: (x: number, y: number) => number,
+): void {
+  const A = a.handle as FloatArray,
+    B = b.handle as FloatArray;
   const rank = outShape.length;
   const aStrides = broadcastStrides(a.shape, outShape);
   const bStrides = broadcastStrides(b.shape, outShape);
   const outStrides = stridesOf(outShape);
   for (let i = 0; i < out.length; i++) {
-    let ia = 0, ib = 0, rest = i;
+    let ia = 0,
+      ib = 0,
+      rest = i;
     for (let axis = 0; axis < rank; axis++) {
       const coordinate = Math.floor(rest / outStrides[axis]!);
       rest -= coordinate * outStrides[axis]!;
@@ -93,15 +107,21 @@ function broadcastGeneral(a: TensorInfo, b: TensorInfo, outShape: readonly numbe
   }
 }
 
-function prepare(a: TensorInfo, b: TensorInfo, outShape: readonly number[]): { A: FloatArray; B: FloatArray; out: FloatArray; layout: Layout } {
-  const A = a.handle as FloatArray, B = b.handle as FloatArray;
+function prepare(
+  a: TensorInfo,
+  b: TensorInfo,
+  outShape: readonly number[],
+): { A: FloatArray; B: FloatArray; out: FloatArray; layout: Layout } {
+  const A = a.handle as FloatArray,
+    B = b.handle as FloatArray;
   const size = outShape.reduce((p, d) => p * d, 1);
   return { A, B, out: alloc(A, size), layout: layoutOf(A, B, b, size, outShape) };
 }
 
 export function Add({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorInfo {
   const { A, B, out, layout } = prepare(a, b, outShape);
-  const n = B.length, s = B[0]!;
+  const n = B.length,
+    s = B[0]!;
   if (layout === Layout.Same) for (let i = 0; i < out.length; i++) out[i] = A[i]! + B[i]!;
   else if (layout === Layout.Scalar) for (let i = 0; i < out.length; i++) out[i] = A[i]! + s;
   else if (layout === Layout.Row) for (let i = 0; i < out.length; i++) out[i] = A[i]! + B[i % n]!;
@@ -111,7 +131,8 @@ export function Add({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorIn
 
 export function Sub({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorInfo {
   const { A, B, out, layout } = prepare(a, b, outShape);
-  const n = B.length, s = B[0]!;
+  const n = B.length,
+    s = B[0]!;
   if (layout === Layout.Same) for (let i = 0; i < out.length; i++) out[i] = A[i]! - B[i]!;
   else if (layout === Layout.Scalar) for (let i = 0; i < out.length; i++) out[i] = A[i]! - s;
   else if (layout === Layout.Row) for (let i = 0; i < out.length; i++) out[i] = A[i]! - B[i % n]!;
@@ -121,7 +142,8 @@ export function Sub({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorIn
 
 export function Mul({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorInfo {
   const { A, B, out, layout } = prepare(a, b, outShape);
-  const n = B.length, s = B[0]!;
+  const n = B.length,
+    s = B[0]!;
   if (layout === Layout.Same) for (let i = 0; i < out.length; i++) out[i] = A[i]! * B[i]!;
   else if (layout === Layout.Scalar) for (let i = 0; i < out.length; i++) out[i] = A[i]! * s;
   else if (layout === Layout.Row) for (let i = 0; i < out.length; i++) out[i] = A[i]! * B[i % n]!;
@@ -131,7 +153,8 @@ export function Mul({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorIn
 
 export function Div({ a, b }: BinaryInputs, { outShape }: BinaryAttrs): TensorInfo {
   const { A, B, out, layout } = prepare(a, b, outShape);
-  const n = B.length, s = B[0]!;
+  const n = B.length,
+    s = B[0]!;
   if (layout === Layout.Same) for (let i = 0; i < out.length; i++) out[i] = A[i]! / B[i]!;
   else if (layout === Layout.Scalar) for (let i = 0; i < out.length; i++) out[i] = A[i]! / s;
   else if (layout === Layout.Row) for (let i = 0; i < out.length; i++) out[i] = A[i]! / B[i % n]!;

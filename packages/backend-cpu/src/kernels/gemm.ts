@@ -58,11 +58,15 @@ export function withParallelGemm<T>(helper: ParallelGemm | null, fn: () => T): T
  * batch of 1) take a 1×8 path. Sums accumulate in float64 (JS numbers) and round once.
  */
 export function gemmNT(product: ProductNT): void {
-  if (parallel !== null && parallel.run(product)) return;
+  if (parallel?.run(product)) return;
   const { rows, cols, depth, left, right, out, accumulate = false } = product;
+  // biome-ignore format: one operand per line, as BLAS lists them
   gemmSerial(
-    rows, cols, depth, left.data, left.offset ?? 0, left.stride, right.data, right.offset ?? 0, right.stride,
-    out.data, out.offset ?? 0, out.stride, accumulate,
+    rows, cols, depth,
+    left.data, left.offset ?? 0, left.stride,
+    right.data, right.offset ?? 0, right.stride,
+    out.data, out.offset ?? 0, out.stride,
+    accumulate,
   );
 }
 
@@ -71,6 +75,7 @@ export function gemmNT(product: ProductNT): void {
  * B[N,K]ᵀ with row strides lda, ldb, ldc and start offsets): worker threads run this very
  * function on their share of the columns, shipped as source, so it takes plain numbers only.
  */
+// biome-ignore format: a register-blocked kernel reads as a table: one block row per line
 export function gemmSerial(
   M: number, N: number, K: number,
   A: FloatArray, aOff: number, lda: number,
@@ -128,6 +133,7 @@ export function gemmSerial(
  * One row of A against eight rows of B at a time: 9 loads per 8 multiply-adds, which measured
  * 25% faster than four at a time for a [1, 128] · [512, 128]ᵀ product.
  */
+// biome-ignore format: a register-blocked kernel reads as a table: one block row per line
 export function leftoverRows(
   M0: number, M: number, N: number, K: number,
   A: FloatArray, aOff: number, lda: number,

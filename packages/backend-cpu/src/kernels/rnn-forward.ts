@@ -7,7 +7,8 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
 export function RnnForward(inputs: RnnForwardInputs, { reverse, lengths, nonlinearity }: RnnAttrs): RnnForwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H } = dims;
-  const X = data(inputs.x), Whh = data(inputs.weightHh);
+  const X = data(inputs.x),
+    Whh = data(inputs.weightHh);
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), data(inputs.biasHh));
   const relu = nonlinearity === 'relu';
   const h = data(inputs.h0).slice();
@@ -17,10 +18,11 @@ export function RnnForward(inputs: RnnForwardInputs, { reverse, lengths, nonline
     gemmNT({ rows: B, cols: H, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(P, T * H, t * H), accumulate: true }); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
-      const hb = b * H, out = (b * T + t) * H;
+      const hb = b * H,
+        out = (b * T + t) * H;
       for (let j = 0; j < H; j++) {
         const pre = P[out + j]!;
-        const hNew = relu ? (pre > 0 ? pre : pre <= 0 ? 0 : pre) : Math.tanh(pre);
+        const hNew = relu ? Math.max(pre, 0) : Math.tanh(pre); // Math.max keeps NaN, as PyTorch's relu does
         h[hb + j] = hNew;
         Y[out + j] = hNew;
       }

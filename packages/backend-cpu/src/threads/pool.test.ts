@@ -12,12 +12,24 @@ describe('thread pool arena', () => {
     // Rows 1 (small scratch) cache all three weights, filling the arena to 18 KiB; 16 rows on a
     // cached weight need 6.5 KiB of scratch from the end, reaching into the third weight's copy;
     // then the third weight is used again.
-    const sequence: [number, number][] = [[1, 0], [1, 1], [1, 2], [16, 0], [1, 2], [16, 2], [1, 1]];
+    const sequence: [number, number][] = [
+      [1, 0],
+      [1, 1],
+      [1, 2],
+      [16, 0],
+      [1, 2],
+      [16, 2],
+      [1, 1],
+    ];
     const products = async (backend: string) => {
       await setBackend(backend);
       const w = weights.map((values) => tensor(values, [16, 96]));
-      const out = sequence.map(([rows, k], step) => tidy(() => Array.from(matMul(tensor(input(rows, step), [rows, 96]), w[k]!, { transposeB: true }).readSync())));
-      w.forEach((t) => t.dispose());
+      const out = sequence.map(([rows, k], step) =>
+        tidy(() => Array.from(matMul(tensor(input(rows, step), [rows, 96]), w[k]!, { transposeB: true }).readSync())),
+      );
+      w.forEach((t) => {
+        t.dispose();
+      });
       return out;
     };
     const expected = await products('serial');

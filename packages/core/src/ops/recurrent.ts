@@ -1,4 +1,5 @@
-import { engine, type KernelResult } from '../engine.js';
+import { engine } from '../engine.js';
+import type { KernelResult } from '../kernel-types.js';
 import { ShapeError, ValueError } from '../errors.js';
 import type { LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
 import { formatShape } from '../shape.js';
@@ -39,7 +40,12 @@ export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = '
   return variant === 'coupled' ? 3 : 4;
 }
 
-interface Dims { B: number; T: number; I: number; H: number }
+interface Dims {
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+}
 
 function checkDims(op: string, x: Tensor, weights: RecurrentWeights, gates: number, h0: Tensor, c0?: Tensor): Dims {
   if (x.rank !== 3) throw new ShapeError(`${op}: input x must be [batch, time, features], got ${formatShape(x.shape)}`);
@@ -65,7 +71,8 @@ function checkDims(op: string, x: Tensor, weights: RecurrentWeights, gates: numb
 
 function resolveLengths(op: string, lengths: RecurrentOptions['lengths'], B: number, T: number): Int32Array | null {
   if (lengths == null) return null;
-  if (lengths.length !== B) throw new ShapeError(`${op}: lengths has ${lengths.length} entries for a batch of ${B}; give one length per sequence`);
+  if (lengths.length !== B)
+    throw new ShapeError(`${op}: lengths has ${lengths.length} entries for a batch of ${B}; give one length per sequence`);
   const resolved = Int32Array.from(lengths);
   resolved.forEach((length, b) => {
     if (!Number.isInteger(lengths[b]) || length < 1 || length > T) {
@@ -85,7 +92,10 @@ export type LstmForwardResult = KernelResult<'LstmForward'>;
 
 /** LSTM over a whole sequence. x [B,T,I], h0/c0 [B,H] → y [B,T,H], final h/c [B,H]. */
 export function lstmForward(
-  x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor,
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
+  c0: Tensor,
   options: RecurrentOptions & { variant?: LstmVariant } = {},
 ): LstmForwardResult {
   const variant = options.variant ?? 'standard';
@@ -97,8 +107,10 @@ export function lstmForward(
 
 function checkPeephole(op: string, variant: LstmVariant, peephole: Tensor | undefined, H: number): void {
   if (variant === 'peephole') {
-    if (!peephole || peephole.rank !== 1 || peephole.shape[0] !== 3 * H) {
-      throw new ShapeError(`${op}: the peephole variant needs peephole weights of shape [${3 * H}] (p_i, p_f, p_o), got ${peephole ? formatShape(peephole.shape) : 'none'}`);
+    if (peephole?.rank !== 1 || peephole.shape[0] !== 3 * H) {
+      throw new ShapeError(
+        `${op}: the peephole variant needs peephole weights of shape [${3 * H}] (p_i, p_f, p_o), got ${peephole ? formatShape(peephole.shape) : 'none'}`,
+      );
     }
   } else if (peephole) {
     throw new ValueError(`${op}: peephole weights were given to the '${variant}' variant; use variant 'peephole' or drop them`);
@@ -113,7 +125,10 @@ export type LstmBackwardResult = KernelResult<'LstmBackward'>;
  * dy [B,T,H] and/or dh, dc [B,H] of the final state. `record` adds per-step ∂L/∂h_t, ∂L/∂c_t.
  */
 export function lstmBackward(
-  x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor,
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
+  c0: Tensor,
   saved: { y: Tensor; gates: Tensor; cells: Tensor },
   grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor },
   options: RecurrentOptions & { variant?: LstmVariant } = {},
@@ -150,7 +165,9 @@ export function gruForward(x: Tensor, weights: RecurrentWeights, h0: Tensor, opt
 export type GruBackwardResult = KernelResult<'GruBackward'>;
 
 export function gruBackward(
-  x: Tensor, weights: RecurrentWeights, h0: Tensor,
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
   saved: { y: Tensor; gates: Tensor; hn: Tensor },
   grads: { dy?: Tensor; dh?: Tensor },
   options: RecurrentOptions = {},
@@ -165,7 +182,9 @@ export function gruBackward(
 export type RnnForwardResult = KernelResult<'RnnForward'>;
 
 export function rnnForward(
-  x: Tensor, weights: RecurrentWeights, h0: Tensor,
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
   options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},
 ): RnnForwardResult {
   const { B, T } = checkDims('rnn', x, weights, 1, h0);
@@ -177,7 +196,9 @@ export function rnnForward(
 export type RnnBackwardResult = KernelResult<'RnnBackward'>;
 
 export function rnnBackward(
-  x: Tensor, weights: RecurrentWeights, h0: Tensor,
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
   saved: { y: Tensor },
   grads: { dy?: Tensor; dh?: Tensor },
   options: RecurrentOptions & { nonlinearity?: RnnNonlinearity } = {},

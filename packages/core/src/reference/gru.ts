@@ -4,7 +4,7 @@ import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat } from '../ops/shape-ops.js';
-import type { KernelInputs, KernelResult } from '../engine.js';
+import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
 import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
@@ -71,7 +71,9 @@ export function gruBackwardReference(inputs: KernelInputs<'GruBackward'>, attrs:
       const m = stepMask(attrs.lengths, t, B, x.dtype);
       const hPrev = s === 0 ? h0 : keepWhereMasked(stepMask(attrs.lengths, order[s - 1]!, B, x.dtype), stepOf(y, order[s - 1]!), h0);
       const g3 = stepOf(gates, t);
-      const r = block(g3, 0, H), z = block(g3, 1, H), n = block(g3, 2, H);
+      const r = block(g3, 0, H),
+        z = block(g3, 1, H),
+        n = block(g3, 2, H);
       const hn = stepOf(hnAll!, t);
       const dhT = dy ? add(dh, mul(m, stepOf(dy, t))) : dh;
       const dnPre = mul(mul(dhT, add(mul(z, -1), 1)), add(mul(mul(n, n), -1), 1));
@@ -87,7 +89,14 @@ export function gruBackwardReference(inputs: KernelInputs<'GruBackward'>, attrs:
       dhSteps[t] = mul(m, dhT);
       dh = keepWhereMasked(m, add(mul(dhT, z), matMul(dHp, weightHh)), dh);
     }
-    const out: KernelResult<'GruBackward'> = { dx: stackSteps(dxs), dh0: dh, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBih!, dBiasHh: dBhh! };
+    const out: KernelResult<'GruBackward'> = {
+      dx: stackSteps(dxs),
+      dh0: dh,
+      dWeightIh: dWih,
+      dWeightHh: dWhh,
+      dBiasIh: dBih!,
+      dBiasHh: dBhh!,
+    };
     if (attrs.record) out.dhSteps = stackSteps(dhSteps);
     return out;
   });

@@ -1,4 +1,5 @@
-import { engine, type ReferenceKernel } from '../engine.js';
+import { engine } from '../engine.js';
+import type { ReferenceKernel } from '../kernel-types.js';
 import type { RecurrentKernelName } from '../kernel-names.js';
 import { gruBackwardReference, gruForwardReference } from './gru.js';
 import { lstmBackwardReference, lstmForwardReference } from './lstm.js';

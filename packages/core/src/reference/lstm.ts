@@ -4,7 +4,7 @@ import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice } from '../ops/shape-ops.js';
-import type { KernelInputs, KernelResult } from '../engine.js';
+import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
 import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
@@ -29,7 +29,10 @@ export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs:
     const cellSteps: Tensor[] = new Array(T);
     for (const t of timeOrder(T, attrs.reverse)) {
       const m = stepMask(attrs.lengths, t, B, x.dtype);
-      const pre = add(add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh), add(matMul(h, weightHh, { transposeB: true }), biasHh));
+      const pre = add(
+        add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh),
+        add(matMul(h, weightHh, { transposeB: true }), biasHh),
+      );
       let i: Tensor, f: Tensor, g: Tensor, o: Tensor, cNew: Tensor;
       if (coupled) {
         f = sigmoid(block(pre, 0, H));
@@ -100,9 +103,15 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
       const tc = tanh(cT);
       let f: Tensor, g: Tensor, o: Tensor, i: Tensor;
       if (coupled) {
-        f = block(g4, 0, H); g = block(g4, 1, H); o = block(g4, 2, H); i = add(mul(f, -1), 1);
+        f = block(g4, 0, H);
+        g = block(g4, 1, H);
+        o = block(g4, 2, H);
+        i = add(mul(f, -1), 1);
       } else {
-        i = block(g4, 0, H); f = block(g4, 1, H); g = block(g4, 2, H); o = block(g4, 3, H);
+        i = block(g4, 0, H);
+        f = block(g4, 1, H);
+        g = block(g4, 2, H);
+        o = block(g4, 3, H);
       }
       const sigmoidGrad = (a: Tensor) => mul(a, add(mul(a, -1), 1));
       const dOpre = mul(mul(dhT, tc), sigmoidGrad(o));
@@ -135,7 +144,13 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
       dc = keepWhereMasked(m, dcPrev, dc);
     }
     const out: KernelResult<'LstmBackward'> = {
-      dx: stackSteps(dxs), dh0: dh, dc0: dc, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBias!, dBiasHh: reshape(dBias!, dBias!.shape),
+      dx: stackSteps(dxs),
+      dh0: dh,
+      dc0: dc,
+      dWeightIh: dWih,
+      dWeightHh: dWhh,
+      dBiasIh: dBias!,
+      dBiasHh: reshape(dBias!, dBias!.shape),
     };
     if (dPeep) out.dPeephole = concat(dPeep, 0);
     if (attrs.record) {

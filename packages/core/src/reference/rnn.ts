@@ -4,7 +4,7 @@ import { add, maximum, mul, neg, relu, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { reshape } from '../ops/shape-ops.js';
-import type { KernelInputs, KernelResult } from '../engine.js';
+import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
 import { keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
@@ -18,7 +18,9 @@ export function rnnForwardReference(inputs: KernelInputs<'RnnForward'>, attrs: R
     const ys: Tensor[] = new Array(T);
     for (const t of timeOrder(T, attrs.reverse)) {
       const m = stepMask(attrs.lengths, t, B, x.dtype);
-      const hNew = act(add(add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh), add(matMul(h, weightHh, { transposeB: true }), biasHh)));
+      const hNew = act(
+        add(add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh), add(matMul(h, weightHh, { transposeB: true }), biasHh)),
+      );
       ys[t] = mul(m, hNew);
       h = keepWhereMasked(m, hNew, h);
     }
@@ -53,7 +55,14 @@ export function rnnBackwardReference(inputs: KernelInputs<'RnnBackward'>, attrs:
       dhSteps[t] = mul(m, dhT);
       dh = keepWhereMasked(m, matMul(dPre, weightHh), dh);
     }
-    const out: KernelResult<'RnnBackward'> = { dx: stackSteps(dxs), dh0: dh, dWeightIh: dWih, dWeightHh: dWhh, dBiasIh: dBias!, dBiasHh: reshape(dBias!, dBias!.shape) };
+    const out: KernelResult<'RnnBackward'> = {
+      dx: stackSteps(dxs),
+      dh0: dh,
+      dWeightIh: dWih,
+      dWeightHh: dWhh,
+      dBiasIh: dBias!,
+      dBiasHh: reshape(dBias!, dBias!.shape),
+    };
     if (attrs.record) out.dhSteps = stackSteps(dhSteps);
     return out;
   });

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { registerBackend, setBackend } from '../registry.js';
 import { engine } from '../engine.js';
 import type { Backend } from '../backend.js';
-import { type ConformanceOptions } from './conformance/context.js';
+import type { ConformanceOptions } from './conformance/context.js';
 import { lifetimeSuite } from './conformance/lifetimes.js';
 import { primitiveSuite } from './conformance/primitives.js';
 import { recurrentSuite } from './conformance/recurrent.js';
@@ -11,7 +11,18 @@ import { workedExampleSuite } from './conformance/worked-examples.js';
 export { type ConformanceOptions, toleranceFor } from './conformance/context.js';
 export { compareGradients, maxRelativeDifference, normwiseError, numericGradient, type GradientComparison } from './gradcheck.js';
 export { nullBackend, type NullBackendStats } from './null-backend.js';
-export { CELL_CASES, GRADIENT_OF, caseName, makeProblem, probeLoss, runBackward, runForward, toTensors, type CellCase, type Problem } from './recurrent-problems.js';
+export {
+  CELL_CASES,
+  GRADIENT_OF,
+  caseName,
+  makeProblem,
+  probeLoss,
+  runBackward,
+  runForward,
+  toTensors,
+  type CellCase,
+  type Problem,
+} from './recurrent-problems.js';
 
 /**
  * The one conformance suite every backend runs, from its `conformance.test.ts`:

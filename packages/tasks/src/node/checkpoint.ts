@@ -2,13 +2,23 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ValueError } from '@lstm/core';
 import {
-  ModelFileError, decodeSafetensors, encodeSafetensors, modelFromTensors, modelTensors, storedName,
-  type SafetensorsEntry, type SequenceModel,
+  ModelFileError,
+  decodeSafetensors,
+  encodeSafetensors,
+  modelFromTensors,
+  modelTensors,
+  storedName,
+  type SafetensorsEntry,
+  type SequenceModel,
 } from '@lstm/layers';
 import type { Trainer, TrainerState } from '../trainer.js';
 import { writeFileAtomic } from './files.js';
 
-const entry = (data: Float32Array | Float64Array, shape: readonly number[]): SafetensorsEntry => ({ dtype: data instanceof Float64Array ? 'F64' : 'F32', shape: [...shape], data });
+const entry = (data: Float32Array | Float64Array, shape: readonly number[]): SafetensorsEntry => ({
+  dtype: data instanceof Float64Array ? 'F64' : 'F32',
+  shape: [...shape],
+  data,
+});
 
 /**
  * Saves a resumable run to DIR/checkpoint.safetensors (atomically): the model as a model file
@@ -21,7 +31,8 @@ export function saveCheckpoint(dir: string, trainer: Trainer, run: Record<string
   const modelFile = modelTensors(model, {}, version);
   const tensors: Record<string, SafetensorsEntry> = { ...modelFile.tensors };
   const shapes = new Map(model.parameters().map((p) => [p.name, p.shape]));
-  for (const [name, values] of Object.entries(state.best?.weights ?? {})) tensors[`best.${storedName(name)}`] = entry(values, shapes.get(name)!);
+  for (const [name, values] of Object.entries(state.best?.weights ?? {}))
+    tensors[`best.${storedName(name)}`] = entry(values, shapes.get(name)!);
   for (const [name, slots] of Object.entries(state.optimizer.slots)) {
     for (const [slot, values] of Object.entries(slots)) tensors[`optim.${storedName(name)}.${slot}`] = entry(values, shapes.get(name)!);
   }
@@ -64,7 +75,9 @@ export function loadCheckpoint(dir: string): Checkpoint {
     const weights = file.tensors[`best.${stored}`];
     if (weights) best[p.name] = weights.data;
     for (const [name, value] of Object.entries(file.tensors)) {
-      if (name.startsWith(`optim.${stored}.`)) (slots[p.name] ??= {})[name.slice(`optim.${stored}.`.length)] = value.data;
+      if (!name.startsWith(`optim.${stored}.`)) continue;
+      slots[p.name] ??= {};
+      slots[p.name]![name.slice(`optim.${stored}.`.length)] = value.data;
     }
   }
   const state: TrainerState = {

@@ -24,9 +24,21 @@ export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
     it('one cell update: f = 0.9, i = 0.3, g = 0.5, c = [1, 2, 3] → [1.05, 1.95, 2.85]', () => {
       const { x, identity, H } = gatesAsInputs([{ i: [0.3, 0.3, 0.3], f: [0.9, 0.9, 0.9], g: [0.5, 0.5, 0.5], o: [0.5, 0.5, 0.5] }]);
       tidy(() => {
-        const weights = { weightIh: tensor(identity, [4 * H, 4 * H], dtype), weightHh: tensor(new Array(4 * H * H).fill(0), [4 * H, H], dtype), biasIh: tensor(new Array(4 * H).fill(0), [4 * H], dtype), biasHh: tensor(new Array(4 * H).fill(0), [4 * H], dtype) };
-        const { c } = lstmForward(tensor(x, [1, 1, 4 * H], dtype), weights, tensor([0, 0, 0], [1, 3], dtype), tensor([1, 2, 3], [1, 3], dtype));
-        Array.from(c.readSync()).forEach((value, j) => expect(value).toBeCloseTo([1.05, 1.95, 2.85][j]!, 5));
+        const weights = {
+          weightIh: tensor(identity, [4 * H, 4 * H], dtype),
+          weightHh: tensor(new Array(4 * H * H).fill(0), [4 * H, H], dtype),
+          biasIh: tensor(new Array(4 * H).fill(0), [4 * H], dtype),
+          biasHh: tensor(new Array(4 * H).fill(0), [4 * H], dtype),
+        };
+        const { c } = lstmForward(
+          tensor(x, [1, 1, 4 * H], dtype),
+          weights,
+          tensor([0, 0, 0], [1, 3], dtype),
+          tensor([1, 2, 3], [1, 3], dtype),
+        );
+        Array.from(c.readSync()).forEach((value, j) => {
+          expect(value).toBeCloseTo([1.05, 1.95, 2.85][j]!, 5);
+        });
       });
     });
 
@@ -37,22 +49,39 @@ export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
         { f: [0.8, 0.85], i: [0.5, 0.4], g: [0.2, 0.3], o: [0.8, 0.75] }, // i ⊙ g = [0.10, 0.12]
       ]);
       tidy(() => {
-        const weights = { weightIh: tensor(identity, [4 * H, 4 * H], dtype), weightHh: tensor(new Array(4 * H * H).fill(0), [4 * H, H], dtype), biasIh: tensor(new Array(4 * H).fill(0), [4 * H], dtype), biasHh: tensor(new Array(4 * H).fill(0), [4 * H], dtype) };
+        const weights = {
+          weightIh: tensor(identity, [4 * H, 4 * H], dtype),
+          weightHh: tensor(new Array(4 * H * H).fill(0), [4 * H, H], dtype),
+          biasIh: tensor(new Array(4 * H).fill(0), [4 * H], dtype),
+          biasHh: tensor(new Array(4 * H).fill(0), [4 * H], dtype),
+        };
         const input = tensor(x, [1, T, 4 * H], dtype);
         const h0 = tensor([0, 0], [1, 2], dtype);
         const c0 = tensor([0.5, -0.3], [1, 2], dtype);
         const forward = lstmForward(input, weights, h0, c0, { record: true });
         const cells = Array.from(forward.cells!.readSync());
-        [0.6, -0.32, 0.63, -0.168, 0.604, -0.0228].forEach((expected, k) => expect(cells[k]).toBeCloseTo(expected, 6));
+        [0.6, -0.32, 0.63, -0.168, 0.604, -0.0228].forEach((expected, k) => {
+          expect(cells[k]).toBeCloseTo(expected, 6);
+        });
         // L = sum(h_3): with W_hh = 0 the full gradient is the direct path through f.
         const grads = lstmBackward(input, weights, h0, c0, forward as never, { dh: tensor([1, 1], [1, 2], dtype) }, { record: true });
         const dc = Array.from(grads.dcSteps!.readSync());
-        const expected = [[0.3854, 0.5735], [0.4535, 0.6372], [0.5668, 0.7496]];
-        expected.flat().forEach((value, k) => expect(Math.abs(dc[k]! - value)).toBeLessThan(6e-5));
-        Array.from(grads.dc0.readSync()).forEach((value, j) => expect(Math.abs(value - [0.3469, 0.4588][j]!)).toBeLessThan(6e-5));
+        const expected = [
+          [0.3854, 0.5735],
+          [0.4535, 0.6372],
+          [0.5668, 0.7496],
+        ];
+        expected.flat().forEach((value, k) => {
+          expect(Math.abs(dc[k]! - value)).toBeLessThan(6e-5);
+        });
+        Array.from(grads.dc0.readSync()).forEach((value, j) => {
+          expect(Math.abs(value - [0.3469, 0.4588][j]!)).toBeLessThan(6e-5);
+        });
         const gates = forward.gates!.readSync();
         const product = [0, 1].map((j) => [0, 1, 2].reduce((p, t) => p * gates[t * 4 * H + H + j]!, 1));
-        product.forEach((value) => expect(value).toBeCloseTo(0.612, 6));
+        product.forEach((value) => {
+          expect(value).toBeCloseTo(0.612, 6);
+        });
       });
     });
   });

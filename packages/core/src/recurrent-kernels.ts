@@ -1,0 +1,156 @@
+import type { TensorInfo } from './tensor-info.js';
+
+// ─── Fused recurrent kernels (the fast path) ──────────────────────────────────────────────
+//
+// One layer, one direction, the whole sequence. Weight layout is PyTorch's: gate blocks are
+// stacked along the first axis of weightIh [G·H, I] and weightHh [G·H, H]:
+//   LSTM standard / peephole   G = 4   i, f, g, o
+//   LSTM coupled               G = 3   f, g, o      (i = 1 − f)
+//   GRU                        G = 3   r, z, n
+//   RNN                        G = 1
+// Peephole weights are one [3H] vector ordered p_i, p_f, p_o.
+//
+// `lengths` (per batch row, 1 ≤ length ≤ T) marks padded steps: they leave the state untouched
+// and write zeros to y, as PyTorch's packed sequences do. With `reverse` the layer reads each
+// row from its last valid step back to step 0.
+
+export const LstmForward = 'LstmForward';
+export const LstmBackward = 'LstmBackward';
+export const GruForward = 'GruForward';
+export const GruBackward = 'GruBackward';
+export const RnnForward = 'RnnForward';
+export const RnnBackward = 'RnnBackward';
+export const RECURRENT_KERNELS = [LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward] as const;
+export type RecurrentKernelName = (typeof RECURRENT_KERNELS)[number];
+
+export type LstmVariant = 'standard' | 'peephole' | 'coupled';
+export type RnnNonlinearity = 'tanh' | 'relu';
+
+export interface RecurrentAttrs {
+  reverse: boolean;
+  /** Valid steps per batch row, or null when every row has T steps. */
+  lengths: Int32Array | null;
+  /**
+   * Forward: keep the per-step activations (gates, cells) that the backward needs and that
+   * introspection shows. Backward: also return per-step ∂L/∂h_t (and ∂L/∂c_t for LSTM).
+   * When false nothing per-step is stored beyond y.
+   */
+  record: boolean;
+}
+
+export interface LstmForwardInputs {
+  x: TensorInfo; // [B, T, I]
+  weightIh: TensorInfo; // [G·H, I]
+  weightHh: TensorInfo; // [G·H, H]
+  biasIh: TensorInfo; // [G·H]
+  biasHh: TensorInfo; // [G·H]
+  h0: TensorInfo; // [B, H]
+  c0: TensorInfo; // [B, H]
+  peephole?: TensorInfo; // [3H], variant 'peephole' only
+}
+export interface LstmAttrs extends RecurrentAttrs {
+  variant: LstmVariant;
+}
+export interface LstmForwardOutputs {
+  y: TensorInfo; // [B, T, H]  h_t at every valid step, 0 at padded steps
+  h: TensorInfo; // [B, H]     final hidden state
+  c: TensorInfo; // [B, H]     final cell state
+  gates?: TensorInfo; // [B, T, G·H] post-activation gates (record only; 0 at padded steps)
+  cells?: TensorInfo; // [B, T, H]   c_t (record only; carried value at padded steps)
+}
+export interface LstmBackwardInputs {
+  x: TensorInfo;
+  weightIh: TensorInfo;
+  weightHh: TensorInfo;
+  peephole?: TensorInfo;
+  h0: TensorInfo;
+  c0: TensorInfo;
+  y: TensorInfo;
+  gates: TensorInfo;
+  cells: TensorInfo;
+  dy?: TensorInfo; // [B, T, H] ∂L/∂y, absent = zeros
+  dh?: TensorInfo; // [B, H] ∂L/∂h_final, absent = zeros
+  dc?: TensorInfo; // [B, H] ∂L/∂c_final, absent = zeros
+}
+export interface LstmBackwardOutputs {
+  dx: TensorInfo;
+  dh0: TensorInfo;
+  dc0: TensorInfo;
+  dWeightIh: TensorInfo;
+  dWeightHh: TensorInfo;
+  dBiasIh: TensorInfo;
+  dBiasHh: TensorInfo;
+  dPeephole?: TensorInfo;
+  dhSteps?: TensorInfo; // [B, T, H] total ∂L/∂h_t (record only)
+  dcSteps?: TensorInfo; // [B, T, H] total ∂L/∂c_t (record only)
+}
+
+export interface GruForwardInputs {
+  x: TensorInfo;
+  weightIh: TensorInfo; // [3H, I]
+  weightHh: TensorInfo; // [3H, H]
+  biasIh: TensorInfo;
+  biasHh: TensorInfo;
+  h0: TensorInfo;
+}
+export type GruAttrs = RecurrentAttrs;
+export interface GruForwardOutputs {
+  y: TensorInfo;
+  h: TensorInfo;
+  gates?: TensorInfo; // [B, T, 3H] r, z, n (record only)
+  hn?: TensorInfo; // [B, T, H] W_hn h_{t-1} + b_hn, needed by the backward (record only)
+}
+export interface GruBackwardInputs {
+  x: TensorInfo;
+  weightIh: TensorInfo;
+  weightHh: TensorInfo;
+  h0: TensorInfo;
+  y: TensorInfo;
+  gates: TensorInfo;
+  hn: TensorInfo;
+  dy?: TensorInfo;
+  dh?: TensorInfo;
+}
+export interface GruBackwardOutputs {
+  dx: TensorInfo;
+  dh0: TensorInfo;
+  dWeightIh: TensorInfo;
+  dWeightHh: TensorInfo;
+  dBiasIh: TensorInfo;
+  dBiasHh: TensorInfo;
+  dhSteps?: TensorInfo;
+}
+
+export interface RnnForwardInputs {
+  x: TensorInfo;
+  weightIh: TensorInfo; // [H, I]
+  weightHh: TensorInfo; // [H, H]
+  biasIh: TensorInfo;
+  biasHh: TensorInfo;
+  h0: TensorInfo;
+}
+export interface RnnAttrs extends RecurrentAttrs {
+  nonlinearity: RnnNonlinearity;
+}
+export interface RnnForwardOutputs {
+  y: TensorInfo;
+  h: TensorInfo;
+}
+export interface RnnBackwardInputs {
+  x: TensorInfo;
+  weightIh: TensorInfo;
+  weightHh: TensorInfo;
+  h0: TensorInfo;
+  y: TensorInfo;
+  dy?: TensorInfo;
+  dh?: TensorInfo;
+}
+export interface RnnBackwardOutputs {
+  dx: TensorInfo;
+  dh0: TensorInfo;
+  dWeightIh: TensorInfo;
+  dWeightHh: TensorInfo;
+  dBiasIh: TensorInfo;
+  dBiasHh: TensorInfo;
+  dhSteps?: TensorInfo;
+}

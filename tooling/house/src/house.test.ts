@@ -1,0 +1,67 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The house rules of docs/architecture.md that Biome does not state (issue 8). Each one reads
+ * the real source tree, so breaking a rule anywhere fails here with the file named.
+ */
+const root = join(import.meta.dirname, '../../..');
+const MAX_LINES = 300;
+
+/** Every .ts file under packages/*\/src, apps/*\/src and tooling/*\/src (no fixtures, no builds). */
+function sourceFiles(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      if (entry.name === 'node_modules' || entry.name === 'dist' || entry.name === '__fixtures__') continue;
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) files.push(relative(root, path));
+    }
+  };
+  for (const group of ['packages', 'apps', 'tooling']) {
+    for (const entry of readdirSync(join(root, group), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue;
+      const src = join(root, group, entry.name, 'src');
+      try {
+        walk(src);
+      } catch {
+        // a tooling folder without src/ (tsup, fixtures)
+      }
+    }
+  }
+  return files;
+}
+
+const isTest = (file: string) => /\.test(-helper|-d)?\.ts$/.test(file);
+const read = (file: string) => readFileSync(join(root, file), 'utf8');
+const files = sourceFiles();
+
+describe('house rules', () => {
+  it('finds the source tree', () => {
+    expect(files).toContain('packages/core/src/engine.ts');
+    expect(files.length).toBeGreaterThan(80);
+  });
+
+  it(`keeps every source file outside tests at ${MAX_LINES} lines or fewer`, () => {
+    const long = files
+      .filter((f) => !isTest(f))
+      .map((f) => ({ file: f, lines: read(f).split('\n').length - 1 }))
+      .filter((f) => f.lines > MAX_LINES);
+    expect(long).toEqual([]);
+  });
+
+  it('casts no kernel result at the op/layer/task seam (`as unknown as`)', () => {
+    const seam = files.filter(
+      (f) => f.startsWith('packages/core/src/ops/') || f.startsWith('packages/layers/src/') || f.startsWith('packages/tasks/src/'),
+    );
+    expect(seam.filter((f) => read(f).includes('as unknown as'))).toEqual([]);
+  });
+
+  it('imports a backend from library packages only in their tests', () => {
+    const libraries = files.filter((f) => /^packages\/(core|layers|optim|tasks)\/src\//.test(f) && !isTest(f));
+    const importsBackend = /(from\s+|import\s*\(\s*)['"]@lstm\/backend-/;
+    expect(libraries.filter((f) => importsBackend.test(read(f)))).toEqual([]);
+  });
+});
