@@ -3,7 +3,16 @@ import { cpu } from '@lstm/backend-cpu';
 import { listBackends, registerBackend, setBackend } from '@lstm/core';
 import { SequenceModel, type CellType } from '@lstm/layers';
 import {
-  Adam, AdamW, CosineAnnealingLR, ExponentialLR, RMSprop, ReduceLROnPlateau, SGD, StepLR, type Optimizer, type Schedule,
+  Adam,
+  AdamW,
+  CosineAnnealingLR,
+  ExponentialLR,
+  RMSprop,
+  ReduceLROnPlateau,
+  SGD,
+  StepLR,
+  type Optimizer,
+  type Schedule,
 } from '@lstm/optim';
 import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
@@ -37,7 +46,8 @@ function readText(path: string): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
   } catch (error) {
-    if (error instanceof TypeError) throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
+    if (error instanceof TypeError)
+      throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
     throw error;
   }
 }
@@ -60,12 +70,21 @@ export function buildTask(o: TaskOptions): AnyTask {
       return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
     case 'text': {
       const source = o.data ? readText(o.data) : sotuText(o.sotuFrom ?? 2000);
-      return text(source, { maxChars: o.maxChars ?? (o.data ? undefined : 300_000), source: o.data ?? `State of the Union, ${o.sotuFrom ?? 2000}–` });
+      return text(source, {
+        maxChars: o.maxChars ?? (o.data ? undefined : 300_000),
+        source: o.data ?? `State of the Union, ${o.sotuFrom ?? 2000}–`,
+      });
     }
     case 'series': {
       const csv = o.data ? readText(o.data) : co2Csv();
       const columns = o.columns ?? (o.data ? undefined : ['CO2']);
-      return series(csv, { columns, target: o.target, window: o.seqLen, season: o.season, source: o.data ?? 'vega-datasets co2-concentration.csv' });
+      return series(csv, {
+        columns,
+        target: o.target,
+        window: o.seqLen,
+        season: o.season,
+        source: o.data ?? 'vega-datasets co2-concentration.csv',
+      });
     }
   }
 }
@@ -85,10 +104,19 @@ export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
   const cell: CellType = variant ? 'lstm' : (o.cell as CellType);
   if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
   const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
-  if (readout === 'all' && o.bidirectional) throw new UsageError(`--bidirectional would let the ${task.name} model see the future it must predict; drop it for this task`);
+  if (readout === 'all' && o.bidirectional)
+    throw new UsageError(`--bidirectional would let the ${task.name} model see the future it must predict; drop it for this task`);
   return new SequenceModel({
-    cell, variant, inputSize: task.inputSize, hiddenSize: o.hidden, numLayers: o.layers, bidirectional: o.bidirectional ?? false,
-    dropout: o.dropout ?? 0, outputSize: task.outputSize, readout, seed: o.seed,
+    cell,
+    variant,
+    inputSize: task.inputSize,
+    hiddenSize: o.hidden,
+    numLayers: o.layers,
+    bidirectional: o.bidirectional ?? false,
+    dropout: o.dropout ?? 0,
+    outputSize: task.outputSize,
+    readout,
+    seed: o.seed,
     init: o.forgetBias !== undefined && cell === 'lstm' ? { forgetBias: o.forgetBias } : {},
   });
 }

@@ -15,12 +15,32 @@ function lstm(...args: string[]) {
   return { code: result.status, stdout: result.stdout, stderr: result.stderr };
 }
 
-const tiny = ['--task', 'first-last', '--seq-len', '6', '--train-size', '256', '--validation-size', '64', '--test-size', '128', '--hidden', '12', '--lr', '0.02', '--forget-bias', '1'];
+const tiny = [
+  '--task',
+  'first-last',
+  '--seq-len',
+  '6',
+  '--train-size',
+  '256',
+  '--validation-size',
+  '64',
+  '--test-size',
+  '128',
+  '--hidden',
+  '12',
+  '--lr',
+  '0.02',
+  '--forget-bias',
+  '1',
+];
 
 /** A user mistake: non-zero exit, one line on stderr naming the problem, no stack trace. */
 function expectOneLineError(r: ReturnType<typeof lstm>, pattern: RegExp) {
   expect(r.code).not.toBe(0);
-  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+  const lines = r.stderr
+    .trim()
+    .split('\n')
+    .filter((l) => !l.startsWith('(run with --help'));
   expect(lines, r.stderr).toHaveLength(1);
   expect(lines[0]).toMatch(pattern);
   expect(r.stderr).not.toMatch(/\n\s+at /);
@@ -33,7 +53,12 @@ describe('lstm train', () => {
   it('prints one JSON summary with best and final test metrics, the best epoch, parameters and the model path', () => {
     expect(first.code, first.stderr).toBe(0);
     const summary = JSON.parse(first.stdout);
-    expect(summary).toMatchObject({ task: 'first-last', epochs: 4, parameters: 4 * 12 * (1 + 12) + 2 * 4 * 12 + 12 * 4 + 4, model: join(out, 'model.safetensors') });
+    expect(summary).toMatchObject({
+      task: 'first-last',
+      epochs: 4,
+      parameters: 4 * 12 * (1 + 12) + 2 * 4 * 12 + 12 * 4 + 4,
+      model: join(out, 'model.safetensors'),
+    });
     expect(summary.best_test_accuracy).toBeGreaterThan(0.5);
     expect(summary.final_test_accuracy).toBeGreaterThan(0.25);
     expect(summary.best_test_loss).toBeGreaterThan(0);
@@ -41,7 +66,10 @@ describe('lstm train', () => {
   });
 
   it('writes one metrics.jsonl line per epoch with losses, accuracies, lr, gradient norm and seconds', () => {
-    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4]);
     for (const key of ['train_loss', 'validation_loss', 'test_loss', 'train_accuracy', 'test_accuracy', 'lr', 'grad_norm', 'seconds']) {
       expect(typeof lines[0][key], key).toBe('number');
@@ -70,7 +98,9 @@ describe('lstm train', () => {
     expect(described.stdout).toMatch(/rnn\.weight_ih_l0\s+\[48, 1\]/);
     expect(described.stdout).toMatch(/nn\.LSTM\(input_size=1, hidden_size=12, num_layers=1, batch_first=True\)/);
     writeFileSync(join(dir, 'seq.json'), JSON.stringify([[1], [0.2], [-0.3], [0.1], [0.5], [-1]]));
-    const predicted = JSON.parse(lstm('predict', '--model', join(out, 'model.safetensors'), '--input', join(dir, 'seq.json'), '--json').stdout);
+    const predicted = JSON.parse(
+      lstm('predict', '--model', join(out, 'model.safetensors'), '--input', join(dir, 'seq.json'), '--json').stdout,
+    );
     expect(predicted[0].probabilities).toHaveLength(4);
     expect(predicted[0].probabilities.reduce((a: number, b: number) => a + b, 0)).toBeCloseTo(1, 5);
   });
@@ -89,7 +119,10 @@ describe('lstm user mistakes: one line, non-zero exit', () => {
 
   it('a corrupt or truncated model file', () => {
     writeFileSync(join(dir, 'bad.safetensors'), 'not a model at all');
-    expectOneLineError(lstm('info', join(dir, 'bad.safetensors')), /bad\.safetensors: the header claims \d+ bytes .*not a valid \.safetensors file/);
+    expectOneLineError(
+      lstm('info', join(dir, 'bad.safetensors')),
+      /bad\.safetensors: the header claims \d+ bytes .*not a valid \.safetensors file/,
+    );
     const good = readFileSync(join(dir, 'run', 'model.safetensors'));
     writeFileSync(join(dir, 'cut.safetensors'), good.subarray(0, good.length - 100));
     expectOneLineError(lstm('eval', '--model', join(dir, 'cut.safetensors')), /cut\.safetensors: .*(trail|spans bytes)/);
@@ -97,9 +130,15 @@ describe('lstm user mistakes: one line, non-zero exit', () => {
 
   it('text or NaN in a numeric CSV column', () => {
     writeFileSync(join(dir, 'bad.csv'), 'month,value\n1,10\n2,eleven\n3,12\n');
-    expectOneLineError(lstm('train', '--task', 'series', '--data', join(dir, 'bad.csv'), '--columns', 'value'), /row 3, column 'value' is "eleven", not a number/);
+    expectOneLineError(
+      lstm('train', '--task', 'series', '--data', join(dir, 'bad.csv'), '--columns', 'value'),
+      /row 3, column 'value' is "eleven", not a number/,
+    );
     writeFileSync(join(dir, 'nan.csv'), 'value\n1\nNaN\n');
-    expectOneLineError(lstm('train', '--task', 'series', '--data', join(dir, 'nan.csv')), /no numeric column|row 3, column 'value' is "NaN"/);
+    expectOneLineError(
+      lstm('train', '--task', 'series', '--data', join(dir, 'nan.csv')),
+      /no numeric column|row 3, column 'value' is "NaN"/,
+    );
   });
 
   it('options that do not fit the task', () => {
@@ -112,10 +151,39 @@ describe('lstm user mistakes: one line, non-zero exit', () => {
 describe('text and series end to end', () => {
   it('trains a character model, then generates from it', () => {
     writeFileSync(join(dir, 'abc.txt'), 'hello world. '.repeat(60));
-    const r = lstm('train', '--task', 'text', '--data', join(dir, 'abc.txt'), '--hidden', '24', '--epochs', '8', '--lr', '0.02', '--batch-size', '4', '--bptt', '24', '--out', join(dir, 'text'), '--json');
+    const r = lstm(
+      'train',
+      '--task',
+      'text',
+      '--data',
+      join(dir, 'abc.txt'),
+      '--hidden',
+      '24',
+      '--epochs',
+      '8',
+      '--lr',
+      '0.02',
+      '--batch-size',
+      '4',
+      '--bptt',
+      '24',
+      '--out',
+      join(dir, 'text'),
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).final_test_bpc).toBeLessThan(1.5);
-    const g = lstm('generate', '--model', join(dir, 'text', 'model.safetensors'), '--prime', 'hello', '--length', '30', '--temperature', '0.5');
+    const g = lstm(
+      'generate',
+      '--model',
+      join(dir, 'text', 'model.safetensors'),
+      '--prime',
+      'hello',
+      '--length',
+      '30',
+      '--temperature',
+      '0.5',
+    );
     expect(g.code, g.stderr).toBe(0);
     expect(g.stdout).toMatch(/^hello[a-z .]{30}\n$/);
   });
@@ -123,12 +191,34 @@ describe('text and series end to end', () => {
   it('trains on a CSV series, reports baselines, and forecasts', () => {
     const rows = Array.from({ length: 150 }, (_, i) => `${i},${(100 + 0.2 * i + 5 * Math.sin((2 * Math.PI * i) / 12)).toFixed(3)}`);
     writeFileSync(join(dir, 'series.csv'), ['t,level', ...rows].join('\n'));
-    const r = lstm('train', '--task', 'series', '--data', join(dir, 'series.csv'), '--columns', 'level', '--seq-len', '12', '--hidden', '16', '--epochs', '30', '--lr', '0.01', '--out', join(dir, 'series'), '--json');
+    const r = lstm(
+      'train',
+      '--task',
+      'series',
+      '--data',
+      join(dir, 'series.csv'),
+      '--columns',
+      'level',
+      '--seq-len',
+      '12',
+      '--hidden',
+      '16',
+      '--epochs',
+      '30',
+      '--lr',
+      '0.01',
+      '--out',
+      join(dir, 'series'),
+      '--json',
+    );
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
     expect(summary.baselines['seasonal-naive rmse']).toBeGreaterThan(0);
     expect(summary.best_test_rmse).toBeLessThan(summary.baselines['naive rmse']);
-    const f = JSON.parse(lstm('forecast', '--model', join(dir, 'series', 'model.safetensors'), '--data', join(dir, 'series.csv'), '--horizon', '6', '--json').stdout);
+    const f = JSON.parse(
+      lstm('forecast', '--model', join(dir, 'series', 'model.safetensors'), '--data', join(dir, 'series.csv'), '--horizon', '6', '--json')
+        .stdout,
+    );
     expect(f.forecast).toHaveLength(6);
     for (const v of f.forecast) expect(Math.abs(v - 131)).toBeLessThan(15);
   });

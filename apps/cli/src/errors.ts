@@ -3,7 +3,10 @@ import { CommanderError } from 'commander';
 
 /** A user mistake the CLI reports in one line (exit code 2 for usage, 1 otherwise). */
 export class UsageError extends Error {
-  constructor(message: string, readonly exitCode = 2) {
+  constructor(
+    message: string,
+    readonly exitCode = 2,
+  ) {
     super(message);
   }
 }
@@ -22,7 +25,9 @@ export function report(error: unknown): number {
   if (code === 'ENOENT' && path) return line(`no such file: ${path}; check the path`);
   if (code === 'EACCES' && path) return line(`permission denied: ${path}; choose a writable location`);
   if (code === 'EISDIR' && path) return line(`${path} is a directory; give a file`);
-  process.stderr.write(`lstm: internal error: ${(error as Error)?.message ?? String(error)} — this is a bug, please report it (LSTM_DEBUG=1 shows the stack)\n`);
+  process.stderr.write(
+    `lstm: internal error: ${(error as Error)?.message ?? String(error)} — this is a bug, please report it (LSTM_DEBUG=1 shows the stack)\n`,
+  );
   if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
   return 70;
 }

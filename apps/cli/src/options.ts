@@ -1,24 +1,34 @@
 import { InvalidArgumentError } from 'commander';
 
 /** Commander argument parsers: a bad value is a one-line error naming the option. */
-export const integer = (min = 1) => (value: string): number => {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
-  return n;
-};
+export const integer =
+  (min = 1) =>
+  (value: string): number => {
+    const n = Number(value);
+    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    return n;
+  };
 
-export const number = (check: (n: number) => boolean = () => true, expected = 'a number') => (value: string): number => {
-  const n = Number(value);
-  if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new InvalidArgumentError(`expected ${expected}`);
-  return n;
-};
+export const number =
+  (check: (n: number) => boolean = () => true, expected = 'a number') =>
+  (value: string): number => {
+    const n = Number(value);
+    if (value.trim() === '' || !Number.isFinite(n) || !check(n)) throw new InvalidArgumentError(`expected ${expected}`);
+    return n;
+  };
 
 export const positive = number((n) => n > 0, 'a positive number');
 export const probability = number((n) => n >= 0 && n < 1, 'a number in [0, 1)');
 
-export const choice = <T extends string>(choices: readonly T[]) => (value: string): T => {
-  if (!choices.includes(value as T)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
-  return value as T;
-};
+export const choice =
+  <T extends string>(choices: readonly T[]) =>
+  (value: string): T => {
+    if (!choices.includes(value as T)) throw new InvalidArgumentError(`expected one of ${choices.join(', ')}`);
+    return value as T;
+  };
 
-export const list = (value: string): string[] => value.split(',').map((s) => s.trim()).filter(Boolean);
+export const list = (value: string): string[] =>
+  value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);

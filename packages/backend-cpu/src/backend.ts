@@ -36,8 +36,29 @@ const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForwa
  */
 export function createCpuBackend(name: string, options: CpuBackendOptions = {}, pool: ThreadPool | null = null): Backend {
   const plain: Partial<KernelTable> = {
-    Neg, Exp, Log, Sqrt, Abs, Tanh, Sigmoid, Relu, Add, Sub, Mul, Div, Maximum,
-    MatMul, Sum, Max, Transpose, Slice, Concat, Gather, ScatterAdd, Fill, Cast,
+    Neg,
+    Exp,
+    Log,
+    Sqrt,
+    Abs,
+    Tanh,
+    Sigmoid,
+    Relu,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Maximum,
+    MatMul,
+    Sum,
+    Max,
+    Transpose,
+    Slice,
+    Concat,
+    Gather,
+    ScatterAdd,
+    Fill,
+    Cast,
     ...(options.fused === false ? {} : fusedKernels),
   };
   const kernels = pool ? withPool(plain, pool) : plain;

@@ -26,7 +26,11 @@ export function cpu(options: CpuBackendOptions & { name?: string } = {}): Backen
       if (typeof SharedArrayBuffer === 'undefined' || typeof process === 'undefined' || !process.versions?.node) {
         throw new ValueError('cpu: threads > 1 needs Node.js worker_threads and SharedArrayBuffer; use threads: 1 here');
       }
-      return createCpuBackend(name, options, await ThreadPool.create({ threads, minWork: options.parallelMinWork, arenaBytes: options.arenaBytes }));
+      return createCpuBackend(
+        name,
+        options,
+        await ThreadPool.create({ threads, minWork: options.parallelMinWork, arenaBytes: options.arenaBytes }),
+      );
     },
   };
 }

@@ -6,8 +6,11 @@ const draws = (rng: Rng, n: number) => Array.from({ length: n }, () => rng.next(
 /** Pearson correlation of two equally long samples. */
 function correlation(a: number[], b: number[]): number {
   const mean = (v: number[]) => v.reduce((s, x) => s + x, 0) / v.length;
-  const ma = mean(a), mb = mean(b);
-  let ab = 0, aa = 0, bb = 0;
+  const ma = mean(a),
+    mb = mean(b);
+  let ab = 0,
+    aa = 0,
+    bb = 0;
   for (let i = 0; i < a.length; i++) {
     ab += (a[i]! - ma) * (b[i]! - mb);
     aa += (a[i]! - ma) ** 2;
@@ -22,7 +25,14 @@ describe('Rng.derive: one stream per purpose (issue 8)', () => {
   });
 
   it('gives different purposes, seeds and the plain generator different streams', () => {
-    const streams = [Rng.derive(1, 'data'), Rng.derive(1, 'init'), Rng.derive(1, 'dropout'), Rng.derive(1, 'shuffle'), Rng.derive(2, 'data'), new Rng(1)];
+    const streams = [
+      Rng.derive(1, 'data'),
+      Rng.derive(1, 'init'),
+      Rng.derive(1, 'dropout'),
+      Rng.derive(1, 'shuffle'),
+      Rng.derive(2, 'data'),
+      new Rng(1),
+    ];
     const firsts = streams.map((rng) => rng.nextUint32());
     expect(new Set(firsts).size).toBe(firsts.length);
   });

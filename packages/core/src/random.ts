@@ -70,7 +70,10 @@ export class Rng {
     this.#s0 ^= this.#s3;
     this.#s2 ^= t;
     this.#s3 = rotl(this.#s3, 11);
-    this.#s0 >>>= 0; this.#s1 >>>= 0; this.#s2 >>>= 0; this.#s3 >>>= 0;
+    this.#s0 >>>= 0;
+    this.#s1 >>>= 0;
+    this.#s2 >>>= 0;
+    this.#s3 >>>= 0;
     return result;
   }
 

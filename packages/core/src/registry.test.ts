@@ -34,10 +34,19 @@ describe('registry', () => {
 
   it('refuses a backend built for another spec version, or missing required kernels', async () => {
     const stale = nullBackend('stale');
-    registerBackend({ ...stale, create: () => ({ ...(stale.create() as Backend), specVersion: (SPEC_VERSION + 1) as typeof SPEC_VERSION }) });
+    registerBackend({
+      ...stale,
+      create: () => ({ ...(stale.create() as Backend), specVersion: (SPEC_VERSION + 1) as typeof SPEC_VERSION }),
+    });
     await expect(setBackend('stale')).rejects.toThrow(/implements spec version 2, core expects 1/);
     const partial = nullBackend('partial');
-    registerBackend({ ...partial, create: () => { const b = partial.create() as Backend; return { ...b, kernels: { ...b.kernels, MatMul: undefined, Exp: undefined } }; } });
+    registerBackend({
+      ...partial,
+      create: () => {
+        const b = partial.create() as Backend;
+        return { ...b, kernels: { ...b.kernels, MatMul: undefined, Exp: undefined } };
+      },
+    });
     await expect(setBackend('partial')).rejects.toThrow("backend 'partial' is missing kernels with no reference fallback: Exp, MatMul");
   });
 
@@ -90,7 +99,9 @@ describe('swapping backends at run time', () => {
     await setBackend('gpu-like');
     const x = tensor([1, 2]);
     await setBackend('cpu-like');
-    expect(() => add(x, x)).toThrow(`lives on backend 'gpu-like', which cannot read synchronously; call 'await tensor.to("cpu-like")' first`);
+    expect(() => add(x, x)).toThrow(
+      `lives on backend 'gpu-like', which cannot read synchronously; call 'await tensor.to("cpu-like")' first`,
+    );
     await x.to('cpu-like');
     expect(add(x, x).data.backend.name).toBe('cpu-like');
     expect(() => x.readSync()).toThrow(/cannot read synchronously; use 'await tensor.read\(\)'/);

@@ -43,7 +43,9 @@ export function broadcastShapes(a: Shape, b: Shape, opName: string): number[] {
     const da = a[a.length - rank + i] ?? 1;
     const db = b[b.length - rank + i] ?? 1;
     if (da !== db && da !== 1 && db !== 1) {
-      throw new ShapeError(`${opName}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast; make the sizes equal or 1 on each axis`);
+      throw new ShapeError(
+        `${opName}: shapes ${formatShape(a)} and ${formatShape(b)} do not broadcast; make the sizes equal or 1 on each axis`,
+      );
     }
     out[i] = da === 1 ? db : da;
   }

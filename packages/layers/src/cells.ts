@@ -1,9 +1,22 @@
 import {
-  ValueError, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward,
-  type RecurrentWeights, type Tensor,
+  ValueError,
+  gruBackward,
+  gruForward,
+  lstmBackward,
+  lstmForward,
+  rnnBackward,
+  rnnForward,
+  type RecurrentWeights,
+  type Tensor,
 } from '@lstm/core';
 import type {
-  CellBackwardResult, CellConfig, CellForwardResult, CellGradients, CellParameters, CellPassOptions, CellType,
+  CellBackwardResult,
+  CellConfig,
+  CellForwardResult,
+  CellGradients,
+  CellParameters,
+  CellPassOptions,
+  CellType,
 } from './recurrent-types.js';
 
 /**
@@ -13,10 +26,23 @@ import type {
 export interface Cell {
   /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */
   gateNames(config: CellConfig): readonly string[];
-  forward(config: CellConfig, x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor | undefined, options: CellPassOptions): CellForwardResult;
+  forward(
+    config: CellConfig,
+    x: Tensor,
+    weights: RecurrentWeights,
+    h0: Tensor,
+    c0: Tensor | undefined,
+    options: CellPassOptions,
+  ): CellForwardResult;
   backward(
-    config: CellConfig, x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor | undefined,
-    saved: CellForwardResult, grads: CellGradients, options: CellPassOptions,
+    config: CellConfig,
+    x: Tensor,
+    weights: RecurrentWeights,
+    h0: Tensor,
+    c0: Tensor | undefined,
+    saved: CellForwardResult,
+    grads: CellGradients,
+    options: CellPassOptions,
   ): CellBackwardResult;
 }
 
@@ -47,12 +73,23 @@ export const CELLS: { readonly [C in CellType]: Cell } = {
 
 /** The current values of one layer-direction's parameters. */
 export function weightsOf(p: CellParameters): RecurrentWeights {
-  return { weightIh: p.weightIh.value, weightHh: p.weightHh.value, biasIh: p.biasIh.value, biasHh: p.biasHh.value, peephole: p.peephole?.value };
+  return {
+    weightIh: p.weightIh.value,
+    weightHh: p.weightHh.value,
+    biasIh: p.biasIh.value,
+    biasHh: p.biasHh.value,
+    peephole: p.peephole?.value,
+  };
 }
 
 /** One layer and direction over `input` [B, T, I] (used by the layer's forward and by streams). */
 export function cellForward(
-  config: CellConfig, input: Tensor, p: CellParameters, h0: Tensor, c0: Tensor | undefined, options: CellPassOptions,
+  config: CellConfig,
+  input: Tensor,
+  p: CellParameters,
+  h0: Tensor,
+  c0: Tensor | undefined,
+  options: CellPassOptions,
 ): CellForwardResult {
   return CELLS[config.cell].forward(config, input, weightsOf(p), h0, c0, options);
 }

@@ -1,4 +1,15 @@
-import { Rng, ValueError, gather, reshape, scatterAdd, tensor, type DType, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
+import {
+  Rng,
+  ValueError,
+  gather,
+  reshape,
+  scatterAdd,
+  tensor,
+  type DType,
+  type Tensor,
+  assertKnownOptions,
+  assertPositiveInteger,
+} from '@lstm/core';
 import { Parameter, type Module } from './parameter.js';
 
 export interface EmbeddingOptions {
@@ -30,7 +41,8 @@ export class Embedding implements Module {
   /** indices with shape `shape` (e.g. [B, T]) → [...shape, dim]. */
   forward(indices: Int32Array | readonly number[], shape: readonly number[] = [indices.length]): Tensor {
     const flat = indices instanceof Int32Array ? indices : Int32Array.from(indices);
-    if (shape.reduce((n, d) => n * d, 1) !== flat.length) throw new ValueError(`Embedding: ${flat.length} indices do not fill shape [${shape.join(', ')}]`);
+    if (shape.reduce((n, d) => n * d, 1) !== flat.length)
+      throw new ValueError(`Embedding: ${flat.length} indices do not fill shape [${shape.join(', ')}]`);
     const rows = gather(this.weight.value, flat);
     return reshape(rows, [...shape, this.options.embeddingDim]);
   }

@@ -1,4 +1,16 @@
-import { Rng, add, assertShape, matMul, reshape, sum, tensor, type DType, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
+import {
+  Rng,
+  add,
+  assertShape,
+  matMul,
+  reshape,
+  sum,
+  tensor,
+  type DType,
+  type Tensor,
+  assertKnownOptions,
+  assertPositiveInteger,
+} from '@lstm/core';
 import { uniform, xavierUniform } from './init.js';
 import { Parameter, type Module } from './parameter.js';
 
@@ -30,7 +42,8 @@ export class Linear implements Module {
     const bound = 1 / Math.sqrt(inputSize);
     const weight = options.init === 'xavier' ? xavierUniform(rng, outputSize, inputSize) : uniform(rng, outputSize * inputSize, bound);
     this.weight = new Parameter(`${prefix}weight`, tensor(weight, [outputSize, inputSize], dtype));
-    this.bias = options.bias === false ? null : new Parameter(`${prefix}bias`, tensor(uniform(rng, outputSize, bound), [outputSize], dtype));
+    this.bias =
+      options.bias === false ? null : new Parameter(`${prefix}bias`, tensor(uniform(rng, outputSize, bound), [outputSize], dtype));
   }
 
   parameters(): Parameter[] {

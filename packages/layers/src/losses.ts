@@ -20,7 +20,8 @@ export function softmaxCrossEntropy(
 ): LossResult {
   if (logits.rank !== 2) throw new ShapeError(`softmaxCrossEntropy: logits must be [N, classes], got [${logits.shape.join(', ')}]`);
   const [N, C] = logits.shape as [number, number];
-  if (targets.length !== N) throw new ShapeError(`softmaxCrossEntropy: ${targets.length} targets for ${N} rows of logits; give one class index per row`);
+  if (targets.length !== N)
+    throw new ShapeError(`softmaxCrossEntropy: ${targets.length} targets for ${N} rows of logits; give one class index per row`);
   assertFinite(logits, 'softmaxCrossEntropy logits');
   const onehot = new Float64Array(N * C);
   const counted = new Float64Array(N);
@@ -28,7 +29,8 @@ export function softmaxCrossEntropy(
   for (let n = 0; n < N; n++) {
     const target = targets[n]!;
     if (target === options.ignoreIndex) continue;
-    if (!Number.isInteger(target) || target < 0 || target >= C) throw new ValueError(`softmaxCrossEntropy: target ${target} at row ${n} is not a class index in [0, ${C - 1}]`);
+    if (!Number.isInteger(target) || target < 0 || target >= C)
+      throw new ValueError(`softmaxCrossEntropy: target ${target} at row ${n} is not a class index in [0, ${C - 1}]`);
     onehot[n * C + target] = 1;
     counted[n] = 1;
     count++;
@@ -47,7 +49,9 @@ export function softmaxCrossEntropy(
 /** Mean squared error (PyTorch's F.mse_loss): mean((p − t)²), grad = 2 (p − t) / size. */
 export function mse(prediction: Tensor, target: Tensor): LossResult {
   if (prediction.shape.join() !== target.shape.join()) {
-    throw new ShapeError(`mse: prediction [${prediction.shape.join(', ')}] and target [${target.shape.join(', ')}] must have the same shape`);
+    throw new ShapeError(
+      `mse: prediction [${prediction.shape.join(', ')}] and target [${target.shape.join(', ')}] must have the same shape`,
+    );
   }
   assertFinite(target, 'mse target');
   const difference = sub(prediction, target);

@@ -3,8 +3,13 @@ import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsE
 import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
 
 /** The architecture as stored in a model file (`__metadata__["lstm.architecture"]`). */
-export type Architecture = Required<Pick<SequenceModelOptions, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout' | 'outputSize' | 'readout' | 'dtype'>>
-  & Pick<SequenceModelOptions, 'variant' | 'nonlinearity'>;
+export type Architecture = Required<
+  Pick<
+    SequenceModelOptions,
+    'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout' | 'outputSize' | 'readout' | 'dtype'
+  >
+> &
+  Pick<SequenceModelOptions, 'variant' | 'nonlinearity'>;
 
 export interface ModelFile {
   model: SequenceModel;
@@ -23,9 +28,17 @@ export function storedName(name: string): string {
 export function architectureOf(model: SequenceModel): Architecture {
   const { rnn } = model;
   return {
-    cell: rnn.cell, inputSize: rnn.inputSize, hiddenSize: rnn.hiddenSize, numLayers: rnn.numLayers, bidirectional: rnn.numDirections === 2,
-    dropout: rnn.dropout, outputSize: model.outputSize, readout: model.readout, dtype: rnn.dtype,
-    ...(rnn.cell === 'lstm' ? { variant: rnn.variant } : {}), ...(rnn.cell === 'rnn' ? { nonlinearity: rnn.nonlinearity } : {}),
+    cell: rnn.cell,
+    inputSize: rnn.inputSize,
+    hiddenSize: rnn.hiddenSize,
+    numLayers: rnn.numLayers,
+    bidirectional: rnn.numDirections === 2,
+    dropout: rnn.dropout,
+    outputSize: model.outputSize,
+    readout: model.readout,
+    dtype: rnn.dtype,
+    ...(rnn.cell === 'lstm' ? { variant: rnn.variant } : {}),
+    ...(rnn.cell === 'rnn' ? { nonlinearity: rnn.nonlinearity } : {}),
   };
 }
 
@@ -46,7 +59,11 @@ export function modelTensors(model: SequenceModel, metadata: Record<string, unkn
     const data = p.value.readSync();
     tensors[storedName(p.name)] = { dtype: data instanceof Float64Array ? 'F64' : 'F32', shape: [...p.shape], data };
   }
-  const meta: Record<string, string> = { format: 'pt', 'lstm.version': version, 'lstm.architecture': JSON.stringify(architectureOf(model)) };
+  const meta: Record<string, string> = {
+    format: 'pt',
+    'lstm.version': version,
+    'lstm.architecture': JSON.stringify(architectureOf(model)),
+  };
   for (const [k, v] of Object.entries(metadata)) meta[`lstm.${k}`] = JSON.stringify(v);
   return { tensors, metadata: meta };
 }
@@ -83,9 +100,12 @@ export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 
     const entry = tensors[storedName(p.name)];
     if (!entry) throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' is missing`);
     if (entry.shape.join() !== p.shape.join()) {
-      throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' has shape [${entry.shape.join(', ')}], the architecture needs [${p.shape.join(', ')}]`);
+      throw new ModelFileError(
+        `${what}: tensor '${storedName(p.name)}' has shape [${entry.shape.join(', ')}], the architecture needs [${p.shape.join(', ')}]`,
+      );
     }
-    if (!entry.data.every(Number.isFinite)) throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' contains NaN or infinite values`);
+    if (!entry.data.every(Number.isFinite))
+      throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' contains NaN or infinite values`);
     p.assign(tensor(entry.data, p.shape, p.value.dtype));
   }
   const out: Record<string, unknown> = {};

@@ -38,7 +38,8 @@ export function encodeSafetensors(tensors: Record<string, SafetensorsEntry>, met
   for (const name of names) {
     const { dtype, shape, data } = tensors[name]!;
     const bytes = data.length * ITEM_SIZE[dtype];
-    if (shape.reduce((a, b) => a * b, 1) !== data.length) throw new ValueError(`safetensors: '${name}' has ${data.length} values for shape [${shape.join(', ')}]`);
+    if (shape.reduce((a, b) => a * b, 1) !== data.length)
+      throw new ValueError(`safetensors: '${name}' has ${data.length} values for shape [${shape.join(', ')}]`);
     header[name] = { dtype, shape, data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
@@ -105,7 +106,8 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !KNOWN_DTYPES.includes(dtype)) fail(`tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}`);
     if (dtype !== 'F32' && dtype !== 'F64') fail(`tensor '${name}' is ${dtype as string}; @lstm reads F32 and F64 only`);
-    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
+    if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
+      fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {
       fail(`tensor '${name}' has invalid data_offsets ${JSON.stringify(offsets)}`);
     }
@@ -113,7 +115,9 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     if (begin > end || end > dataLength) fail(`tensor '${name}' spans bytes [${begin}, ${end}) but the data section has ${dataLength}`);
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
     if (size * ITEM_SIZE[dtype as SafetensorsDType] !== end - begin) {
-      fail(`tensor '${name}' has shape [${(shape as number[]).join(', ')}] (${size} values) but ${end - begin} bytes of ${dtype as string}`);
+      fail(
+        `tensor '${name}' has shape [${(shape as number[]).join(', ')}] (${size} values) but ${end - begin} bytes of ${dtype as string}`,
+      );
     }
     ranges.push({ name, begin, end, dtype: dtype as SafetensorsDType, shape: shape as number[] });
   }

@@ -10,12 +10,16 @@ export function loadStateDict(module: Module, values: Record<string, FloatArray 
   const parameters = module.parameters();
   const known = new Set(parameters.map((p) => p.name));
   const unknown = Object.keys(values).filter((name) => !known.has(name));
-  if (unknown.length) throw new ValueError(`loadStateDict: unknown parameter(s) ${unknown.join(', ')}; this model has ${[...known].join(', ')}`);
+  if (unknown.length)
+    throw new ValueError(`loadStateDict: unknown parameter(s) ${unknown.join(', ')}; this model has ${[...known].join(', ')}`);
   // Validate everything before assigning anything.
   for (const p of parameters) {
     const source = values[p.name];
     if (!source) throw new ValueError(`loadStateDict: missing parameter '${p.name}' [${p.shape.join(', ')}]`);
-    if (source.length !== p.value.size) throw new ShapeError(`loadStateDict: '${p.name}' has ${source.length} values, expected ${p.value.size} for shape [${p.shape.join(', ')}]`);
+    if (source.length !== p.value.size)
+      throw new ShapeError(
+        `loadStateDict: '${p.name}' has ${source.length} values, expected ${p.value.size} for shape [${p.shape.join(', ')}]`,
+      );
   }
   for (const p of parameters) p.assign(tensor(Float64Array.from(values[p.name]!), p.shape, p.value.dtype));
 }

@@ -25,16 +25,25 @@ export class RecurrentStream {
   #h: Tensor[];
   #c: Tensor[];
 
-  constructor(readonly layer: StackConfig, options: { batch?: number; state?: SerializedState } = {}) {
+  constructor(
+    readonly layer: StackConfig,
+    options: { batch?: number; state?: SerializedState } = {},
+  ) {
     if (layer.numDirections !== 1) throw new ValueError('stream: a bidirectional layer reads the future; stream a unidirectional one');
     const state = options.state;
     this.batch = state?.batch ?? options.batch ?? 1;
     const { numLayers, hiddenSize: H, cell, dtype } = layer;
-    if (state && (state.cell !== cell || state.numLayers !== numLayers || state.hiddenSize !== H || state.h.length !== numLayers * this.batch * H)) {
-      throw new ValueError(`stream: saved state (${state.cell}, ${state.numLayers} layers, hidden ${state.hiddenSize}) does not fit this ${cell} (${numLayers} layers, hidden ${H})`);
+    if (
+      state &&
+      (state.cell !== cell || state.numLayers !== numLayers || state.hiddenSize !== H || state.h.length !== numLayers * this.batch * H)
+    ) {
+      throw new ValueError(
+        `stream: saved state (${state.cell}, ${state.numLayers} layers, hidden ${state.hiddenSize}) does not fit this ${cell} (${numLayers} layers, hidden ${H})`,
+      );
     }
     const size = this.batch * H;
-    const part = (values: number[] | undefined, l: number) => keep(tensor(values ? values.slice(l * size, (l + 1) * size) : new Array(size).fill(0), [this.batch, H], dtype));
+    const part = (values: number[] | undefined, l: number) =>
+      keep(tensor(values ? values.slice(l * size, (l + 1) * size) : new Array(size).fill(0), [this.batch, H], dtype));
     this.#h = Array.from({ length: numLayers }, (_, l) => part(state?.h, l));
     this.#c = cell === 'lstm' ? Array.from({ length: numLayers }, (_, l) => part(state?.c, l)) : [];
   }
@@ -46,12 +55,18 @@ export class RecurrentStream {
   step(x: Tensor | ArrayLike<number>): Tensor {
     const { layer, batch } = this;
     return tidy(() => {
-      const input = isTensor(x) ? x : tensor(ArrayBuffer.isView(x) ? (x as FloatArray) : Array.from(x), [batch, layer.inputSize], layer.dtype);
+      const input = isTensor(x)
+        ? x
+        : tensor(ArrayBuffer.isView(x) ? (x as FloatArray) : Array.from(x), [batch, layer.inputSize], layer.dtype);
       assertShape(input, [batch, layer.inputSize], 'stream step input', `one step is [batch, inputSize] = [${batch}, ${layer.inputSize}]`);
       assertFinite(input, 'stream step input');
       let current = reshape(input, [batch, 1, layer.inputSize]);
       for (let l = 0; l < layer.numLayers; l++) {
-        const out = cellForward(layer, current, layer.cells[l]![0]!, this.#h[l]!, this.#c[l], { reverse: false, lengths: null, record: false });
+        const out = cellForward(layer, current, layer.cells[l]![0]!, this.#h[l]!, this.#c[l], {
+          reverse: false,
+          lengths: null,
+          record: false,
+        });
         this.#h[l]!.dispose();
         this.#h[l] = keep(out.h);
         if (out.c) {
@@ -67,7 +82,13 @@ export class RecurrentStream {
   /** The current state as plain JSON (a copy). */
   get state(): SerializedState {
     const flat = (parts: Tensor[]) => parts.flatMap((t) => Array.from(t.readSync()));
-    const state: SerializedState = { cell: this.layer.cell, numLayers: this.layer.numLayers, hiddenSize: this.layer.hiddenSize, batch: this.batch, h: flat(this.#h) };
+    const state: SerializedState = {
+      cell: this.layer.cell,
+      numLayers: this.layer.numLayers,
+      hiddenSize: this.layer.hiddenSize,
+      batch: this.batch,
+      h: flat(this.#h),
+    };
     if (this.#c.length) state.c = flat(this.#c);
     return state;
   }

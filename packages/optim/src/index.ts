@@ -3,8 +3,13 @@ export { clipGradNorm, clipGradValue } from './clip.js';
 export { Optimizer, type OptimizerState } from './optimizer.js';
 export { RMSprop, type RmsPropOptions } from './rmsprop.js';
 export {
-  CosineAnnealingLR, ExponentialLR, ReduceLROnPlateau, StepLR,
-  type HasLearningRate, type PlateauOptions, type Schedule,
+  CosineAnnealingLR,
+  ExponentialLR,
+  ReduceLROnPlateau,
+  StepLR,
+  type HasLearningRate,
+  type PlateauOptions,
+  type Schedule,
 } from './schedules.js';
 export { SGD, type SgdOptions } from './sgd.js';
 export type { Trainable } from './trainable.js';

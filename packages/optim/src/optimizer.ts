@@ -17,7 +17,11 @@ export abstract class Optimizer {
   protected stepCount = 0;
   private readonly slots = new Map<Trainable, Record<string, Tensor>>();
 
-  constructor(readonly parameters: readonly Trainable[], lr: number, what: string) {
+  constructor(
+    readonly parameters: readonly Trainable[],
+    lr: number,
+    what: string,
+  ) {
     if (!(lr > 0) || !Number.isFinite(lr)) throw new ValueError(`${what}: lr must be a positive number, got ${lr}`);
     this.lr = lr;
   }
@@ -40,7 +44,11 @@ export abstract class Optimizer {
   }
 
   /** One parameter's update: the new value and the new slots (previous = undefined on its first step). */
-  protected abstract update(p: Tensor, g: Tensor, previous: Record<string, Tensor> | undefined): { value: Tensor; slots: Record<string, Tensor> };
+  protected abstract update(
+    p: Tensor,
+    g: Tensor,
+    previous: Record<string, Tensor> | undefined,
+  ): { value: Tensor; slots: Record<string, Tensor> };
 
   /** Clears every parameter's gradient. */
   zeroGrad(): void {
@@ -68,7 +76,8 @@ export abstract class Optimizer {
       if (!own) return;
       const slots: Record<string, Tensor> = {};
       for (const [k, values] of Object.entries(own)) {
-        if (values.length !== p.value.size) throw new ValueError(`optimizer state: slot '${k}' of '${nameOf(p, i)}' has ${values.length} values, expected ${p.value.size}`);
+        if (values.length !== p.value.size)
+          throw new ValueError(`optimizer state: slot '${k}' of '${nameOf(p, i)}' has ${values.length} values, expected ${p.value.size}`);
         slots[k] = keep(tensor(values, p.value.shape, p.value.dtype));
       }
       restored.set(p, slots);

@@ -49,7 +49,11 @@ function positive(what: string, name: string, value: number): number {
 /** lr = base · γ^⌊epoch / stepSize⌋ (torch.optim.lr_scheduler.StepLR). */
 export class StepLR extends EpochSchedule {
   readonly name = 'step';
-  constructor(optimizer: HasLearningRate, readonly stepSize: number, readonly gamma = 0.1) {
+  constructor(
+    optimizer: HasLearningRate,
+    readonly stepSize: number,
+    readonly gamma = 0.1,
+  ) {
     super(optimizer);
     if (!Number.isInteger(stepSize) || stepSize < 1) throw new ValueError(`StepLR: stepSize must be a positive integer, got ${stepSize}`);
     positive('StepLR', 'gamma', gamma);
@@ -63,7 +67,10 @@ export class StepLR extends EpochSchedule {
 /** lr = base · γ^epoch (ExponentialLR). */
 export class ExponentialLR extends EpochSchedule {
   readonly name = 'exponential';
-  constructor(optimizer: HasLearningRate, readonly gamma: number) {
+  constructor(
+    optimizer: HasLearningRate,
+    readonly gamma: number,
+  ) {
     super(optimizer);
     positive('ExponentialLR', 'gamma', gamma);
   }
@@ -76,13 +83,17 @@ export class ExponentialLR extends EpochSchedule {
 /** lr = η_min + (base − η_min)(1 + cos(π · epoch / T_max)) / 2 (CosineAnnealingLR). */
 export class CosineAnnealingLR extends EpochSchedule {
   readonly name = 'cosine';
-  constructor(optimizer: HasLearningRate, readonly tMax: number, readonly etaMin = 0) {
+  constructor(
+    optimizer: HasLearningRate,
+    readonly tMax: number,
+    readonly etaMin = 0,
+  ) {
     super(optimizer);
     if (!Number.isInteger(tMax) || tMax < 1) throw new ValueError(`CosineAnnealingLR: tMax must be a positive integer, got ${tMax}`);
   }
 
   protected lrAt(epoch: number): number {
-    return this.etaMin + (this.baseLr - this.etaMin) * (1 + Math.cos(Math.PI * epoch / this.tMax)) / 2;
+    return this.etaMin + ((this.baseLr - this.etaMin) * (1 + Math.cos((Math.PI * epoch) / this.tMax))) / 2;
   }
 }
 
@@ -112,7 +123,10 @@ export class ReduceLROnPlateau implements Schedule {
   private badEpochs = 0;
   private cooldownLeft = 0;
 
-  constructor(private readonly optimizer: HasLearningRate, options: PlateauOptions = {}) {
+  constructor(
+    private readonly optimizer: HasLearningRate,
+    options: PlateauOptions = {},
+  ) {
     this.mode = options.mode ?? 'min';
     this.factor = options.factor ?? 0.1;
     this.patience = options.patience ?? 10;
@@ -124,7 +138,8 @@ export class ReduceLROnPlateau implements Schedule {
   }
 
   step(metric?: number): void {
-    if (metric === undefined || Number.isNaN(metric)) throw new ValueError('ReduceLROnPlateau: step(metric) needs the monitored metric (e.g. validation loss)');
+    if (metric === undefined || Number.isNaN(metric))
+      throw new ValueError('ReduceLROnPlateau: step(metric) needs the monitored metric (e.g. validation loss)');
     const better = this.mode === 'min' ? metric < this.best * (1 - this.threshold) : metric > this.best * (1 + this.threshold);
     if (better) {
       this.best = metric;

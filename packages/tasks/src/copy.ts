@@ -21,7 +21,11 @@ export interface CopyOptions extends SplitSizes {
 export function copy(options: CopyOptions = {}): SequenceTask {
   assertKnownOptions('copy', options, ['length', 'alphabet', 'delay', 'seed', 'trainSize', 'validationSize', 'testSize']);
   const { length = 5, alphabet = 8, delay = 20, seed = 0 } = options;
-  for (const [name, value, min] of [['length', length, 1], ['alphabet', alphabet, 2], ['delay', delay, 1]] as const) {
+  for (const [name, value, min] of [
+    ['length', length, 1],
+    ['alphabet', alphabet, 2],
+    ['delay', delay, 1],
+  ] as const) {
     if (!Number.isInteger(value) || value < min) throw new ValueError(`copy: ${name} must be an integer ≥ ${min}, got ${value}`);
   }
   const sizes = splitSizes('copy', options, { trainSize: 5000, validationSize: 500, testSize: 500 });

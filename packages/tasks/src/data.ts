@@ -57,7 +57,8 @@ export function gather(split: Split, rows: readonly number[]): Split {
   const width = split.inputs.length / split.size;
   const targetWidth = split.targets.length / split.size;
   const inputs = new Float32Array(rows.length * width);
-  const targets = split.targets instanceof Int32Array ? new Int32Array(rows.length * targetWidth) : new Float32Array(rows.length * targetWidth);
+  const targets =
+    split.targets instanceof Int32Array ? new Int32Array(rows.length * targetWidth) : new Float32Array(rows.length * targetWidth);
   rows.forEach((row, i) => {
     inputs.set(split.inputs.subarray(row * width, (row + 1) * width), i * width);
     targets.set(split.targets.subarray(row * targetWidth, (row + 1) * targetWidth), i * targetWidth);

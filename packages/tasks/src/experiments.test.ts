@@ -17,8 +17,21 @@ registerBackend(cpu());
 setBackendSync('cpu');
 
 async function fit(task: SequenceTask, cell: CellType, epochs: number, lr: number) {
-  const model = new SequenceModel({ cell, inputSize: task.inputSize, hiddenSize: 32, outputSize: task.outputSize, seed: 1, init: cell === 'lstm' ? { forgetBias: 2 } : {} });
-  const trainer = new Trainer(model, task, { epochs, optimizer: new Adam(model.parameters(), { lr }), clip: 1, seed: 1, restoreBest: true });
+  const model = new SequenceModel({
+    cell,
+    inputSize: task.inputSize,
+    hiddenSize: 32,
+    outputSize: task.outputSize,
+    seed: 1,
+    init: cell === 'lstm' ? { forgetBias: 2 } : {},
+  });
+  const trainer = new Trainer(model, task, {
+    epochs,
+    optimizer: new Adam(model.parameters(), { lr }),
+    clip: 1,
+    seed: 1,
+    restoreBest: true,
+  });
   return (await trainer.fit()).best!.metrics;
 }
 

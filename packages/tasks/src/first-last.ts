@@ -36,11 +36,14 @@ export interface FirstLastOptions extends SplitSizes {
 export function firstLast(options: FirstLastOptions = {}): SequenceTask {
   assertKnownOptions('first-last', options, ['steps', 'classes', 'noise', 'markers', 'seed', 'trainSize', 'validationSize', 'testSize']);
   const { steps = 30, classes = 4, noise = 1, markers = 'gaussian', seed = 0 } = options;
-  if (markers !== 'levels' && markers !== 'gaussian') throw new ValueError(`first-last: markers must be 'levels' or 'gaussian', got ${String(markers)}`);
+  if (markers !== 'levels' && markers !== 'gaussian')
+    throw new ValueError(`first-last: markers must be 'levels' or 'gaussian', got ${String(markers)}`);
   const m = Math.round(Math.sqrt(classes));
   if (!Number.isInteger(steps) || steps < 2) throw new ValueError(`first-last: steps must be an integer ≥ 2, got ${steps}`);
   if (!Number.isInteger(classes) || m < 2 || m * m !== classes) {
-    throw new ValueError(`first-last: classes must be a square ≥ 4 (4, 9, 16, …) — one bin of the first and one of the last step — got ${classes}`);
+    throw new ValueError(
+      `first-last: classes must be a square ≥ 4 (4, 9, 16, …) — one bin of the first and one of the last step — got ${classes}`,
+    );
   }
   if (!(noise >= 0) || !Number.isFinite(noise)) throw new ValueError(`first-last: noise must be a finite number ≥ 0, got ${noise}`);
   const sizes = splitSizes('first-last', options, { trainSize: 5000, validationSize: 1000, testSize: 1000 });
@@ -59,7 +62,8 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
         row[steps - 1] = rng.normal();
         targets[n] = m * bin(row[0]!) + bin(row[steps - 1]!);
       } else {
-        const first = rng.int(m), last = rng.int(m);
+        const first = rng.int(m),
+          last = rng.int(m);
         row[0] = level(first);
         row[steps - 1] = level(last);
         targets[n] = m * first + last;
@@ -87,7 +91,8 @@ export function normalQuantiles(m: number): number[] {
 
 /** Φ⁻¹(p) by bisection on erf (exact to 1e-12; only used for a handful of edges). */
 function inverseNormal(p: number): number {
-  let lo = -10, hi = 10;
+  let lo = -10,
+    hi = 10;
   for (let i = 0; i < 80; i++) {
     const mid = (lo + hi) / 2;
     if (normalCdf(mid) < p) lo = mid;
@@ -105,12 +110,13 @@ function erf(x: number): number {
   const sign = Math.sign(x);
   const a = Math.abs(x);
   if (a < 3) {
-    let term = a, sum = a;
+    let term = a,
+      sum = a;
     for (let n = 1; n < 100; n++) {
-      term *= -a * a / n;
+      term *= (-a * a) / n;
       sum += term / (2 * n + 1);
     }
-    return sign * 2 / Math.sqrt(Math.PI) * sum;
+    return ((sign * 2) / Math.sqrt(Math.PI)) * sum;
   }
   // erfc continued fraction for large |x|.
   let f = 0;

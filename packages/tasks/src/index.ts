@@ -8,6 +8,14 @@ export { encode, oneHot, text, type TextOptions, type TextTask } from './text.js
 export { evaluate, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
 export { sampleInputs, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';
 export {
-  NonFiniteLossError, Trainer, snapshot,
-  type AnyTask, type BestEpoch, type EpochRecord, type FitResult, type Progress, type TrainerOptions, type TrainerState,
+  NonFiniteLossError,
+  Trainer,
+  snapshot,
+  type AnyTask,
+  type BestEpoch,
+  type EpochRecord,
+  type FitResult,
+  type Progress,
+  type TrainerOptions,
+  type TrainerState,
 } from './trainer.js';

@@ -31,7 +31,11 @@ export function summarise(objective: Objective | 'language-model', tally: Tally)
  * tally needs. Classification: cross-entropy on [B, C]; tagging and language models:
  * cross-entropy on every counted step of [B, T, C] (targets −1 are ignored); regression: MSE.
  */
-export function batchLoss(objective: Objective | 'language-model', output: Tensor, targets: Int32Array | Float32Array): { loss: Tensor; grad: Tensor; tally: Tally } {
+export function batchLoss(
+  objective: Objective | 'language-model',
+  output: Tensor,
+  targets: Int32Array | Float32Array,
+): { loss: Tensor; grad: Tensor; tally: Tally } {
   if (objective === 'regression') {
     const target = tensor(targets as Float32Array, output.shape, output.dtype);
     const { loss, grad } = mse(output, target);
@@ -46,14 +50,19 @@ export function batchLoss(objective: Objective | 'language-model', output: Tenso
   const labels = targets as Int32Array;
   const { loss, grad } = softmaxCrossEntropy(flat, labels, { ignoreIndex: -1 });
   const predicted = argmax(flat);
-  let count = 0, correct = 0;
+  let count = 0,
+    correct = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === -1) continue;
     count++;
     if (predicted[i] === labels[i]) correct++;
   }
   const value = loss.readSync()[0]!;
-  return { loss, grad: output.rank === 2 ? grad : reshape(grad, output.shape), tally: { lossSum: value * count, count, correct, absoluteError: 0 } };
+  return {
+    loss,
+    grad: output.rank === 2 ? grad : reshape(grad, output.shape),
+    tally: { lossSum: value * count, count, correct, absoluteError: 0 },
+  };
 }
 
 export function addTally(into: Tally, more: Tally): void {

@@ -42,7 +42,9 @@ export function streamPass(model: SequenceModel, task: TextTask, stream: Int32Ar
   const rows = Math.min(options.batchSize, Math.max(1, Math.floor((stream.length - 1) / 2)));
   const width = Math.floor((stream.length - 1) / rows);
   if (width < 1) {
-    throw new ValueError(`Trainer: the ${task.name} split has ${stream.length} characters — too short for ${rows} rows; use a longer text or a smaller batch size`);
+    throw new ValueError(
+      `Trainer: the ${task.name} split has ${stream.length} characters — too short for ${rows} rows; use a longer text or a smaller batch size`,
+    );
   }
   const vocabulary = task.inputSize;
   const total = Math.ceil(width / bptt);

@@ -9,17 +9,27 @@ export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Pr
   const name = threads === 1 ? 'cpu' : `cpu-${threads}-threads`;
   registerBackend(cpu({ name, threads }));
   await setBackend(name);
-  const model = new SequenceClassifier({ inputSize: w.inputSize, hiddenSize: w.hiddenSize, numLayers: w.numLayers, numClasses: w.classes, seed: 1 });
+  const model = new SequenceClassifier({
+    inputSize: w.inputSize,
+    hiddenSize: w.hiddenSize,
+    numLayers: w.numLayers,
+    numClasses: w.classes,
+    seed: 1,
+  });
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const { x, y } = makeBatch(w, 7);
   const shape = [w.batch, w.steps, w.inputSize];
-  const train = measure(() => tidy(() => {
-    const { output: logits, cache } = model.forward(tensor(x, shape), { training: true });
-    model.backward(softmaxCrossEntropy(logits, y).grad, cache);
-    clipGradNorm(model.parameters(), 1);
-    optimizer.step();
-    optimizer.zeroGrad();
-  }), seconds);
+  const train = measure(
+    () =>
+      tidy(() => {
+        const { output: logits, cache } = model.forward(tensor(x, shape), { training: true });
+        model.backward(softmaxCrossEntropy(logits, y).grad, cache);
+        clipGradNorm(model.parameters(), 1);
+        optimizer.step();
+        optimizer.zeroGrad();
+      }),
+    seconds,
+  );
   const infer = measure(() => tidy(() => void model.forward(tensor(x, shape)).output.readSync()), seconds);
   const stream = model.rnn.stream();
   const step = x.subarray(0, w.inputSize);

@@ -9,7 +9,13 @@ export async function benchTfjs(backend: 'cpu' | 'wasm', w: Workload, seconds: n
   await tf.ready();
   const layers: tf.layers.Layer[] = [];
   for (let l = 0; l < w.numLayers; l++) {
-    layers.push(tf.layers.lstm({ units: w.hiddenSize, returnSequences: l < w.numLayers - 1, ...(l === 0 ? { inputShape: [w.steps, w.inputSize] } : {}) }));
+    layers.push(
+      tf.layers.lstm({
+        units: w.hiddenSize,
+        returnSequences: l < w.numLayers - 1,
+        ...(l === 0 ? { inputShape: [w.steps, w.inputSize] } : {}),
+      }),
+    );
   }
   layers.push(tf.layers.dense({ units: w.classes }));
   const model = tf.sequential({ layers });
@@ -17,18 +23,32 @@ export async function benchTfjs(backend: 'cpu' | 'wasm', w: Workload, seconds: n
   const { x: xs, y: ys } = makeBatch(w, 7);
   const x = tf.tensor3d(xs, [w.batch, w.steps, w.inputSize]);
   const y = tf.oneHot(tf.tensor1d(ys, 'int32'), w.classes);
-  const train = measure(() => tf.tidy(() => {
-    const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
-    const names = Object.keys(grads);
-    const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-    const scale = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
-    optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
-  }), seconds, 3);
+  const train = measure(
+    () =>
+      tf.tidy(() => {
+        const { grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        );
+        const names = Object.keys(grads);
+        const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+        const scale = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
+        optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
+      }),
+    seconds,
+    3,
+  );
   const infer = measure(() => tf.tidy(() => void (model.predict(x) as tf.Tensor).dataSync()), seconds, 3);
   // Streaming: a stateful copy of the recurrent stack fed one step at a time (batch 1).
   const streamLayers: tf.layers.Layer[] = [];
   for (let l = 0; l < w.numLayers; l++) {
-    streamLayers.push(tf.layers.lstm({ units: w.hiddenSize, stateful: true, returnSequences: l < w.numLayers - 1, ...(l === 0 ? { batchInputShape: [1, 1, w.inputSize] } : {}) }));
+    streamLayers.push(
+      tf.layers.lstm({
+        units: w.hiddenSize,
+        stateful: true,
+        returnSequences: l < w.numLayers - 1,
+        ...(l === 0 ? { batchInputShape: [1, 1, w.inputSize] } : {}),
+      }),
+    );
   }
   streamLayers.push(tf.layers.dense({ units: w.classes }));
   const streamModel = tf.sequential({ layers: streamLayers });

@@ -31,9 +31,11 @@ export function trainingFlops(w: Workload): number {
 export function makeBatch(w: Workload, seed: number, batch = w.batch): { x: Float32Array; y: Int32Array } {
   let state = seed >>> 0 || 1;
   const next = () => {
-    state ^= state << 13; state >>>= 0;
+    state ^= state << 13;
+    state >>>= 0;
     state ^= state >>> 17;
-    state ^= state << 5; state >>>= 0;
+    state ^= state << 5;
+    state >>>= 0;
     return state / 4294967296;
   };
   const x = Float32Array.from({ length: batch * w.steps * w.inputSize }, () => next() * 2 - 1);

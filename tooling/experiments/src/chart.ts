@@ -17,7 +17,12 @@ export interface ChartOptions {
   log?: boolean;
 }
 
-const W = 720, H = 360, left = 64, right = 180, top = 36, bottom = 48;
+const W = 720,
+  H = 360,
+  left = 64,
+  right = 180,
+  top = 36,
+  bottom = 48;
 
 function ticks(min: number, max: number, count: number): number[] {
   const step = 10 ** Math.floor(Math.log10((max - min) / count));
@@ -36,15 +41,23 @@ export function lineChart(lines: Line[], o: ChartOptions): string {
   const y1 = o.yMax !== undefined ? f(o.yMax) : Math.max(...ys);
   const px = (x: number) => left + ((x - x0) / (x1 - x0 || 1)) * (W - left - right);
   const py = (y: number) => top + (1 - (f(y) - y0) / (y1 - y0 || 1)) * (H - top - bottom);
-  const out = [`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+  const out = [
+    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${W / 2 - right / 2 + left / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${o.title}</text>`];
+    `<text x="${W / 2 - right / 2 + left / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${o.title}</text>`,
+  ];
   for (const t of ticks(x0, x1, 10)) {
-    out.push(`<line x1="${px(t)}" x2="${px(t)}" y1="${top}" y2="${H - bottom}" stroke="#eee"/>`, `<text x="${px(t)}" y="${H - bottom + 16}" text-anchor="middle">${t}</text>`);
+    out.push(
+      `<line x1="${px(t)}" x2="${px(t)}" y1="${top}" y2="${H - bottom}" stroke="#eee"/>`,
+      `<text x="${px(t)}" y="${H - bottom + 16}" text-anchor="middle">${t}</text>`,
+    );
   }
   const yTicks = o.log ? ticks(y0, y1, 6).map((e) => 10 ** e) : ticks(y0, y1, 8);
   for (const t of yTicks) {
-    out.push(`<line x1="${left}" x2="${W - right}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/>`, `<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end">${Number(t.toPrecision(3))}</text>`);
+    out.push(
+      `<line x1="${left}" x2="${W - right}" y1="${py(t)}" y2="${py(t)}" stroke="#eee"/>`,
+      `<text x="${left - 6}" y="${py(t) + 4}" text-anchor="end">${Number(t.toPrecision(3))}</text>`,
+    );
   }
   out.push(`<rect x="${left}" y="${top}" width="${W - left - right}" height="${H - top - bottom}" fill="none" stroke="#333"/>`);
   out.push(`<text x="${(left + W - right) / 2}" y="${H - 10}" text-anchor="middle">${o.xLabel}</text>`);
@@ -52,16 +65,22 @@ export function lineChart(lines: Line[], o: ChartOptions): string {
   for (const r of o.references ?? []) {
     out.push(`<line x1="${left}" x2="${W - right}" y1="${py(r.y)}" y2="${py(r.y)}" stroke="${r.color}" stroke-dasharray="2 3"/>`);
   }
-  const legend = [...lines.map((l) => ({ label: l.name, color: l.color, dashed: l.dashed })), ...(o.references ?? []).map((r) => ({ label: r.label, color: r.color, dashed: true }))];
+  const legend = [
+    ...lines.map((l) => ({ label: l.name, color: l.color, dashed: l.dashed })),
+    ...(o.references ?? []).map((r) => ({ label: r.label, color: r.color, dashed: true })),
+  ];
   for (const l of lines) {
     const d = l.points.map(([x, y], i) => `${i ? 'L' : 'M'}${px(x).toFixed(1)} ${py(y).toFixed(1)}`).join(' ');
     out.push(`<path d="${d}" fill="none" stroke="${l.color}" stroke-width="1.8"${l.dashed ? ' stroke-dasharray="6 4"' : ''}/>`);
-    if (l.points.length < 12) for (const [x, y] of l.points) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${l.color}"/>`);
+    if (l.points.length < 12)
+      for (const [x, y] of l.points) out.push(`<circle cx="${px(x).toFixed(1)}" cy="${py(y).toFixed(1)}" r="3.5" fill="${l.color}"/>`);
   }
   legend.forEach((l, i) => {
     const y = top + 10 + i * 20;
-    out.push(`<line x1="${W - right + 12}" x2="${W - right + 36}" y1="${y}" y2="${y}" stroke="${l.color}" stroke-width="2"${l.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
-      `<text x="${W - right + 42}" y="${y + 4}">${l.label}</text>`);
+    out.push(
+      `<line x1="${W - right + 12}" x2="${W - right + 36}" y1="${y}" y2="${y}" stroke="${l.color}" stroke-width="2"${l.dashed ? ' stroke-dasharray="4 3"' : ''}/>`,
+      `<text x="${W - right + 42}" y="${y + 4}">${l.label}</text>`,
+    );
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

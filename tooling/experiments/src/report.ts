@@ -16,7 +16,10 @@ type Row = Record<string, number>;
 function load(name: string): Row[] | null {
   const path = join(runs, name, 'metrics.jsonl');
   if (!existsSync(path)) return null;
-  return readFileSync(path, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Row);
+  return readFileSync(path, 'utf8')
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Row);
 }
 
 /** Epochs after which a run was resumed (`lstm train --resume` logs them). */
@@ -52,21 +55,52 @@ function e1(): string {
   const rnn = load('e1-rnn');
   if (!lstm) throw new Error('no E1 LSTM run: run tooling/experiments/e1.sh first');
   mkdirSync(docs, { recursive: true });
-  const published: [number, number][] = [[1, 0.641], [5, 0.905], [8, 0.941], [17, 0.957], [100, 0.941]];
+  const published: [number, number][] = [
+    [1, 0.641],
+    [5, 0.905],
+    [8, 0.941],
+    [17, 0.957],
+    [100, 0.941],
+  ];
   const lines: Line[] = [
     { name: 'LSTM test', color: COLORS.lstm!, points: lstm.map((r) => [r.epoch!, r.test_accuracy!]) },
     { name: 'LSTM train', color: COLORS.lstm!, dashed: true, points: lstm.map((r) => [r.epoch!, r.train_accuracy!]) },
-    ...(rnn ? [{ name: 'RNN test', color: COLORS.rnn!, points: rnn.map((r) => [r.epoch!, r.test_accuracy!] as [number, number]) },
-      { name: 'RNN train', color: COLORS.rnn!, dashed: true, points: rnn.map((r) => [r.epoch!, r.train_accuracy!] as [number, number]) }] : []),
+    ...(rnn
+      ? [
+          { name: 'RNN test', color: COLORS.rnn!, points: rnn.map((r) => [r.epoch!, r.test_accuracy!] as [number, number]) },
+          {
+            name: 'RNN train',
+            color: COLORS.rnn!,
+            dashed: true,
+            points: rnn.map((r) => [r.epoch!, r.train_accuracy!] as [number, number]),
+          },
+        ]
+      : []),
     { name: 'published (test)', color: '#000', points: published },
   ];
-  writeFileSync(join(docs, 'e1-accuracy.svg'), lineChart(lines, { title: 'E1: first-last, T = 30 — accuracy', xLabel: 'epoch', yLabel: 'accuracy', yMin: 0.2, yMax: 1, references: [{ y: 0.25, label: 'chance (4 classes)', color: '#999' }, { y: 0.5, label: 'last step only', color: '#e377c2' }] }));
+  writeFileSync(
+    join(docs, 'e1-accuracy.svg'),
+    lineChart(lines, {
+      title: 'E1: first-last, T = 30 — accuracy',
+      xLabel: 'epoch',
+      yLabel: 'accuracy',
+      yMin: 0.2,
+      yMax: 1,
+      references: [
+        { y: 0.25, label: 'chance (4 classes)', color: '#999' },
+        { y: 0.5, label: 'last step only', color: '#e377c2' },
+      ],
+    }),
+  );
   const lossLines: Line[] = [
     { name: 'LSTM train', color: COLORS.lstm!, dashed: true, points: lstm.map((r) => [r.epoch!, r.train_loss!]) },
     { name: 'LSTM test', color: COLORS.lstm!, points: lstm.map((r) => [r.epoch!, r.test_loss!]) },
     ...(rnn ? [{ name: 'RNN test', color: COLORS.rnn!, points: rnn.map((r) => [r.epoch!, r.test_loss!] as [number, number]) }] : []),
   ];
-  writeFileSync(join(docs, 'e1-loss.svg'), lineChart(lossLines, { title: 'E1 — cross-entropy', xLabel: 'epoch', yLabel: 'loss (log scale)', log: true }));
+  writeFileSync(
+    join(docs, 'e1-loss.svg'),
+    lineChart(lossLines, { title: 'E1 — cross-entropy', xLabel: 'epoch', yLabel: 'loss (log scale)', log: true }),
+  );
   const at = (rows: Row[] | null, epoch: number) => rows?.find((r) => r.epoch === epoch);
   const first94 = lstm.find((r) => r.test_accuracy! >= 0.94);
   const peak = extreme(lstm, 'test_accuracy', 'max');
@@ -75,18 +109,27 @@ function e1(): string {
   const train100 = lstm.find((r) => r.train_accuracy! >= 0.9995);
   const rnnPeak = rnn && extreme(rnn, 'test_accuracy', 'max');
   const publishedAt: Record<number, string> = {
-    1: '62.4% / 64.1%', 5: '— / 90.5%', 8: '— / ≥ 94% (first)', 17: '— / 95.7% (peak)', 50: '100% / —, train loss 0.0020', 100: '— / 94.1%, train loss 0.0003, test loss 0.3073',
+    1: '62.4% / 64.1%',
+    5: '— / 90.5%',
+    8: '— / ≥ 94% (first)',
+    17: '— / 95.7% (peak)',
+    50: '100% / —, train loss 0.0020',
+    100: '— / 94.1%, train loss 0.0003, test loss 0.3073',
   };
-  const epochs = [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 17, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, last.epoch!])].sort((x, y) => x - y);
+  const epochs = [...new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 12, 15, 17, 20, 25, 30, 40, 50, 60, 70, 80, 90, 100, last.epoch!])].sort(
+    (x, y) => x - y,
+  );
   const table = [
     '| epoch | published train / test | ours: LSTM train / test accuracy | LSTM train / test loss | RNN test accuracy |',
     '|---|---|---|---|---|',
-    ...epochs.filter((e) => e <= last.epoch! || publishedAt[e]).map((e) => {
-      const r = at(lstm, e);
-      const ours = r ? `${pct(r.train_accuracy)} / ${pct(r.test_accuracy)}` : 'not run';
-      const loss = r ? `${r.train_loss!.toFixed(4)} / ${r.test_loss!.toFixed(4)}` : '—';
-      return `| ${e} | ${publishedAt[e] ?? ''} | ${ours} | ${loss} | ${pct(at(rnn, e)?.test_accuracy)} |`;
-    }),
+    ...epochs
+      .filter((e) => e <= last.epoch! || publishedAt[e])
+      .map((e) => {
+        const r = at(lstm, e);
+        const ours = r ? `${pct(r.train_accuracy)} / ${pct(r.test_accuracy)}` : 'not run';
+        const loss = r ? `${r.train_loss!.toFixed(4)} / ${r.test_loss!.toFixed(4)}` : '—';
+        return `| ${e} | ${publishedAt[e] ?? ''} | ${ours} | ${loss} | ${pct(at(rnn, e)?.test_accuracy)} |`;
+      }),
   ];
   const at5 = at(lstm, 5);
   const first90 = lstm.find((r) => r.test_accuracy! >= 0.9);
@@ -96,19 +139,29 @@ function e1(): string {
     `- ${mark(peak.test_accuracy! >= 0.957)} Peak test accuracy ≥ 95.7%: ${pct(peak.test_accuracy)} (epoch ${peak.epoch}).`,
     `- ${mark((at5?.test_accuracy ?? 0) >= 0.9)} ≥ 90% by epoch 5: ${pct(at5?.test_accuracy)} at epoch 5 (${pct(at(lstm, 4)?.test_accuracy)} at epoch 4); first ≥ 90% at epoch ${first90?.epoch ?? '—'}.`,
     `- ${mark(bestValidation.test_accuracy! > 0.941)} Early stopping beats the published final 94.1%: ${pct(bestValidation.test_accuracy)}.`,
-    ...(rnnPeak ? [`- ${mark(rnnPeak.test_accuracy! < 0.6)} The vanilla RNN stays near chance for the first step (50%): best ${pct(rnnPeak.test_accuracy)}.`] : []),
+    ...(rnnPeak
+      ? [
+          `- ${mark(rnnPeak.test_accuracy! < 0.6)} The vanilla RNN stays near chance for the first step (50%): best ${pct(rnnPeak.test_accuracy)}.`,
+        ]
+      : []),
   ];
-  const overfit = last.test_loss! > 2 * minTestLoss.test_loss!
-    ? `Over-fitting after the peak, as published: test loss rises from ${minTestLoss.test_loss!.toFixed(4)} (epoch ${minTestLoss.epoch}) to ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}.`
-    : `Unlike the article, our run does not over-fit: test loss is ${minTestLoss.test_loss!.toFixed(4)} at its lowest (epoch ${minTestLoss.epoch}) and ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}, and test accuracy stays within ${((peak.test_accuracy! - last.test_accuracy!) * 100).toFixed(1)} points of its peak. The train loss (measured with dropout on) ends at ${last.train_loss!.toFixed(4)}, far from the article's 0.0003: with continuous markers and dropout 0.3 the model never memorises the 5,000 training sequences. The article does not publish its encoding, so which difference matters cannot be settled here; early stopping (on by default in the trainer) guards against it either way (the trainer restores the best-validation weights by default).`;
+  const overfit =
+    last.test_loss! > 2 * minTestLoss.test_loss!
+      ? `Over-fitting after the peak, as published: test loss rises from ${minTestLoss.test_loss!.toFixed(4)} (epoch ${minTestLoss.epoch}) to ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}.`
+      : `Unlike the article, our run does not over-fit: test loss is ${minTestLoss.test_loss!.toFixed(4)} at its lowest (epoch ${minTestLoss.epoch}) and ${last.test_loss!.toFixed(4)} at epoch ${last.epoch}, and test accuracy stays within ${((peak.test_accuracy! - last.test_accuracy!) * 100).toFixed(1)} points of its peak. The train loss (measured with dropout on) ends at ${last.train_loss!.toFixed(4)}, far from the article's 0.0003: with continuous markers and dropout 0.3 the model never memorises the 5,000 training sequences. The article does not publish its encoding, so which difference matters cannot be settled here; early stopping (on by default in the trainer) guards against it either way (the trainer restores the best-validation weights by default).`;
   const resumed = resumedAfter('e1-lstm');
   const rnnVerdict = !rnnPeak
     ? '- Vanilla RNN: not run yet.'
     : `- **Vanilla RNN**, same protocol (2 layers, hidden 128, tanh), ${rnn!.length} epochs: best test accuracy ${pct(rnnPeak.test_accuracy)}
-  (epoch ${rnnPeak.epoch}), final ${pct(rnn!.at(-1)!.test_accuracy)}${rnn!.at(-1)!.train_accuracy! > rnn!.at(-1)!.test_accuracy! + 0.1
-    ? ` while its train accuracy climbs to ${pct(rnn!.at(-1)!.train_accuracy)} (it memorises the 5,000 training sequences instead)` : ''}. ${rnnPeak.test_accuracy! < 0.6
-    ? 'That is the 50% that reading the last step alone gives: it never learns to use step 1. The LSTM does.'
-    : 'It gets above the 50% that the last step alone gives, so it uses step 1 in part.'}`;
+  (epoch ${rnnPeak.epoch}), final ${pct(rnn!.at(-1)!.test_accuracy)}${
+    rnn!.at(-1)!.train_accuracy! > rnn!.at(-1)!.test_accuracy! + 0.1
+      ? ` while its train accuracy climbs to ${pct(rnn!.at(-1)!.train_accuracy)} (it memorises the 5,000 training sequences instead)`
+      : ''
+  }. ${
+    rnnPeak.test_accuracy! < 0.6
+      ? 'That is the 50% that reading the last step alone gives: it never learns to use step 1. The LSTM does.'
+      : 'It gets above the 50% that the last step alone gives, so it uses step 1 in part.'
+  }`;
   return `# E1 — long-range classification (first-last, T = 30)
 
 Reproduces SPEC §4 E1 (seed 000) with the published protocol, through the \`lstm\` command:
@@ -167,17 +220,38 @@ function e4(): string {
   if (!cells.length) throw new Error('no E4 run: run tooling/experiments/e4.sh first');
   const baseline = summaryOf(`e4-${cells[0]!.cell}`).baselines?.['predict-the-mean mse'] ?? 1 / 6;
   mkdirSync(docs, { recursive: true });
-  const lines: Line[] = cells.map(({ cell, rows }) => ({ name: `${cell.toUpperCase()} test`, color: COLORS[cell]!, points: rows!.map((r) => [r.epoch!, r.test_mse!] as [number, number]) }));
-  writeFileSync(join(docs, 'e4-mse.svg'), lineChart(lines, {
-    title: 'E4: adding problem, T = 50 — test MSE', xLabel: 'epoch', yLabel: 'MSE (log scale)', log: true,
-    references: [{ y: baseline, label: 'predict the mean', color: '#999' }, { y: baseline / 10, label: '10% of that', color: '#e377c2' }],
+  const lines: Line[] = cells.map(({ cell, rows }) => ({
+    name: `${cell.toUpperCase()} test`,
+    color: COLORS[cell]!,
+    points: rows!.map((r) => [r.epoch!, r.test_mse!] as [number, number]),
   }));
+  writeFileSync(
+    join(docs, 'e4-mse.svg'),
+    lineChart(lines, {
+      title: 'E4: adding problem, T = 50 — test MSE',
+      xLabel: 'epoch',
+      yLabel: 'MSE (log scale)',
+      log: true,
+      references: [
+        { y: baseline, label: 'predict the mean', color: '#999' },
+        { y: baseline / 10, label: '10% of that', color: '#e377c2' },
+      ],
+    }),
+  );
   const results = cells.map(({ cell, rows: r }) => {
     const best = restored(`e4-${cell}`, r!, 'validation_loss', 'min');
-    return { cell: cell.toUpperCase(), epochs: r!.length, best, ratio: best.test_mse! / baseline, under: r!.find((x) => x.test_mse! < baseline / 10) };
+    return {
+      cell: cell.toUpperCase(),
+      epochs: r!.length,
+      best,
+      ratio: best.test_mse! / baseline,
+      under: r!.find((x) => x.test_mse! < baseline / 10),
+    };
   });
-  const rows = results.map(({ cell, epochs, best, ratio, under }) =>
-    `| ${cell} | ${epochs} | ${best.test_mse!.toFixed(5)} (epoch ${best.epoch}) | ${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1)}% | ${under ? under.epoch : 'never'} |`);
+  const rows = results.map(
+    ({ cell, epochs, best, ratio, under }) =>
+      `| ${cell} | ${epochs} | ${best.test_mse!.toFixed(5)} (epoch ${best.epoch}) | ${(ratio * 100).toFixed(ratio < 0.01 ? 2 : 1)}% | ${under ? under.epoch : 'never'} |`,
+  );
   const learnt = results.filter((x) => x.ratio < 0.1).map((x) => x.cell);
   const failed = results.filter((x) => x.ratio >= 0.1).map((x) => `${x.cell} (${(x.ratio * 100).toFixed(0)}% of the baseline)`);
   const verdict = `${learnt.length ? `Below 10% of the baseline: ${learnt.join(', ')}.` : 'No cell got below 10% of the baseline.'}${failed.length ? ` Not below it: ${failed.join(', ')}.` : ''}`;

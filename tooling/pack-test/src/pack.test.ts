@@ -26,8 +26,13 @@ describe('published tarballs install alone and work', () => {
     const project = join(work, 'app');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(work, t))], { cwd: project, stdio: 'pipe' });
-    writeFileSync(join(project, 'main.js'), `
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(work, t))], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    writeFileSync(
+      join(project, 'main.js'),
+      `
       import { tensor, tidy } from '@lstm/core';
       import '@lstm/backend-cpu/register';
       import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
@@ -56,7 +61,8 @@ describe('published tarballs install alone and work', () => {
       const threaded = model.forward(probe).output.readSync();
       const threadsAgree = single.every((v, i) => Math.abs(v - threaded[i]) < 1e-6);
       console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree }));
-    `);
+    `,
+    );
     const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8' });
     const { first, last, threadsAgree } = JSON.parse(output.trim()) as { first: number; last: number; threadsAgree: boolean };
     expect(last).toBeLessThan(first / 4);

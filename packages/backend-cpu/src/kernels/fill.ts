@@ -6,7 +6,10 @@ export function Fill(_inputs: Record<string, never>, { shape, dtype, value }: Fi
 }
 
 export function Cast({ x }: CastInputs, { dtype }: CastAttrs): TensorInfo {
-  const out = arrayFor(dtype, x.shape.reduce((p, d) => p * d, 1));
+  const out = arrayFor(
+    dtype,
+    x.shape.reduce((p, d) => p * d, 1),
+  );
   out.set(x.handle as FloatArray);
   return { handle: out, shape: x.shape, dtype };
 }

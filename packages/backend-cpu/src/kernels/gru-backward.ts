@@ -13,7 +13,11 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
 export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, record }: GruAttrs): GruBackwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
-  const X = data(inputs.x), Y = data(inputs.y), gates = data(inputs.gates), hnAll = data(inputs.hn), H0 = data(inputs.h0);
+  const X = data(inputs.x),
+    Y = data(inputs.y),
+    gates = data(inputs.gates),
+    hnAll = data(inputs.hn),
+    H0 = data(inputs.h0);
   const dY = inputs.dy ? data(inputs.dy) : null;
   const dh = copyOrZeros(X, inputs.dh, B * H);
   const dGx = alloc(X, B * T * GH);
@@ -29,29 +33,50 @@ export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, recor
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue;
       const first = isFirstStep(t, length, reverse);
-      const hb = b * H, row = b * T + t, p = row * GH, out = row * H, prev = (b * T + tPrev) * H;
+      const hb = b * H,
+        row = b * T + t,
+        p = row * GH,
+        out = row * H,
+        prev = (b * T + tPrev) * H;
       for (let j = 0; j < H; j++) {
         const hPrev = first ? H0[hb + j]! : Y[prev + j]!;
         Hprev[out + j] = hPrev;
         const dhT = dh[hb + j]! + (dY ? dY[out + j]! : 0);
-        const r = gates[p + j]!, z = gates[p + H + j]!, n = gates[p + 2 * H + j]!;
+        const r = gates[p + j]!,
+          z = gates[p + H + j]!,
+          n = gates[p + 2 * H + j]!;
         const dnPre = dhT * (1 - z) * (1 - n * n);
         const dzPre = dhT * (hPrev - n) * z * (1 - z);
         const drPre = dnPre * hnAll[out + j]! * r * (1 - r);
-        dGx[p + j] = drPre; dGx[p + H + j] = dzPre; dGx[p + 2 * H + j] = dnPre;
-        dGh[p + j] = drPre; dGh[p + H + j] = dzPre; dGh[p + 2 * H + j] = dnPre * r;
+        dGx[p + j] = drPre;
+        dGx[p + H + j] = dzPre;
+        dGx[p + 2 * H + j] = dnPre;
+        dGh[p + j] = drPre;
+        dGh[p + H + j] = dzPre;
+        dGh[p + 2 * H + j] = dnPre * r;
         dh[hb + j] = dhT * z; // + dGh_t · W_hh below
         if (dhSteps) dhSteps[out + j] = dhT;
       }
     }
-    gemmNT({ rows: B, cols: H, depth: GH, left: matrix(dGh, T * GH, t * GH), right: matrix(WhhT, GH), out: matrix(dh, H), accumulate: true });
+    gemmNT({
+      rows: B,
+      cols: H,
+      depth: GH,
+      left: matrix(dGh, T * GH, t * GH),
+      right: matrix(WhhT, GH),
+      out: matrix(dh, H),
+      accumulate: true,
+    });
   }
   const grads = sequenceWeightGradients(dGx, dGh, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;
   const result: GruBackwardOutputs = {
-    dx: info(grads.dX, [B, T, dims.I], x), dh0: info(dh, [B, H], x),
-    dWeightIh: info(grads.dWih, [GH, dims.I], x), dWeightHh: info(grads.dWhh, [GH, H], x),
-    dBiasIh: info(grads.dBih, [GH], x), dBiasHh: info(grads.dBhh, [GH], x),
+    dx: info(grads.dX, [B, T, dims.I], x),
+    dh0: info(dh, [B, H], x),
+    dWeightIh: info(grads.dWih, [GH, dims.I], x),
+    dWeightHh: info(grads.dWhh, [GH, H], x),
+    dBiasIh: info(grads.dBih, [GH], x),
+    dBiasHh: info(grads.dBhh, [GH], x),
   };
   if (dhSteps) result.dhSteps = info(dhSteps, [B, T, H], x);
   return result;

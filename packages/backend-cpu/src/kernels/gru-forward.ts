@@ -14,7 +14,9 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
 export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record }: GruAttrs): GruForwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
-  const X = data(inputs.x), Whh = data(inputs.weightHh), bhh = data(inputs.biasHh);
+  const X = data(inputs.x),
+    Whh = data(inputs.weightHh),
+    bhh = data(inputs.biasHh);
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), null);
   const h = data(inputs.h0).slice();
   const R = alloc(X, B * GH);
@@ -27,7 +29,11 @@ export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record 
     gemmNT({ rows: B, cols: GH, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(R, GH) });
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
-      const hb = b * H, row = b * T + t, p = row * GH, r = b * GH, out = row * H;
+      const hb = b * H,
+        row = b * T + t,
+        p = row * GH,
+        r = b * GH,
+        out = row * H;
       for (let j = 0; j < H; j++) {
         const rGate = sigmoid(P[p + j]! + R[r + j]! + bhh[j]!);
         const z = sigmoid(P[p + H + j]! + R[r + H + j]! + bhh[H + j]!);

@@ -1,4 +1,13 @@
-import type { ConcatAttrs, ConcatInputs, FloatArray, SliceAttrs, SliceInputs, TensorInfo, TransposeAttrs, TransposeInputs } from '@lstm/core';
+import type {
+  ConcatAttrs,
+  ConcatInputs,
+  FloatArray,
+  SliceAttrs,
+  SliceInputs,
+  TensorInfo,
+  TransposeAttrs,
+  TransposeInputs,
+} from '@lstm/core';
 import { stridesOf } from '@lstm/core';
 import { alloc, transposeInto } from './buffers.js';
 
@@ -14,7 +23,8 @@ export function Transpose({ x }: TransposeInputs, { perm }: TransposeAttrs): Ten
     const outStrides = stridesOf(shape);
     const sourceStride = perm.map((axis) => inStrides[axis]!);
     for (let i = 0; i < out.length; i++) {
-      let rest = i, source = 0;
+      let rest = i,
+        source = 0;
       for (let axis = 0; axis < shape.length; axis++) {
         const coordinate = Math.floor(rest / outStrides[axis]!);
         rest -= coordinate * outStrides[axis]!;
@@ -39,7 +49,8 @@ export function Slice({ x }: SliceInputs, { begin, size }: SliceAttrs): TensorIn
     const outerShape = size.slice(0, rank - 1);
     const outerStrides = stridesOf(outerShape);
     for (let row = 0; row < rows; row++) {
-      let rest = row, source = begin[rank - 1]!;
+      let rest = row,
+        source = begin[rank - 1]!;
       for (let axis = 0; axis < rank - 1; axis++) {
         const coordinate = Math.floor(rest / outerStrides[axis]!);
         rest -= coordinate * outerStrides[axis]!;

@@ -16,8 +16,12 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
 export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmBackwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
-  const X = data(inputs.x), Y = data(inputs.y), gates = data(inputs.gates), cells = data(inputs.cells);
-  const H0 = data(inputs.h0), C0 = data(inputs.c0);
+  const X = data(inputs.x),
+    Y = data(inputs.y),
+    gates = data(inputs.gates),
+    cells = data(inputs.cells);
+  const H0 = data(inputs.h0),
+    C0 = data(inputs.c0);
   const dY = inputs.dy ? data(inputs.dy) : null;
   const peep = variant === 'peephole' ? data(inputs.peephole!) : null;
   const coupled = variant === 'coupled';
@@ -29,7 +33,9 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
   const dPeep = peep ? alloc(X, 3 * H) : null;
   const dhSteps = record ? alloc(X, B * T * H) : null;
   const dcSteps = record ? alloc(X, B * T * H) : null;
-  const oF = coupled ? 0 : H, oG = coupled ? H : 2 * H, oO = coupled ? 2 * H : 3 * H;
+  const oF = coupled ? 0 : H,
+    oG = coupled ? H : 2 * H,
+    oO = coupled ? 2 * H : 3 * H;
 
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
@@ -38,7 +44,10 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue; // padded: dG row stays 0, dh and dc pass through
       const first = isFirstStep(t, length, reverse);
-      const hb = b * H, row = b * T + t, p = row * GH, out = row * H;
+      const hb = b * H,
+        row = b * T + t,
+        p = row * GH,
+        out = row * H;
       const prev = (b * T + tPrev) * H;
       for (let j = 0; j < H; j++) {
         const cT = cells[out + j]!;
@@ -46,7 +55,9 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
         Hprev[out + j] = first ? H0[hb + j]! : Y[prev + j]!;
         const dhT = dh[hb + j]! + (dY ? dY[out + j]! : 0);
         const tc = Math.tanh(cT);
-        const f = gates[p + oF + j]!, g = gates[p + oG + j]!, o = gates[p + oO + j]!;
+        const f = gates[p + oF + j]!,
+          g = gates[p + oG + j]!,
+          o = gates[p + oO + j]!;
         const dOpre = dhT * tc * o * (1 - o);
         let dcT = dc[hb + j]! + dhT * o * (1 - tc * tc);
         if (peep) dcT += dOpre * peep[2 * H + j]!;
@@ -78,14 +89,26 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
       }
     }
     // dh_{t−1} = dG_t · W_hh for valid rows; padded rows have dG = 0 and keep their dh.
-    gemmNT({ rows: B, cols: H, depth: GH, left: matrix(dG, T * GH, t * GH), right: matrix(WhhT, GH), out: matrix(dh, H), accumulate: true });
+    gemmNT({
+      rows: B,
+      cols: H,
+      depth: GH,
+      left: matrix(dG, T * GH, t * GH),
+      right: matrix(WhhT, GH),
+      out: matrix(dh, H),
+      accumulate: true,
+    });
   }
   const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;
   const result: LstmBackwardOutputs = {
-    dx: info(grads.dX, [B, T, dims.I], x), dh0: info(dh, [B, H], x), dc0: info(dc, [B, H], x),
-    dWeightIh: info(grads.dWih, [GH, dims.I], x), dWeightHh: info(grads.dWhh, [GH, H], x),
-    dBiasIh: info(grads.dBih, [GH], x), dBiasHh: info(grads.dBhh, [GH], x),
+    dx: info(grads.dX, [B, T, dims.I], x),
+    dh0: info(dh, [B, H], x),
+    dc0: info(dc, [B, H], x),
+    dWeightIh: info(grads.dWih, [GH, dims.I], x),
+    dWeightHh: info(grads.dWhh, [GH, H], x),
+    dBiasIh: info(grads.dBih, [GH], x),
+    dBiasHh: info(grads.dBhh, [GH], x),
   };
   if (dPeep) result.dPeephole = info(dPeep, [3 * H], x);
   if (dhSteps) {

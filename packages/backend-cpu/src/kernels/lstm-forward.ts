@@ -15,7 +15,8 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
 export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmForwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
-  const X = data(inputs.x), Whh = data(inputs.weightHh);
+  const X = data(inputs.x),
+    Whh = data(inputs.weightHh);
   const peep = variant === 'peephole' ? data(inputs.peephole!) : null;
   const coupled = variant === 'coupled';
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), data(inputs.biasHh));
@@ -25,7 +26,9 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
   const gates = record ? alloc(X, B * T * GH) : null;
   const cells = record ? alloc(X, B * T * H) : null;
   // Offsets of the gate blocks inside a packed row.
-  const oF = coupled ? 0 : H, oG = coupled ? H : 2 * H, oO = coupled ? 2 * H : 3 * H;
+  const oF = coupled ? 0 : H,
+    oG = coupled ? H : 2 * H,
+    oO = coupled ? 2 * H : 3 * H;
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
@@ -37,7 +40,8 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
         if (cells) cells.set(c.subarray(hb, hb + H), row * H); // padded: state carried, y stays 0
         continue;
       }
-      const p = row * GH, out = row * H;
+      const p = row * GH,
+        out = row * H;
       for (let j = 0; j < H; j++) {
         const cPrev = c[hb + j]!;
         let fPre = P[p + oF + j]!;

@@ -33,7 +33,13 @@ export const data = (info: TensorInfo): FloatArray => info.handle as FloatArray;
  * then the GEMM accumulates onto it. P is the kernel's own scratch: LSTM and RNN then add
  * h_{t−1} · W_hhᵀ into row (b, t) in place, so the gate math reads one buffer.
  */
-export function projectInputs(X: FloatArray, Wih: FloatArray, { B, T, I, GH }: SequenceDims, biasA: FloatArray, biasB: FloatArray | null): FloatArray {
+export function projectInputs(
+  X: FloatArray,
+  Wih: FloatArray,
+  { B, T, I, GH }: SequenceDims,
+  biasA: FloatArray,
+  biasB: FloatArray | null,
+): FloatArray {
   const rows = B * T;
   const P = alloc(X, rows * GH);
   if (rows === 0) return P;
@@ -81,7 +87,12 @@ export interface WeightGradients {
  * b_ih, X) and dGh the recurrent side (W_hh, b_hh); they differ only for the GRU.
  */
 export function sequenceWeightGradients(
-  dGx: FloatArray, dGh: FloatArray, X: FloatArray, Hprev: FloatArray, Wih: FloatArray, { B, T, I, H, GH }: SequenceDims,
+  dGx: FloatArray,
+  dGh: FloatArray,
+  X: FloatArray,
+  Hprev: FloatArray,
+  Wih: FloatArray,
+  { B, T, I, H, GH }: SequenceDims,
 ): WeightGradients {
   const rows = B * T;
   const dX = alloc(X, rows * I);
@@ -91,7 +102,14 @@ export function sequenceWeightGradients(
   const dWih = alloc(X, GH * I);
   gemmNT({ rows: GH, cols: I, depth: rows, left: matrix(dGxT, rows), right: matrix(transposed(X, rows, I), rows), out: matrix(dWih, I) });
   const dWhh = alloc(X, GH * H);
-  gemmNT({ rows: GH, cols: H, depth: rows, left: matrix(dGhT, rows), right: matrix(transposed(Hprev, rows, H), rows), out: matrix(dWhh, H) });
+  gemmNT({
+    rows: GH,
+    cols: H,
+    depth: rows,
+    left: matrix(dGhT, rows),
+    right: matrix(transposed(Hprev, rows, H), rows),
+    out: matrix(dWhh, H),
+  });
   return { dX, dWih, dWhh, dBih: rowSums(dGxT, GH, rows), dBhh: rowSums(dGhT, GH, rows) };
 }
 

@@ -15,7 +15,8 @@ export function Sum({ x }: ReduceInputs, { axis, keepDims }: ReduceAttrs): Tenso
   const out = alloc(X, outer * inner);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < length; k++) {
-      const base = (o * length + k) * inner, target = o * inner;
+      const base = (o * length + k) * inner,
+        target = o * inner;
       for (let i = 0; i < inner; i++) out[target + i] += X[base + i]!;
     }
   }
@@ -28,7 +29,8 @@ export function Max({ x }: ReduceInputs, { axis, keepDims }: ReduceAttrs): Tenso
   const out = alloc(X, outer * inner).fill(-Infinity);
   for (let o = 0; o < outer; o++) {
     for (let k = 0; k < length; k++) {
-      const base = (o * length + k) * inner, target = o * inner;
+      const base = (o * length + k) * inner,
+        target = o * inner;
       for (let i = 0; i < inner; i++) {
         const v = X[base + i]!;
         if (v > out[target + i]! || Number.isNaN(v)) out[target + i] = v; // NaN wins

@@ -11,7 +11,9 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
 export function RnnBackward(inputs: RnnBackwardInputs, { reverse, lengths, record, nonlinearity }: RnnAttrs): RnnBackwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H } = dims;
-  const X = data(inputs.x), Y = data(inputs.y), H0 = data(inputs.h0);
+  const X = data(inputs.x),
+    Y = data(inputs.y),
+    H0 = data(inputs.h0);
   const dY = inputs.dy ? data(inputs.dy) : null;
   const relu = nonlinearity === 'relu';
   const dh = copyOrZeros(X, inputs.dh, B * H);
@@ -26,7 +28,9 @@ export function RnnBackward(inputs: RnnBackwardInputs, { reverse, lengths, recor
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue;
       const first = isFirstStep(t, length, reverse);
-      const hb = b * H, out = (b * T + t) * H, prev = (b * T + tPrev) * H;
+      const hb = b * H,
+        out = (b * T + t) * H,
+        prev = (b * T + tPrev) * H;
       for (let j = 0; j < H; j++) {
         Hprev[out + j] = first ? H0[hb + j]! : Y[prev + j]!;
         const dhT = dh[hb + j]! + (dY ? dY[out + j]! : 0);
@@ -41,9 +45,12 @@ export function RnnBackward(inputs: RnnBackwardInputs, { reverse, lengths, recor
   const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;
   const result: RnnBackwardOutputs = {
-    dx: info(grads.dX, [B, T, dims.I], x), dh0: info(dh, [B, H], x),
-    dWeightIh: info(grads.dWih, [H, dims.I], x), dWeightHh: info(grads.dWhh, [H, H], x),
-    dBiasIh: info(grads.dBih, [H], x), dBiasHh: info(grads.dBhh, [H], x),
+    dx: info(grads.dX, [B, T, dims.I], x),
+    dh0: info(dh, [B, H], x),
+    dWeightIh: info(grads.dWih, [H, dims.I], x),
+    dWeightHh: info(grads.dWhh, [H, H], x),
+    dBiasIh: info(grads.dBih, [H], x),
+    dBiasHh: info(grads.dBhh, [H], x),
   };
   if (dhSteps) result.dhSteps = info(dhSteps, [B, T, H], x);
   return result;

@@ -72,7 +72,8 @@ export class ThreadPool implements ParallelGemm {
     const wide = A instanceof Float64Array;
     const bytes = wide ? 8 : 4;
     const view = wide ? this.f64 : this.f32;
-    const bSize = N * K, aSize = M * K;
+    const bSize = N * K,
+      aSize = M * K;
     // Column slices, multiples of 8, the first one for this thread.
     const share = Math.ceil(N / this.threads / 8) * 8;
     const slices: [number, number][] = [];
@@ -102,8 +103,13 @@ export class ThreadPool implements ParallelGemm {
     let outOffset = outStart;
     slices.forEach(([n0, n1], w) => {
       const control = this.controls[w % this.controls.length]!;
-      control[2] = M; control[3] = n1 - n0; control[4] = K; control[5] = aStart;
-      control[6] = bStart + n0 * K; control[7] = outOffset; control[8] = wide ? 1 : 0;
+      control[2] = M;
+      control[3] = n1 - n0;
+      control[4] = K;
+      control[5] = aStart;
+      control[6] = bStart + n0 * K;
+      control[7] = outOffset;
+      control[8] = wide ? 1 : 0;
       Atomics.store(control, 0, sequence);
       Atomics.notify(control, 0);
       outOffset += M * (n1 - n0);

@@ -18,7 +18,10 @@ export function tensor(values: FloatArray | NestedNumbers, shape?: Shape, dtype?
   assertValidShape(resolvedShape, 'tensor');
   let flat: FloatArray;
   if (ArrayBuffer.isView(values)) {
-    flat = values instanceof (resolvedDtype === 'float64' ? Float64Array : Float32Array) ? values : arrayFor(resolvedDtype, values.length).map((_, i) => values[i]!);
+    flat =
+      values instanceof (resolvedDtype === 'float64' ? Float64Array : Float32Array)
+        ? values
+        : arrayFor(resolvedDtype, values.length).map((_, i) => values[i]!);
   } else {
     flat = arrayFor(resolvedDtype, sizeOf(inferred));
     flatten(values, flat, 0);
@@ -34,7 +37,8 @@ export function tensor(values: FloatArray | NestedNumbers, shape?: Shape, dtype?
  * modify it afterwards). For hot paths that built the array themselves.
  */
 export function tensorFromOwned(values: FloatArray, shape: Shape): Tensor {
-  if (values.length !== sizeOf(shape)) throw new ShapeError(`tensorFromOwned: ${values.length} values cannot fill shape ${formatShape(shape)}`);
+  if (values.length !== sizeOf(shape))
+    throw new ShapeError(`tensorFromOwned: ${values.length} values cannot fill shape ${formatShape(shape)}`);
   return engine.makeTensor(values, shape, values instanceof Float64Array ? 'float64' : 'float32', true);
 }
 

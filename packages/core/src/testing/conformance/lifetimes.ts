@@ -35,7 +35,7 @@ export function lifetimeSuite({ capabilities }: ConformanceOptions): void {
       expect(() => view.readSync()).toThrow(/already disposed/);
     });
 
-    it('write copies the caller\'s array', () => {
+    it("write copies the caller's array", () => {
       const source = new Float32Array([1, 2]);
       const t = tensor(source);
       source[0] = 99;

@@ -22,12 +22,19 @@ function values(t: Tensor): number[] {
 export function primitiveSuite({ capabilities }: ConformanceOptions): void {
   for (const dtype of capabilities.dtypes) {
     const tolerance = toleranceFor(dtype, capabilities);
-    const close = (actual: ArrayLike<number>, expected: ArrayLike<number>) => expect(maxRelativeDifference(actual, expected)).toBeLessThanOrEqual(tolerance);
+    const close = (actual: ArrayLike<number>, expected: ArrayLike<number>) =>
+      expect(maxRelativeDifference(actual, expected)).toBeLessThanOrEqual(tolerance);
 
     describe(`element-wise (${dtype})`, () => {
       const unaryCases: [string, (x: Tensor) => Tensor, (v: number) => number][] = [
-        ['neg', neg, (v) => -v], ['exp', exp, Math.exp], ['log', log, Math.log], ['sqrt', sqrt, Math.sqrt], ['abs', abs, Math.abs],
-        ['tanh', tanh, Math.tanh], ['sigmoid', sigmoid, (v) => 1 / (1 + Math.exp(-v))], ['relu', relu, (v) => Math.max(v, 0)],
+        ['neg', neg, (v) => -v],
+        ['exp', exp, Math.exp],
+        ['log', log, Math.log],
+        ['sqrt', sqrt, Math.sqrt],
+        ['abs', abs, Math.abs],
+        ['tanh', tanh, Math.tanh],
+        ['sigmoid', sigmoid, (v) => 1 / (1 + Math.exp(-v))],
+        ['relu', relu, (v) => Math.max(v, 0)],
       ];
       for (const [name, op, reference] of unaryCases) {
         it(`${name} matches Math on sizes 0, 1 and 7, and propagates NaN`, () => {
@@ -42,7 +49,14 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
 
       it('binary ops broadcast: equal shapes, scalar, row vector, column × row', () => {
         tidy(() => {
-          const a = tensor([[1, 2, 3], [4, 5, 6]], undefined, dtype);
+          const a = tensor(
+            [
+              [1, 2, 3],
+              [4, 5, 6],
+            ],
+            undefined,
+            dtype,
+          );
           close(values(add(a, tensor([10, 20, 30], undefined, dtype))), [11, 22, 33, 14, 25, 36]);
           close(values(sub(a, 1)), [0, 1, 2, 3, 4, 5]);
           close(values(mul(a, a)), [1, 4, 9, 16, 25, 36]);
@@ -68,7 +82,12 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
         const before = memory().numTensors;
         const input = [0.5, -1.5, 2.25];
         const x = tensor(input, undefined, dtype);
-        tidy(() => { tanh(x); add(x, x); sum(x); matMul(reshape(x, [1, 3]), reshape(x, [3, 1])); });
+        tidy(() => {
+          tanh(x);
+          add(x, x);
+          sum(x);
+          matMul(reshape(x, [1, 3]), reshape(x, [3, 1]));
+        });
         close(values(x), input);
         if (capabilities.readSync) expect(Array.from(await x.read())).toEqual(Array.from(x.readSync()));
         x.dispose();
@@ -79,23 +98,36 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
     describe(`matMul (${dtype})`, () => {
       const naive = (a: number[], b: number[], M: number, N: number, K: number, tA: boolean, tB: boolean) => {
         const out = new Array<number>(M * N).fill(0);
-        for (let m = 0; m < M; m++) for (let n = 0; n < N; n++) for (let k = 0; k < K; k++) {
-          out[m * N + n]! += a[tA ? k * M + m : m * K + k]! * b[tB ? n * K + k : k * N + n]!;
-        }
+        for (let m = 0; m < M; m++)
+          for (let n = 0; n < N; n++)
+            for (let k = 0; k < K; k++) {
+              out[m * N + n]! += a[tA ? k * M + m : m * K + k]! * b[tB ? n * K + k : k * N + n]!;
+            }
         return out;
       };
-      for (const [M, N, K] of [[1, 1, 1], [5, 7, 3], [8, 12, 16], [9, 4, 33], [3, 0, 2], [2, 3, 0]] as const) {
+      for (const [M, N, K] of [
+        [1, 1, 1],
+        [5, 7, 3],
+        [8, 12, 16],
+        [9, 4, 33],
+        [3, 0, 2],
+        [2, 3, 0],
+      ] as const) {
         it(`[${M}×${K}]·[${K}×${N}] in all four transpose modes`, () => {
           const rng = new Rng(M * 100 + N * 10 + K);
           const a = randomValues(rng, M * K);
           const b = randomValues(rng, K * N);
-          for (const tA of [false, true]) for (const tB of [false, true]) {
-            tidy(() => {
-              const out = matMul(tensor(a, tA ? [K, M] : [M, K], dtype), tensor(b, tB ? [N, K] : [K, N], dtype), { transposeA: tA, transposeB: tB });
-              expect(out.shape).toEqual([M, N]);
-              close(values(out), naive(a, b, M, N, K, tA, tB));
-            });
-          }
+          for (const tA of [false, true])
+            for (const tB of [false, true]) {
+              tidy(() => {
+                const out = matMul(tensor(a, tA ? [K, M] : [M, K], dtype), tensor(b, tB ? [N, K] : [K, N], dtype), {
+                  transposeA: tA,
+                  transposeB: tB,
+                });
+                expect(out.shape).toEqual([M, N]);
+                close(values(out), naive(a, b, M, N, K, tA, tB));
+              });
+            }
         });
       }
       it('rejects mismatched inner sizes with both shapes in the message', () => {
@@ -106,7 +138,14 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
     describe(`reductions and layout (${dtype})`, () => {
       it('sum and max along each axis, with keepDims', () => {
         tidy(() => {
-          const x = tensor([[1, 5, 3], [4, 2, 6]], undefined, dtype);
+          const x = tensor(
+            [
+              [1, 5, 3],
+              [4, 2, 6],
+            ],
+            undefined,
+            dtype,
+          );
           close(values(sum(x, 0)), [5, 7, 9]);
           close(values(sum(x, 1)), [9, 12]);
           close(values(sum(x)), [21]);
@@ -117,11 +156,28 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
       });
       it('transpose, slice and concat move values where expected', () => {
         tidy(() => {
-          const x = tensor(Array.from({ length: 24 }, (_, i) => i), [2, 3, 4], dtype);
+          const x = tensor(
+            Array.from({ length: 24 }, (_, i) => i),
+            [2, 3, 4],
+            dtype,
+          );
           const t = transpose(x, [2, 0, 1]);
           expect(t.shape).toEqual([4, 2, 3]);
           expect(values(t).slice(0, 6)).toEqual([0, 4, 8, 12, 16, 20]);
-          expect(values(transpose(tensor([[1, 2, 3], [4, 5, 6]], undefined, dtype)))).toEqual([1, 4, 2, 5, 3, 6]);
+          expect(
+            values(
+              transpose(
+                tensor(
+                  [
+                    [1, 2, 3],
+                    [4, 5, 6],
+                  ],
+                  undefined,
+                  dtype,
+                ),
+              ),
+            ),
+          ).toEqual([1, 4, 2, 5, 3, 6]);
           const s = slice(x, [1, 1, 2], [1, 2, -1]);
           expect(s.shape).toEqual([1, 2, 2]);
           expect(values(s)).toEqual([18, 19, 22, 23]);
@@ -130,11 +186,35 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
           expect(() => slice(x, [0, 0, 0], [3, 1, 1])).toThrow(/outside axis 0/);
         });
       });
-      it('gather and scatterAdd are each other\'s adjoint', () => {
+      it("gather and scatterAdd are each other's adjoint", () => {
         tidy(() => {
-          const table = tensor([[1, 2], [3, 4], [5, 6]], undefined, dtype);
+          const table = tensor(
+            [
+              [1, 2],
+              [3, 4],
+              [5, 6],
+            ],
+            undefined,
+            dtype,
+          );
           expect(values(gather(table, [2, 0, 2]))).toEqual([5, 6, 1, 2, 5, 6]);
-          expect(values(scatterAdd(tensor([[1, 1], [2, 2], [3, 3]], undefined, dtype), Int32Array.from([2, 0, 2]), 3))).toEqual([2, 2, 0, 0, 4, 4]);
+          expect(
+            values(
+              scatterAdd(
+                tensor(
+                  [
+                    [1, 1],
+                    [2, 2],
+                    [3, 3],
+                  ],
+                  undefined,
+                  dtype,
+                ),
+                Int32Array.from([2, 0, 2]),
+                3,
+              ),
+            ),
+          ).toEqual([2, 2, 0, 0, 4, 4]);
           expect(() => gather(table, [3])).toThrow(/outside the table's 3 rows/);
         });
       });

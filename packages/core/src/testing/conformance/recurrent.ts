@@ -33,13 +33,18 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
               for (const name of Object.keys(composed)) {
                 expect(fused[name], `forward output ${name}`).toBeDefined();
                 expect(fused[name]!.shape, name).toEqual(composed[name]!.shape);
-                expect(maxRelativeDifference(fused[name]!.readSync(), composed[name]!.readSync()), `forward ${name}`).toBeLessThanOrEqual(tolerance);
+                expect(maxRelativeDifference(fused[name]!.readSync(), composed[name]!.readSync()), `forward ${name}`).toBeLessThanOrEqual(
+                  tolerance,
+                );
               }
               const fusedGrads = runBackward(problem, t, fused, options);
               const composedGrads = runBackward(problem, t, composed, { ...options, reference: true });
               for (const name of Object.keys(composedGrads)) {
                 expect(fusedGrads[name], `backward output ${name}`).toBeDefined();
-                expect(maxRelativeDifference(fusedGrads[name]!.readSync(), composedGrads[name]!.readSync()), `backward ${name}`).toBeLessThanOrEqual(tolerance);
+                expect(
+                  maxRelativeDifference(fusedGrads[name]!.readSync(), composedGrads[name]!.readSync()),
+                  `backward ${name}`,
+                ).toBeLessThanOrEqual(tolerance);
               }
             });
           });
@@ -57,10 +62,15 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
               });
               for (const [input, gradName] of Object.entries(GRADIENT_OF)) {
                 if (!problem.values[input]) continue;
-                const numeric = numericGradient((values) => tidy(() => {
-                  const t = toTensors(problem, dtype, { [input]: values });
-                  return probeLoss(problem, runForward(problem, t, { ...options, record: false }));
-                }), problem.values[input]!, 1e-5);
+                const numeric = numericGradient(
+                  (values) =>
+                    tidy(() => {
+                      const t = toTensors(problem, dtype, { [input]: values });
+                      return probeLoss(problem, runForward(problem, t, { ...options, record: false }));
+                    }),
+                  problem.values[input]!,
+                  1e-5,
+                );
                 const { maxRelativeError } = compareGradients(analytic[gradName]!, numeric);
                 expect(maxRelativeError, `∂L/∂${input}`).toBeLessThan(1e-6);
               }
@@ -117,9 +127,15 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
         tidy(() => {
           const t = toTensors(problem, dtype);
           const w = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh! };
-          expect(() => lstmForward(tensor([1, 2], [2], dtype), w, t.h0!, t.c0!)).toThrow(/input x must be \[batch, time, features\], got \[2\]/);
-          expect(() => lstmForward(t.x!, w, tensor(new Array(3).fill(0), [1, 3], dtype), t.c0!)).toThrow(/h0 must be \[2, 3\], got \[1, 3\]/);
-          expect(() => lstmForward(t.x!, { ...w, weightIh: t.weightHh! }, t.h0!, t.c0!)).toThrow(/weightIh must be \[12, 2\], got \[12, 3\]/);
+          expect(() => lstmForward(tensor([1, 2], [2], dtype), w, t.h0!, t.c0!)).toThrow(
+            /input x must be \[batch, time, features\], got \[2\]/,
+          );
+          expect(() => lstmForward(t.x!, w, tensor(new Array(3).fill(0), [1, 3], dtype), t.c0!)).toThrow(
+            /h0 must be \[2, 3\], got \[1, 3\]/,
+          );
+          expect(() => lstmForward(t.x!, { ...w, weightIh: t.weightHh! }, t.h0!, t.c0!)).toThrow(
+            /weightIh must be \[12, 2\], got \[12, 3\]/,
+          );
           expect(() => lstmForward(t.x!, w, t.h0!, t.c0!, { lengths: [3, 5] })).toThrow(/lengths\[1\] = 5 must be an integer in \[1, 3\]/);
           expect(() => lstmForward(t.x!, w, t.h0!, t.c0!, { variant: 'peephole' })).toThrow(/peephole weights of shape \[9\]/);
         });
