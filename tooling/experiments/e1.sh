@@ -6,6 +6,7 @@
 # Then `pnpm tsx tooling/experiments/src/report.ts e1` writes docs/results/e1.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+mkdir -p tooling/experiments/runs
 EPOCHS=${EPOCHS:-100}
 for cell in ${CELLS:-lstm rnn}; do
   out=tooling/experiments/runs/e1-$cell

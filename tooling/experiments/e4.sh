@@ -5,6 +5,7 @@
 # Then `pnpm --filter @lstm/experiments report e4` writes docs/results/e4.md.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+mkdir -p tooling/experiments/runs
 EPOCHS=${EPOCHS:-15}
 STEPS=${STEPS:-50}
 for cell in ${CELLS:-lstm gru rnn}; do
