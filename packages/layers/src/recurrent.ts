@@ -40,7 +40,8 @@ import type {
 import { checkState, stackStates, stateSlice } from './recurrent-state.js';
 import { RecurrentStream, type SerializedState } from './stream.js';
 
-const OPTION_NAMES = [
+/** Every option of a recurrent stack (unknown ones are refused by name). */
+export const RECURRENT_OPTION_NAMES: readonly (keyof RecurrentLayerOptions)[] = [
   'inputSize',
   'hiddenSize',
   'numLayers',
@@ -78,7 +79,7 @@ export class RecurrentLayer implements Module, StackConfig {
 
   constructor(cell: CellType, options: RecurrentLayerOptions) {
     const what = cell.toUpperCase();
-    assertKnownOptions(what, options, OPTION_NAMES);
+    assertKnownOptions(what, options, RECURRENT_OPTION_NAMES);
     this.cell = cell;
     this.inputSize = assertPositiveInteger(what, 'inputSize', options.inputSize);
     this.hiddenSize = assertPositiveInteger(what, 'hiddenSize', options.hiddenSize);

@@ -1,6 +1,6 @@
 import { Rng, add, concat, reshape, slice, transpose, zeros, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { Linear } from './linear.js';
-import { RecurrentLayer } from './recurrent.js';
+import { RECURRENT_OPTION_NAMES, RecurrentLayer } from './recurrent.js';
 import type { CellType, LayerTrace, RecurrentCache, RecurrentLayerOptions, RecurrentState } from './recurrent-types.js';
 import type { Module, Parameter } from './parameter.js';
 
@@ -18,21 +18,8 @@ export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng' 
   readout?: Readout;
 }
 
-const OPTION_NAMES = [
-  'cell',
-  'outputSize',
-  'readout',
-  'inputSize',
-  'hiddenSize',
-  'numLayers',
-  'bidirectional',
-  'dropout',
-  'variant',
-  'nonlinearity',
-  'dtype',
-  'seed',
-  'init',
-];
+// The stack's options (its generators come from `seed` here), plus the head's and the cell.
+const OPTION_NAMES = [...RECURRENT_OPTION_NAMES.filter((name) => name !== 'rng' && name !== 'dropoutRng'), 'cell', 'outputSize', 'readout'];
 
 export interface SequenceModelCache {
   rnn?: RecurrentCache;
