@@ -1,5 +1,6 @@
 import { tensor } from '@lstm/core';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
+import { ArchitectureSchema, expectedTensors, parseWith } from './model-schema.js';
 import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
 
 /** The architecture as stored in a model file (`__metadata__["lstm.architecture"]`). */
@@ -73,7 +74,13 @@ export function decodeModel(bytes: Uint8Array, what = 'model file'): ModelFile {
   return modelFromTensors(decodeSafetensors(bytes, what), what);
 }
 
-/** Builds the model a decoded file describes (checkpoints pass their own tensors in). */
+/**
+ * Builds the model a decoded file describes (checkpoints pass their own tensors in). Everything
+ * is checked before anything is allocated: the architecture against its schema, then every
+ * tensor's name, dtype and shape against the architecture, then the values for NaN/Infinity.
+ * Only a file whose tensors match its claims builds a model, so the model is never larger than
+ * the file.
+ */
 export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 'model file'): ModelFile {
   const parse = (key: string): unknown => {
     try {
@@ -85,29 +92,31 @@ export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 
   if (!metadata['lstm.architecture']) {
     throw new ModelFileError(`${what}: no 'lstm.architecture' in its metadata — it was not written by @lstm (lstm train writes one)`);
   }
-  const architecture = parse('lstm.architecture') as Architecture;
+  const architecture = parseWith(ArchitectureSchema, parse('lstm.architecture'), what, 'lstm.architecture');
+  const dtype = architecture.dtype === 'float64' ? 'F64' : 'F32';
+  const expected = expectedTensors(architecture);
+  const extra = Object.keys(tensors).filter((name) => !expected.has(name));
+  if (extra.length)
+    throw new ModelFileError(`${what}: unexpected tensor(s) ${extra.slice(0, 5).join(', ')} for a ${architecture.cell} model`);
+  for (const [name, shape] of expected) {
+    const entry = tensors[name];
+    if (!entry) throw new ModelFileError(`${what}: tensor '${name}' is missing`);
+    if (entry.shape.join() !== shape.join()) {
+      throw new ModelFileError(
+        `${what}: tensor '${name}' has shape [${entry.shape.join(', ')}], the architecture needs [${shape.join(', ')}]`,
+      );
+    }
+    if (entry.dtype !== dtype)
+      throw new ModelFileError(`${what}: tensor '${name}' is ${entry.dtype}, the architecture says ${architecture.dtype}`);
+    if (!entry.data.every(Number.isFinite)) throw new ModelFileError(`${what}: tensor '${name}' contains NaN or infinite values`);
+  }
   let model: SequenceModel;
   try {
-    model = new SequenceModel({ ...architecture, dropout: architecture.dropout });
+    model = new SequenceModel({ ...architecture });
   } catch (error) {
     throw new ModelFileError(`${what}: its architecture is invalid (${(error as Error).message})`);
   }
-  const parameters = model.parameters();
-  const expected = new Set(parameters.map((p) => storedName(p.name)));
-  const extra = Object.keys(tensors).filter((name) => !expected.has(name));
-  if (extra.length) throw new ModelFileError(`${what}: unexpected tensor(s) ${extra.join(', ')} for a ${architecture.cell} model`);
-  for (const p of parameters) {
-    const entry = tensors[storedName(p.name)];
-    if (!entry) throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' is missing`);
-    if (entry.shape.join() !== p.shape.join()) {
-      throw new ModelFileError(
-        `${what}: tensor '${storedName(p.name)}' has shape [${entry.shape.join(', ')}], the architecture needs [${p.shape.join(', ')}]`,
-      );
-    }
-    if (!entry.data.every(Number.isFinite))
-      throw new ModelFileError(`${what}: tensor '${storedName(p.name)}' contains NaN or infinite values`);
-    p.assign(tensor(entry.data, p.shape, p.value.dtype));
-  }
+  for (const p of model.parameters()) p.assign(tensor(tensors[storedName(p.name)]!.data, p.shape, p.value.dtype));
   const out: Record<string, unknown> = {};
   for (const key of Object.keys(metadata)) {
     if (key.startsWith('lstm.') && key !== 'lstm.architecture' && key !== 'lstm.version') out[key.slice(5)] = parse(key);
