@@ -36,6 +36,7 @@ export type {
   StepGradients,
 } from './recurrent-types.js';
 
+export { ArchitectureSchema, expectedTensors, LIMITS, parseWith, type StoredArchitecture } from './model-schema.js';
 export {
   architectureOf,
   decodeModel,

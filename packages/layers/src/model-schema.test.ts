@@ -72,3 +72,15 @@ describe('model files are checked against their own claims before anything is bu
     });
   }
 });
+
+describe('safetensors headers that name a tensor twice', () => {
+  it('are refused (JSON.parse would silently keep the last one)', () => {
+    const entry = '{"dtype":"F32","shape":[1],"data_offsets":[0,4]}';
+    const text = new TextEncoder().encode(`{"a":${entry},"a":${entry}}`);
+    const bytes = new Uint8Array(8 + text.length + 4);
+    new DataView(bytes.buffer).setBigUint64(0, BigInt(text.length), true);
+    bytes.set(text, 8);
+    expect(() => decodeSafetensors(bytes)).toThrow(/names "a" twice/);
+    expect(() => decodeSafetensors(bytes)).toThrow(ModelFileError);
+  });
+});

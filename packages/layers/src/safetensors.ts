@@ -80,11 +80,15 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
   const headerLength = Number(declared);
   if (headerLength > MAX_HEADER) fail(`a ${headerLength}-byte header is larger than the format allows`);
   let header: unknown;
+  let text = '';
   try {
-    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength)));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, 8 + headerLength));
+    header = JSON.parse(text);
   } catch {
     fail('the header is not valid UTF-8 JSON');
   }
+  const duplicate = duplicateKey(text);
+  if (duplicate !== null) fail(`the header names ${JSON.stringify(duplicate)} twice`);
   if (typeof header !== 'object' || header === null || Array.isArray(header)) fail('the header is not a JSON object');
   const entries = header as Record<string, unknown>;
   const dataStart = 8 + headerLength;
@@ -139,4 +143,34 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     tensors[name] = { dtype, shape, data };
   }
   return { tensors, metadata };
+}
+
+const WHITESPACE = new Set([' ', '\t', '\n', '\r']);
+
+/**
+ * The first key that appears twice in one object of a valid JSON text, or null. JSON.parse
+ * keeps the last of two equal keys without a word, so a file naming a tensor twice would be
+ * read as whichever came last; the format's own readers refuse it, and so do we.
+ */
+function duplicateKey(text: string): string | null {
+  const objects: (Set<string> | null)[] = []; // one set of keys per open object, null for arrays
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '"') {
+      let end = i + 1;
+      while (text[end] !== '"') end += text[end] === '\\' ? 2 : 1;
+      let next = end + 1;
+      while (WHITESPACE.has(text[next]!)) next++;
+      const keys = objects.at(-1);
+      if (text[next] === ':' && keys) {
+        const key = JSON.parse(text.slice(i, end + 1)) as string;
+        if (keys.has(key)) return key;
+        keys.add(key);
+      }
+      i = end;
+    } else if (ch === '{') objects.push(new Set());
+    else if (ch === '[') objects.push(null);
+    else if (ch === '}' || ch === ']') objects.pop();
+  }
+  return null;
 }

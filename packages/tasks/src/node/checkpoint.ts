@@ -4,6 +4,7 @@ import { ValueError } from '@lstm/core';
 import {
   ModelFileError,
   decodeSafetensors,
+  parseWith,
   encodeSafetensors,
   modelFromTensors,
   modelTensors,
@@ -12,6 +13,7 @@ import {
   type SequenceModel,
 } from '@lstm/layers';
 import type { Trainer, TrainerState } from '../trainer.js';
+import { RunSchema, TrainerStateSchema } from './checkpoint-schema.js';
 import { writeFileAtomic } from './files.js';
 
 const entry = (data: Float32Array | Float64Array, shape: readonly number[]): SafetensorsEntry => ({
@@ -60,30 +62,53 @@ export function loadCheckpoint(dir: string): Checkpoint {
   const file = decodeSafetensors(readFileSync(path), path);
   const own = Object.fromEntries(Object.entries(file.tensors).filter(([name]) => !name.startsWith('best.') && !name.startsWith('optim.')));
   const { model } = modelFromTensors({ tensors: own, metadata: file.metadata }, path);
-  let rest: Omit<TrainerState, 'optimizer' | 'best'> & { optimizer: { step: number }; best: { epoch: number; score: number } | null };
-  let run: Record<string, unknown>;
-  try {
-    rest = JSON.parse(file.metadata['lstm.trainer']!);
-    run = JSON.parse(file.metadata['lstm.run']!);
-  } catch {
-    throw new ModelFileError(`${path}: its trainer state is missing or corrupt; start a new run without --resume`);
-  }
+  const rest = parseWith(TrainerStateSchema, parseJson(file.metadata, 'lstm.trainer', path), path, 'lstm.trainer');
+  const run = parseWith(RunSchema, parseJson(file.metadata, 'lstm.run', path), path, 'lstm.run');
   const slots: TrainerState['optimizer']['slots'] = {};
   const best: Record<string, Float32Array | Float64Array> = {};
+  const claimed = new Set(Object.keys(own));
   for (const p of model.parameters()) {
     const stored = storedName(p.name);
-    const weights = file.tensors[`best.${stored}`];
-    if (weights) best[p.name] = weights.data;
-    for (const [name, value] of Object.entries(file.tensors)) {
+    const check = (name: string): Float32Array | Float64Array => {
+      const tensor = file.tensors[name]!;
+      claimed.add(name);
+      if (tensor.shape.join() !== p.shape.join()) {
+        throw new ModelFileError(
+          `${path}: tensor '${name}' has shape [${tensor.shape.join(', ')}], its parameter is [${p.shape.join(', ')}]`,
+        );
+      }
+      if (!tensor.data.every(Number.isFinite)) throw new ModelFileError(`${path}: tensor '${name}' contains NaN or infinite values`);
+      return tensor.data;
+    };
+    if (rest.best) {
+      if (!file.tensors[`best.${stored}`]) throw new ModelFileError(`${path}: the best epoch's weights lack '${stored}'`);
+      best[p.name] = check(`best.${stored}`);
+    }
+    for (const name of Object.keys(file.tensors)) {
       if (!name.startsWith(`optim.${stored}.`)) continue;
       slots[p.name] ??= {};
-      slots[p.name]![name.slice(`optim.${stored}.`.length)] = value.data;
+      slots[p.name]![name.slice(`optim.${stored}.`.length)] = check(name);
     }
   }
+  const stray = Object.keys(file.tensors).filter((name) => !claimed.has(name));
+  if (stray.length) throw new ModelFileError(`${path}: tensor(s) ${stray.slice(0, 3).join(', ')} belong to no parameter of this model`);
   const state: TrainerState = {
     ...rest,
+    shuffleRng: rest.shuffleRng.map((v) => v ?? Number.NaN),
+    modelRng: rest.modelRng.map((v) => v ?? Number.NaN),
     optimizer: { step: rest.optimizer.step, slots },
     best: rest.best ? { ...rest.best, weights: best } : null,
   };
   return { model, state, run };
+}
+
+function parseJson(metadata: Record<string, string>, key: string, path: string): unknown {
+  const text = metadata[key];
+  if (text === undefined)
+    throw new ModelFileError(`${path}: no '${key}' in its metadata — not a checkpoint; start a new run without --resume`);
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ModelFileError(`${path}: metadata '${key}' is not valid JSON — the checkpoint is corrupt; start a new run without --resume`);
+  }
 }
