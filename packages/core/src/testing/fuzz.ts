@@ -177,8 +177,9 @@ export function safetensorsMutants(file: Uint8Array, count: number, seed: number
     }
     const keys = Object.keys(value);
     const copy = { ...value };
-    if (keys.length === 0 || rng.next() < 0.1) copy[`unknown${rng.int(10)}`] = pick(WRONG_VALUES);
-    else if (rng.next() < 0.1) delete copy[pick(keys)];
+    const roll = rng.next();
+    if (keys.length === 0 || roll < 0.1) copy[`unknown${rng.int(10)}`] = pick(WRONG_VALUES);
+    else if (roll < 0.2) delete copy[pick(keys)];
     else {
       const key = pick(keys);
       copy[key] = mutateJson(copy[key]!);
