@@ -1,6 +1,6 @@
-import { LstmError, registerBackend, setBackendSync } from '@lstm/core';
+import { registerBackend, setBackendSync } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
-import { safetensorsMutants } from '@lstm/core/testing';
+import { runFuzz, safetensorsMutants } from '@lstm/core/testing';
 import { describe, expect, it } from 'vitest';
 import { decodeModel, encodeModel } from './model-file.js';
 import { expectedTensors } from './model-schema.js';
@@ -9,48 +9,6 @@ import { SequenceModel } from './sequence-model.js';
 
 registerBackend(cpu());
 setBackendSync('cpu');
-
-/** Outcome counts of decoding every mutant; the test asserts on them and prints them. */
-export interface FuzzReport {
-  mutants: number;
-  rejected: number;
-  accepted: number;
-  slow: string[];
-  untyped: string[];
-  inconsistent: string[];
-  overMemory: string[];
-}
-
-/**
- * Decodes each mutant under a time bound (1 s) and a memory bound (16× its own size + 4 MB of
- * new array buffers), sorting outcomes: rejected with the library's typed error, accepted, or a
- * failure of the bounds. `check` verifies what an accepted file claims against what it holds.
- */
-export function runFuzz(
-  mutants: { kind: string; bytes: Uint8Array }[],
-  decode: (bytes: Uint8Array) => void,
-  check: (bytes: Uint8Array) => string | null,
-): FuzzReport {
-  const report: FuzzReport = { mutants: mutants.length, rejected: 0, accepted: 0, slow: [], untyped: [], inconsistent: [], overMemory: [] };
-  mutants.forEach(({ kind, bytes }, index) => {
-    const label = `#${index} (${kind})`;
-    const memory = process.memoryUsage().arrayBuffers;
-    const started = performance.now();
-    try {
-      decode(bytes);
-      report.accepted++;
-      if (process.env.FUZZ_DEBUG) console.info(`accepted ${label}`);
-      const problem = check(bytes);
-      if (problem) report.inconsistent.push(`${label}: ${problem}`);
-    } catch (error) {
-      if (error instanceof LstmError && !String(error.message).includes('\n')) report.rejected++;
-      else report.untyped.push(`${label}: ${String(error)}`);
-    }
-    if (performance.now() - started > 1000) report.slow.push(label);
-    if (process.memoryUsage().arrayBuffers - memory > 16 * bytes.length + (4 << 20)) report.overMemory.push(label);
-  });
-  return report;
-}
 
 describe('fuzzing model files (issue 9)', () => {
   const model = new SequenceModel({ cell: 'lstm', inputSize: 3, hiddenSize: 5, numLayers: 2, bidirectional: true, outputSize: 4, seed: 3 });

@@ -1,3 +1,4 @@
+import { LstmError } from '../errors.js';
 import { Rng } from '../random.js';
 
 /**
@@ -200,4 +201,51 @@ function assemble(json: string, data: Uint8Array): Uint8Array {
   out.set(text, 8);
   out.set(data, 8 + text.length);
   return out;
+}
+
+/** Outcome counts of decoding every mutant; the test asserts on them and prints them. */
+export interface FuzzReport {
+  mutants: number;
+  rejected: number;
+  accepted: number;
+  slow: string[];
+  untyped: string[];
+  inconsistent: string[];
+  overMemory: string[];
+}
+
+/**
+ * Decodes each mutant under a time bound (1 s) and a memory bound (16× its own size + 4 MB of
+ * new array buffers), sorting outcomes: rejected with the library's typed error, accepted, or a
+ * failure of the bounds. `check` verifies what an accepted file claims against what it holds.
+ */
+export function runFuzz(
+  mutants: { kind: string; bytes: Uint8Array }[],
+  decode: (bytes: Uint8Array) => void,
+  check: (bytes: Uint8Array) => string | null,
+): FuzzReport {
+  const report: FuzzReport = { mutants: mutants.length, rejected: 0, accepted: 0, slow: [], untyped: [], inconsistent: [], overMemory: [] };
+  mutants.forEach(({ kind, bytes }, index) => {
+    const label = `#${index} (${kind})`;
+    const memory = arrayBufferBytes();
+    const started = performance.now();
+    try {
+      decode(bytes);
+      report.accepted++;
+      const problem = check(bytes);
+      if (problem) report.inconsistent.push(`${label}: ${problem}`);
+    } catch (error) {
+      if (error instanceof LstmError && !String(error.message).includes('\n')) report.rejected++;
+      else report.untyped.push(`${label}: ${String(error)}`);
+    }
+    if (performance.now() - started > 1000) report.slow.push(label);
+    if (arrayBufferBytes() - memory > 16 * bytes.length + (4 << 20)) report.overMemory.push(label);
+  });
+  return report;
+}
+
+/** Bytes held in array buffers now (Node); 0 where the runtime does not say (browsers). */
+function arrayBufferBytes(): number {
+  const memory = (globalThis as { process?: { memoryUsage?: () => { arrayBuffers: number } } }).process?.memoryUsage;
+  return memory ? memory().arrayBuffers : 0;
 }

@@ -59,7 +59,12 @@ export interface Checkpoint {
 export function loadCheckpoint(dir: string): Checkpoint {
   const path = join(dir, 'checkpoint.safetensors');
   if (!existsSync(path)) throw new ValueError(`no checkpoint in ${dir} (expected ${path}); start a new run without --resume`);
-  const file = decodeSafetensors(readFileSync(path), path);
+  return decodeCheckpoint(readFileSync(path), path);
+}
+
+/** Decodes and validates a checkpoint's bytes (`path` names it in errors). */
+export function decodeCheckpoint(bytes: Uint8Array, path = 'checkpoint'): Checkpoint {
+  const file = decodeSafetensors(bytes, path);
   const own = Object.fromEntries(Object.entries(file.tensors).filter(([name]) => !name.startsWith('best.') && !name.startsWith('optim.')));
   const { model } = modelFromTensors({ tensors: own, metadata: file.metadata }, path);
   const rest = parseWith(TrainerStateSchema, parseJson(file.metadata, 'lstm.trainer', path), path, 'lstm.trainer');

@@ -1,3 +1,3 @@
-export { loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
+export { decodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 export { co2Csv, sotuText } from './datasets.js';
 export { writeFileAtomic } from './files.js';
