@@ -16,7 +16,7 @@ import {
 } from '@lstm/optim';
 import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
-import { UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 
 export const TASKS = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
 export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;
@@ -47,7 +47,7 @@ function readText(path: string): string {
     return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
   } catch (error) {
     if (error instanceof TypeError)
-      throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, 1);
+      throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, EXIT.badInput);
     throw error;
   }
 }

@@ -73,7 +73,7 @@ program
   .option('--force', 'overwrite a model already in --out')
   .option('--json', 'print one JSON summary at the end (stdout)')
   .option('--quiet', 'no progress output')
-  .action((options: TrainOptions) => train(options));
+  .action((options: TrainOptions, command: Command) => train(options, (key) => command.getOptionValueSource(key)));
 
 program
   .command('eval')

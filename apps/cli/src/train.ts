@@ -1,11 +1,12 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { encodeModel, parameterCount, type SequenceModel } from '@lstm/layers';
-import { Trainer, type AnyTask, type EpochRecord } from '@lstm/tasks';
-import { loadCheckpoint, saveCheckpoint, writeFileAtomic, type Checkpoint } from '@lstm/tasks/node';
+import { encodeModel, parameterCount } from '@lstm/layers';
+import { DivergedError, Trainer, type AnyTask, type EpochRecord, type FitResult } from '@lstm/tasks';
+import { ensureDirectory, loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
 import { buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
 import { UsageError } from './errors.js';
+import { resumeOptions, type OptionSource } from './resume.js';
 import { VERSION } from './version.js';
 
 export interface TrainOptions extends TaskOptions, ModelOptions, OptimOptions {
@@ -47,16 +48,19 @@ function taskMetadata(task: AnyTask, o: TaskOptions): Record<string, unknown> {
   return meta;
 }
 
-export async function train(o: TrainOptions): Promise<void> {
-  const out = o.out ?? join('runs', o.task);
+export async function train(given: TrainOptions, source: OptionSource = () => undefined): Promise<void> {
+  const out = given.out ?? join('runs', given.task);
   const modelPath = join(out, 'model.safetensors');
-  if (o.resume && o.force) throw new UsageError('--resume continues a run and --force starts over; choose one');
-  if (!o.resume && !o.force && existsSync(modelPath)) {
+  if (given.resume && given.force) throw new UsageError('--resume continues a run and --force starts over; choose one');
+  if (!given.resume && !given.force && existsSync(modelPath)) {
     throw new UsageError(
       `${out} already holds a model; pass --resume to continue that run, --force to overwrite it, or choose another --out`,
     );
   }
-  await selectBackend(o.backend, o.threads);
+  ensureDirectory(out);
+  await selectBackend(given.backend, given.threads);
+  const resumed = given.resume ? loadCheckpoint(out) : undefined;
+  const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
@@ -77,18 +81,10 @@ export async function train(o: TrainOptions): Promise<void> {
     sotuFrom: o.sotuFrom,
     seed: o.seed,
   };
-  let model: SequenceModel;
-  let resumed: Checkpoint | undefined;
-  let metricLines: string[] = [];
-  if (o.resume) {
-    resumed = loadCheckpoint(out);
-    model = resumed.model;
-    metricLines = resumed.state.history.map((r) => JSON.stringify(r));
-  }
+  const metricLines = resumed ? resumed.state.history.map((r) => JSON.stringify(r)) : [];
   const task = buildTask(taskOptions);
-  model ??= buildModel(task, o);
+  const model = resumed?.model ?? buildModel(task, o);
   const { optimizer, schedule } = buildOptimizer(model, o);
-  mkdirSync(out, { recursive: true });
   const bar =
     !o.quiet && process.stderr.isTTY
       ? new SingleBar({
@@ -152,7 +148,19 @@ export async function train(o: TrainOptions): Promise<void> {
         .map(([k, v]) => `${k} ${v.toFixed(4)}`)
         .join(', ')}`,
     );
-  const result = await trainer.fit();
+  let result: FitResult;
+  try {
+    result = await trainer.fit();
+  } catch (error) {
+    bar?.stop();
+    if (!(error instanceof DivergedError)) throw error;
+    // The trainer has put the last good weights back: keep them on disk, whichever epoch it was.
+    if (trainer.epochsDone === 0) {
+      writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: 0 } }, VERSION));
+    }
+    const saved = trainer.epochsDone === 0 ? 'the initial weights' : `the best of its ${trainer.epochsDone} epoch(s)`;
+    throw new DivergedError(`${error.message} (${saved}: ${modelPath})`);
+  }
   bar?.stop();
   const last = result.history.at(-1)!;
   const best = result.best!.metrics;

@@ -4,7 +4,7 @@ import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
 import { buildTask, selectBackend, type TaskOptions } from './build.js';
-import { UsageError } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
 
 function readModel(path: string): ModelFile {
   return decodeModel(readFileSync(path), path);
@@ -114,20 +114,24 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
     try {
       parsed = JSON.parse(raw);
     } catch {
-      throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, 1);
+      throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, EXIT.badInput);
     }
     const asSteps = (v: unknown): v is number[][] =>
       Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
     if (asSteps(parsed)) sequences = [parsed];
     else if (Array.isArray(parsed) && parsed.every(asSteps)) sequences = parsed as number[][][];
-    else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, 1);
+    else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, EXIT.badInput);
   }
   const results = sequences.map((sequence, n) => {
-    if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, 1);
+    if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, EXIT.badInput);
     sequence.forEach((step, t) => {
       if (step.length !== inputSize)
-        throw new UsageError(`${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`, 1);
-      if (!step.every(Number.isFinite)) throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, 1);
+        throw new UsageError(
+          `${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`,
+          EXIT.badInput,
+        );
+      if (!step.every(Number.isFinite))
+        throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, EXIT.badInput);
     });
     return tidy(() => {
       const x = tensor(Float32Array.from(sequence.flat()), [1, sequence.length, inputSize]);

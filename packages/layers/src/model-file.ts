@@ -1,4 +1,4 @@
-import { tensor } from '@lstm/core';
+import { ValueError, tensor } from '@lstm/core';
 import { decodeSafetensors, encodeSafetensors, ModelFileError, type SafetensorsEntry, type SafetensorsFile } from './safetensors.js';
 import { ArchitectureSchema, expectedTensors, parseWith } from './model-schema.js';
 import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
@@ -114,7 +114,8 @@ export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 
   try {
     model = new SequenceModel({ ...architecture });
   } catch (error) {
-    throw new ModelFileError(`${what}: its architecture is invalid (${(error as Error).message})`);
+    if (!(error instanceof ValueError)) throw error;
+    throw new ModelFileError(`${what}: its architecture is invalid (${error.message})`);
   }
   for (const p of model.parameters()) p.assign(tensor(tensors[storedName(p.name)]!.data, p.shape, p.value.dtype));
   const out: Record<string, unknown> = {};

@@ -111,6 +111,13 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
   const seen = trainCount + window;
   const mean = columns.map((c) => worked[c]!.slice(0, seen).reduce((a, b) => a + b, 0) / seen);
   const std = columns.map((c, k) => Math.sqrt(worked[c]!.slice(0, seen).reduce((a, b) => a + (b - mean[k]!) ** 2, 0) / seen) || 1);
+  columns.forEach((c, k) => {
+    if (!Number.isFinite(mean[k]!) || !Number.isFinite(std[k]!)) {
+      throw new ValueError(
+        `series: column '${c}' cannot be standardised (mean ${mean[k]}, standard deviation ${std[k]}): its values overflow float64 arithmetic; rescale the column (e.g. divide by 1e6) first`,
+      );
+    }
+  });
   const t = columns.indexOf(target);
   const make = (first: number, count: number): Split => {
     const inputs = new Float32Array(count * window * columns.length);

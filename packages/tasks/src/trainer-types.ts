@@ -42,6 +42,8 @@ export interface TrainerState {
   history: EpochRecord[];
   best: BestEpoch | null;
   badEpochs: number;
+  /** The first batch's loss, the scale of the divergence rule (absent in checkpoints before 0.2). */
+  referenceLoss?: number | null;
 }
 
 export interface FitResult {

@@ -2,7 +2,8 @@ import { Rng, ValueError, assertKnownOptions, tidy, type Tensor } from '@lstm/co
 import { loadStateDict, type SequenceModel } from '@lstm/layers';
 import { clipGradNorm, clipGradValue, type Optimizer, type Schedule } from '@lstm/optim';
 import { gather } from './data.js';
-import { NonFiniteLossError } from './errors.js';
+import { DivergedError, NonFiniteLossError } from './errors.js';
+import { DivergenceGuard, assertFits, firstNonFinite } from './guards.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
 import type { TextTask } from './text.js';
@@ -10,7 +11,7 @@ import type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from '
 import { streamPass } from './truncated-bptt.js';
 
 export type { AnyTask } from './evaluate.js';
-export { NonFiniteLossError } from './errors.js';
+export { DivergedError, NonFiniteLossError } from './errors.js';
 export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
 
 type Timing = (done: number) => { elapsed: number; eta: number };
@@ -42,6 +43,11 @@ export interface TrainerOptions {
    * (scheduled sampling). Default: pure teacher forcing.
    */
   scheduledSampling?: { from: number; to: number };
+  /**
+   * Stop as diverged when a batch's loss exceeds this many times the first batch's loss
+   * (default 1000; see `DivergenceGuard`). `Infinity` keeps only the non-finite check.
+   */
+  divergenceFactor?: number;
   /** Also evaluate the test split each epoch (default true). */
   evaluateTest?: boolean;
   onProgress?: (progress: Progress) => void;
@@ -62,6 +68,7 @@ const OPTION_NAMES: readonly (keyof TrainerOptions)[] = [
   'monitor',
   'bptt',
   'scheduledSampling',
+  'divergenceFactor',
   'evaluateTest',
   'onProgress',
   'onEpoch',
@@ -81,6 +88,7 @@ export class Trainer {
   private badEpochs = 0;
   private readonly shuffleRng: Rng;
   private lastGood: Record<string, Float32Array | Float64Array>;
+  private readonly divergence: DivergenceGuard;
 
   constructor(
     readonly model: SequenceModel,
@@ -93,22 +101,11 @@ export class Trainer {
     this.batchSize = options.batchSize ?? 32;
     if (!Number.isInteger(this.batchSize) || this.batchSize < 1)
       throw new ValueError(`Trainer: batchSize must be a positive integer, got ${this.batchSize}`);
-    const objective = task.objective;
-    this.monitor = options.monitor ?? (objective === 'regression' || objective === 'language-model' ? 'loss' : 'accuracy');
-    if (model.inputSize !== task.inputSize) {
-      throw new ValueError(
-        `Trainer: the model takes ${model.inputSize} input features but task '${task.name}' has ${task.inputSize}; build the model with inputSize ${task.inputSize}`,
-      );
-    }
-    if (model.outputSize !== task.outputSize) {
-      throw new ValueError(
-        `Trainer: the model outputs ${model.outputSize} values but task '${task.name}' needs ${task.outputSize}; build the model with outputSize ${task.outputSize}`,
-      );
-    }
-    const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
-    if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
+    this.monitor = options.monitor ?? (task.objective === 'regression' || task.objective === 'language-model' ? 'loss' : 'accuracy');
+    assertFits(model, task);
     this.shuffleRng = Rng.derive(options.seed ?? 0, 'shuffle');
     this.lastGood = snapshot(model);
+    this.divergence = new DivergenceGuard(options.divergenceFactor ?? 1000);
   }
 
   /** Epochs completed so far (after a resume, too). */
@@ -196,31 +193,28 @@ export class Trainer {
     const { clip, clipValue, optimizer } = this.options;
     if (clipValue !== undefined) clipGradValue(parameters, clipValue);
     const norm = clipGradNorm(parameters, clip ?? Infinity);
-    if (!Number.isFinite(norm)) this.fail('gradient norm', norm);
+    if (!Number.isFinite(norm)) this.fail(`gradient norm is ${norm}`);
     optimizer.step();
     optimizer.zeroGrad();
     return norm;
   }
 
   private guard(tally: Tally, epoch: number, batch: number): void {
-    const loss = tally.lossSum / Math.max(tally.count, 1);
-    if (!Number.isFinite(loss)) this.fail(`loss at epoch ${epoch}, batch ${batch}`, loss);
+    const problem = this.divergence.check(tally.lossSum / Math.max(tally.count, 1));
+    if (problem) this.fail(`loss at epoch ${epoch}, batch ${batch} ${problem}`, DivergedError);
   }
 
   private guardOutput(output: Tensor, epoch: number, batch: number): void {
-    const values = output.readSync();
-    for (let i = 0; i < values.length; i++) {
-      if (!Number.isFinite(values[i]!)) this.fail(`model output at epoch ${epoch}, batch ${batch}`, values[i]!);
-    }
+    const bad = firstNonFinite(output.readSync());
+    if (bad !== null) this.fail(`model output at epoch ${epoch}, batch ${batch} is ${bad}`);
   }
 
-  private fail(what: string, value: number): never {
+  /** Restores the last good weights and stops: a non-finite value, or the divergence rule. */
+  private fail(what: string, Kind: typeof DivergedError = NonFiniteLossError): never {
     this.options.optimizer.zeroGrad();
     loadStateDict(this.model, this.lastGood);
     const kept = this.epoch > 0 ? `epoch ${this.epoch}'s weights are kept` : 'the initial weights are kept';
-    throw new NonFiniteLossError(
-      `training diverged: the ${what} is ${value}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`,
-    );
+    throw new Kind(`training diverged: the ${what}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`);
   }
 
   private progress(epoch: number, batch: number, batches: number, tally: Tally, classes: boolean, timing: Timing): void {
@@ -276,6 +270,7 @@ export class Trainer {
       history: this.history.map((r) => ({ ...r })),
       best: this.best,
       badEpochs: this.badEpochs,
+      referenceLoss: this.divergence.reference,
     };
   }
 
@@ -289,6 +284,7 @@ export class Trainer {
     this.history = state.history.map((r) => ({ ...r }));
     this.best = state.best;
     this.badEpochs = state.badEpochs;
+    this.divergence.reference = state.referenceLoss ?? null;
     this.lastGood = snapshot(this.model);
   }
 }

@@ -25,6 +25,7 @@ export const TrainerStateSchema = v.pipe(
     history: v.array(EpochRecord),
     best: v.nullable(v.strictObject({ epoch: v.pipe(count, v.minValue(1)), score: finite })),
     badEpochs: count,
+    referenceLoss: v.optional(v.nullable(v.pipe(finite, v.minValue(0)))),
   }),
   v.check(
     (state) => state.history.length === state.epoch && state.history.every((record, i) => record.epoch === i + 1),

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { basename, dirname, join, resolve } from 'node:path';
 
 /**
  * Writes a file atomically: the bytes go to a temporary file beside it, are flushed to disk,
@@ -21,4 +21,25 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
   }
   closeSync(fd);
   renameSync(temporary, path);
+}
+
+/**
+ * Creates the directory `path` and its missing parents one level at a time — a bounded loop
+ * over the path's components, where a recursive mkdir never returns on some pseudo file
+ * systems (/proc). Throws the file system's own error (with its code and path) for the first
+ * level that cannot be made, or ENOTDIR when `path` or a parent is a file.
+ */
+export function ensureDirectory(path: string): void {
+  const missing: string[] = [];
+  let current = resolve(path);
+  while (!existsSync(current)) {
+    missing.push(current);
+    const parent = dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  if (existsSync(current) && !statSync(current).isDirectory()) {
+    throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${current}'`), { code: 'ENOTDIR', path: current, syscall: 'mkdir' });
+  }
+  for (const directory of missing.reverse()) mkdirSync(directory);
 }

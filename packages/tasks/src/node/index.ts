@@ -1,3 +1,3 @@
 export { decodeCheckpoint, loadCheckpoint, saveCheckpoint, type Checkpoint } from './checkpoint.js';
 export { co2Csv, sotuText } from './datasets.js';
-export { writeFileAtomic } from './files.js';
+export { ensureDirectory, writeFileAtomic } from './files.js';
