@@ -52,19 +52,92 @@ describe('checkpoints are validated before a run resumes (issue 9)', () => {
 
   const cases: [string, () => Uint8Array, RegExp][] = [
     ['a missing trainer state', () => withTrainerState(() => 'absent'), /lstm.trainer/],
-    ['a missing epoch', () => withTrainerState((s) => void delete s.epoch), /field 'epoch'/],
-    ['a text epoch', () => withTrainerState((s) => void (s.epoch = 'three')), /field 'epoch'/],
-    ['a negative epoch', () => withTrainerState((s) => void (s.epoch = -2)), /field 'epoch'/],
-    ['a NaN (null) epoch', () => withTrainerState((s) => void (s.epoch = null)), /field 'epoch'/],
-    ['an epoch the history does not have', () => withTrainerState((s) => void (s.epoch = 7)), /one record per completed epoch/],
-    ['a best epoch after the last one', () => withTrainerState((s) => void ((s.best as { epoch: number }).epoch = 9)), /best epoch/],
-    ['a NaN best score', () => withTrainerState((s) => void ((s.best as { score: unknown }).score = null)), /field 'best.score'/],
-    ['a broken generator state', () => withTrainerState((s) => void (s.shuffleRng = [1, 2, 3])), /shuffleRng/],
-    ['a negative optimizer step', () => withTrainerState((s) => void (s.optimizer = { step: -1 })), /field 'optimizer.step'/],
-    ['an unknown field', () => withTrainerState((s) => void (s.surprise = true)), /field 'surprise'/],
+    [
+      'a missing epoch',
+      () =>
+        withTrainerState((s) => {
+          delete s.epoch;
+        }),
+      /field 'epoch'/,
+    ],
+    [
+      'a text epoch',
+      () =>
+        withTrainerState((s) => {
+          s.epoch = 'three';
+        }),
+      /field 'epoch'/,
+    ],
+    [
+      'a negative epoch',
+      () =>
+        withTrainerState((s) => {
+          s.epoch = -2;
+        }),
+      /field 'epoch'/,
+    ],
+    [
+      'a NaN (null) epoch',
+      () =>
+        withTrainerState((s) => {
+          s.epoch = null;
+        }),
+      /field 'epoch'/,
+    ],
+    [
+      'an epoch the history does not have',
+      () =>
+        withTrainerState((s) => {
+          s.epoch = 7;
+        }),
+      /one record per completed epoch/,
+    ],
+    [
+      'a best epoch after the last one',
+      () =>
+        withTrainerState((s) => {
+          (s.best as { epoch: number }).epoch = 9;
+        }),
+      /best epoch/,
+    ],
+    [
+      'a NaN best score',
+      () =>
+        withTrainerState((s) => {
+          (s.best as { score: unknown }).score = null;
+        }),
+      /field 'best.score'/,
+    ],
+    [
+      'a broken generator state',
+      () =>
+        withTrainerState((s) => {
+          s.shuffleRng = [1, 2, 3];
+        }),
+      /shuffleRng/,
+    ],
+    [
+      'a negative optimizer step',
+      () =>
+        withTrainerState((s) => {
+          s.optimizer = { step: -1 };
+        }),
+      /field 'optimizer.step'/,
+    ],
+    [
+      'an unknown field',
+      () =>
+        withTrainerState((s) => {
+          s.surprise = true;
+        }),
+      /field 'surprise'/,
+    ],
     [
       'a history record with text',
-      () => withTrainerState((s) => void ((s.history as Record<string, unknown>[])[0]!.lr = 'x')),
+      () =>
+        withTrainerState((s) => {
+          (s.history as Record<string, unknown>[])[0]!.lr = 'x';
+        }),
       /field 'history.0.lr'/,
     ],
     ['NaN optimizer slots', () => withTensor((names) => names.find((n) => n.startsWith('optim.'))!, Number.NaN), /contains NaN/],
