@@ -1,3 +1,4 @@
+import { LIMITS } from '@lstm/layers';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
 import { report } from './errors.js';
@@ -9,8 +10,7 @@ import { VERSION } from './version.js';
 const program = new Command('lstm')
   .description('Train, evaluate and use recurrent neural networks (LSTM, GRU, RNN) — exact to PyTorch, on the CPU by default.')
   .version(VERSION)
-  .showHelpAfterError('(run with --help for usage)')
-  .configureOutput({ outputError: (message, write) => write(`lstm: ${message.trim().replace(/\s*\n\s*/g, ' ')}\n`) })
+  .configureOutput({ outputError: (message, write) => write(`lstm: ${message.trim().replace(/\s*\n\s*/g, ' ')} (see lstm --help)\n`) })
   .exitOverride();
 
 const samplingPair = (value: string): [number, number] => {
@@ -42,8 +42,8 @@ program
   .option('--max-chars <n>', 'text: use at most N characters', integer(100))
   .option('--sotu-from <year>', 'text: first year of the built-in corpus', integer(1790))
   .addOption(new Option('--cell <cell>', 'recurrent cell').choices(CELLS).default('lstm'))
-  .option('--hidden <n>', 'hidden units per layer', integer(), 64)
-  .option('--layers <n>', 'stacked layers', integer(), 1)
+  .option('--hidden <n>', 'hidden units per layer', integer(1, LIMITS.hiddenSize), 64)
+  .option('--layers <n>', 'stacked layers', integer(1, LIMITS.numLayers), 1)
   .option('--bidirectional', 'read the sequence both ways (classification/regression)')
   .option('--dropout <p>', 'dropout between stacked layers', probability)
   .option('--forget-bias <x>', 'LSTM: initial forget-gate bias', number())
@@ -67,7 +67,7 @@ program
   .option('--scheduled-sampling <from:to>', 'text: probability of feeding back predictions, ramped over the epochs', samplingPair)
   .option('--seed <n>', 'seed of data, initialisation, dropout and shuffling', integer(0), 0)
   .option('--backend <name>', 'compute backend (see lstm backends)', 'cpu')
-  .option('--threads <n>', 'cpu backend: worker threads for large products', integer(), 1)
+  .option('--threads <n>', 'cpu backend: worker threads for large products', integer(1, 64), 1)
   .option('--out <dir>', 'output directory (default runs/<task>)')
   .option('--resume', 'continue the run saved in --out')
   .option('--force', 'overwrite a model already in --out')

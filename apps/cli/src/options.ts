@@ -2,10 +2,14 @@ import { InvalidArgumentError } from 'commander';
 
 /** Commander argument parsers: a bad value is a one-line error naming the option. */
 export const integer =
-  (min = 1) =>
+  (min = 1, max = Number.MAX_SAFE_INTEGER) =>
   (value: string): number => {
     const n = Number(value);
-    if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`expected an integer ≥ ${min}`);
+    if (value.trim() === '' || !Number.isInteger(n) || n < min || n > max) {
+      throw new InvalidArgumentError(
+        max === Number.MAX_SAFE_INTEGER ? `expected an integer ≥ ${min}` : `expected an integer from ${min} to ${max}`,
+      );
+    }
     return n;
   };
 

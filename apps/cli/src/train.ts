@@ -6,6 +6,7 @@ import { DivergedError, Trainer, type AnyTask, type EpochRecord, type FitResult 
 import { ensureDirectory, loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
 import { buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
 import { UsageError } from './errors.js';
+import { assertFitsInMemory } from './memory.js';
 import { resumeOptions, type OptionSource } from './resume.js';
 import { VERSION } from './version.js';
 
@@ -61,6 +62,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   await selectBackend(given.backend, given.threads);
   const resumed = given.resume ? loadCheckpoint(out) : undefined;
   const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
+  assertFitsInMemory(o);
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };

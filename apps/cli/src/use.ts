@@ -2,15 +2,19 @@ import { readFileSync } from 'node:fs';
 import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
-import { encode, evaluate as evaluateSplit, oneHot, parseCsv, type SeriesScaling } from '@lstm/tasks';
-import { buildTask, selectBackend, type TaskOptions } from './build.js';
+import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
+import { buildTask, selectBackend } from './build.js';
+import { assertFitsInMemory } from './memory.js';
 import { EXIT, UsageError } from './errors.js';
+import { storedMetadata, type StoredMetadata } from './model-metadata.js';
 
-function readModel(path: string): ModelFile {
-  return decodeModel(readFileSync(path), path);
+/** Reads and validates a model file and what lstm train stored with it. */
+function readModel(path: string): ModelFile & { stored: StoredMetadata } {
+  const file = decodeModel(readFileSync(path), path);
+  return { ...file, stored: storedMetadata(file, path) };
 }
 
-const taskOf = (file: ModelFile) => (file.metadata.task ?? {}) as { task?: string; options?: TaskOptions };
+const taskOf = (file: { stored: StoredMetadata }) => file.stored.task ?? { task: undefined, options: undefined };
 
 /** `lstm info FILE`: architecture, parameter count, PyTorch names and shapes. */
 export async function info(path: string, json: boolean): Promise<void> {
@@ -81,6 +85,7 @@ export async function evaluate(path: string, o: { data?: string; backend?: strin
   const file = readModel(path);
   const options = taskOf(file).options;
   if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
+  assertFitsInMemory({ ...options, hidden: file.architecture.hiddenSize, layers: file.architecture.numLayers, batchSize: 256 });
   const task = buildTask({ ...options, data: o.data ?? options.data });
   const metrics = Object.fromEntries(Object.entries(evaluateSplit(file.model, task, 'test')).map(([k, v]) => [`test_${k}`, v]));
   if (o.json)
@@ -164,7 +169,7 @@ export async function generate(
 ): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(path);
-  const vocabulary = file.metadata.vocabulary as string[] | undefined;
+  const vocabulary = file.stored.vocabulary;
   if (!vocabulary) throw new UsageError(`${path} is not a text model (no vocabulary); train one with lstm train --task text`);
   const prime = o.prime ?? vocabulary.find((c) => /[A-Z]/.test(c)) ?? vocabulary[0]!;
   const ids = encode(prime, vocabulary);
@@ -206,7 +211,7 @@ export function sample(logits: number[], temperature: number, topK: number | und
 export async function forecast(path: string, dataPath: string, o: { horizon: number; backend?: string; json?: boolean }): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(path);
-  const scaling = file.metadata.scaling as SeriesScaling | undefined;
+  const scaling = file.stored.scaling;
   if (!scaling) throw new UsageError(`${path} is not a series model; train one with lstm train --task series`);
   if (scaling.columns.length !== 1)
     throw new UsageError(
