@@ -26,7 +26,7 @@ export class UsageError extends Error {
 
 /** What the file system says, turned into one line that names the path and the fix. */
 const FILE_SYSTEM: Record<string, (path: string) => string> = {
-  ENOENT: (path) => `no such file or directory: ${path}; check the path`,
+  ENOENT: (path) => `no such file: ${path}; check the path`,
   EACCES: (path) => `permission denied: ${path}; choose a location you may read or write`,
   EPERM: (path) => `operation not permitted on ${path}; choose an ordinary directory you own`,
   EROFS: (path) => `${path} is on a read-only file system; choose another location`,
