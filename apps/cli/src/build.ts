@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { cpu } from '@lstm/backend-cpu';
 import { listBackends, registerBackend, setBackend } from '@lstm/core';
 import { SequenceModel, type CellType } from '@lstm/layers';
@@ -16,7 +15,7 @@ import {
 } from '@lstm/optim';
 import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, readUserFile } from './errors.js';
 
 export const TASKS = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
 export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;
@@ -44,7 +43,7 @@ export interface TaskOptions {
 
 function readText(path: string): string {
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+    return new TextDecoder('utf-8', { fatal: true }).decode(readUserFile(path));
   } catch (error) {
     if (error instanceof TypeError)
       throw new UsageError(`${path} is not UTF-8 text; convert it (iconv -t UTF-8) or give another --data file`, EXIT.badInput);

@@ -1,16 +1,15 @@
-import { readFileSync } from 'node:fs';
 import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
 import { buildTask, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
-import { EXIT, UsageError } from './errors.js';
+import { EXIT, UsageError, readUserFile } from './errors.js';
 import { storedMetadata, type StoredMetadata } from './model-metadata.js';
 
 /** Reads and validates a model file and what lstm train stored with it. */
 function readModel(path: string): ModelFile & { stored: StoredMetadata } {
-  const file = decodeModel(readFileSync(path), path);
+  const file = decodeModel(readUserFile(path), path);
   return { ...file, stored: storedMetadata(file, path) };
 }
 
@@ -108,7 +107,7 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
   await selectBackend(o.backend);
   const file = readModel(path);
   const { inputSize, readout } = file.architecture;
-  const raw = readFileSync(inputPath, 'utf8');
+  const raw = readUserFile(inputPath).toString('utf8');
   let sequences: number[][][];
   if (inputPath.endsWith('.csv')) {
     const { data } = parseCsv(raw, undefined, 'predict');
@@ -217,7 +216,7 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
     throw new UsageError(
       `forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`,
     );
-  const { data } = parseCsv(readFileSync(dataPath, 'utf8'), scaling.columns, 'forecast');
+  const { data } = parseCsv(readUserFile(dataPath).toString('utf8'), scaling.columns, 'forecast');
   const values = data[scaling.target]!;
   const [mean, std] = [scaling.mean[0]!, scaling.std[0]!];
   const worked = scaling.difference ? values.slice(1).map((v, i) => v - values[i]!) : values;

@@ -1,0 +1,291 @@
+import { execFile, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/**
+ * Every user mistake we could think of (issue 9), each run as a user runs it, in a child
+ * process: it must end with exactly one line on stderr, no stack trace, no "internal error",
+ * and the documented exit code — 1 bad input, 2 usage, 3 diverged (apps/cli/src/errors.ts).
+ */
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+const dir = mkdtempSync(join(tmpdir(), 'lstm-mistakes-'));
+const at = (name: string) => join(dir, name);
+const command = (args: string[]) => [process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args]] as const;
+
+function run(args: string[], timeout = 60_000): Promise<{ code: number | null; stderr: string; killed: boolean }> {
+  const [file, argv] = command(args);
+  return new Promise((resolve) => {
+    execFile(file, argv, { cwd: dir, timeout, encoding: 'utf8' }, (error, _stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? null) : 0, stderr, killed: Boolean(error?.killed) });
+    });
+  });
+}
+
+const tiny = [
+  '--task',
+  'first-last',
+  '--seq-len',
+  '6',
+  '--train-size',
+  '128',
+  '--validation-size',
+  '32',
+  '--test-size',
+  '32',
+  '--hidden',
+  '8',
+];
+const USAGE = 2;
+const INPUT = 1;
+const DIVERGED = 3;
+
+beforeAll(() => {
+  const train = (args: string[]) => {
+    const [file, argv] = command(['train', ...args, '--quiet']);
+    const result = spawnSync(file, argv, { cwd: dir, encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`fixture run failed: ${result.stderr}`);
+  };
+  train([...tiny, '--epochs', '1', '--out', at('run')]);
+  writeFileSync(at('abc.txt'), 'abcdefgh '.repeat(300));
+  train([
+    '--task',
+    'text',
+    '--data',
+    at('abc.txt'),
+    '--hidden',
+    '8',
+    '--epochs',
+    '1',
+    '--bptt',
+    '16',
+    '--batch-size',
+    '4',
+    '--out',
+    at('text'),
+  ]);
+  writeFileSync(
+    at('random.safetensors'),
+    Uint8Array.from({ length: 512 }, (_, i) => (i * 7919) % 256),
+  );
+  writeFileSync(at('empty.safetensors'), new Uint8Array(0));
+  const model = readFileSync(at('run/model.safetensors'));
+  writeFileSync(at('truncated.safetensors'), model.subarray(0, model.length - 10));
+  const header = Number(model.readBigUInt64LE(0));
+  const json = model
+    .subarray(8, 8 + header)
+    .toString('utf8')
+    .replace('"hiddenSize\\":8', '"hiddenSize\\":\\"8\\"');
+  const edited = Buffer.concat([Buffer.alloc(8), Buffer.from(json), model.subarray(8 + header)]);
+  edited.writeBigUInt64LE(BigInt(Buffer.byteLength(json)), 0);
+  writeFileSync(at('mistyped.safetensors'), edited);
+  writeFileSync(at('a-file'), 'not a directory');
+  mkdirSync(at('a-directory'));
+  mkdirSync(at('empty-run'));
+  mkdirSync(at('corrupt-run'));
+  writeFileSync(at('corrupt-run/checkpoint.safetensors'), 'garbage');
+  writeFileSync(at('latin1.txt'), Buffer.from([0x63, 0x61, 0x66, 0xe9, 0x20, 0xff, 0xfe]));
+  writeFileSync(at('short.txt'), 'ab');
+  writeFileSync(at('words.csv'), 'x\n1\n2\nthree\n4\n');
+  writeFileSync(at('nan.csv'), `x\n${Array.from({ length: 40 }, (_, i) => (i === 20 ? 'NaN' : String(i))).join('\n')}\n`);
+  writeFileSync(at('empty.csv'), '');
+  writeFileSync(at('not.json'), '{ this is not json');
+  writeFileSync(
+    at('wide.json'),
+    JSON.stringify([
+      [1, 2],
+      [3, 4],
+    ]),
+  );
+  writeFileSync(at('nulls.json'), JSON.stringify([[1], [null]]));
+  writeFileSync(at('empty-sequence.json'), JSON.stringify([[]]));
+  writeFileSync(at('strings.json'), JSON.stringify([['a'], ['b']]));
+  writeFileSync(at('read-only'), '');
+  chmodSync(at('read-only'), 0o444);
+}, 120_000);
+
+const cases: [string, string[], number, RegExp][] = [
+  // train: options
+  ['no --task', ['train'], USAGE, /--task/],
+  ['an unknown task', ['train', '--task', 'poetry'], USAGE, /poetry/],
+  ['an unknown option', ['train', ...tiny, '--hiden', '8'], USAGE, /unknown option '--hiden'/],
+  ['an unknown command', ['trian'], USAGE, /unknown command 'trian'/],
+  ['--hidden 0', ['train', ...tiny, '--hidden', '0'], USAGE, /--hidden/],
+  ['--hidden abc', ['train', ...tiny, '--hidden', 'abc'], USAGE, /--hidden/],
+  ['--hidden past the model-file limit', ['train', ...tiny, '--hidden', '100000'], USAGE, /--hidden.*65536/],
+  ['--layers 0', ['train', ...tiny, '--layers', '0'], USAGE, /--layers/],
+  ['--layers 1000', ['train', ...tiny, '--layers', '1000'], USAGE, /--layers/],
+  ['--epochs 0', ['train', ...tiny, '--epochs', '0'], USAGE, /--epochs/],
+  ['--epochs 1.5', ['train', ...tiny, '--epochs', '1.5'], USAGE, /--epochs/],
+  ['--lr 0', ['train', ...tiny, '--lr', '0'], USAGE, /--lr/],
+  ['--lr -1', ['train', ...tiny, '--lr', '-1'], USAGE, /--lr/],
+  ['--lr abc', ['train', ...tiny, '--lr', 'abc'], USAGE, /--lr/],
+  ['--lr Infinity', ['train', ...tiny, '--lr', 'Infinity'], USAGE, /--lr/],
+  ['--dropout 1.5', ['train', ...tiny, '--dropout', '1.5'], USAGE, /--dropout/],
+  ['--dropout on one layer', ['train', ...tiny, '--dropout', '0.3'], USAGE, /--dropout acts between stacked layers/],
+  ['--batch-size 0', ['train', ...tiny, '--batch-size', '0'], USAGE, /--batch-size/],
+  ['--seq-len 1', ['train', ...tiny, '--seq-len', '1'], USAGE, /--seq-len/],
+  ['--classes 1', ['train', ...tiny, '--classes', '1'], USAGE, /--classes/],
+  ['--noise -1', ['train', ...tiny, '--noise', '-1'], USAGE, /--noise/],
+  ['--markers bogus', ['train', ...tiny, '--markers', 'bogus'], USAGE, /--markers/],
+  ['--cell bogus', ['train', ...tiny, '--cell', 'bogus'], USAGE, /--cell/],
+  ['--optimizer bogus', ['train', ...tiny, '--optimizer', 'bogus'], USAGE, /--optimizer/],
+  ['--schedule bogus', ['train', ...tiny, '--schedule', 'bogus'], USAGE, /--schedule/],
+  [
+    '--step-size with a cosine schedule',
+    ['train', ...tiny, '--schedule', 'cosine', '--step-size', '2'],
+    USAGE,
+    /--step-size is for --schedule step/,
+  ],
+  ['--momentum 2', ['train', ...tiny, '--momentum', '2'], USAGE, /--momentum/],
+  ['--clip 0', ['train', ...tiny, '--clip', '0'], USAGE, /--clip/],
+  ['--seed -1', ['train', ...tiny, '--seed', '-1'], USAGE, /--seed/],
+  ['--threads 0', ['train', ...tiny, '--threads', '0'], USAGE, /--threads/],
+  ['--threads 1000', ['train', ...tiny, '--threads', '1000'], USAGE, /--threads/],
+  ['--scheduled-sampling 2:3', ['train', '--task', 'text', '--scheduled-sampling', '2:3'], USAGE, /--scheduled-sampling/],
+  ['an unknown backend', ['train', ...tiny, '--backend', 'quantum', '--out', at('b')], USAGE, /quantum/],
+  [
+    '--bidirectional on a language model',
+    ['train', '--task', 'text', '--data', at('abc.txt'), '--bidirectional', '--out', at('bi')],
+    USAGE,
+    /--bidirectional/,
+  ],
+  [
+    '--data for a generated task',
+    ['train', ...tiny, '--data', at('abc.txt'), '--out', at('d')],
+    USAGE,
+    /--data is for the text and series tasks/,
+  ],
+  // train: sizes beyond the machine
+  ['--hidden the machine cannot hold', ['train', ...tiny, '--hidden', '60000', '--out', at('m1')], USAGE, /needs ≈ .* GB.*reduce --hidden/],
+  [
+    '--train-size the machine cannot hold',
+    ['train', ...tiny, '--train-size', '1000000000', '--out', at('m2')],
+    USAGE,
+    /needs ≈ .*reduce --train-size/,
+  ],
+  [
+    '--batch-size the machine cannot hold',
+    ['train', ...tiny, '--batch-size', '100000000', '--seq-len', '1000', '--out', at('m3')],
+    USAGE,
+    /reduce --batch-size/,
+  ],
+  // train: output folders and runs
+  ['--resume and --force together', ['train', ...tiny, '--resume', '--force', '--out', at('run')], USAGE, /choose one/],
+  ['a saved model without --force', ['train', ...tiny, '--out', at('run')], USAGE, /already holds a model/],
+  ['--resume with no checkpoint', ['train', ...tiny, '--resume', '--out', at('empty-run')], INPUT, /no checkpoint in/],
+  [
+    '--resume from a corrupt checkpoint',
+    ['train', ...tiny, '--resume', '--out', at('corrupt-run')],
+    INPUT,
+    /checkpoint\.safetensors.*not a valid/,
+  ],
+  [
+    '--resume with a different --hidden',
+    ['train', ...tiny, '--hidden', '16', '--epochs', '3', '--resume', '--out', at('run')],
+    USAGE,
+    /--hidden 16 differs from the run .*\(8\)/,
+  ],
+  ['--resume of a finished run', ['train', ...tiny, '--resume', '--out', at('run')], USAGE, /already finished 1 epochs/],
+  ['--out that is a file', ['train', ...tiny, '--out', at('a-file')], INPUT, /a-file is a file, not a directory/],
+  ['--out inside a file', ['train', ...tiny, '--out', join(at('a-file'), 'x')], INPUT, /a-file is a file, not a directory/],
+  ['--out under /proc', ['train', ...tiny, '--out', '/proc/lstm-run'], INPUT, /\/proc\/lstm-run/],
+  ['--out under /sys', ['train', ...tiny, '--out', '/sys/lstm-run'], INPUT, /\/sys\/lstm-run/],
+  // train: data
+  ['a missing text file', ['train', '--task', 'text', '--data', at('nope.txt')], INPUT, /no such file: .*nope\.txt/],
+  [
+    'a directory as the text',
+    ['train', '--task', 'text', '--data', at('a-directory'), '--out', at('t1')],
+    INPUT,
+    /a-directory is a directory/,
+  ],
+  ['a text that is not UTF-8', ['train', '--task', 'text', '--data', at('latin1.txt'), '--out', at('t2')], INPUT, /not UTF-8/],
+  ['a text too short', ['train', '--task', 'text', '--data', at('short.txt'), '--out', at('t3')], INPUT, /short|characters/],
+  ['a CSV with words in a numeric column', ['train', '--task', 'series', '--data', at('words.csv'), '--out', at('s1')], INPUT, /three|row/],
+  ['a CSV with NaN', ['train', '--task', 'series', '--data', at('nan.csv'), '--out', at('s2')], INPUT, /NaN|row/],
+  [
+    'an empty CSV',
+    ['train', '--task', 'series', '--data', at('empty.csv'), '--out', at('s3')],
+    INPUT,
+    /needs a header row and at least one data row/,
+  ],
+  [
+    'an unknown CSV column',
+    ['train', '--task', 'series', '--data', at('nan.csv'), '--columns', 'y', '--out', at('s4')],
+    INPUT,
+    /'y'|column/,
+  ],
+  // train: divergence
+  [
+    'a learning rate that diverges',
+    ['train', ...tiny, '--lr', '1e6', '--epochs', '2', '--quiet', '--out', at('diverged')],
+    DIVERGED,
+    /training diverged.*diverged\/model\.safetensors/,
+  ],
+  // eval, info, predict, generate, forecast
+  ['eval without --model', ['eval'], USAGE, /--model/],
+  ['eval of a missing file', ['eval', '--model', at('nope.safetensors')], INPUT, /no such file/],
+  ['eval of a directory', ['eval', '--model', at('a-directory')], INPUT, /a-directory is a directory/],
+  ['eval of an empty file', ['eval', '--model', at('empty.safetensors')], INPUT, /only 0 bytes/],
+  ['eval of random bytes', ['eval', '--model', at('random.safetensors')], INPUT, /not a valid \.safetensors/],
+  ['eval of a truncated model', ['eval', '--model', at('truncated.safetensors')], INPUT, /not a valid \.safetensors/],
+  ['eval of a checkpoint', ['eval', '--model', at('run/checkpoint.safetensors')], INPUT, /unexpected tensor/],
+  ['eval of a mistyped architecture', ['eval', '--model', at('mistyped.safetensors')], INPUT, /field 'hiddenSize'/],
+  ['info of a missing file', ['info', at('nope.safetensors')], INPUT, /no such file/],
+  ['info of a directory', ['info', at('a-directory')], INPUT, /is a directory/],
+  ['info of an unreadable path', ['info', '/proc/1/mem'], INPUT, /\/proc\/1\/mem/],
+  ['predict without --input', ['predict', '--model', at('run/model.safetensors')], USAGE, /--input/],
+  ['predict from a missing input', ['predict', '--model', at('run/model.safetensors'), '--input', at('nope.json')], INPUT, /no such file/],
+  [
+    'predict from text that is not JSON',
+    ['predict', '--model', at('run/model.safetensors'), '--input', at('not.json')],
+    INPUT,
+    /is not JSON/,
+  ],
+  ['predict with too many features', ['predict', '--model', at('run/model.safetensors'), '--input', at('wide.json')], INPUT, /features/],
+  ['predict with nulls', ['predict', '--model', at('run/model.safetensors'), '--input', at('nulls.json')], INPUT, /numbers/],
+  [
+    'predict with an empty sequence',
+    ['predict', '--model', at('run/model.safetensors'), '--input', at('empty-sequence.json')],
+    INPUT,
+    /empty|numbers/,
+  ],
+  ['predict with strings', ['predict', '--model', at('run/model.safetensors'), '--input', at('strings.json')], INPUT, /numbers/],
+  ['generate from a classifier', ['generate', '--model', at('run/model.safetensors')], USAGE, /not a text model/],
+  ['generate at temperature 0', ['generate', '--model', at('text/model.safetensors'), '--temperature', '0'], USAGE, /--temperature/],
+  ['generate 0 characters', ['generate', '--model', at('text/model.safetensors'), '--length', '0'], USAGE, /--length/],
+  [
+    'generate with characters outside the vocabulary',
+    ['generate', '--model', at('text/model.safetensors'), '--prime', 'XYZ'],
+    INPUT,
+    /X|vocabulary/,
+  ],
+  [
+    'forecast from a classifier',
+    ['forecast', '--model', at('run/model.safetensors'), '--data', at('nan.csv'), '--horizon', '3'],
+    USAGE,
+    /series/,
+  ],
+  ['forecast 0 steps', ['forecast', '--model', at('run/model.safetensors'), '--data', at('nan.csv'), '--horizon', '0'], USAGE, /--horizon/],
+  ['backends with an unknown option', ['backends', '--bogus'], USAGE, /--bogus/],
+];
+
+describe.concurrent('every user mistake: one line, a documented exit code, no stack trace (issue 9)', () => {
+  it('has at least 60 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(60);
+  });
+  for (const [name, args, code, message] of cases) {
+    it(name, async () => {
+      const result = await run(args);
+      expect(result.killed, `${name} did not finish`).toBe(false);
+      const lines = result.stderr.trim().split('\n').filter(Boolean);
+      expect(lines, result.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+      expect(result.code, result.stderr).toBe(code);
+    });
+  }
+});
