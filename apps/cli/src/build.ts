@@ -15,7 +15,8 @@ import {
 } from '@lstm/optim';
 import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
-import { EXIT, UsageError, readUserFile } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
+import { readUserFile } from './files.js';
 
 export const TASKS = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
 export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;

@@ -1,6 +1,5 @@
 import { LstmError } from '@lstm/core';
 import { DivergedError } from '@lstm/tasks';
-import { readFileSync } from 'node:fs';
 import { CommanderError } from 'commander';
 
 /**
@@ -75,18 +74,4 @@ export function report(error: unknown): number {
 
 function oneLine(message: string): string {
   return message.replace(/\s*\n\s*/g, ' ');
-}
-
-/**
- * Reads a file the user named. Node reports some failures (a directory: EISDIR from `read`)
- * without the path; this adds it, so the error line can name the file.
- */
-export function readUserFile(path: string): Buffer {
-  try {
-    return readFileSync(path);
-  } catch (error) {
-    const failure = error as NodeJS.ErrnoException;
-    if (failure.code && !failure.path) failure.path = path;
-    throw failure;
-  }
 }

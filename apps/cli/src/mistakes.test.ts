@@ -103,6 +103,7 @@ beforeAll(() => {
   writeFileSync(at('nulls.json'), JSON.stringify([[1], [null]]));
   writeFileSync(at('empty-sequence.json'), JSON.stringify([[]]));
   writeFileSync(at('strings.json'), JSON.stringify([['a'], ['b']]));
+  writeFileSync(at('overflow.csv'), `x\n${Array.from({ length: 40 }, (_, i) => (i % 2 ? '1e308' : '-1e308')).join('\n')}\n`);
   writeFileSync(at('read-only'), '');
   chmodSync(at('read-only'), 0o444);
 }, 120_000);
@@ -218,6 +219,18 @@ const cases: [string, string[], number, RegExp][] = [
     INPUT,
     /'y'|column/,
   ],
+  [
+    'a CSV whose values overflow the normalisation',
+    ['train', '--task', 'series', '--data', at('overflow.csv'), '--out', at('s5')],
+    INPUT,
+    /cannot be standardised/,
+  ],
+  [
+    'a device as the text',
+    ['train', '--task', 'text', '--data', '/dev/zero', '--out', at('t4')],
+    INPUT,
+    /\/dev\/zero is not a regular file/,
+  ],
   // train: divergence
   [
     'a learning rate that diverges',
@@ -237,6 +250,8 @@ const cases: [string, string[], number, RegExp][] = [
   ['info of a missing file', ['info', at('nope.safetensors')], INPUT, /no such file/],
   ['info of a directory', ['info', at('a-directory')], INPUT, /is a directory/],
   ['info of an unreadable path', ['info', '/proc/1/mem'], INPUT, /\/proc\/1\/mem/],
+  ['info of an endless device', ['info', '/dev/zero'], INPUT, /not a regular file/],
+  ['eval of an empty device', ['eval', '--model', '/dev/null'], INPUT, /not a regular file/],
   ['predict without --input', ['predict', '--model', at('run/model.safetensors')], USAGE, /--input/],
   ['predict from a missing input', ['predict', '--model', at('run/model.safetensors'), '--input', at('nope.json')], INPUT, /no such file/],
   [

@@ -4,7 +4,8 @@ import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/l
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
 import { buildTask, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
-import { EXIT, UsageError, readUserFile } from './errors.js';
+import { EXIT, UsageError } from './errors.js';
+import { readUserFile } from './files.js';
 import { storedMetadata, type StoredMetadata } from './model-metadata.js';
 
 /** Reads and validates a model file and what lstm train stored with it. */
