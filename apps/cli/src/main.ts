@@ -11,7 +11,11 @@ const program = new Command('lstm')
   .description('Train, evaluate and use recurrent neural networks (LSTM, GRU, RNN) — exact to PyTorch, on the CPU by default.')
   .version(VERSION)
   .configureOutput({ outputError: (message, write) => write(`lstm: ${message.trim().replace(/\s*\n\s*/g, ' ')} (see lstm --help)\n`) })
-  .exitOverride();
+  .exitOverride()
+  .addHelpText(
+    'after',
+    '\nExit codes: 0 success, 1 bad input (file or data), 2 usage (options), 3 training diverged, 70 internal error (a bug).',
+  );
 
 const samplingPair = (value: string): [number, number] => {
   const parts = value.split(':').map(Number);
