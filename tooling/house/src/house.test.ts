@@ -59,8 +59,15 @@ describe('house rules', () => {
     expect(seam.filter((f) => read(f).includes('as unknown as'))).toEqual([]);
   });
 
+  it('keeps @lstm/viz free of backends and Node modules, so it runs in a browser', () => {
+    const viz = files.filter((f) => f.startsWith('packages/viz/src/') && !isTest(f));
+    expect(viz.length).toBeGreaterThan(3);
+    const forbidden = /(from\s+|import\s*\(\s*)['"](node:|@lstm\/backend-|@lstm\/core|@resvg)/;
+    expect(viz.filter((f) => forbidden.test(read(f)))).toEqual([]);
+  });
+
   it('imports a backend from library packages only in their tests', () => {
-    const libraries = files.filter((f) => /^packages\/(core|layers|optim|tasks)\/src\//.test(f) && !isTest(f));
+    const libraries = files.filter((f) => /^packages\/(core|layers|optim|tasks|viz)\/src\//.test(f) && !isTest(f));
     const importsBackend = /(from\s+|import\s*\(\s*)['"]@lstm\/backend-/;
     expect(libraries.filter((f) => importsBackend.test(read(f)))).toEqual([]);
   });

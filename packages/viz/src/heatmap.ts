@@ -1,0 +1,130 @@
+import { extent } from 'd3-array';
+import { scaleLinear } from 'd3-scale';
+import { type ColorMapName, colorScale } from './color.js';
+import { type AxisScale, type Frame, bottomAxis, document, el, leftAxis, text } from './svg.js';
+
+/** One panel of a heatmap: `values[row][column]`, e.g. units × time steps of one gate. */
+export interface HeatmapPanel {
+  title?: string;
+  values: readonly (readonly number[])[];
+}
+
+export interface HeatmapOptions {
+  title: string;
+  /** Axis labels (default 'time step' and 'unit'). */
+  xLabel?: string;
+  yLabel?: string;
+  /** Default 'viridis'; diverging maps (RdBu, …) centre on the middle of the domain. */
+  colorMap?: ColorMapName;
+  /** Value range of the colours, shared by every panel (default: the data's extent). */
+  domain?: [number, number];
+  colorBarLabel?: string;
+  /** Total width in pixels (default 760) and each panel's height (default 170). */
+  width?: number;
+  panelHeight?: number;
+  /** Number of the first column and row on the axes (default 1: time step 1, unit 1). */
+  xStart?: number;
+  yStart?: number;
+}
+
+/**
+ * A heatmap as an SVG string — or small multiples of them, one panel per entry, stacked, with
+ * one shared colour bar. Each cell is a `<rect class="cell">` carrying its value in `data-value`.
+ * @example heatmap([{ title: 'forget gate', values: unitsBySteps }], { title: 'Layer 1' })
+ */
+export function heatmap(input: HeatmapPanel | readonly HeatmapPanel[], options: HeatmapOptions): string {
+  const panels = Array.isArray(input) ? (input as readonly HeatmapPanel[]) : [input as HeatmapPanel];
+  if (panels.length === 0) throw new RangeError('heatmap: no panels to draw');
+  const all = panels.flatMap((p) => p.values.flat());
+  const [low = 0, high = 1] = options.domain ?? (extent(all.filter(Number.isFinite)) as [number, number]);
+  const domain: [number, number] = low === high ? [low - 0.5, high + 0.5] : [low, high];
+  const color = colorScale(options.colorMap ?? 'viridis', domain);
+  const width = options.width ?? 760;
+  const panelHeight = options.panelHeight ?? 170;
+  const gap = 54;
+  const top = 34;
+  const height = top + panels.length * (panelHeight + gap) + 10;
+  const body = panels.map((panel, i) =>
+    drawPanel(
+      panel,
+      {
+        left: 62,
+        top: top + i * (panelHeight + gap) + (panel.title ? 16 : 0),
+        width: width - 62 - 110,
+        height: panelHeight - (panel.title ? 16 : 0),
+      },
+      color,
+      options,
+    ),
+  );
+  body.push(colorBar({ left: width - 80, top: top + 24, width: 14, height: Math.min(height - top - 60, 260) }, domain, options, color));
+  return document(width, height, options.title, body);
+}
+
+function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, options: HeatmapOptions): string {
+  const rows = panel.values.length;
+  const columns = Math.max(0, ...panel.values.map((row) => row.length));
+  const xStart = options.xStart ?? 1;
+  const yStart = options.yStart ?? 1;
+  const x = scaleLinear()
+    .domain([xStart - 0.5, xStart + columns - 0.5])
+    .range([f.left, f.left + f.width]);
+  const y = scaleLinear()
+    .domain([yStart - 0.5, yStart + rows - 0.5])
+    .range([f.top, f.top + f.height]);
+  const cellWidth = f.width / Math.max(columns, 1);
+  const cellHeight = f.height / Math.max(rows, 1);
+  const cells = panel.values.flatMap((row, r) =>
+    row.map((value, c) =>
+      el('rect', {
+        class: 'cell',
+        x: f.left + c * cellWidth,
+        y: f.top + r * cellHeight,
+        width: cellWidth + 0.3, // overlap a hair so no seams show between cells
+        height: cellHeight + 0.3,
+        fill: color(value),
+        'data-value': Number.isFinite(value) ? String(value) : 'NaN',
+      }),
+    ),
+  );
+  const integerTicks = (scale: typeof x, count: number): AxisScale =>
+    Object.assign((v: number) => scale(v), {
+      ticks: (n?: number) => scale.ticks(Math.min(n ?? count, count)).filter(Number.isInteger),
+      tickFormat: () => (v: number) => String(v),
+    });
+  return el(
+    'g',
+    { class: 'panel', 'shape-rendering': 'crispEdges' },
+    panel.title ? text(panel.title, { x: f.left, y: f.top - 5, 'font-weight': 'bold', class: 'panel-title' }) : '',
+    ...cells,
+    bottomAxis(f, integerTicks(x, Math.min(columns, 12)), options.xLabel ?? 'time step'),
+    leftAxis(f, integerTicks(y, Math.min(rows, 6)), options.yLabel ?? 'unit'),
+  );
+}
+
+/** A vertical colour bar with ticks: the legend of every heatmap. */
+export function colorBar(f: Frame, domain: [number, number], options: { colorBarLabel?: string }, color: (v: number) => string): string {
+  const steps = 64;
+  const scale = scaleLinear()
+    .domain(domain)
+    .range([f.top + f.height, f.top]);
+  const stripes = Array.from({ length: steps }, (_, i) => {
+    const v = domain[0] + ((i + 0.5) / steps) * (domain[1] - domain[0]);
+    return el('rect', {
+      x: f.left,
+      y: f.top + f.height - ((i + 1) / steps) * f.height,
+      width: f.width,
+      height: f.height / steps + 0.3,
+      fill: color(v),
+    });
+  });
+  const format = scale.tickFormat(5);
+  return el(
+    'g',
+    { class: 'color-bar' },
+    ...stripes,
+    el('rect', { x: f.left, y: f.top, width: f.width, height: f.height, fill: 'none', stroke: '#333' }),
+    ...scale.ticks(5).map((t) => text(format(t), { x: f.left + f.width + 5, y: scale(t) + 4 })),
+    options.colorBarLabel ? text(options.colorBarLabel, { x: f.left, y: f.top - 12 }) : '',
+  );
+}

@@ -1,0 +1,7 @@
+export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
+export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';
+export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';
+export { histogram, type HistogramOptions } from './histogram.js';
+export { lineChart, type LineChartOptions, type Marker, type Series } from './line-chart.js';
+export { escapeXml } from './svg.js';
+export { sparkline, terminalHeatmap, useColor, visibleWidth, type TerminalOptions } from './terminal.js';
