@@ -5,6 +5,7 @@ import { report } from './errors.js';
 import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
+import { vizCurves, vizGates } from './viz.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lstm')
@@ -125,6 +126,36 @@ program
   .argument('<file>', 'a .safetensors model')
   .option('--json', 'print JSON')
   .action((file: string, o: { json?: boolean }) => info(file, o.json ?? false));
+
+const viz = program
+  .command('viz')
+  .description('pictures of a model or a run: gate heatmaps, learning curves (SVG, PNG or a terminal preview)');
+
+viz
+  .command('gates')
+  .description("gate activations of one layer over one test sequence of the model's task (E1's figure)")
+  .requiredOption('--model <file>', 'an LSTM or GRU model written by lstm train')
+  .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
+  .option('--units <n>', 'units to show (default 8)', integer(1, LIMITS.hiddenSize))
+  .option('--sample <i>', 'which test sequence, from 0', integer(0), 0)
+  .option('--candidate', 'add the candidate (g, or n for GRU) on a diverging scale')
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizGates(o));
+
+viz
+  .command('curves')
+  .description('learning curves from metrics.jsonl of one or more runs, best epochs marked')
+  .requiredOption(
+    '--run <dir>',
+    'a run folder written by lstm train (repeat to overlay runs)',
+    (value: string, previous: string[] = []) => [...previous, value],
+  )
+  .option('--metric <name>', 'accuracy, loss, bpc, rmse, … (default accuracy, or loss)')
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .action((o: { run: string[]; metric?: string; out?: string; json?: boolean }) => vizCurves(o.run, o));
 
 program
   .command('backends')

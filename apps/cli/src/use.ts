@@ -9,7 +9,7 @@ import { readUserFile } from './files.js';
 import { storedMetadata, type StoredMetadata } from './model-metadata.js';
 
 /** Reads and validates a model file and what lstm train stored with it. */
-function readModel(path: string): ModelFile & { stored: StoredMetadata } {
+export function readModel(path: string): ModelFile & { stored: StoredMetadata } {
   const file = decodeModel(readUserFile(path), path);
   return { ...file, stored: storedMetadata(file, path) };
 }

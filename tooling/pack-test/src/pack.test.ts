@@ -7,6 +7,8 @@ import { afterAll, describe, expect, it } from 'vitest';
 const root = resolve(import.meta.dirname, '../../..');
 const packages = ['core', 'backend-cpu', 'layers', 'optim'];
 const work = mkdtempSync(join(tmpdir(), 'lstm-pack-'));
+/** The environment of a user's shell: no NODE_PATH into this workspace's store (pnpm sets one). */
+const userEnv = { ...process.env, NODE_PATH: '' };
 
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
@@ -63,11 +65,48 @@ describe('published tarballs install alone and work', () => {
       console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree }));
     `,
     );
-    const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8' });
+    const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8', env: userEnv });
     const { first, last, threadsAgree } = JSON.parse(output.trim()) as { first: number; last: number; threadsAgree: boolean };
     expect(last).toBeLessThan(first / 4);
     expect(threadsAgree).toBe(true);
     const types = readdirSync(join(project, 'node_modules', '@lstm', 'layers', 'dist'));
     expect(types).toContain('index.d.ts');
+  }, 180_000);
+
+  it('@lstm/viz packs and installs alone: SVG with no backend and no DOM, a clear line where PNG peers are absent', () => {
+    const directory = join(root, 'packages', 'viz');
+    expect(existsSync(join(directory, 'dist', 'index.js')), 'viz is built (pnpm build)').toBe(true);
+    const destination = join(work, 'viz');
+    execFileSync('mkdir', ['-p', destination]);
+    execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: directory, stdio: 'pipe' });
+    const [tarball] = readdirSync(destination).filter((f) => f.endsWith('.tgz'));
+    const project = join(work, 'viz-app');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'viz-app', private: true, type: 'module' }));
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', join(destination, tarball!)], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    writeFileSync(
+      join(project, 'main.js'),
+      `
+      import { heatmap } from '@lstm/viz';
+      const svg = heatmap({ title: 'f', values: [[0, 1], [1, 0]] }, { title: 'gates' });
+      let png = 'rendered';
+      try {
+        const { svgToPng } = await import('@lstm/viz/node');
+        svgToPng(svg);
+      } catch (error) {
+        png = error.message;
+      }
+      console.log(JSON.stringify({ cells: svg.split('class="cell"').length - 1, png }));
+    `,
+    );
+    const { cells, png } = JSON.parse(execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8', env: userEnv }).trim()) as {
+      cells: number;
+      png: string;
+    };
+    expect(cells).toBe(4);
+    expect(png).toMatch(/PNG output needs @resvg\/resvg-js and dejavu-fonts-ttf/);
   }, 180_000);
 });

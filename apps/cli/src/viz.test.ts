@@ -1,0 +1,143 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { registerBackend, setBackendSync, tensor, tidy } from '@lstm/core';
+import { cpu } from '@lstm/backend-cpu';
+import { decodeModel } from '@lstm/layers';
+import { firstLast } from '@lstm/tasks';
+import { DOMParser } from '@xmldom/xmldom';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+const dir = mkdtempSync(join(tmpdir(), 'lstm-viz-'));
+const at = (name: string) => join(dir, name);
+
+function lstm(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const tiny = ['--task', 'first-last', '--seq-len', '7', '--train-size', '128', '--validation-size', '32', '--test-size', '32', '--quiet'];
+
+/** Elements with `class` in a parsed SVG (which must parse as XML without a warning). */
+function classed(svg: string, name: string): number {
+  const errors: string[] = [];
+  new DOMParser({ onError: (level, message) => errors.push(`${level} ${message}`) }).parseFromString(svg, 'image/svg+xml');
+  expect(errors).toEqual([]);
+  return svg.split(`class="${name}"`).length - 1;
+}
+
+beforeAll(() => {
+  for (const [name, extra] of [
+    ['lstm', ['--hidden', '6', '--layers', '2', '--epochs', '3']],
+    ['gru', ['--cell', 'gru', '--hidden', '5', '--epochs', '2']],
+    ['rnn', ['--cell', 'rnn', '--hidden', '5', '--epochs', '1']],
+  ] as const) {
+    const r = lstm('train', ...tiny, ...extra, '--out', at(name));
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+}, 120_000);
+
+describe('lstm viz gates', () => {
+  it('prints the same gate values the layer returns for the same test sequence', () => {
+    const r = lstm(
+      'viz',
+      'gates',
+      '--model',
+      at('lstm/model.safetensors'),
+      '--layer',
+      '2',
+      '--sample',
+      '3',
+      '--json',
+      '--out',
+      at('g.svg'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout) as { steps: number; units: number; gates: Record<string, number[][]> };
+    expect(Object.keys(shown.gates)).toEqual(['f', 'i', 'o']);
+    registerBackend(cpu());
+    setBackendSync('cpu');
+    const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
+    const options = (file.metadata.task as { options: Record<string, number> }).options;
+    const task = firstLast({
+      steps: options.seqLen,
+      trainSize: options.trainSize,
+      validationSize: options.validationSize,
+      testSize: options.testSize,
+      seed: options.seed,
+    });
+    const x = task.test.inputs.slice(3 * 7, 4 * 7);
+    const gates = tidy(() => file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!.gates!.readSync());
+    const H = 6;
+    for (const [g, k] of [
+      ['i', 0],
+      ['f', 1],
+      ['o', 3],
+    ] as const) {
+      for (let u = 0; u < shown.units; u++)
+        for (let t = 0; t < 7; t++) expect(shown.gates[g]![u]![t]).toBeCloseTo(gates[t * 4 * H + k * H + u]!, 6);
+    }
+    expect(classed(readFileSync(at('g.svg'), 'utf8'), 'cell')).toBe(3 * 6 * 7);
+  });
+
+  it('shows r, z (and n) for a GRU, and a PNG when asked', () => {
+    const r = lstm('viz', 'gates', '--model', at('gru/model.safetensors'), '--candidate', '--json', '--out', at('g.png'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(Object.keys(JSON.parse(r.stdout).gates)).toEqual(['r', 'z', 'n']);
+    expect(readFileSync(at('g.png')).subarray(1, 4).toString()).toBe('PNG');
+  });
+
+  it('previews in the terminal within its width when no --out is given', () => {
+    const r = lstm('viz', 'gates', '--model', at('lstm/model.safetensors'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('forget gate f');
+    for (const line of r.stdout.split('\n')) expect(line.length).toBeLessThanOrEqual(160);
+  });
+});
+
+describe('lstm viz curves', () => {
+  it('overlays runs: a test and a train line per run with every epoch, the best epochs marked', () => {
+    const r = lstm('viz', 'curves', '--run', at('lstm'), '--run', at('gru'), '--json', '--out', at('c.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const svg = readFileSync(at('c.svg'), 'utf8');
+    expect(classed(svg, 'series')).toBe(4);
+    expect(svg).toContain('data-points="3"');
+    expect(svg).toContain('data-points="2"');
+    expect(classed(svg, 'marker')).toBe(2);
+    expect(JSON.parse(r.stdout).runs.map((run: { epochs: number[] }) => run.epochs)).toEqual([
+      [1, 2, 3],
+      [1, 2],
+    ]);
+  });
+});
+
+describe('lstm viz mistakes: one line and a documented exit code', () => {
+  const cases: [string, string[], number, RegExp][] = [
+    ['an RNN has no gates', ['viz', 'gates', '--model', at('rnn/model.safetensors')], 2, /has no gates/],
+    ['a layer the model lacks', ['viz', 'gates', '--model', at('lstm/model.safetensors'), '--layer', '3'], 2, /has 2 layer/],
+    ['more units than the layer has', ['viz', 'gates', '--model', at('lstm/model.safetensors'), '--units', '7'], 2, /has 6 units/],
+    ['a sample past the test split', ['viz', 'gates', '--model', at('lstm/model.safetensors'), '--sample', '32'], 2, /0–31/],
+    [
+      'an output that is neither .svg nor .png',
+      ['viz', 'gates', '--model', at('lstm/model.safetensors'), '--out', at('g.gif')],
+      2,
+      /\.svg or \.png/,
+    ],
+    ['an unwritable output', ['viz', 'curves', '--run', at('lstm'), '--out', '/proc/x.svg'], 1, /\/proc/],
+    ['a missing run folder', ['viz', 'curves', '--run', at('nope')], 1, /no such file: .*nope\/metrics\.jsonl/],
+    ['a metric the run lacks', ['viz', 'curves', '--run', at('lstm'), '--metric', 'bpc'], 2, /no metric 'bpc'/],
+  ];
+  for (const [name, args, code, message] of cases) {
+    it(name, () => {
+      const r = lstm(...args);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(r.code).toBe(code);
+    });
+  }
+});
