@@ -1,4 +1,4 @@
-import { extname, join } from 'node:path';
+import { basename, extname, join } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
 import { oneHot } from '@lstm/tasks';
 import { writeFileAtomic } from '@lstm/tasks/node';
@@ -73,9 +73,12 @@ function readRun(dir: string, metric: string | undefined): RunCurves {
 export function vizCurves(runs: string[], o: { metric?: string; out?: string; json?: boolean }): void {
   const curves = runs.map((run) => readRun(run, o.metric));
   const metric = curves[0]!.metric;
-  const series: Series[] = curves.flatMap((c) => [
-    { name: `${c.run} test`, points: c.epochs.map((e, i) => [e, c.test[i]!] as const) },
-    { name: `${c.run} train`, points: c.epochs.map((e, i) => [e, c.train[i]!] as const), dashed: true },
+  // Runs are named by their folder (the whole path only where two folders share a name).
+  const names = curves.map((c) => basename(c.run));
+  const nameOf = (i: number) => (names.filter((n) => n === names[i]).length > 1 ? curves[i]!.run : names[i]!);
+  const series: Series[] = curves.flatMap((c, i) => [
+    { name: `${nameOf(i)} test`, points: c.epochs.map((e, k) => [e, c.test[k]!] as const) },
+    { name: `${nameOf(i)} train`, points: c.epochs.map((e, k) => [e, c.train[k]!] as const), dashed: true },
   ]);
   const markers = curves.filter((c) => c.best_epoch !== null).map((c) => ({ x: c.best_epoch!, label: `best ${c.best_epoch}` }));
   const svg = lineChart(series, {

@@ -83,7 +83,7 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
         width: cellWidth + 0.3, // overlap a hair so no seams show between cells
         height: cellHeight + 0.3,
         fill: color(value),
-        'data-value': Number.isFinite(value) ? String(value) : 'NaN',
+        'data-value': Number.isFinite(value) ? String(Number(value.toPrecision(6))) : 'NaN', // 6 digits: the file stays small
       }),
     ),
   );

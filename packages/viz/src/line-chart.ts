@@ -47,7 +47,9 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   }));
   const xs = kept.flatMap((s) => s.points.map(([px]) => px));
   const ys = kept.flatMap((s) => s.points.map(([, py]) => py));
-  const f = frame(width, height, { left: 68, right: 160, top: 34, bottom: 48 });
+  // Room for the legend: about 6.5 px per character of the longest name, within reason.
+  const legendWidth = Math.min(320, 40 + 6.5 * Math.max(...series.map((s) => s.name.length)));
+  const f = frame(width, height, { left: 68, right: legendWidth, top: 34, bottom: 48 });
   const [x0 = 0, x1 = 1] = extent(xs) as [number, number];
   const [y0 = 0, y1 = 1] = options.yDomain ?? (extent(ys) as [number, number]);
   const x = scaleLinear()
@@ -68,7 +70,16 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
         'g',
         { class: 'marker' },
         el('line', { x1: x(m.x), x2: x(m.x), y1: f.top, y2: f.top + f.height, stroke: '#888', 'stroke-dasharray': '2 3' }),
-        text(m.label, { x: x(m.x) + 4, y: f.top + 12, fill: '#555', stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' }),
+        text(m.label, {
+          // labels near the right edge sit left of their line
+          x: x(m.x) > f.left + 0.75 * f.width ? x(m.x) - 4 : x(m.x) + 4,
+          'text-anchor': x(m.x) > f.left + 0.75 * f.width ? 'end' : 'start',
+          y: f.top + 12,
+          fill: '#555',
+          stroke: '#fff',
+          'stroke-width': 3,
+          'paint-order': 'stroke',
+        }),
       ),
     ),
     ...kept.map((s, i) =>
