@@ -6,6 +6,7 @@ import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
+import { vizDecay, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lstm')
@@ -143,6 +144,29 @@ viz
   .option('--json', 'print the numbers behind the picture')
   .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizGates(o));
+
+viz
+  .command('gradflow')
+  .description('‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
+  .option('--cells <list>', 'cells to compare', list, ['rnn', 'lstm', 'gru'])
+  .option('--seq-len <n>', 'steps', integer(2, 100_000), 50)
+  .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
+  .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 16)
+  .option('--forget-bias <x>', 'LSTM: initial forget-gate bias (default: PyTorch initialisation)', number())
+  .option('--model <file>', 'use a trained model instead of untrained cells')
+  .option('--seed <n>', 'seed of the weights and the input noise', integer(0), 0)
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizGradflow(o));
+
+viz
+  .command('decay')
+  .description('0.585^t against f^t for forget gates f = 0.9, 0.95, 0.99 (E2a)')
+  .option('--steps <n>', 'steps back', integer(1, 10_000), 100)
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .action((o) => vizDecay(o));
 
 viz
   .command('curves')

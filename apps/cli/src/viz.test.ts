@@ -115,6 +115,36 @@ describe('lstm viz curves', () => {
   });
 });
 
+describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
+  type Flow = { cells: Record<string, { metrics: { first_to_last_ratio: number; effective_range: number } }> };
+  const flow = (...args: string[]) => {
+    const r = lstm('viz', 'gradflow', '--cells', 'rnn,lstm', '--seed', '1', '--json', ...args);
+    expect(r.code, r.stderr).toBe(0);
+    return (JSON.parse(r.stdout) as Flow).cells;
+  };
+
+  it('with a forget bias of 2 the LSTM keeps the gradient over all 50 steps; the RNN loses it', () => {
+    const { rnn, lstm: cell } = flow('--forget-bias', '2', '--out', at('gradflow.svg'));
+    expect(cell!.metrics.effective_range).toBeGreaterThan(rnn!.metrics.effective_range);
+    expect(cell!.metrics.effective_range).toBe(50);
+    expect(cell!.metrics.first_to_last_ratio / rnn!.metrics.first_to_last_ratio).toBeGreaterThan(1e6);
+    expect(classed(readFileSync(at('gradflow.svg'), 'utf8'), 'series')).toBe(3); // rnn dx, lstm dx, lstm dc
+  });
+
+  it("with PyTorch's default initialisation an untrained LSTM vanishes like the RNN (seed 003's own table)", () => {
+    const { rnn, lstm: cell } = flow();
+    expect(cell!.metrics.effective_range).toBeLessThan(10);
+    expect(rnn!.metrics.effective_range).toBeLessThan(10);
+  });
+
+  it('decay prints base^t for the vanilla factor and each forget gate', () => {
+    const r = lstm('viz', 'decay', '--steps', '20', '--json');
+    const { curves } = JSON.parse(r.stdout) as { curves: { base: number; values: number[] }[] };
+    expect(curves.map((c) => c.base)).toEqual([0.585, 0.9, 0.95, 0.99]);
+    for (const c of curves) expect(c.values[10]).toBeCloseTo(c.base ** 10, 12);
+  });
+});
+
 describe('lstm viz mistakes: one line and a documented exit code', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['an RNN has no gates', ['viz', 'gates', '--model', at('rnn/model.safetensors')], 2, /has no gates/],
@@ -129,6 +159,7 @@ describe('lstm viz mistakes: one line and a documented exit code', () => {
     ],
     ['an unwritable output', ['viz', 'curves', '--run', at('lstm'), '--out', '/proc/x.svg'], 1, /\/proc/],
     ['a missing run folder', ['viz', 'curves', '--run', at('nope')], 1, /no such file: .*nope\/metrics\.jsonl/],
+    ['an unknown cell for gradflow', ['viz', 'gradflow', '--cells', 'rnn,transformer'], 2, /--cells transformer/],
     ['a metric the run lacks', ['viz', 'curves', '--run', at('lstm'), '--metric', 'bpc'], 2, /no metric 'bpc'/],
   ];
   for (const [name, args, code, message] of cases) {

@@ -10,10 +10,13 @@ import { readUserFile } from './files.js';
 import { assertFitsInMemory } from './memory.js';
 import { readModel } from './use.js';
 
-/** Where a chart goes: a file (.svg or .png, by extension), or a preview in the terminal. */
-function emit(svg: string, out: string | undefined, preview: () => string[]): void {
+/**
+ * Where a chart goes: a file (.svg or .png, by extension), or a preview in the terminal — unless
+ * `--json` already printed the numbers to stdout, which then stays pure JSON.
+ */
+export function emit(svg: string, out: string | undefined, preview: () => string[], json = false): void {
   if (!out) {
-    process.stdout.write(`${preview().join('\n')}\n`);
+    if (!json) process.stdout.write(`${preview().join('\n')}\n`);
     return;
   }
   const kind = extname(out).toLowerCase();
@@ -23,7 +26,7 @@ function emit(svg: string, out: string | undefined, preview: () => string[]): vo
   process.stderr.write(`wrote ${out}\n`);
 }
 
-const terminalWidth = () => Math.max(20, Math.min(process.stdout.columns ?? 80, 160));
+export const terminalWidth = (): number => Math.max(20, Math.min(process.stdout.columns ?? 80, 160));
 
 // ─── curves ─────────────────────────────────────────────────────────────────────────────────
 
@@ -89,11 +92,15 @@ export function vizCurves(runs: string[], o: { metric?: string; out?: string; js
     markers,
   });
   if (o.json) process.stdout.write(`${JSON.stringify({ metric, runs: curves })}\n`);
-  emit(svg, o.out, () =>
-    curves.map(
-      (c) =>
-        `${c.run}  test ${metric} ${sparkline(c.test, { width: terminalWidth() - c.run.length - 30, color: useColor(process.stdout, process.env) })}  last ${c.test.at(-1)!.toFixed(4)}, best epoch ${c.best_epoch ?? '—'}`,
-    ),
+  emit(
+    svg,
+    o.out,
+    () =>
+      curves.map(
+        (c) =>
+          `${c.run}  test ${metric} ${sparkline(c.test, { width: terminalWidth() - c.run.length - 30, color: useColor(process.stdout, process.env) })}  last ${c.test.at(-1)!.toFixed(4)}, best epoch ${c.best_epoch ?? '—'}`,
+      ),
+    o.json,
   );
 }
 
@@ -163,15 +170,19 @@ export async function vizGates(o: GatesOptions): Promise<void> {
     const gates = Object.fromEntries(order.map((g) => [g, values[gateNames.indexOf(g)]]));
     process.stdout.write(`${JSON.stringify({ model: o.model, layer: o.layer, sample: o.sample, steps, units, gates })}\n`);
   }
-  emit(svg, o.out, () =>
-    panels.flatMap((p) => [
-      p.title!,
-      ...terminalHeatmap(p.values, {
-        width: terminalWidth(),
-        color: useColor(process.stdout, process.env),
-        domain: withCandidate ? [-1, 1] : [0, 1],
-      }),
-    ]),
+  emit(
+    svg,
+    o.out,
+    () =>
+      panels.flatMap((p) => [
+        p.title!,
+        ...terminalHeatmap(p.values, {
+          width: terminalWidth(),
+          color: useColor(process.stdout, process.env),
+          domain: withCandidate ? [-1, 1] : [0, 1],
+        }),
+      ]),
+    o.json,
   );
 }
 

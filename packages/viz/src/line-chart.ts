@@ -95,7 +95,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
       }),
     ),
     bottomAxis(f, x, options.xLabel),
-    leftAxis(f, y, options.yLabel),
+    leftAxis(f, y, options.yLabel, 5, log ? '.0e' : undefined),
     legend(
       f.left + f.width + 16,
       f.top + 8,

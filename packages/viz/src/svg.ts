@@ -89,9 +89,9 @@ export function bottomAxis(f: Frame, scale: AxisScale, label: string, count = 6)
 }
 
 /** A vertical axis at the left of `f` with ticks and a rotated label. */
-export function leftAxis(f: Frame, scale: AxisScale, label: string, count = 5): string {
+export function leftAxis(f: Frame, scale: AxisScale, label: string, count = 5, specifier?: string): string {
   const ticks = scale.ticks(count);
-  const format = scale.tickFormat(count);
+  const format = scale.tickFormat(count, specifier);
   return el(
     'g',
     { class: 'axis y' },

@@ -1,0 +1,45 @@
+import { Rng, tensor, tidy } from '@lstm/core';
+import { numericGradient } from '@lstm/core/testing';
+import { describe, expect, it } from 'vitest';
+import { gradientFlow, preservationMetrics } from './gradient-flow.js';
+import { GRU, LSTM, RNN } from './recurrent.js';
+import { useCpu } from './use-cpu.test-helper.js';
+
+useCpu();
+
+describe('gradientFlow: ‖∂L/∂x_t‖ for L = Σ h_T (seed 003, SPEC E2c–d)', () => {
+  const T = 6;
+  const I = 2;
+  const rng = Rng.derive(4, 'data');
+  const x0 = Float64Array.from({ length: T * I }, () => rng.normal());
+  for (const [name, make] of [
+    ['LSTM', () => new LSTM({ inputSize: I, hiddenSize: 3, numLayers: 2, dtype: 'float64', seed: 1 })],
+    ['GRU', () => new GRU({ inputSize: I, hiddenSize: 3, dtype: 'float64', seed: 2 })],
+    ['RNN', () => new RNN({ inputSize: I, hiddenSize: 3, dtype: 'float64', seed: 3 })],
+  ] as const) {
+    it(`${name}: equals central finite differences of L with respect to every input`, () => {
+      const layer = make();
+      const loss = (values: Float64Array) =>
+        tidy(() => {
+          const { state } = layer.forward(tensor(values, [1, T, I], 'float64'));
+          const h = state.h.toArray();
+          return h.slice(h.length - 3).reduce((a, b) => a + b, 0); // the last layer's h_T
+        });
+      const numeric = numericGradient(loss, x0);
+      const expected = Array.from({ length: T }, (_, t) => Math.hypot(...numeric.slice(t * I, (t + 1) * I)));
+      const flow = gradientFlow(layer, tensor(x0, [1, T, I], 'float64'));
+      flow.dx.forEach((g, t) => expect(Math.abs(g - expected[t]!)).toBeLessThan(1e-7));
+      expect(flow.dc !== undefined).toBe(name === 'LSTM');
+      expect(layer.parameters().every((p) => p.grad === null)).toBe(true);
+    });
+  }
+
+  it('summarises preservation: first/last ratio, coefficient of variation, effective range', () => {
+    const metrics = preservationMetrics([0.01, 0.05, 0.2, 1]);
+    expect(metrics.first_to_last_ratio).toBeCloseTo(0.01, 12);
+    expect(metrics.effective_range).toBe(2);
+    const mean = 1.26 / 4;
+    const std = Math.sqrt([0.01, 0.05, 0.2, 1].reduce((a, g) => a + (g - mean) ** 2, 0) / 4);
+    expect(metrics.coefficient_of_variation).toBeCloseTo(std / mean, 12);
+  });
+});
