@@ -28,7 +28,7 @@ describe('gradientFlow: ‖∂L/∂x_t‖ for L = Σ h_T (seed 003, SPEC E2c–d
       const numeric = numericGradient(loss, x0);
       const expected = Array.from({ length: T }, (_, t) => Math.hypot(...numeric.slice(t * I, (t + 1) * I)));
       const flow = gradientFlow(layer, tensor(x0, [1, T, I], 'float64'));
-      flow.dx.forEach((g, t) => expect(Math.abs(g - expected[t]!)).toBeLessThan(1e-7));
+      for (const [t, g] of flow.dx.entries()) expect(Math.abs(g - expected[t]!)).toBeLessThan(1e-7);
       expect(flow.dc !== undefined).toBe(name === 'LSTM');
       expect(layer.parameters().every((p) => p.grad === null)).toBe(true);
     });
