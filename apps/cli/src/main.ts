@@ -6,7 +6,7 @@ import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
-import { vizDecay, vizGradflow } from './viz-gradients.js';
+import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lstm')
@@ -159,6 +159,31 @@ viz
   .option('--json', 'print the numbers behind the picture')
   .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizGradflow(o));
+
+viz
+  .command('forget-heatmap')
+  .description('forget gates of an untrained LSTM over noise: they cluster around 0.5 (E2b)')
+  .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 32)
+  .option('--seq-len <n>', 'steps', integer(1, 100_000), 50)
+  .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 16)
+  .option('--seed <n>', 'seed of the weights and the input noise', integer(0), 0)
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizForgetHeatmap(o));
+
+viz
+  .command('explode')
+  .description('gradient norm of an LSTM with scaled recurrent weights, before and after clipping (E2e)')
+  .option('--scale <x>', 'factor on the recurrent weights', positive, 2)
+  .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
+  .option('--seq-len <n>', 'steps', integer(1, 100_000), 100)
+  .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 32)
+  .option('--seed <n>', 'seed of the weights, the input and the target', integer(0), 0)
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizExplode(o));
 
 viz
   .command('decay')

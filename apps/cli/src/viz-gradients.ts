@@ -1,6 +1,7 @@
-import { Rng, tensor, tidy } from '@lstm/core';
+import { Rng, mul, sub, tensor, tidy, zeros } from '@lstm/core';
 import { GRU, LSTM, RNN, gradientFlow, preservationMetrics, type RecurrentLayer } from '@lstm/layers';
-import { lineChart, sparkline, useColor, type Series } from '@lstm/viz';
+import { clipGradNorm } from '@lstm/optim';
+import { barChart, heatmap, lineChart, sparkline, terminalHeatmap, useColor, type Series } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
 import { readModel } from './use.js';
@@ -103,6 +104,111 @@ export function vizDecay(o: { steps: number; out?: string; json?: boolean }): vo
       curves.map(
         (c) => `${c.name.padEnd(20)} after 10: ${c.values[10]?.toExponential(2)}  after ${o.steps}: ${c.values.at(-1)!.toExponential(2)}`,
       ),
+    o.json,
+  );
+}
+
+/** `lstm viz forget-heatmap` (SPEC E2b): the forget gates of an untrained LSTM over noise. */
+export async function vizForgetHeatmap(o: {
+  hidden: number;
+  seqLen: number;
+  inputSize: number;
+  seed: number;
+  out?: string;
+  json?: boolean;
+  backend?: string;
+}): Promise<void> {
+  await selectBackend(o.backend);
+  const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
+  const rng = Rng.derive(o.seed, 'data');
+  const noise = Float32Array.from({ length: o.seqLen * o.inputSize }, () => rng.normal());
+  const forget = tidy(() => {
+    const gates = layer.forward(tensor(noise, [1, o.seqLen, o.inputSize]), { record: true }).trace![0]!.gates!.readSync();
+    const H = o.hidden;
+    return Array.from({ length: H }, (_, u) => Array.from({ length: o.seqLen }, (_, t) => gates[t * 4 * H + H + u]!));
+  });
+  const all = forget.flat();
+  const mean = all.reduce((a, b) => a + b, 0) / all.length;
+  const svg = heatmap(
+    { title: `forget gate f (mean ${mean.toFixed(3)})`, values: forget },
+    {
+      title: `Forget gates of an untrained LSTM (H ${o.hidden}, input ${o.inputSize}, N(0, 1) input)`,
+      colorBarLabel: 'f',
+      domain: [0, 1],
+      panelHeight: 320,
+    },
+  );
+  if (o.json) process.stdout.write(`${JSON.stringify({ hidden: o.hidden, steps: o.seqLen, mean, forget })}\n`);
+  emit(
+    svg,
+    o.out,
+    () => [
+      `forget gates, mean ${mean.toFixed(3)}`,
+      ...terminalHeatmap(forget, { width: terminalWidth(), color: useColor(process.stdout, process.env), domain: [0, 1] }),
+    ],
+    o.json,
+  );
+}
+
+/**
+ * `lstm viz explode` (SPEC E2e, seed 003's experiment): an untrained LSTM (input 32, as the seed)
+ * whose recurrent weights are scaled reads a long N(0, 1) sequence; L = Σ (h_T − target)². The
+ * global gradient norm at scale 1 and at the chosen scale, and after clipping at each threshold
+ * (clipping rescales every gradient by min(1, threshold / norm), so the norm becomes the smaller).
+ */
+export async function vizExplode(o: {
+  hidden: number;
+  seqLen: number;
+  inputSize: number;
+  scale: number;
+  seed: number;
+  out?: string;
+  json?: boolean;
+  backend?: string;
+}): Promise<void> {
+  await selectBackend(o.backend);
+  const rng = Rng.derive(o.seed, 'data');
+  const noise = Float32Array.from({ length: o.seqLen * o.inputSize }, () => rng.normal());
+  const target = Float32Array.from({ length: o.hidden }, () => rng.normal());
+  const normAt = (scale: number): number => {
+    const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
+    for (const p of layer.parameters()) if (p.name.startsWith('weight_hh')) p.assign(tidy(() => mul(p.value, scale)));
+    tidy(() => {
+      const { state, cache } = layer.forward(tensor(noise, [1, o.seqLen, o.inputSize]), { training: true });
+      const dh = mul(sub(state.h, tensor(target, state.h.shape)), 2); // ∂/∂h_T of Σ (h_T − target)²
+      layer.backward(cache, { dState: { h: dh, c: zeros(state.h.shape) } });
+    });
+    const norm = clipGradNorm(layer.parameters(), Number.POSITIVE_INFINITY);
+    layer.dispose();
+    return norm;
+  };
+  const base = normAt(1);
+  const before = normAt(o.scale);
+  const thresholds = [0.1, 0.5, 1, 2, 5, 10];
+  const after = thresholds.map((threshold) => Math.min(before, threshold));
+  const svg = barChart(
+    [
+      { label: 'W_hh × 1', value: base },
+      { label: `W_hh × ${o.scale}`, value: before },
+      ...thresholds.map((t, i) => ({ label: `clip ${t}`, value: after[i]! })),
+    ],
+    {
+      title: `Global gradient norm of an LSTM over ${o.seqLen} steps, before and after clipping`,
+      xLabel: 'recurrent weights, or clipping threshold',
+      yLabel: 'gradient norm',
+    },
+  );
+  if (o.json)
+    process.stdout.write(
+      `${JSON.stringify({ scale: o.scale, steps: o.seqLen, norm_unscaled: base, norm_before: before, thresholds, norm_after: after })}\n`,
+    );
+  emit(
+    svg,
+    o.out,
+    () => [
+      `norm with W_hh × 1: ${base.toPrecision(4)}, × ${o.scale}: ${before.toPrecision(4)}`,
+      ...thresholds.map((t, i) => `clip at ${String(t).padEnd(4)} → ${after[i]!.toPrecision(3)}`),
+    ],
     o.json,
   );
 }

@@ -137,6 +137,31 @@ describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
     expect(rnn!.metrics.effective_range).toBeLessThan(10);
   });
 
+  it("forget-heatmap: an untrained LSTM's forget gates cluster around 0.5 (E2b)", () => {
+    const r = lstm('viz', 'forget-heatmap', '--json', '--out', at('forget.svg'));
+    const { mean, forget } = JSON.parse(r.stdout) as { mean: number; forget: number[][] };
+    expect(forget).toHaveLength(32);
+    expect(forget[0]).toHaveLength(50);
+    expect(Math.abs(mean - 0.5)).toBeLessThan(0.05);
+    const middle = forget.flat().filter((f) => f >= 0.4 && f <= 0.6).length / (32 * 50);
+    expect(middle).toBeGreaterThan(0.5);
+    expect(classed(readFileSync(at('forget.svg'), 'utf8'), 'cell')).toBe(32 * 50);
+  });
+
+  it('explode: the norm after clipping is the smaller of the norm and the threshold (E2e)', () => {
+    const r = lstm('viz', 'explode', '--seq-len', '40', '--json', '--out', at('explode.svg'));
+    const { norm_before, thresholds, norm_after } = JSON.parse(r.stdout) as {
+      norm_before: number;
+      thresholds: number[];
+      norm_after: number[];
+    };
+    expect(Number.isFinite(norm_before) && norm_before > 0).toBe(true);
+    thresholds.forEach((t, i) => {
+      expect(norm_after[i]).toBe(Math.min(norm_before, t));
+    });
+    expect(classed(readFileSync(at('explode.svg'), 'utf8'), 'bar')).toBe(2 + thresholds.length);
+  });
+
   it('decay prints base^t for the vanilla factor and each forget gate', () => {
     const r = lstm('viz', 'decay', '--steps', '20', '--json');
     const { curves } = JSON.parse(r.stdout) as { curves: { base: number; values: number[] }[] };
