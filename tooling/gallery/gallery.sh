@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# `pnpm gallery`: regenerates every figure of docs/gallery.md with fixed seeds, through the lstm
+# command. The untrained-model figures take seconds; the gates and curves first train the
+# quick-start model (the E1 task, about 15 s on one core).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+out=docs/gallery
+mkdir -p "$out" tooling/gallery/runs
+lstm() { pnpm -s lstm "$@"; }
+
+lstm viz decay --out "$out/e2a-decay.svg"
+lstm viz forget-heatmap --seed 0 --out "$out/e2b-forget-heatmap.svg"
+lstm viz gradflow --seed 1 --out "$out/e2cd-gradflow-default.svg"
+lstm viz gradflow --seed 1 --forget-bias 2 --out "$out/e2cd-gradflow-forget-bias-2.svg"
+lstm viz explode --seed 0 --out "$out/e2e-explode.svg"
+
+run=tooling/gallery/runs/quickstart
+lstm train --task first-last --hidden 32 --forget-bias 2 --lr 3e-3 --clip 1 --train-size 2000 --validation-size 500 \
+  --test-size 500 --epochs 12 --seed 1 --out "$run" --force --quiet
+lstm train --task first-last --cell rnn --hidden 32 --lr 3e-3 --clip 1 --train-size 2000 --validation-size 500 \
+  --test-size 500 --epochs 12 --seed 1 --out "$run-rnn" --force --quiet
+lstm viz gates --model "$run/model.safetensors" --out "$out/e1-gates.svg"
+lstm viz curves --run "$run" --run "$run-rnn" --out "$out/e1-curves.svg"
