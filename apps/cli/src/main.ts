@@ -6,6 +6,7 @@ import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
+import { vizHistograms, vizReport } from './viz-run.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
@@ -77,6 +78,9 @@ program
   .option('--out <dir>', 'output directory (default runs/<task>)')
   .option('--resume', 'continue the run saved in --out')
   .option('--force', 'overwrite a model already in --out')
+  .option('--record <kinds>', 'record gates and/or gradients of a few validation sequences into DIR/recordings', list)
+  .option('--record-every <n>', 'record every N epochs (and before the first, and at the last)', integer(), 1)
+  .option('--record-samples <k>', 'validation sequences to record', integer(1, 256), 4)
   .option('--json', 'print one JSON summary at the end (stdout)')
   .option('--quiet', 'no progress output')
   .action((options: TrainOptions, command: Command) => train(options, (key) => command.getOptionValueSource(key)));
@@ -192,6 +196,23 @@ viz
   .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
   .option('--json', 'print the numbers behind the picture')
   .action((o) => vizDecay(o));
+
+viz
+  .command('histograms')
+  .description('histograms of ∂L/∂h_t and ∂L/∂c_t for each step back from the last, at every recorded epoch (E3)')
+  .requiredOption('--run <dir>', 'a run folder trained with --record gradients')
+  .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
+  .option('--steps <n>', 'steps back from the last', integer(1, 100_000), 25)
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a summary in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .action((o) => vizHistograms(o));
+
+viz
+  .command('report')
+  .description('one self-contained HTML page of a run: configuration, curves, recorded gates and gradients')
+  .requiredOption('--run <dir>', 'a run folder written by lstm train')
+  .option('--out <file>', 'the .html file (default DIR/report.html)')
+  .action((o) => vizReport(o));
 
 viz
   .command('curves')

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { encodeModel, parameterCount } from '@lstm/layers';
-import { DivergedError, Trainer, type AnyTask, type EpochRecord, type FitResult } from '@lstm/tasks';
+import { encodeModel, encodeSafetensors, parameterCount } from '@lstm/layers';
+import { DivergedError, Trainer, recordingTensors, type AnyTask, type EpochRecord, type FitResult, type TrainerOptions } from '@lstm/tasks';
 import { ensureDirectory, loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
 import { buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
 import { UsageError } from './errors.js';
@@ -24,6 +24,9 @@ export interface TrainOptions extends TaskOptions, ModelOptions, OptimOptions {
   resume?: boolean;
   force?: boolean;
   quiet?: boolean;
+  record?: string[];
+  recordEvery?: number;
+  recordSamples?: number;
 }
 
 const percent = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
@@ -47,6 +50,32 @@ function taskMetadata(task: AnyTask, o: TaskOptions): Record<string, unknown> {
   if (task.objective === 'language-model') meta.vocabulary = task.vocabulary;
   if ('scaling' in task) meta.scaling = task.scaling;
   return meta;
+}
+
+/**
+ * `--record gates,gradients`: each recorded epoch becomes DIR/recordings/epoch-NNNN.safetensors
+ * (float32 tensors [samples, steps, width] per layer, written atomically; one file per epoch, so
+ * a crash never touches the earlier ones, and PyTorch or NumPy read them as they are).
+ */
+function recorder(o: TrainOptions, out: string): TrainerOptions['record'] {
+  if (!o.record) return undefined;
+  const unknown = o.record.filter((kind) => kind !== 'gates' && kind !== 'gradients');
+  if (unknown.length) throw new UsageError(`--record ${unknown.join(',')}: record gates, gradients or both`);
+  const directory = join(out, 'recordings');
+  ensureDirectory(directory);
+  return {
+    gates: o.record.includes('gates'),
+    gradients: o.record.includes('gradients'),
+    every: o.recordEvery,
+    samples: o.recordSamples,
+    onRecord: (recording) => {
+      const { tensors, metadata } = recordingTensors(recording);
+      writeFileAtomic(
+        join(directory, `epoch-${String(recording.epoch).padStart(4, '0')}.safetensors`),
+        encodeSafetensors(tensors, metadata),
+      );
+    },
+  };
 }
 
 export async function train(given: TrainOptions, source: OptionSource = () => undefined): Promise<void> {
@@ -107,6 +136,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
     patience: o.patience,
     bptt: o.bptt,
     scheduledSampling: o.scheduledSampling ? { from: o.scheduledSampling[0], to: o.scheduledSampling[1] } : undefined,
+    record: recorder(o, out),
     onProgress: bar
       ? (p) => {
           const total = p.epochs * p.batches;

@@ -30,7 +30,7 @@ export const terminalWidth = (): number => Math.max(20, Math.min(process.stdout.
 
 // ─── curves ─────────────────────────────────────────────────────────────────────────────────
 
-interface RunCurves {
+export interface RunCurves {
   run: string;
   metric: string;
   epochs: number[];
@@ -39,7 +39,8 @@ interface RunCurves {
   best_epoch: number | null;
 }
 
-function readRun(dir: string, metric: string | undefined): RunCurves {
+/** The learning curves of one run folder (metrics.jsonl), for `metric` or the default one. */
+export function readRun(dir: string, metric: string | undefined): RunCurves {
   const path = join(dir, 'metrics.jsonl');
   const lines = readUserFile(path).toString('utf8').trim().split('\n').filter(Boolean);
   if (lines.length === 0) throw new UsageError(`${path} holds no epochs yet; train first`, EXIT.badInput);

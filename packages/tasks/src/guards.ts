@@ -51,3 +51,8 @@ export function assertFits(model: SequenceModel, task: AnyTask): void {
   const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
   if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
 }
+
+/** A copy of every parameter's values, by name. */
+export function snapshot(model: SequenceModel): Record<string, Float32Array | Float64Array> {
+  return Object.fromEntries(model.parameters().map((p) => [p.name, p.value.readSync().slice()]));
+}

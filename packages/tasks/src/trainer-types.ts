@@ -2,6 +2,9 @@ import type { OptimizerState } from '@lstm/optim';
 
 // The Trainer's data types: progress, per-epoch records, the best epoch and resumable state.
 
+/** Seconds elapsed and estimated left, given the fraction of the run done. */
+export type Timing = (done: number) => { elapsed: number; eta: number };
+
 /** Per-batch progress, for progress bars (terminal) and progress indicators (web page). */
 export interface Progress {
   epoch: number;

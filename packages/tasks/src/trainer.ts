@@ -3,18 +3,18 @@ import { loadStateDict, type SequenceModel } from '@lstm/layers';
 import { clipGradNorm, clipGradValue, type Optimizer, type Schedule } from '@lstm/optim';
 import { gather } from './data.js';
 import { DivergedError, NonFiniteLossError } from './errors.js';
-import { DivergenceGuard, assertFits, firstNonFinite } from './guards.js';
+import { DivergenceGuard, assertFits, firstNonFinite, snapshot } from './guards.js';
+import { type RecordOptions, type Recording, recordActivity } from './recording.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
 import type { TextTask } from './text.js';
-import type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
+import type { BestEpoch, EpochRecord, FitResult, Progress, Timing, TrainerState } from './trainer-types.js';
 import { streamPass } from './truncated-bptt.js';
 
 export type { AnyTask } from './evaluate.js';
 export { DivergedError, NonFiniteLossError } from './errors.js';
+export { snapshot } from './guards.js';
 export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
-
-type Timing = (done: number) => { elapsed: number; eta: number };
 
 export interface TrainerOptions {
   epochs: number;
@@ -48,6 +48,11 @@ export interface TrainerOptions {
    * (default 1000; see `DivergenceGuard`). `Infinity` keeps only the non-finite check.
    */
   divergenceFactor?: number;
+  /**
+   * Record gates and per-step gradients of a few fixed validation sequences before training and
+   * every `every` epochs (and the last), handing each recording to `onRecord`. Off by default.
+   */
+  record?: RecordOptions & { every?: number; onRecord: (recording: Recording) => void | Promise<void> };
   /** Also evaluate the test split each epoch (default true). */
   evaluateTest?: boolean;
   onProgress?: (progress: Progress) => void;
@@ -69,6 +74,7 @@ const OPTION_NAMES: readonly (keyof TrainerOptions)[] = [
   'bptt',
   'scheduledSampling',
   'divergenceFactor',
+  'record',
   'evaluateTest',
   'onProgress',
   'onEpoch',
@@ -119,6 +125,9 @@ export class Trainer {
     const started = performance.now();
     const firstEpoch = this.epoch;
     let stoppedEarly = false;
+    const recording = this.options.record;
+    const recordAt = (epoch: number) => recording?.onRecord(recordActivity(this.model, this.task, epoch, recording));
+    if (this.epoch === 0) await recordAt(0);
     while (this.epoch < epochs) {
       const epochStart = performance.now();
       const epoch = this.epoch + 1;
@@ -143,6 +152,7 @@ export class Trainer {
         this.badEpochs++;
       }
       this.options.schedule?.step(record.validation_loss);
+      if (epoch % (recording?.every ?? 1) === 0 || epoch === epochs) await recordAt(epoch);
       await this.options.onEpoch?.(record, this);
       if (patience !== undefined && this.badEpochs >= patience) {
         stoppedEarly = true;
@@ -287,9 +297,4 @@ export class Trainer {
     this.divergence.reference = state.referenceLoss ?? null;
     this.lastGood = snapshot(this.model);
   }
-}
-
-/** A copy of every parameter's values, by name. */
-export function snapshot(model: SequenceModel): Record<string, Float32Array | Float64Array> {
-  return Object.fromEntries(model.parameters().map((p) => [p.name, p.value.readSync().slice()]));
 }

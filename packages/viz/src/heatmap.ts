@@ -25,6 +25,8 @@ export interface HeatmapOptions {
   /** Number of the first column and row on the axes (default 1: time step 1, unit 1). */
   xStart?: number;
   yStart?: number;
+  /** Rows as a continuous quantity instead: the centres of the first and last row (e.g. bins). */
+  yRange?: [number, number];
 }
 
 /**
@@ -69,8 +71,10 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
   const x = scaleLinear()
     .domain([xStart - 0.5, xStart + columns - 0.5])
     .range([f.left, f.left + f.width]);
+  // Rows are numbered (units), or centred on a continuous range (bins) when `yRange` is given.
+  const half = options.yRange && rows > 1 ? (options.yRange[1] - options.yRange[0]) / (rows - 1) / 2 : 0.5;
   const y = scaleLinear()
-    .domain([yStart - 0.5, yStart + rows - 0.5])
+    .domain(options.yRange ? [options.yRange[0] - half, options.yRange[1] + half] : [yStart - 0.5, yStart + rows - 0.5])
     .range([f.top, f.top + f.height]);
   const cellWidth = f.width / Math.max(columns, 1);
   const cellHeight = f.height / Math.max(rows, 1);
@@ -98,7 +102,7 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
     panel.title ? text(panel.title, { x: f.left, y: f.top - 5, 'font-weight': 'bold', class: 'panel-title' }) : '',
     ...cells,
     bottomAxis(f, integerTicks(x, Math.min(columns, 12)), options.xLabel ?? 'time step'),
-    leftAxis(f, integerTicks(y, Math.min(rows, 6)), options.yLabel ?? 'unit'),
+    leftAxis(f, options.yRange ? y : integerTicks(y, Math.min(rows, 6)), options.yLabel ?? 'unit'),
   );
 }
 

@@ -1,0 +1,126 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeSafetensors } from '@lstm/layers';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+/** `lstm train --record`, and the figures read from it: histograms and the HTML report (issue 10). */
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+const dir = mkdtempSync(join(tmpdir(), 'lstm-record-'));
+const at = (name: string) => join(dir, name);
+
+function lstm(...args: string[]) {
+  const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd: dir });
+  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+const run = [
+  '--task',
+  'first-last',
+  '--seq-len',
+  '9',
+  '--train-size',
+  '256',
+  '--validation-size',
+  '32',
+  '--test-size',
+  '32',
+  '--hidden',
+  '7',
+  '--layers',
+  '2',
+  '--dropout',
+  '0.2',
+  '--epochs',
+  '4',
+  '--quiet',
+];
+
+beforeAll(() => {
+  for (const [out, extra] of [
+    ['recorded', ['--record', 'gates,gradients', '--record-every', '2', '--record-samples', '3']],
+    ['plain', []],
+  ] as const) {
+    const r = lstm('train', ...run, ...extra, '--out', at(out));
+    if (r.code !== 0) throw new Error(r.stderr);
+  }
+}, 120_000);
+
+const tensorsOf = (path: string) =>
+  Object.fromEntries(Object.entries(decodeSafetensors(readFileSync(path)).tensors).map(([name, entry]) => [name, Array.from(entry.data)]));
+const records = (out: string) =>
+  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, number>;
+      return rest;
+    });
+
+describe('lstm train --record', () => {
+  it('writes one safetensors file per recorded epoch: before training, every 2 epochs, and the last', () => {
+    expect(readdirSync(at('recorded/recordings')).sort()).toEqual([
+      'epoch-0000.safetensors',
+      'epoch-0002.safetensors',
+      'epoch-0004.safetensors',
+    ]);
+    const { tensors, metadata } = decodeSafetensors(readFileSync(at('recorded/recordings/epoch-0002.safetensors')));
+    expect(JSON.parse(metadata['lstm.recording']!)).toMatchObject({ epoch: 2, gateNames: ['i', 'f', 'g', 'o'], samples: 3, steps: 9 });
+    for (const layer of [0, 1]) {
+      expect(tensors[`gates.l${layer}`]!.shape).toEqual([3, 9, 4 * 7]);
+      expect(tensors[`cells.l${layer}`]!.shape).toEqual([3, 9, 7]);
+      expect(tensors[`dh.l${layer}`]!.shape).toEqual([3, 9, 7]);
+      expect(tensors[`dc.l${layer}`]!.shape).toEqual([3, 9, 7]);
+    }
+    const sigmoid = tensors['gates.l0']!.data.filter((_, k) => Math.floor(k / 7) % 4 !== 2); // i, f, o
+    expect(sigmoid.every((v) => v >= 0 && v <= 1)).toBe(true);
+    expect(tensors.inputs!.shape).toEqual([3, 9, 1]);
+  });
+
+  it('changes nothing about the run: the same metrics and weights as without it', () => {
+    expect(records(at('recorded'))).toEqual(records(at('plain')));
+    expect(tensorsOf(at('recorded/model.safetensors'))).toEqual(tensorsOf(at('plain/model.safetensors')));
+  });
+});
+
+describe('lstm viz histograms and report', () => {
+  it('histograms: one panel per kind and recorded epoch, each step a distribution (shares sum to 1)', () => {
+    const r = lstm('viz', 'histograms', '--run', at('recorded'), '--layer', '2', '--steps', '5', '--json', '--out', at('h.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const { epochs, panels } = JSON.parse(r.stdout) as { epochs: number[]; panels: { title: string; values: number[][] }[] };
+    expect(epochs).toEqual([0, 2, 4]);
+    expect(panels).toHaveLength(6);
+    for (const panel of panels) {
+      for (let step = 0; step < 6; step++) expect(panel.values.reduce((sum, row) => sum + row[step]!, 0)).toBeCloseTo(1, 10);
+    }
+    expect(existsSync(at('h.svg'))).toBe(true);
+  });
+
+  it('report: one self-contained HTML file with the curves, the gates and the gradients', () => {
+    const r = lstm('viz', 'report', '--run', at('recorded'));
+    expect(r.code, r.stderr).toBe(0);
+    const html = readFileSync(at('recorded/report.html'), 'utf8');
+    expect(html.match(/<svg /g)).toHaveLength(3);
+    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    expect(html).toContain('Per-step gradients');
+  });
+
+  const cases: [string, string[], number, RegExp][] = [
+    ['histograms of a run with no recordings', ['viz', 'histograms', '--run', at('plain')], 1, /has no recordings; train it with --record/],
+    ['a report that is not .html', ['viz', 'report', '--run', at('plain'), '--out', at('r.txt')], 2, /\.html/],
+    ['an unknown kind of recording', ['train', ...run, '--record', 'weights', '--out', at('bad')], 2, /--record weights/],
+    ['histograms of a missing run', ['viz', 'histograms', '--run', at('nope')], 1, /no such file/],
+  ];
+  for (const [name, args, code, message] of cases) {
+    it(name, () => {
+      const r = lstm(...args);
+      const lines = r.stderr.trim().split('\n');
+      expect(lines, r.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(message);
+      expect(r.code).toBe(code);
+    });
+  }
+});

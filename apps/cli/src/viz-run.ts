@@ -1,0 +1,188 @@
+import { readdirSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { decodeSafetensors } from '@lstm/layers';
+import { writeFileAtomic } from '@lstm/tasks/node';
+import { escapeXml, heatmap, lineChart, type HeatmapPanel } from '@lstm/viz';
+import { EXIT, UsageError } from './errors.js';
+import { readUserFile } from './files.js';
+import { emit, readRun } from './viz.js';
+
+/** One recorded epoch read back from DIR/recordings/epoch-NNNN.safetensors. */
+interface RecordedEpoch {
+  epoch: number;
+  gateNames: string[];
+  tensors: Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
+}
+
+function readRecordings(run: string): RecordedEpoch[] {
+  const directory = join(run, 'recordings');
+  readUserFile(join(run, 'metrics.jsonl')); // a missing run folder is one line naming it
+  let files: string[] = [];
+  try {
+    files = readdirSync(directory)
+      .filter((f) => /^epoch-\d+\.safetensors$/.test(f))
+      .sort();
+  } catch {
+    files = [];
+  }
+  if (files.length === 0) throw new UsageError(`${run} has no recordings; train it with --record gates,gradients`, EXIT.badInput);
+  return files.map((file) => {
+    const path = join(directory, file);
+    const { tensors, metadata } = decodeSafetensors(readUserFile(path), path);
+    let info: { epoch: number; gateNames: string[] };
+    try {
+      info = JSON.parse(metadata['lstm.recording'] ?? '') as typeof info;
+    } catch {
+      throw new UsageError(`${path} is not a recording (no 'lstm.recording' metadata)`, EXIT.badInput);
+    }
+    return { epoch: info.epoch, gateNames: info.gateNames, tensors };
+  });
+}
+
+/**
+ * Histograms of per-step gradients (E3): for each recorded epoch, the distribution of
+ * log10 |∂L/∂h_t| (or ∂L/∂c_t) over samples and units at every step from `steps` back to the last,
+ * one heatmap panel per epoch: columns are steps back, rows log-magnitude bins, colour the share.
+ */
+function gradientHistograms(
+  recordings: RecordedEpoch[],
+  kind: 'dh' | 'dc',
+  layer: number,
+  steps: number,
+  range?: [number, number],
+): { panels: HeatmapPanel[]; low: number; high: number } | null {
+  const bins = 24;
+  const found = recordings.filter((r) => r.tensors[`${kind}.l${layer - 1}`]);
+  if (found.length === 0) return null;
+  const logs = found.map((r) => {
+    const { shape, data } = r.tensors[`${kind}.l${layer - 1}`]!;
+    const [S, T, H] = shape as [number, number, number];
+    const back = Math.min(steps, T - 1);
+    return Array.from({ length: back + 1 }, (_, k) => {
+      const t = T - 1 - k;
+      const values: number[] = [];
+      for (let s = 0; s < S; s++) for (let u = 0; u < H; u++) values.push(Math.log10(Math.abs(data[(s * T + t) * H + u]!) + 1e-30));
+      return values;
+    });
+  });
+  const finite = logs.flat(2).filter((v) => v > -29);
+  const [low, high] = range ?? [Math.floor(Math.min(...finite)), Math.ceil(Math.max(...finite))];
+  const panels = found.map((r, i) => {
+    const columns = logs[i]!;
+    const values = Array.from({ length: bins }, (_, b) =>
+      columns.map(
+        (column) =>
+          column.filter((v) => Math.min(bins - 1, Math.max(0, Math.floor(((v - low) / (high - low)) * bins))) === bins - 1 - b).length /
+          column.length,
+      ),
+    );
+    return { title: `epoch ${r.epoch}: log10 |${kind === 'dh' ? '∂L/∂h_t' : '∂L/∂c_t'}|`, values };
+  });
+  return { panels, low, high };
+}
+
+/** The histogram figure of a run's recordings, and its panels (the numbers behind it). */
+function histogramFigure(run: string, recordings: RecordedEpoch[], layer: number, steps: number): { svg: string; panels: HeatmapPanel[] } {
+  // One log-magnitude axis for both kinds: the union of their ranges.
+  const first = [gradientHistograms(recordings, 'dh', layer, steps), gradientHistograms(recordings, 'dc', layer, steps)].filter(
+    (h) => h !== null,
+  );
+  const range: [number, number] = [Math.min(...first.map((h) => h.low)), Math.max(...first.map((h) => h.high))];
+  const dh = gradientHistograms(recordings, 'dh', layer, steps, range);
+  if (!dh) throw new UsageError(`${run}'s recordings hold no gradients of layer ${layer}; train with --record gradients`, EXIT.badInput);
+  const dc = gradientHistograms(recordings, 'dc', layer, steps, range)?.panels ?? [];
+  const panels = dh.panels.flatMap((p, i) => (dc[i] ? [p, dc[i]!] : [p]));
+  const bin = (dh.high - dh.low) / 24;
+  const svg = heatmap(panels, {
+    title: `Per-step gradients of layer ${layer}, ${steps} steps back to the last, at each recorded epoch`,
+    xLabel: 'steps back from the last',
+    yLabel: 'log10 |gradient|',
+    yRange: [dh.high - bin / 2, dh.low + bin / 2],
+    xStart: 0,
+    colorBarLabel: 'share',
+    colorMap: 'magma',
+    panelHeight: 120,
+  });
+  return { svg, panels };
+}
+
+/** `lstm viz histograms --run DIR`: per-step gradient histograms at every recorded epoch (E3). */
+export function vizHistograms(o: { run: string; layer: number; steps: number; out?: string; json?: boolean }): void {
+  const recordings = readRecordings(o.run);
+  const { svg, panels } = histogramFigure(o.run, recordings, o.layer, o.steps);
+  if (o.json) process.stdout.write(`${JSON.stringify({ run: o.run, layer: o.layer, epochs: recordings.map((r) => r.epoch), panels })}\n`);
+  emit(svg, o.out, () => panels.map((p) => `${p.title}: ${p.values[0]!.length} steps`), o.json);
+}
+
+/**
+ * `lstm viz report --run DIR`: one self-contained HTML file (inline SVG, no script, no network)
+ * with the run's configuration, learning curves, and — when it was recorded — the gates of the
+ * last recorded epoch and the gradient histograms: what one would otherwise open TensorBoard for.
+ */
+export function vizReport(o: { run: string; out?: string }): void {
+  const curves = readRun(o.run, undefined);
+  const model = (() => {
+    try {
+      const { metadata } = decodeSafetensors(readUserFile(join(o.run, 'model.safetensors')), o.run);
+      return {
+        architecture: metadata['lstm.architecture'] ?? '',
+        task: metadata['lstm.task'] ?? '',
+        training: metadata['lstm.training'] ?? '',
+      };
+    } catch {
+      return null;
+    }
+  })();
+  const figures: [string, string][] = [
+    [
+      'Learning curves',
+      lineChart(
+        [
+          { name: 'test', points: curves.epochs.map((e, i) => [e, curves.test[i]!] as const) },
+          { name: 'train', points: curves.epochs.map((e, i) => [e, curves.train[i]!] as const), dashed: true },
+        ],
+        {
+          title: `${curves.metric} by epoch`,
+          xLabel: 'epoch',
+          yLabel: curves.metric,
+          markers: curves.best_epoch ? [{ x: curves.best_epoch, label: `best ${curves.best_epoch}` }] : [],
+        },
+      ),
+    ],
+  ];
+  let recordings: RecordedEpoch[] = [];
+  try {
+    recordings = readRecordings(o.run);
+  } catch {
+    recordings = [];
+  }
+  const last = recordings.at(-1);
+  const gates = last?.tensors['gates.l0'];
+  if (last && gates) {
+    const [, T, GH] = gates.shape as [number, number, number];
+    const H = GH / last.gateNames.length;
+    const units = Math.min(8, H);
+    const panels = last.gateNames.map((g, k) => ({
+      title: `gate ${g}`,
+      values: Array.from({ length: units }, (_, u) => Array.from({ length: T }, (_, t) => gates.data[t * GH + k * H + u]!)),
+    }));
+    figures.push([
+      `Gates of layer 1 at epoch ${last.epoch} (validation sequence 0)`,
+      heatmap(panels, { title: `Gates, layer 1, epoch ${last.epoch}`, colorBarLabel: 'activation' }),
+    ]);
+  }
+  if (recordings.some((r) => r.tensors['dh.l0'])) figures.push(['Per-step gradients', histogramFigure(o.run, recordings, 1, 25).svg]);
+  const out = o.out ?? join(o.run, 'report.html');
+  if (!out.endsWith('.html')) throw new UsageError(`--out ${out}: a report is an .html file`);
+  const html = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(`@lstm run ${basename(o.run)}`)}</title>
+<style>body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:960px;margin:2em auto;color:#222}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}svg{max-width:100%;height:auto}</style></head>
+<body><h1>Run ${escapeXml(o.run)}</h1>
+<h2>Configuration</h2><pre>${escapeXml(model ? [model.architecture, model.task, model.training].join('\n\n') : 'no model.safetensors in the run folder')}</pre>
+<p>${curves.epochs.length} epochs; best epoch ${curves.best_epoch ?? '—'}; last test ${escapeXml(curves.metric)} ${curves.test.at(-1)!.toFixed(4)}. ${recordings.length} recorded epoch(s).</p>
+${figures.map(([title, svg]) => `<h2>${escapeXml(title)}</h2>\n${svg}`).join('\n')}
+</body></html>
+`;
+  writeFileAtomic(out, html);
+  process.stderr.write(`wrote ${out}\n`);
+}
