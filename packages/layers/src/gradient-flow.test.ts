@@ -1,8 +1,10 @@
+import { readFileSync, readdirSync } from 'node:fs';
 import { Rng, tensor, tidy } from '@lstm/core';
 import { numericGradient } from '@lstm/core/testing';
 import { describe, expect, it } from 'vitest';
 import { gradientFlow, preservationMetrics } from './gradient-flow.js';
 import { GRU, LSTM, RNN } from './recurrent.js';
+import { loadStateDict } from './state-dict.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
@@ -42,4 +44,48 @@ describe('gradientFlow: ‖∂L/∂x_t‖ for L = Σ h_T (seed 003, SPEC E2c–d
     const std = Math.sqrt([0.01, 0.05, 0.2, 1].reduce((a, g) => a + (g - mean) ** 2, 0) / 4);
     expect(metrics.coefficient_of_variation).toBeCloseTo(std / mean, 12);
   });
+});
+
+interface FlowFixture {
+  cell: 'rnn' | 'gru' | 'lstm';
+  input_size: number;
+  hidden_size: number;
+  steps: number;
+  x: number[];
+  weights: Record<string, number[]>;
+  dx_norms: number[];
+  dc_norms?: number[];
+  dx_metrics: ReturnType<typeof preservationMetrics>;
+  dc_metrics?: ReturnType<typeof preservationMetrics>;
+}
+
+describe('gradientFlow against PyTorch autograd (tooling/fixtures/gradient_flow.py)', () => {
+  const directory = new URL('./__fixtures__/gradient-flow/', import.meta.url);
+  const files = readdirSync(directory).filter((f) => f.endsWith('.json'));
+  it('has the four fixtures', () => {
+    expect(files.sort()).toEqual(['gru.json', 'lstm-default.json', 'lstm-forget-bias-2.json', 'rnn.json']);
+  });
+  const relative = (a: number, b: number) => Math.abs(a - b) / Math.max(Math.abs(b), 1e-300);
+  for (const file of files) {
+    it(`${file}: per-step norms and preservation metrics equal PyTorch's to 1e-6`, () => {
+      const f = JSON.parse(readFileSync(new URL(file, directory), 'utf8')) as FlowFixture;
+      const Layer = { rnn: RNN, gru: GRU, lstm: LSTM }[f.cell];
+      const layer = new Layer({ inputSize: f.input_size, hiddenSize: f.hidden_size, dtype: 'float64' });
+      loadStateDict(layer, f.weights);
+      const flow = gradientFlow(layer, tensor(f.x, [1, f.steps, f.input_size], 'float64'));
+      flow.dx.forEach((g, t) => {
+        expect(relative(g, f.dx_norms[t]!), `dx step ${t}`).toBeLessThan(1e-6);
+      });
+      const ours = preservationMetrics(flow.dx);
+      expect(relative(ours.first_to_last_ratio, f.dx_metrics.first_to_last_ratio)).toBeLessThan(1e-6);
+      expect(relative(ours.coefficient_of_variation, f.dx_metrics.coefficient_of_variation)).toBeLessThan(1e-6);
+      expect(ours.effective_range).toBe(f.dx_metrics.effective_range);
+      if (f.dc_norms) {
+        flow.dc!.forEach((g, t) => {
+          expect(relative(g, f.dc_norms![t]!), `dc step ${t}`).toBeLessThan(1e-6);
+        });
+        expect(preservationMetrics(flow.dc!).effective_range).toBe(f.dc_metrics!.effective_range);
+      }
+    });
+  }
 });
