@@ -6,7 +6,7 @@ import { integer, list, number, positive, probability } from './options.js';
 import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
-import { vizHistograms, vizReport } from './viz-run.js';
+import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
@@ -144,6 +144,7 @@ viz
   .option('--units <n>', 'units to show (default 8)', integer(1, LIMITS.hiddenSize))
   .option('--sample <i>', 'which test sequence, from 0', integer(0), 0)
   .option('--candidate', 'add the candidate (g, or n for GRU) on a diverging scale')
+  .option('--gates <list>', 'which gates, e.g. f,i (LSTM: i f g o; coupled: f g o; GRU: r z n)', list)
   .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
   .option('--json', 'print the numbers behind the picture')
   .option('--backend <name>', 'compute backend', 'cpu')
@@ -213,6 +214,18 @@ viz
   .requiredOption('--run <dir>', 'a run folder written by lstm train')
   .option('--out <file>', 'the .html file (default DIR/report.html)')
   .action((o) => vizReport(o));
+
+viz
+  .command('connectivity')
+  .description("how much a character model's next prediction depends on each earlier character (E3)")
+  .requiredOption('--model <file>', 'a model trained with --task text')
+  .requiredOption('--text <text>', 'the input text')
+  .option('--position <p>', 'predict after this character, from 0 (default: the last)', integer(0))
+  .option('--compare <file>', 'a second text model to show beside it (e.g. an RNN)')
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizConnectivity(o));
 
 viz
   .command('curves')

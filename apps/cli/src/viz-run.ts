@@ -1,8 +1,11 @@
 import { readdirSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
+import { encode, saliency } from '@lstm/tasks';
 import { writeFileAtomic } from '@lstm/tasks/node';
-import { escapeXml, heatmap, lineChart, type HeatmapPanel } from '@lstm/viz';
+import { escapeXml, heatmap, lineChart, sparkline, textSaliency, type HeatmapPanel } from '@lstm/viz';
+import { selectBackend } from './build.js';
+import { readModel } from './use.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { emit, readRun } from './viz.js';
@@ -185,4 +188,63 @@ ${figures.map(([title, svg]) => `<h2>${escapeXml(title)}</h2>\n${svg}`).join('\n
 `;
   writeFileAtomic(out, html);
   process.stderr.write(`wrote ${out}\n`);
+}
+
+/**
+ * `lstm viz connectivity --model FILE --text TEXT` (E3, seed 004): how much the prediction after
+ * the last (or the `--position`th) character depends on each earlier character, per model.
+ */
+export async function vizConnectivity(o: {
+  model: string;
+  text: string;
+  position?: number;
+  compare?: string;
+  out?: string;
+  json?: boolean;
+  backend?: string;
+}): Promise<void> {
+  await selectBackend(o.backend);
+  const characters = [...o.text];
+  if (characters.length === 0) throw new UsageError('--text is empty; give the text whose connectivity to show');
+  const position = o.position ?? characters.length - 1;
+  if (position >= characters.length)
+    throw new UsageError(`--position ${position}: the text has ${characters.length} characters (0–${characters.length - 1})`);
+  const rows = [o.model, ...(o.compare ? [o.compare] : [])].map((path) => {
+    const file = readModel(path);
+    const vocabulary = file.stored.vocabulary;
+    if (!vocabulary) throw new UsageError(`${path} is not a text model (no vocabulary); train one with lstm train --task text`);
+    const unknown = [...new Set(characters.filter((c) => !vocabulary.includes(c)))];
+    if (unknown.length)
+      throw new UsageError(
+        `--text has characters ${JSON.stringify(unknown.join(''))} outside ${path}'s vocabulary of ${vocabulary.length}`,
+      );
+    const result = saliency(file.model, encode(characters.slice(0, position + 1).join(''), vocabulary), position, vocabulary.length);
+    return {
+      model: path,
+      cell: file.architecture.cell,
+      predicted: vocabulary[result.predicted]!,
+      probability: result.probability,
+      values: result.values,
+    };
+  });
+  const svg = textSaliency(
+    rows.map((r) => ({
+      label: `${r.cell.toUpperCase()} (${basename(r.model) === 'model.safetensors' ? basename(dirname(r.model)) : basename(r.model)}): predicts ${JSON.stringify(r.predicted)} at p = ${r.probability.toFixed(2)}`,
+      characters: characters.slice(0, position + 1),
+      values: r.values,
+      predicted: r.predicted,
+    })),
+    { title: `Which characters the next prediction depends on: |∂ log p / ∂ x_t|` },
+  );
+  if (o.json) process.stdout.write(`${JSON.stringify({ text: o.text, position, rows })}\n`);
+  emit(
+    svg,
+    o.out,
+    () =>
+      rows.map(
+        (r) =>
+          `${r.cell} → ${JSON.stringify(r.predicted)}: ${sparkline(r.values, { width: Math.min(characters.length, 120), color: false })}`,
+      ),
+    o.json,
+  );
 }

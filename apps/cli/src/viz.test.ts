@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -39,6 +39,26 @@ beforeAll(() => {
     const r = lstm('train', ...tiny, ...extra, '--out', at(name));
     if (r.code !== 0) throw new Error(r.stderr);
   }
+  writeFileSync(at('fox.txt'), 'the quick brown fox jumps over the lazy dog. '.repeat(30));
+  const text = lstm(
+    'train',
+    '--task',
+    'text',
+    '--data',
+    at('fox.txt'),
+    '--hidden',
+    '12',
+    '--epochs',
+    '2',
+    '--bptt',
+    '16',
+    '--batch-size',
+    '4',
+    '--quiet',
+    '--out',
+    at('text'),
+  );
+  if (text.code !== 0) throw new Error(text.stderr);
 }, 120_000);
 
 describe('lstm viz gates', () => {
@@ -170,6 +190,31 @@ describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
   });
 });
 
+describe('lstm viz connectivity (E3)', () => {
+  it('colours every character up to the position by its saliency and boxes the predicted one', () => {
+    const r = lstm(
+      'viz',
+      'connectivity',
+      '--model',
+      at('text/model.safetensors'),
+      '--text',
+      'the quick brown',
+      '--position',
+      '9',
+      '--json',
+      '--out',
+      at('conn.svg'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const { rows } = JSON.parse(r.stdout) as { rows: { values: number[]; predicted: string }[] };
+    expect(rows[0]!.values).toHaveLength(10);
+    expect(rows[0]!.values.every((v) => Number.isFinite(v) && v >= 0)).toBe(true);
+    const svg = readFileSync(at('conn.svg'), 'utf8');
+    expect(classed(svg, 'char')).toBe(10);
+    expect(classed(svg, 'predicted')).toBe(1);
+  });
+});
+
 describe('lstm viz mistakes: one line and a documented exit code', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['an RNN has no gates', ['viz', 'gates', '--model', at('rnn/model.safetensors')], 2, /has no gates/],
@@ -184,6 +229,24 @@ describe('lstm viz mistakes: one line and a documented exit code', () => {
     ],
     ['an unwritable output', ['viz', 'curves', '--run', at('lstm'), '--out', '/proc/x.svg'], 1, /\/proc/],
     ['a missing run folder', ['viz', 'curves', '--run', at('nope')], 1, /no such file: .*nope\/metrics\.jsonl/],
+    [
+      'a GRU asked for forget gates',
+      ['viz', 'gates', '--model', at('gru/model.safetensors'), '--gates', 'f'],
+      2,
+      /--gates f: .* a GRU with gates r, z, n/,
+    ],
+    [
+      'text outside the vocabulary',
+      ['viz', 'connectivity', '--model', at('text/model.safetensors'), '--text', 'QUICK'],
+      2,
+      /outside .*vocabulary/,
+    ],
+    [
+      'connectivity of a classifier',
+      ['viz', 'connectivity', '--model', at('lstm/model.safetensors'), '--text', 'abc'],
+      2,
+      /not a text model/,
+    ],
     ['an unknown cell for gradflow', ['viz', 'gradflow', '--cells', 'rnn,transformer'], 2, /--cells transformer/],
     ['a metric the run lacks', ['viz', 'curves', '--run', at('lstm'), '--metric', 'bpc'], 2, /no metric 'bpc'/],
   ];

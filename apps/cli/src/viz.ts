@@ -123,6 +123,7 @@ export interface GatesOptions {
   units?: number;
   sample: number;
   candidate?: boolean;
+  gates?: string[];
   out?: string;
   json?: boolean;
   backend?: string;
@@ -156,9 +157,16 @@ export async function vizGates(o: GatesOptions): Promise<void> {
     );
     return { gateNames: trace.gateNames, values: per };
   });
-  const order = (a.cell === 'lstm' ? ['f', 'i', 'o', 'g'] : ['r', 'z', 'n']).filter(
-    (g) => gateNames.includes(g) && (o.candidate || (g !== 'g' && g !== 'n')),
-  );
+  if (o.gates) {
+    const missing = o.gates.filter((g) => !gateNames.includes(g));
+    const kind = a.cell === 'gru' ? 'a GRU' : `an LSTM (${a.variant ?? 'standard'})`;
+    if (missing.length) throw new UsageError(`--gates ${missing.join(',')}: ${o.model} is ${kind} with gates ${gateNames.join(', ')}`);
+  }
+  const order =
+    o.gates ??
+    (a.cell === 'lstm' ? ['f', 'i', 'o', 'g'] : ['r', 'z', 'n']).filter(
+      (g) => gateNames.includes(g) && (o.candidate || (g !== 'g' && g !== 'n')),
+    );
   const panels: HeatmapPanel[] = order.map((g) => ({ title: GATE_TITLES[g]!, values: values[gateNames.indexOf(g)]! }));
   const withCandidate = order.includes('g') || order.includes('n');
   const svg = heatmap(panels, {

@@ -6,6 +6,7 @@ export { batchLoss, summarise, type Metrics, type Tally } from './metrics.js';
 export { parseCsv, series, type SeriesOptions, type SeriesScaling, type SeriesTask } from './series.js';
 export { encode, oneHot, text, type TextOptions, type TextTask } from './text.js';
 export { DivergenceGuard, snapshot } from './guards.js';
+export { saliency, type Saliency } from './saliency.js';
 export { recordActivity, recordingTensors, type RecordOptions, type Recording } from './recording.js';
 export { evaluate, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
 export { sampleInputs, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';

@@ -4,4 +4,5 @@ export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './hea
 export { histogram, type HistogramOptions } from './histogram.js';
 export { lineChart, type LineChartOptions, type Marker, type Series } from './line-chart.js';
 export { escapeXml } from './svg.js';
+export { saliencyColor, textSaliency, type SaliencyRow, type TextSaliencyOptions } from './text-saliency.js';
 export { sparkline, terminalHeatmap, useColor, visibleWidth, type TerminalOptions } from './terminal.js';
