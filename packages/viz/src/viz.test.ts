@@ -6,6 +6,7 @@ import { heatmap } from './heatmap.js';
 import { histogram } from './histogram.js';
 import { lineChart } from './line-chart.js';
 import { sparkline, terminalHeatmap, useColor, visibleWidth } from './terminal.js';
+import { saliencyColor, textSaliency } from './text-saliency.js';
 
 /** Parses an SVG string as XML, failing on any warning or error; returns the elements of `selector` class. */
 function parse(svg: string) {
@@ -182,5 +183,22 @@ describe('terminal previews', () => {
     expect(useColor({ isTTY: true }, {})).toBe(true);
     expect(useColor({ isTTY: true }, { NO_COLOR: '1' })).toBe(false);
     expect(useColor({ isTTY: false }, {})).toBe(false);
+  });
+});
+
+describe('textSaliency', () => {
+  it('draws one coloured box per character and the predicted one, colder values more transparent', () => {
+    const characters = [...'the cat'];
+    const values = [0, 0.1, 0.2, 0.3, 0.5, 0.8, 1];
+    const { byClass } = parse(textSaliency([{ label: 'LSTM', characters, values, predicted: 's' }], { title: 'connectivity <&>' }));
+    expect(byClass('char')).toHaveLength(7);
+    expect(byClass('predicted')).toHaveLength(1);
+    const opacities = [0, 0.2, 0.4].map((t) => saliencyColor(t).opacity);
+    expect(opacities[0]).toBe(0);
+    expect(opacities[1]!).toBeLessThan(opacities[2]!);
+    const [r1, , b1] = rgbOf(saliencyColor(0.55).fill);
+    const [r2, , b2] = rgbOf(saliencyColor(1).fill);
+    expect(r2).toBeGreaterThan(r1);
+    expect(b2).toBeLessThan(b1);
   });
 });
