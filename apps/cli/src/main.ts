@@ -7,6 +7,7 @@ import { train, type TrainOptions } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
 import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
+import { vizTrace } from './viz-trace.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
@@ -226,6 +227,14 @@ viz
   .option('--json', 'print the numbers behind the picture')
   .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizConnectivity(o));
+
+viz
+  .command('trace')
+  .description("SPEC §3's worked three-step cell trace, computed by the backend's kernels, as a table and a figure (E2f)")
+  .option('--out <file>', 'write FILE.svg or FILE.png (default: the numbers in the terminal)')
+  .option('--json', 'print the numbers behind the picture')
+  .option('--backend <name>', 'compute backend', 'cpu')
+  .action((o) => vizTrace(o));
 
 viz
   .command('curves')

@@ -190,6 +190,34 @@ describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
   });
 });
 
+describe('lstm viz trace (SPEC §3)', () => {
+  it("prints SPEC §3's numbers, computed by the kernels, and draws four states", () => {
+    const r = lstm('viz', 'trace', '--json', '--out', at('trace.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const { steps, forgetProduct } = JSON.parse(r.stdout) as { steps: { c: number[]; dc: number[] }[]; forgetProduct: number[] };
+    const spec = {
+      c: [
+        [0.5, -0.3],
+        [0.6, -0.32],
+        [0.63, -0.168],
+        [0.604, -0.0228],
+      ],
+      dc: [
+        [0.3469, 0.4588],
+        [0.3854, 0.5735],
+        [0.4535, 0.6372],
+        [0.5668, 0.7496],
+      ],
+    };
+    steps.forEach((step, t) => {
+      step.c.forEach((v, j) => expect(v).toBeCloseTo(spec.c[t]![j]!, 6));
+      step.dc.forEach((v, j) => expect(Math.abs(v - spec.dc[t]![j]!)).toBeLessThan(6e-5));
+    });
+    forgetProduct.forEach((v) => expect(v).toBeCloseTo(0.612, 6));
+    expect(classed(readFileSync(at('trace.svg'), 'utf8'), 'state')).toBe(4);
+  });
+});
+
 describe('lstm viz connectivity (E3)', () => {
   it('colours every character up to the position by its saliency and boxes the predicted one', () => {
     const r = lstm(

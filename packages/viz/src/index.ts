@@ -5,4 +5,5 @@ export { histogram, type HistogramOptions } from './histogram.js';
 export { lineChart, type LineChartOptions, type Marker, type Series } from './line-chart.js';
 export { escapeXml } from './svg.js';
 export { saliencyColor, textSaliency, type SaliencyRow, type TextSaliencyOptions } from './text-saliency.js';
+export { traceFigure, type TraceStep } from './trace.js';
 export { sparkline, terminalHeatmap, useColor, visibleWidth, type TerminalOptions } from './terminal.js';
