@@ -210,10 +210,10 @@ describe('lstm viz trace (SPEC §3)', () => {
       ],
     };
     steps.forEach((step, t) => {
-      step.c.forEach((v, j) => expect(v).toBeCloseTo(spec.c[t]![j]!, 6));
-      step.dc.forEach((v, j) => expect(Math.abs(v - spec.dc[t]![j]!)).toBeLessThan(6e-5));
+      for (const [j, v] of step.c.entries()) expect(v).toBeCloseTo(spec.c[t]![j]!, 6);
+      for (const [j, v] of step.dc.entries()) expect(Math.abs(v - spec.dc[t]![j]!)).toBeLessThan(6e-5);
     });
-    forgetProduct.forEach((v) => expect(v).toBeCloseTo(0.612, 6));
+    for (const v of forgetProduct) expect(v).toBeCloseTo(0.612, 6);
     expect(classed(readFileSync(at('trace.svg'), 'utf8'), 'state')).toBe(4);
   });
 });
