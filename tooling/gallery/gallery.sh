@@ -21,3 +21,19 @@ lstm train --task first-last --cell rnn --hidden 32 --lr 3e-3 --clip 1 --train-s
   --test-size 500 --epochs 12 --seed 1 --out "$run-rnn" --force --quiet
 lstm viz gates --model "$run/model.safetensors" --out "$out/e1-gates.svg"
 lstm viz curves --run "$run" --run "$run-rnn" --out "$out/e1-curves.svg"
+
+lstm viz trace --out "$out/e2f-trace.svg"
+
+# E3: character models on State of the Union text (the LSTM recorded every 10 epochs).
+text=tooling/gallery/runs/sotu
+lstm train --task text --max-chars 20000 --hidden 64 --epochs 40 --bptt 64 --lr 3e-3 --clip 1 --seed 1 \
+  --record gradients --record-every 10 --out "$text-lstm" --force --quiet
+lstm train --task text --max-chars 20000 --cell rnn --hidden 64 --epochs 40 --bptt 64 --lr 3e-3 --clip 1 --seed 1 \
+  --out "$text-rnn" --force --quiet
+lstm viz histograms --run "$text-lstm" --steps 25 --out "$out/e3-histograms.svg"
+passage='the people of the United States have the right to know what their government is doing, and why it matters to them'
+for n in 20 40 100; do
+  lstm viz connectivity --model "$text-lstm/model.safetensors" --compare "$text-rnn/model.safetensors" \
+    --text "${passage:0:$n}" --out "$out/e3-connectivity-$n.svg"
+done
+lstm generate --model "$text-lstm/model.safetensors" --prime "The " --length 300 --temperature 0.7 --seed 1 > "$out/e3-sample.txt"

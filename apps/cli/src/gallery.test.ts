@@ -20,6 +20,7 @@ const figures: [string, string[]][] = [
   ['e2b-forget-heatmap.svg', ['viz', 'forget-heatmap', '--seed', '0']],
   ['e2cd-gradflow-forget-bias-2.svg', ['viz', 'gradflow', '--seed', '1', '--forget-bias', '2']],
   ['e2e-explode.svg', ['viz', 'explode', '--seed', '0']],
+  ['e2f-trace.svg', ['viz', 'trace']],
 ];
 
 describe('the gallery rebuilds to the committed figures', () => {

@@ -54,7 +54,7 @@ function gradientHistograms(
   steps: number,
   range?: [number, number],
 ): { panels: HeatmapPanel[]; low: number; high: number } | null {
-  const bins = 24;
+  const bins = 16;
   const found = recordings.filter((r) => r.tensors[`${kind}.l${layer - 1}`]);
   if (found.length === 0) return null;
   const logs = found.map((r) => {
@@ -95,7 +95,7 @@ function histogramFigure(run: string, recordings: RecordedEpoch[], layer: number
   if (!dh) throw new UsageError(`${run}'s recordings hold no gradients of layer ${layer}; train with --record gradients`, EXIT.badInput);
   const dc = gradientHistograms(recordings, 'dc', layer, steps, range)?.panels ?? [];
   const panels = dh.panels.flatMap((p, i) => (dc[i] ? [p, dc[i]!] : [p]));
-  const bin = (dh.high - dh.low) / 24;
+  const bin = (dh.high - dh.low) / 16;
   const svg = heatmap(panels, {
     title: `Per-step gradients of layer ${layer}, ${steps} steps back to the last, at each recorded epoch`,
     xLabel: 'steps back from the last',
@@ -105,6 +105,7 @@ function histogramFigure(run: string, recordings: RecordedEpoch[], layer: number
     colorBarLabel: 'share',
     colorMap: 'magma',
     panelHeight: 120,
+    skipZeros: true,
   });
   return { svg, panels };
 }

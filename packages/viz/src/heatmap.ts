@@ -27,6 +27,11 @@ export interface HeatmapOptions {
   yStart?: number;
   /** Rows as a continuous quantity instead: the centres of the first and last row (e.g. bins). */
   yRange?: [number, number];
+  /**
+   * Sparse data (histograms): paint the panel in the colour of 0 and draw only non-zero cells,
+   * which keeps the file small. `data-value` is then absent for the zeros.
+   */
+  skipZeros?: boolean;
 }
 
 /**
@@ -78,17 +83,20 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
     .range([f.top, f.top + f.height]);
   const cellWidth = f.width / Math.max(columns, 1);
   const cellHeight = f.height / Math.max(rows, 1);
+  const background = options.skipZeros ? el('rect', { x: f.left, y: f.top, width: f.width, height: f.height, fill: color(0) }) : '';
   const cells = panel.values.flatMap((row, r) =>
     row.map((value, c) =>
-      el('rect', {
-        class: 'cell',
-        x: f.left + c * cellWidth,
-        y: f.top + r * cellHeight,
-        width: cellWidth + 0.3, // overlap a hair so no seams show between cells
-        height: cellHeight + 0.3,
-        fill: color(value),
-        'data-value': Number.isFinite(value) ? String(Number(value.toPrecision(6))) : 'NaN', // 6 digits: the file stays small
-      }),
+      options.skipZeros && value === 0
+        ? ''
+        : el('rect', {
+            class: 'cell',
+            x: f.left + c * cellWidth,
+            y: f.top + r * cellHeight,
+            width: cellWidth + 0.3, // overlap a hair so no seams show between cells
+            height: cellHeight + 0.3,
+            fill: color(value),
+            'data-value': Number.isFinite(value) ? String(Number(value.toPrecision(6))) : 'NaN', // 6 digits: the file stays small
+          }),
     ),
   );
   const integerTicks = (scale: typeof x, count: number): AxisScale =>
@@ -100,6 +108,7 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
     'g',
     { class: 'panel', 'shape-rendering': 'crispEdges' },
     panel.title ? text(panel.title, { x: f.left, y: f.top - 5, 'font-weight': 'bold', class: 'panel-title' }) : '',
+    background,
     ...cells,
     bottomAxis(f, integerTicks(x, Math.min(columns, 12)), options.xLabel ?? 'time step'),
     leftAxis(f, options.yRange ? y : integerTicks(y, Math.min(rows, 6)), options.yLabel ?? 'unit'),

@@ -78,6 +78,19 @@ describe('heatmap', () => {
     expect(luminance(color(0))).toBeGreaterThan(220);
   });
 
+  it('with skipZeros draws only the non-zero cells, on a background of the colour of 0', () => {
+    const values = [
+      [0, 0.5, 0],
+      [1, 0, 0],
+    ];
+    const svg = heatmap({ values }, { title: 'sparse', domain: [0, 1], skipZeros: true });
+    expect(
+      parse(svg)
+        .byClass('cell')
+        .map((c) => Number(c.getAttribute('data-value'))),
+    ).toEqual([0.5, 1]);
+  });
+
   it('refuses an unknown colour map and an empty set of panels', () => {
     expect(() => heatmap({ values: [[1]] }, { title: 't', colorMap: 'rainbow' as never })).toThrow(/unknown colour map 'rainbow'/);
     expect(() => heatmap([], { title: 't' })).toThrow(/no panels/);
