@@ -144,6 +144,7 @@ viz
   .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
   .option('--units <n>', 'units to show (default 8)', integer(1, LIMITS.hiddenSize))
   .option('--sample <i>', 'which test sequence, from 0', integer(0), 0)
+  .option('--input <file>', 'a sequence of your own instead (JSON [[x…], …] or CSV, as lstm predict reads)')
   .option('--candidate', 'add the candidate (g, or n for GRU) on a diverging scale')
   .option('--gates <list>', 'which gates, e.g. f,i (LSTM: i f g o; coupled: f g o; GRU: r z n)', list)
   .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')

@@ -108,36 +108,8 @@ export async function predict(path: string, inputPath: string, o: { backend?: st
   await selectBackend(o.backend);
   const file = readModel(path);
   const { inputSize, readout } = file.architecture;
-  const raw = readUserFile(inputPath).toString('utf8');
-  let sequences: number[][][];
-  if (inputPath.endsWith('.csv')) {
-    const { data } = parseCsv(raw, undefined, 'predict');
-    const columns = Object.values(data);
-    sequences = [columns[0]!.map((_, t) => columns.map((c) => c[t]!))];
-  } else {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(raw);
-    } catch {
-      throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, EXIT.badInput);
-    }
-    const asSteps = (v: unknown): v is number[][] =>
-      Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
-    if (asSteps(parsed)) sequences = [parsed];
-    else if (Array.isArray(parsed) && parsed.every(asSteps)) sequences = parsed as number[][][];
-    else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, EXIT.badInput);
-  }
-  const results = sequences.map((sequence, n) => {
-    if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, EXIT.badInput);
-    sequence.forEach((step, t) => {
-      if (step.length !== inputSize)
-        throw new UsageError(
-          `${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`,
-          EXIT.badInput,
-        );
-      if (!step.every(Number.isFinite))
-        throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, EXIT.badInput);
-    });
+  const sequences = readSequences(inputPath, inputSize);
+  const results = sequences.map((sequence) => {
     return tidy(() => {
       const x = tensor(Float32Array.from(sequence.flat()), [1, sequence.length, inputSize]);
       const values = Array.from(file.model.forward(x).output.readSync());
@@ -241,4 +213,43 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
     predictions.forEach((v, h) => {
       process.stdout.write(`t+${h + 1}\t${v.toFixed(4)}\n`);
     });
+}
+
+/**
+ * Sequences from a file: JSON — one sequence [[x…] per step] or a list of them — or a CSV of
+ * features per step (one sequence); each step checked to have `inputSize` finite numbers.
+ */
+export function readSequences(inputPath: string, inputSize: number): number[][][] {
+  const raw = readUserFile(inputPath).toString('utf8');
+  let sequences: number[][][];
+  if (inputPath.endsWith('.csv')) {
+    const { data } = parseCsv(raw, undefined, 'predict');
+    const columns = Object.values(data);
+    sequences = [columns[0]!.map((_, t) => columns.map((c) => c[t]!))];
+  } else {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(raw);
+    } catch {
+      throw new UsageError(`${inputPath} is not JSON; give [[x1], [x2], …] (steps × ${inputSize} features) or a CSV`, EXIT.badInput);
+    }
+    const asSteps = (v: unknown): v is number[][] =>
+      Array.isArray(v) && v.every((s) => Array.isArray(s) && s.every((x) => typeof x === 'number'));
+    if (asSteps(parsed)) sequences = [parsed];
+    else if (Array.isArray(parsed) && parsed.every(asSteps)) sequences = parsed as number[][][];
+    else throw new UsageError(`${inputPath}: expected a sequence [[x…], …] or a list of sequences of numbers`, EXIT.badInput);
+  }
+  sequences.forEach((sequence, n) => {
+    if (sequence.length === 0) throw new UsageError(`${inputPath}: sequence ${n} is empty`, EXIT.badInput);
+    sequence.forEach((step, t) => {
+      if (step.length !== inputSize)
+        throw new UsageError(
+          `${inputPath}: sequence ${n}, step ${t} has ${step.length} features; this model takes ${inputSize}`,
+          EXIT.badInput,
+        );
+      if (!step.every(Number.isFinite))
+        throw new UsageError(`${inputPath}: sequence ${n}, step ${t} contains NaN or infinity`, EXIT.badInput);
+    });
+  });
+  return sequences;
 }

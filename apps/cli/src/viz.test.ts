@@ -111,6 +111,15 @@ describe('lstm viz gates', () => {
     expect(readFileSync(at('g.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it('takes a sequence of your own with --input', () => {
+    writeFileSync(at('sequence.json'), JSON.stringify([[0.5], [-1], [0.2], [0.9]]));
+    const r = lstm('viz', 'gates', '--model', at('lstm/model.safetensors'), '--input', at('sequence.json'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout) as { steps: number; gates: Record<string, number[][]> };
+    expect(shown.steps).toBe(4);
+    expect(shown.gates.f![0]).toHaveLength(4);
+  });
+
   it('previews in the terminal within its width when no --out is given', () => {
     const r = lstm('viz', 'gates', '--model', at('lstm/model.safetensors'));
     expect(r.code, r.stderr).toBe(0);

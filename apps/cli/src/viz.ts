@@ -8,7 +8,7 @@ import { buildTask, selectBackend } from './build.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { assertFitsInMemory } from './memory.js';
-import { readModel } from './use.js';
+import { readModel, readSequences } from './use.js';
 
 /**
  * Where a chart goes: a file (.svg or .png, by extension), or a preview in the terminal — unless
@@ -124,6 +124,7 @@ export interface GatesOptions {
   sample: number;
   candidate?: boolean;
   gates?: string[];
+  input?: string;
   out?: string;
   json?: boolean;
   backend?: string;
@@ -141,11 +142,7 @@ export async function vizGates(o: GatesOptions): Promise<void> {
   if (o.layer > a.numLayers) throw new UsageError(`--layer ${o.layer}: ${o.model} has ${a.numLayers} layer(s)`);
   const units = o.units ?? Math.min(8, a.hiddenSize);
   if (units > a.hiddenSize) throw new UsageError(`--units ${units}: layer ${o.layer} has ${a.hiddenSize} units`);
-  const options = file.stored.task?.options;
-  if (!options) throw new UsageError(`${o.model} has no task stored with it; viz gates needs a model written by lstm train`, EXIT.badInput);
-  assertFitsInMemory({ ...options, hidden: a.hiddenSize, layers: a.numLayers, batchSize: 1 });
-  const task = buildTask(options);
-  const { input, steps } = sampleOf(task, o.sample);
+  const { input, steps } = o.input ? fromFile(o.input, a.inputSize) : testSequence(file, o);
   const { gateNames, values } = tidy(() => {
     const x = tensor(input, [1, steps, a.inputSize], a.dtype);
     const trace = file.model.forward(x, { record: true }).trace!.find((t) => t.layer === o.layer - 1 && t.direction === 'forward')!;
@@ -170,7 +167,7 @@ export async function vizGates(o: GatesOptions): Promise<void> {
   const panels: HeatmapPanel[] = order.map((g) => ({ title: GATE_TITLES[g]!, values: values[gateNames.indexOf(g)]! }));
   const withCandidate = order.includes('g') || order.includes('n');
   const svg = heatmap(panels, {
-    title: `${a.cell.toUpperCase()} gates, layer ${o.layer}, units 1–${units}, test sequence ${o.sample}`,
+    title: `${a.cell.toUpperCase()} gates, layer ${o.layer}, units 1–${units}, ${o.input ? basename(o.input) : `test sequence ${o.sample}`}`,
     colorBarLabel: 'activation',
     domain: withCandidate ? [-1, 1] : [0, 1],
     colorMap: withCandidate ? 'RdBu' : 'viridis',
@@ -193,6 +190,21 @@ export async function vizGates(o: GatesOptions): Promise<void> {
       ]),
     o.json,
   );
+}
+
+/** The first sequence of an --input file (JSON or CSV, as `lstm predict` reads them). */
+function fromFile(path: string, inputSize: number): { input: Float32Array; steps: number } {
+  const [sequence] = readSequences(path, inputSize);
+  return { input: Float32Array.from(sequence!.flat()), steps: sequence!.length };
+}
+
+/** Test sequence `--sample` of the task stored with the model, rebuilt from its options. */
+function testSequence(file: ReturnType<typeof readModel>, o: GatesOptions): { input: Float32Array; steps: number } {
+  const options = file.stored.task?.options;
+  if (!options)
+    throw new UsageError(`${o.model} has no task stored with it; give --input FILE or a model written by lstm train`, EXIT.badInput);
+  assertFitsInMemory({ ...options, hidden: file.architecture.hiddenSize, layers: file.architecture.numLayers, batchSize: 1 });
+  return sampleOf(buildTask(options), o.sample);
 }
 
 /** Test sequence `index` of a task as model input: rows of a generated task, or text's first characters. */
