@@ -37,3 +37,11 @@ for n in 20 40 100; do
     --text "${passage:0:$n}" --out "$out/e3-connectivity-$n.svg"
 done
 lstm generate --model "$text-lstm/model.safetensors" --prime "The " --length 300 --temperature 0.7 --seed 1 > "$out/e3-sample.txt"
+
+# E4: the adding problem's curves, from tooling/experiments/e4.sh's runs (about 25 minutes to make).
+if [[ -f tooling/experiments/runs/e4-rnn/metrics.jsonl ]]; then
+  lstm viz curves --run tooling/experiments/runs/e4-lstm --run tooling/experiments/runs/e4-gru --run tooling/experiments/runs/e4-rnn \
+    --metric mse --out "$out/e4-curves.svg"
+else
+  echo "gallery: no E4 runs; run tooling/experiments/e4.sh to remake docs/gallery/e4-curves.svg" >&2
+fi

@@ -84,7 +84,11 @@ export function vizCurves(runs: string[], o: { metric?: string; out?: string; js
     { name: `${nameOf(i)} test`, points: c.epochs.map((e, k) => [e, c.test[k]!] as const) },
     { name: `${nameOf(i)} train`, points: c.epochs.map((e, k) => [e, c.train[k]!] as const), dashed: true },
   ]);
-  const markers = curves.filter((c) => c.best_epoch !== null).map((c) => ({ x: c.best_epoch!, label: `best ${c.best_epoch}` }));
+  const markers = curves.flatMap((c, i) =>
+    c.best_epoch === null
+      ? []
+      : [{ x: c.best_epoch, label: curves.length > 1 ? `best ${c.best_epoch} (${nameOf(i)})` : `best ${c.best_epoch}` }],
+  );
   const svg = lineChart(series, {
     title: `${metric} by epoch`,
     xLabel: 'epoch',

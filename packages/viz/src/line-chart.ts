@@ -65,7 +65,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
     .y(([, py]) => y(py));
   const colorOf = (i: number) => kept[i]!.color ?? CATEGORICAL[i % CATEGORICAL.length]!;
   const body = [
-    ...(options.markers ?? []).map((m) =>
+    ...(options.markers ?? []).map((m, i) =>
       el(
         'g',
         { class: 'marker' },
@@ -74,7 +74,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
           // labels near the right edge sit left of their line
           x: x(m.x) > f.left + 0.75 * f.width ? x(m.x) - 4 : x(m.x) + 4,
           'text-anchor': x(m.x) > f.left + 0.75 * f.width ? 'end' : 'start',
-          y: f.top + 12,
+          y: f.top + 12 + i * 13, // stacked, so markers at nearby epochs stay legible
           fill: '#555',
           stroke: '#fff',
           'stroke-width': 3,
