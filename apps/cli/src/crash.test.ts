@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeSafetensors } from '@lstm/layers';
+import { metricRecords, tensorsOf } from './cli.test-helper.js';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -16,19 +17,6 @@ const dir = mkdtempSync(join(tmpdir(), 'lstm-crash-'));
 const argv = (args: string[]) => ['--conditions=@lstm/source', '--import', tsx, main, ...args];
 const run = ['train', '--task', 'first-last', '--seq-len', '8', '--train-size', '3000', '--validation-size', '64', '--test-size', '64'];
 const options = [...run, '--hidden', '16', '--dropout', '0.2', '--layers', '2', '--epochs', '8', '--seed', '5', '--quiet'];
-
-const tensorsOf = (path: string) => {
-  const { tensors } = decodeSafetensors(readFileSync(path), path);
-  return Object.fromEntries(Object.entries(tensors).map(([name, entry]) => [name, Array.from(entry.data)]));
-};
-const records = (out: string) =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, number>;
-      return rest;
-    });
 
 describe('a run killed at a random moment', () => {
   it('leaves only whole files and resumes to the same bits as an uninterrupted run', async () => {
@@ -58,6 +46,6 @@ describe('a run killed at a random moment', () => {
     expect(resumed.status === 0 || alreadyDone, resumed.stderr).toBe(true);
 
     expect(tensorsOf(join(broken, 'model.safetensors'))).toEqual(tensorsOf(join(whole, 'model.safetensors')));
-    expect(records(broken)).toEqual(records(whole));
+    expect(metricRecords(broken)).toEqual(metricRecords(whole));
   }, 120_000);
 });

@@ -1,21 +1,15 @@
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeSafetensors } from '@lstm/layers';
+import { cli, metricRecords, tensorsOf } from './cli.test-helper.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /** `lstm train --record`, and the figures read from it: histograms and the HTML report (issue 10). */
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-record-'));
 const at = (name: string) => join(dir, name);
 
-function lstm(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const lstm = cli(dir);
 
 const run = [
   '--task',
@@ -49,17 +43,6 @@ beforeAll(() => {
   }
 }, 120_000);
 
-const tensorsOf = (path: string) =>
-  Object.fromEntries(Object.entries(decodeSafetensors(readFileSync(path)).tensors).map(([name, entry]) => [name, Array.from(entry.data)]));
-const records = (out: string) =>
-  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => {
-      const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, number>;
-      return rest;
-    });
-
 describe('lstm train --record', () => {
   it('writes one safetensors file per recorded epoch: before training, every 2 epochs, and the last', () => {
     expect(readdirSync(at('recorded/recordings')).sort()).toEqual([
@@ -81,7 +64,7 @@ describe('lstm train --record', () => {
   });
 
   it('changes nothing about the run: the same metrics and weights as without it', () => {
-    expect(records(at('recorded'))).toEqual(records(at('plain')));
+    expect(metricRecords(at('recorded'))).toEqual(metricRecords(at('plain')));
     expect(tensorsOf(at('recorded/model.safetensors'))).toEqual(tensorsOf(at('plain/model.safetensors')));
   });
 });

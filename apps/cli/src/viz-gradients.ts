@@ -46,7 +46,7 @@ export async function vizGradflow(o: GradflowOptions): Promise<void> {
       ]);
   const inputSize = layers[0]![1].inputSize;
   const rng = Rng.derive(o.seed, 'data');
-  const noise = Float32Array.from({ length: o.seqLen * inputSize }, () => rng.normal());
+  const noise = normalNoise(rng, o.seqLen * inputSize);
   const results = layers.map(([cell, layer]) => {
     const flow = tidy(() => gradientFlow(layer, tensor(noise, [1, o.seqLen, inputSize], layer.dtype)));
     return { cell, ...flow, metrics: preservationMetrics(flow.dx), ...(flow.dc ? { dc_metrics: preservationMetrics(flow.dc) } : {}) };
@@ -121,7 +121,7 @@ export async function vizForgetHeatmap(o: {
   await selectBackend(o.backend);
   const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
   const rng = Rng.derive(o.seed, 'data');
-  const noise = Float32Array.from({ length: o.seqLen * o.inputSize }, () => rng.normal());
+  const noise = normalNoise(rng, o.seqLen * o.inputSize);
   const forget = tidy(() => {
     const gates = layer.forward(tensor(noise, [1, o.seqLen, o.inputSize]), { record: true }).trace![0]!.gates!.readSync();
     const H = o.hidden;
@@ -168,7 +168,7 @@ export async function vizExplode(o: {
 }): Promise<void> {
   await selectBackend(o.backend);
   const rng = Rng.derive(o.seed, 'data');
-  const noise = Float32Array.from({ length: o.seqLen * o.inputSize }, () => rng.normal());
+  const noise = normalNoise(rng, o.seqLen * o.inputSize);
   const target = Float32Array.from({ length: o.hidden }, () => rng.normal());
   const normAt = (scale: number): number => {
     const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
@@ -211,4 +211,9 @@ export async function vizExplode(o: {
     ],
     o.json,
   );
+}
+
+/** N(0, 1) draws as float32: the input sequences of the untrained-model figures. */
+function normalNoise(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal());
 }

@@ -1,24 +1,18 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { registerBackend, setBackendSync, tensor, tidy } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel } from '@lstm/layers';
 import { firstLast } from '@lstm/tasks';
 import { DOMParser } from '@xmldom/xmldom';
+import { cli } from './cli.test-helper.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
-const main = fileURLToPath(new URL('./main.ts', import.meta.url));
-const tsx = import.meta.resolve('tsx');
 const dir = mkdtempSync(join(tmpdir(), 'lstm-viz-'));
 const at = (name: string) => join(dir, name);
 
-function lstm(...args: string[]) {
-  const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd: dir });
-  return { code: result.status, stdout: result.stdout, stderr: result.stderr };
-}
+const lstm = cli(dir);
 
 const tiny = ['--task', 'first-last', '--seq-len', '7', '--train-size', '128', '--validation-size', '32', '--test-size', '32', '--quiet'];
 

@@ -1,0 +1,34 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeSafetensors } from '@lstm/layers';
+
+/** Test helpers (not part of the CLI): run the real command in a child process, read what a run wrote. */
+const main = fileURLToPath(new URL('./main.ts', import.meta.url));
+const tsx = import.meta.resolve('tsx');
+
+/** `lstm …` run from TypeScript sources through tsx, in `cwd`; returns the exit code and both streams. */
+export function cli(cwd: string) {
+  return (...args: string[]) => {
+    const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd });
+    return { code: result.status, stdout: result.stdout, stderr: result.stderr };
+  };
+}
+
+/** Every tensor of a safetensors file as plain numbers, by name. */
+export function tensorsOf(path: string): Record<string, number[]> {
+  const { tensors } = decodeSafetensors(readFileSync(path), path);
+  return Object.fromEntries(Object.entries(tensors).map(([name, entry]) => [name, Array.from(entry.data)]));
+}
+
+/** A run's metrics.jsonl without the wall-clock `seconds`, for comparing two runs. */
+export function metricRecords(out: string): Record<string, number>[] {
+  return readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => {
+      const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, number>;
+      return rest;
+    });
+}
