@@ -8,6 +8,7 @@ import { backends, evaluate, forecast, generate, info, predict } from './use.js'
 import { vizCurves, vizGates } from './viz.js';
 import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
 import { vizTrace } from './viz-trace.js';
+import { importCommand } from './import.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
@@ -132,6 +133,21 @@ program
   .argument('<file>', 'a .safetensors model')
   .option('--json', 'print JSON')
   .action((file: string, o: { json?: boolean }) => info(file, o.json ?? false));
+
+program
+  .command('import')
+  .description('turn a PyTorch nn.LSTM/GRU/RNN state dict (.safetensors) into an @lstm model file')
+  .argument('<file>', 'safetensors.torch.save_file(model.state_dict(), FILE)')
+  .requiredOption('--out <file>', 'the model file to write (.safetensors)')
+  .option('--prefix <p>', "module prefix of the recurrent layer, e.g. 'encoder.rnn.' (found when there is one)")
+  .option('--head <p>', "prefix of the linear head, e.g. 'fc.' (found when there is one)")
+  .addOption(new Option('--nonlinearity <f>', 'nn.RNN: its nonlinearity (not stored in a state dict)').choices(['tanh', 'relu']))
+  .addOption(
+    new Option('--readout <r>', 'the head reads the final state (last) or every step (all)').choices(['last', 'all']).default('last'),
+  )
+  .option('--force', 'overwrite --out')
+  .option('--json', 'print what was found as JSON')
+  .action((file: string, o) => importCommand(file, o));
 
 const viz = program
   .command('viz')

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { decodeSafetensors, encodeModel, importStateDict, type Readout } from '@lstm/layers';
+import { writeFileAtomic } from '@lstm/tasks/node';
+import { selectBackend } from './build.js';
+import { UsageError } from './errors.js';
+import { readUserFile } from './files.js';
+import { VERSION } from './version.js';
+
+export interface ImportCommandOptions {
+  out: string;
+  prefix?: string;
+  head?: string;
+  nonlinearity?: 'tanh' | 'relu';
+  readout?: Readout;
+  force?: boolean;
+  json?: boolean;
+}
+
+/**
+ * `lstm import FILE --out MODEL`: a PyTorch state dict (safetensors) of an nn.LSTM / nn.GRU /
+ * nn.RNN, with or without a linear head, becomes an @lstm model file every command reads.
+ */
+export async function importCommand(path: string, o: ImportCommandOptions): Promise<void> {
+  if (!o.out.endsWith('.safetensors')) throw new UsageError(`--out ${o.out}: a model file ends in .safetensors`);
+  if (existsSync(o.out) && !o.force) throw new UsageError(`${o.out} already exists; pass --force to overwrite it or choose another --out`);
+  await selectBackend();
+  const { tensors } = decodeSafetensors(readUserFile(path), path);
+  const { model, found } = importStateDict(tensors, { ...o, what: path });
+  writeFileAtomic(o.out, encodeModel(model, { imported: { from: path, ...found } }, VERSION));
+  const summary = {
+    model: o.out,
+    cell: found.cell,
+    prefix: found.prefix,
+    head: found.head,
+    biases: found.biases,
+    layers: model.rnn.numLayers,
+    bidirectional: model.rnn.numDirections === 2,
+    input_size: model.inputSize,
+    hidden_size: model.rnn.hiddenSize,
+    output_size: model.outputSize,
+    readout: model.readout,
+  };
+  if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
+  else {
+    process.stderr.write(
+      `imported ${found.cell.toUpperCase()} from '${found.prefix}' (${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${o.out}\n`,
+    );
+  }
+}
