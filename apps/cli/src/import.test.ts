@@ -41,7 +41,16 @@ describe('lstm import', () => {
     expect(lstm('info', at('model.safetensors')).code).toBe(0);
   });
 
+  it('exports the imported model as ONNX', () => {
+    const r = lstm('export', '--model', at('model.safetensors'), '--onnx', at('model.onnx'));
+    expect(r.code, r.stderr).toBe(0);
+    const bytes = readFileSync(at('model.onnx'));
+    expect(bytes.length).toBeGreaterThan(100);
+    expect(bytes.includes(Buffer.from('LSTM'))).toBe(true);
+  });
+
   const cases: [string, string[], number, RegExp][] = [
+    ['an ONNX path without .onnx', ['export', '--model', at('model.safetensors'), '--onnx', at('model.bin')], 2, /ends in \.onnx/],
     [
       'an nn.RNN without --nonlinearity',
       ['import', join(fixtures, 'rnn-tanh-l2-rnn-out.safetensors'), '--out', at('r.safetensors')],

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { decodeSafetensors, encodeModel, importStateDict, type Readout } from '@lstm/layers';
+import { decodeSafetensors, encodeModel, exportOnnx, importStateDict, type Readout } from '@lstm/layers';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { selectBackend } from './build.js';
+import { readModel } from './use.js';
 import { UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { VERSION } from './version.js';
@@ -46,4 +47,14 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
       `imported ${found.cell.toUpperCase()} from '${found.prefix}' (${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${o.out}\n`,
     );
   }
+}
+
+/** `lstm export --model FILE --onnx OUT.onnx`: the model as an ONNX graph of standard operators. */
+export async function exportCommand(o: { model: string; onnx: string; force?: boolean }): Promise<void> {
+  if (!o.onnx.endsWith('.onnx')) throw new UsageError(`--onnx ${o.onnx}: an ONNX file ends in .onnx`);
+  if (existsSync(o.onnx) && !o.force) throw new UsageError(`${o.onnx} already exists; pass --force to overwrite it or choose another path`);
+  await selectBackend();
+  const file = readModel(o.model);
+  writeFileAtomic(o.onnx, exportOnnx(file.model, VERSION));
+  process.stderr.write(`wrote ${o.onnx} (inputs: input [batch, sequence, ${file.model.inputSize}] float32, sequence_lens [batch] int32)\n`);
 }

@@ -8,7 +8,7 @@ import { backends, evaluate, forecast, generate, info, predict } from './use.js'
 import { vizCurves, vizGates } from './viz.js';
 import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
 import { vizTrace } from './viz-trace.js';
-import { importCommand } from './import.js';
+import { exportCommand, importCommand } from './import.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
 import { VERSION } from './version.js';
 
@@ -148,6 +148,14 @@ program
   .option('--force', 'overwrite --out')
   .option('--json', 'print what was found as JSON')
   .action((file: string, o) => importCommand(file, o));
+
+program
+  .command('export')
+  .description('write a model as ONNX (standard LSTM/GRU/RNN operators, opset 14) for onnxruntime and others')
+  .requiredOption('--model <file>', 'a model file')
+  .requiredOption('--onnx <file>', 'the .onnx file to write')
+  .option('--force', 'overwrite --onnx')
+  .action((o) => exportCommand(o));
 
 const viz = program
   .command('viz')

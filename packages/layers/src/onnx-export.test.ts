@@ -1,0 +1,49 @@
+import { Rng, tensor, tidy } from '@lstm/core';
+import { normwiseError } from '@lstm/core/testing';
+import * as ort from 'onnxruntime-node';
+import { describe, expect, it } from 'vitest';
+import { exportOnnx } from './onnx-export.js';
+import { SequenceModel, type SequenceModelOptions } from './sequence-model.js';
+import { useCpu } from './use-cpu.test-helper.js';
+
+useCpu();
+
+/** Our ONNX export run by onnxruntime (a runtime we did not write) against our own forward (issue 13). */
+const B = 3;
+const T = 6;
+const I = 4;
+const cases: [string, Partial<SequenceModelOptions>, number[] | null][] = [
+  ['LSTM, 2 layers, bidirectional, padded batch, last', { cell: 'lstm', numLayers: 2, bidirectional: true }, [6, 3, 5]],
+  ['LSTM, every step', { cell: 'lstm', readout: 'all' }, null],
+  ['LSTM with peepholes', { cell: 'lstm', variant: 'peephole' }, [6, 2, 4]],
+  ['GRU, bidirectional, padded batch, every step', { cell: 'gru', bidirectional: true, readout: 'all' }, [6, 3, 5]],
+  ['GRU, 2 layers, last', { cell: 'gru', numLayers: 2 }, null],
+  ['RNN tanh, 2 layers', { cell: 'rnn', numLayers: 2 }, [2, 6, 4]],
+  ['RNN relu, bidirectional', { cell: 'rnn', nonlinearity: 'relu', bidirectional: true }, null],
+];
+
+describe('ONNX export, run by onnxruntime-node', () => {
+  for (const [name, options, lengths] of cases) {
+    it(`${name}: onnxruntime computes our outputs to 1e-5`, async () => {
+      const model = new SequenceModel({ inputSize: I, hiddenSize: 5, outputSize: 3, seed: 11, ...options } as SequenceModelOptions);
+      const rng = Rng.derive(12, 'data');
+      const x = Float32Array.from({ length: B * T * I }, () => rng.normal());
+      const rows = lengths ?? [T, T, T];
+      const ours = tidy(() => model.forward(tensor(x, [B, T, I]), lengths ? { lengths } : {}).output.readSync());
+      const session = await ort.InferenceSession.create(exportOnnx(model));
+      const result = await session.run({
+        input: new ort.Tensor('float32', x, [B, T, I]),
+        sequence_lens: new ort.Tensor('int32', Int32Array.from(rows), [B]),
+      });
+      const theirs = result.output!.data as Float32Array;
+      expect(theirs.length).toBe(ours.length);
+      // At padded steps both give the head's bias (y = 0 there), so the whole output compares.
+      expect(normwiseError(theirs, Array.from(ours))).toBeLessThan(1e-5);
+    });
+  }
+
+  it('refuses the coupled LSTM, which has no ONNX operator', () => {
+    const model = new SequenceModel({ cell: 'lstm', variant: 'coupled', inputSize: I, hiddenSize: 5, outputSize: 3 });
+    expect(() => exportOnnx(model)).toThrow(/coupled LSTM has no ONNX operator/);
+  });
+});

@@ -1,0 +1,172 @@
+import { ValueError } from '@lstm/core';
+import * as onnxModule from 'onnx-proto';
+import type { onnx as T } from 'onnx-proto';
+
+// onnx-proto is CommonJS whose exports Node's ESM loader cannot list; bundlers and vitest can.
+const { onnx } = ((onnxModule as { default?: typeof onnxModule }).default ?? onnxModule) as typeof onnxModule;
+import type { SequenceModel } from './sequence-model.js';
+
+/**
+ * A SequenceModel as an ONNX graph (opset 14) of the standard recurrent operators, runnable by
+ * onnxruntime and any ONNX runtime:
+ *   input [batch, sequence, features] (float32), sequence_lens [batch] (int32; pass the full
+ *   length for unpadded rows) → Transpose to sequence-major → one LSTM / GRU / RNN node per layer
+ *   (both directions in one node) → the linear head on the last layer's final state [h_fwd; h_bwd]
+ *   ('last') or on every step ('all') → output.
+ * Gate blocks are reordered from PyTorch's (i, f, g, o; r, z, n) to ONNX's (i, o, f, c; z, r, h),
+ * GRUs use linear_before_reset = 1 (PyTorch's formulation), peepholes go in as P (p_i, p_o, p_f).
+ */
+export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Array {
+  const rnn = model.rnn;
+  if (rnn.cell === 'lstm' && rnn.variant === 'coupled') {
+    throw new ValueError('ONNX export: the coupled LSTM has no ONNX operator; export a standard or peephole LSTM');
+  }
+  const H = rnn.hiddenSize;
+  const D = rnn.numDirections;
+  const order = rnn.cell === 'lstm' ? [0, 3, 1, 2] : rnn.cell === 'gru' ? [1, 0, 2] : [0];
+  const byName = new Map(model.parameters().map((p) => [p.name, Float32Array.from(p.value.readSync())]));
+  const get = (name: string) => byName.get(name) ?? missing(name);
+  const initializers: T.ITensorProto[] = [];
+  const nodes: T.INodeProto[] = [];
+  const constant = (name: string, dims: number[], data: Float32Array) => initializers.push(floatTensor(name, dims, data));
+  initializers.push(int64Tensor('shape_keep_merge', [3], [0, 0, -1]), int64Tensor('shape_batch_flat', [2], [0, -1]));
+  nodes.push(node('Transpose', ['input'], ['x_l0'], [intsAttribute('perm', [1, 0, 2])]));
+  let x = 'x_l0';
+  let finalH = '';
+  let input = rnn.inputSize;
+  for (let layer = 0; layer < rnn.numLayers; layer++) {
+    const directions = Array.from({ length: D }, (_, d) => `_l${layer}${d === 1 ? '_reverse' : ''}`);
+    const stack = (f: (suffix: string) => Float32Array) => concat(directions.map(f));
+    constant(
+      `W_l${layer}`,
+      [D, order.length * H, input],
+      stack((s) => reorder(get(`weight_ih${s}`), order, H * input)),
+    );
+    constant(
+      `R_l${layer}`,
+      [D, order.length * H, H],
+      stack((s) => reorder(get(`weight_hh${s}`), order, H * H)),
+    );
+    constant(
+      `B_l${layer}`,
+      [D, 2 * order.length * H],
+      stack((s) => concat([reorder(get(`bias_ih${s}`), order, H), reorder(get(`bias_hh${s}`), order, H)])),
+    );
+    const inputs = [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`, 'sequence_lens'];
+    const attributes = [intAttribute('hidden_size', H), stringAttribute('direction', D === 2 ? 'bidirectional' : 'forward')];
+    if (rnn.cell === 'lstm' && rnn.variant === 'peephole') {
+      constant(
+        `P_l${layer}`,
+        [D, 3 * H],
+        stack((s) => reorder(get(`peephole${s}`), [0, 2, 1], H)),
+      );
+      inputs.push('', '', `P_l${layer}`);
+    }
+    if (rnn.cell === 'gru') attributes.push(intAttribute('linear_before_reset', 1));
+    if (rnn.cell === 'rnn') attributes.push(stringsAttribute('activations', Array(D).fill(rnn.nonlinearity === 'relu' ? 'Relu' : 'Tanh')));
+    const op = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' }[rnn.cell];
+    nodes.push(node(op, inputs, [`y_l${layer}`, `h_l${layer}`], attributes));
+    // Y [seq, dirs, batch, H] → [seq, batch, dirs·H]: the next layer's input.
+    nodes.push(node('Transpose', [`y_l${layer}`], [`yt_l${layer}`], [intsAttribute('perm', [0, 2, 1, 3])]));
+    nodes.push(node('Reshape', [`yt_l${layer}`, 'shape_keep_merge'], [`x_l${layer + 1}`]));
+    x = `x_l${layer + 1}`;
+    finalH = `h_l${layer}`;
+    input = D * H;
+  }
+  const O = model.outputSize;
+  if (model.readout === 'last') {
+    // Y_h [dirs, batch, H] → [batch, dirs·H] = [h_fwd; h_bwd], then the head.
+    nodes.push(node('Transpose', [finalH], ['ht'], [intsAttribute('perm', [1, 0, 2])]));
+    nodes.push(node('Reshape', ['ht', 'shape_batch_flat'], ['features']));
+    constant('head_weight', [O, D * H], get('head.weight'));
+    constant('head_bias', [O], get('head.bias'));
+    nodes.push(node('Gemm', ['features', 'head_weight', 'head_bias'], ['output'], [intAttribute('transB', 1)]));
+  } else {
+    nodes.push(node('Transpose', [x], ['features'], [intsAttribute('perm', [1, 0, 2])]));
+    constant('head_weight_t', [D * H, O], transpose(get('head.weight'), O, D * H));
+    constant('head_bias', [O], get('head.bias'));
+    nodes.push(node('MatMul', ['features', 'head_weight_t'], ['projected']));
+    nodes.push(node('Add', ['projected', 'head_bias'], ['output']));
+  }
+  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const graph: T.IGraphProto = {
+    name: `@lstm ${rnn.cell}`,
+    node: nodes,
+    initializer: initializers,
+    input: [
+      valueInfo('input', FLOAT, ['batch', 'sequence', rnn.inputSize]),
+      valueInfo('sequence_lens', onnx.TensorProto.DataType.INT32, ['batch']),
+    ],
+    output: [valueInfo('output', FLOAT, model.readout === 'last' ? ['batch', O] : ['batch', 'sequence', O])],
+  };
+  const proto = onnx.ModelProto.create({
+    irVersion: 7,
+    opsetImport: [{ domain: '', version: 14 }],
+    producerName: '@lstm',
+    producerVersion,
+    graph,
+  });
+  return onnx.ModelProto.encode(proto).finish();
+}
+
+function missing(name: string): never {
+  throw new ValueError(`ONNX export: the model has no parameter '${name}'`);
+}
+
+/** Gate blocks of a packed [G·size] array, in the order `order` (block indices of the source). */
+function reorder(values: Float32Array, order: number[], blockSize: number): Float32Array {
+  return concat(order.map((k) => values.subarray(k * blockSize, (k + 1) * blockSize)));
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
+  const out = new Float32Array(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
+  return out;
+}
+
+function floatTensor(name: string, dims: number[], data: Float32Array): T.ITensorProto {
+  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function int64Tensor(name: string, dims: number[], values: number[]): T.ITensorProto {
+  const raw = new BigInt64Array(values.map(BigInt));
+  return { name, dims, dataType: onnx.TensorProto.DataType.INT64, rawData: new Uint8Array(raw.buffer) };
+}
+
+function node(opType: string, input: string[], output: string[], attribute: T.IAttributeProto[] = []): T.INodeProto {
+  return { opType, input, output, attribute, name: `${opType}_${output[0]}` };
+}
+
+const intAttribute = (name: string, i: number): T.IAttributeProto => ({ name, type: onnx.AttributeProto.AttributeType.INT, i });
+const intsAttribute = (name: string, ints: number[]): T.IAttributeProto => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.INTS,
+  ints,
+});
+const stringAttribute = (name: string, s: string): T.IAttributeProto => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.STRING,
+  s: new TextEncoder().encode(s),
+});
+const stringsAttribute = (name: string, strings: string[]): T.IAttributeProto => ({
+  name,
+  type: onnx.AttributeProto.AttributeType.STRINGS,
+  strings: strings.map((s) => new TextEncoder().encode(s)),
+});
+
+function valueInfo(name: string, elemType: number, dims: (string | number)[]): T.IValueInfoProto {
+  return {
+    name,
+    type: { tensorType: { elemType, shape: { dim: dims.map((d) => (typeof d === 'string' ? { dimParam: d } : { dimValue: d })) } } },
+  };
+}
