@@ -49,6 +49,31 @@ describe('lstm import', () => {
     expect(bytes.includes(Buffer.from('LSTM'))).toBe(true);
   });
 
+  it('imports a torch.onnx.export model, which then predicts PyTorch’s probabilities', () => {
+    const onnxFixtures = fileURLToPath(new URL('../../../packages/layers/src/__fixtures__/onnx/', import.meta.url));
+    const r = lstm('import', join(onnxFixtures, 'gru-l1.onnx'), '--out', at('from-onnx.safetensors'), '--json');
+    expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout)).toMatchObject({ cell: 'gru', hidden_size: 4, output_size: 2 });
+    const c = JSON.parse(readFileSync(join(onnxFixtures, 'gru-l1.json'), 'utf8')) as {
+      input_shape: number[];
+      input: number[];
+      output: number[];
+    };
+    const [B, T, I] = c.input_shape as [number, number, number];
+    writeFileSync(
+      at('onnx-input.json'),
+      JSON.stringify(
+        Array.from({ length: B }, (_, b) => Array.from({ length: T }, (_, t) => c.input.slice((b * T + t) * I, (b * T + t + 1) * I))),
+      ),
+    );
+    const p = lstm('predict', '--model', at('from-onnx.safetensors'), '--input', at('onnx-input.json'), '--json');
+    const predicted = JSON.parse(p.stdout) as { probabilities: number[] }[];
+    predicted.forEach(({ probabilities }, b) => {
+      const [l0, l1] = c.output.slice(b * 2, b * 2 + 2) as [number, number];
+      expect(probabilities[1]).toBeCloseTo(1 / (1 + Math.exp(l0 - l1)), 5);
+    });
+  });
+
   const cases: [string, string[], number, RegExp][] = [
     ['an ONNX path without .onnx', ['export', '--model', at('model.safetensors'), '--onnx', at('model.bin')], 2, /ends in \.onnx/],
     [

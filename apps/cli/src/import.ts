@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { decodeSafetensors, encodeModel, exportOnnx, importStateDict, type Readout } from '@lstm/layers';
+import { decodeSafetensors, encodeModel, exportOnnx, importOnnx, importStateDict, type Readout } from '@lstm/layers';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { selectBackend } from './build.js';
 import { readModel } from './use.js';
@@ -19,14 +19,17 @@ export interface ImportCommandOptions {
 
 /**
  * `lstm import FILE --out MODEL`: a PyTorch state dict (safetensors) of an nn.LSTM / nn.GRU /
- * nn.RNN, with or without a linear head, becomes an @lstm model file every command reads.
+ * nn.RNN, with or without a linear head — or an ONNX model of those operators (FILE.onnx, e.g.
+ * from torch.onnx.export) — becomes an @lstm model file every command reads.
  */
 export async function importCommand(path: string, o: ImportCommandOptions): Promise<void> {
   if (!o.out.endsWith('.safetensors')) throw new UsageError(`--out ${o.out}: a model file ends in .safetensors`);
   if (existsSync(o.out) && !o.force) throw new UsageError(`${o.out} already exists; pass --force to overwrite it or choose another --out`);
   await selectBackend();
-  const { tensors } = decodeSafetensors(readUserFile(path), path);
-  const { model, found } = importStateDict(tensors, { ...o, what: path });
+  const bytes = readUserFile(path);
+  const { model, found } = path.endsWith('.onnx')
+    ? importOnnx(bytes, { readout: o.readout, what: path })
+    : importStateDict(decodeSafetensors(bytes, path).tensors, { ...o, what: path });
   writeFileAtomic(o.out, encodeModel(model, { imported: { from: path, ...found } }, VERSION));
   const summary = {
     model: o.out,

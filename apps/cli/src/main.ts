@@ -136,8 +136,8 @@ program
 
 program
   .command('import')
-  .description('turn a PyTorch nn.LSTM/GRU/RNN state dict (.safetensors) into an @lstm model file')
-  .argument('<file>', 'safetensors.torch.save_file(model.state_dict(), FILE)')
+  .description('turn a PyTorch nn.LSTM/GRU/RNN state dict (.safetensors) or an ONNX model (.onnx) into an @lstm model file')
+  .argument('<file>', 'safetensors.torch.save_file(model.state_dict(), FILE), or torch.onnx.export(…, FILE.onnx)')
   .requiredOption('--out <file>', 'the model file to write (.safetensors)')
   .option('--prefix <p>', "module prefix of the recurrent layer, e.g. 'encoder.rnn.' (found when there is one)")
   .option('--head <p>', "prefix of the linear head, e.g. 'fc.' (found when there is one)")
