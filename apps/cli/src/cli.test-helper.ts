@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decodeSafetensors } from '@lstm/layers';
+import { expect } from 'vitest';
 
 /** Test helpers (not part of the CLI): run the real command in a child process, read what a run wrote. */
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
@@ -31,4 +32,13 @@ export function metricRecords(out: string): Record<string, number>[] {
       const { seconds: _seconds, ...rest } = JSON.parse(line) as Record<string, number>;
       return rest;
     });
+}
+
+/** A user mistake as the CLI must end it: exactly one stderr line matching `message`, exit `code`. */
+export function expectOneLineMistake(result: { code: number | null; stderr: string }, code: number, message: RegExp): void {
+  const lines = result.stderr.trim().split('\n');
+  expect(lines, result.stderr).toHaveLength(1);
+  expect(lines[0]).toMatch(message);
+  expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
+  expect(result.code, result.stderr).toBe(code);
 }

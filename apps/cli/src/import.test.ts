@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { cli } from './cli.test-helper.js';
+import { cli, expectOneLineMistake } from './cli.test-helper.js';
 
 /** `lstm import`: a PyTorch state dict becomes a model every command uses (issue 13). */
 const dir = mkdtempSync(join(tmpdir(), 'lstm-import-'));
@@ -109,11 +109,7 @@ describe('lstm import', () => {
   ];
   for (const [name, args, code, message] of cases) {
     it(name, () => {
-      const r = lstm(...args);
-      const lines = r.stderr.trim().split('\n');
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      expect(r.code).toBe(code);
+      expectOneLineMistake(lstm(...args), code, message);
     });
   }
 });

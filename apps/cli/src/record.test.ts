@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
-import { cli, metricRecords, tensorsOf } from './cli.test-helper.js';
+import { cli, expectOneLineMistake, metricRecords, tensorsOf } from './cli.test-helper.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 /** `lstm train --record`, and the figures read from it: histograms and the HTML report (issue 10). */
@@ -99,11 +99,7 @@ describe('lstm viz histograms and report', () => {
   ];
   for (const [name, args, code, message] of cases) {
     it(name, () => {
-      const r = lstm(...args);
-      const lines = r.stderr.trim().split('\n');
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      expect(r.code).toBe(code);
+      expectOneLineMistake(lstm(...args), code, message);
     });
   }
 });

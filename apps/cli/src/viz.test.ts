@@ -6,7 +6,7 @@ import { cpu } from '@lstm/backend-cpu';
 import { decodeModel } from '@lstm/layers';
 import { firstLast } from '@lstm/tasks';
 import { DOMParser } from '@xmldom/xmldom';
-import { cli } from './cli.test-helper.js';
+import { cli, expectOneLineMistake } from './cli.test-helper.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const dir = mkdtempSync(join(tmpdir(), 'lstm-viz-'));
@@ -283,11 +283,7 @@ describe('lstm viz mistakes: one line and a documented exit code', () => {
   ];
   for (const [name, args, code, message] of cases) {
     it(name, () => {
-      const r = lstm(...args);
-      const lines = r.stderr.trim().split('\n');
-      expect(lines, r.stderr).toHaveLength(1);
-      expect(lines[0]).toMatch(message);
-      expect(r.code).toBe(code);
+      expectOneLineMistake(lstm(...args), code, message);
     });
   }
 });
