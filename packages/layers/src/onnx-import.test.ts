@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { Rng, tensor, tidy } from '@lstm/core';
+import { LstmError, Rng, tensor, tidy } from '@lstm/core';
 import { normwiseError } from '@lstm/core/testing';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './onnx-export.js';
@@ -60,6 +60,31 @@ describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onn
     expect(() => importOnnx(new TextEncoder().encode('not a model'))).toThrow(ModelFileError);
     const fixture = readFileSync(new URL('gru-l1.onnx', directory));
     const withConv = Buffer.from(fixture.toString('latin1').replaceAll('Gemm', 'Conv'), 'latin1');
-    expect(() => importOnnx(withConv)).toThrow(/operators Conv are not supported; a recurrent model uses LSTM, GRU, RNN/);
+    expect(() => importOnnx(withConv)).toThrow(/operators "Conv" are not supported; a recurrent model uses LSTM, GRU, RNN/);
+  });
+});
+
+describe('importOnnx on damaged files', () => {
+  it('turns 600 seeded bit flips and truncations of a real ONNX file into typed errors or valid models, quickly', () => {
+    const original = readFileSync(new URL('lstm-l2-bi.onnx', directory));
+    const rng = Rng.derive(9, 'fuzz');
+    let rejected = 0;
+    let accepted = 0;
+    const untyped: string[] = [];
+    for (let i = 0; i < 600; i++) {
+      const bytes = i % 2 ? original.subarray(0, rng.int(original.length)) : Uint8Array.from(original);
+      if (i % 2 === 0) for (let n = 1 + rng.int(6); n > 0; n--) bytes[rng.int(bytes.length)]! ^= 1 << rng.int(8);
+      const started = performance.now();
+      try {
+        importOnnx(bytes);
+        accepted++;
+      } catch (error) {
+        if (error instanceof LstmError && !(error as Error).message.includes('\n')) rejected++;
+        else untyped.push(`#${i}: ${String(error)}`);
+      }
+      expect(performance.now() - started).toBeLessThan(1000);
+    }
+    expect(untyped).toEqual([]);
+    expect(rejected + accepted).toBe(600);
   });
 });

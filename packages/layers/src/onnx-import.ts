@@ -57,7 +57,9 @@ export function importOnnx(bytes: Uint8Array, options: { readout?: Readout; what
   const nodes = graph.node ?? [];
   const unsupported = [...new Set(nodes.map((n) => n.opType ?? '').filter((op) => !SUPPORTED.has(op)))];
   if (unsupported.length)
-    fail(`operators ${unsupported.join(', ')} are not supported; a recurrent model uses ${[...SUPPORTED].join(', ')}`);
+    fail(
+      `operators ${unsupported.map((op) => JSON.stringify(op)).join(', ')} are not supported; a recurrent model uses ${[...SUPPORTED].join(', ')}`,
+    );
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', readTensor(t, fail)]));
   const recurrent = nodes.filter((n) => n.opType === 'LSTM' || n.opType === 'GRU' || n.opType === 'RNN');
   if (recurrent.length === 0) fail(`no LSTM, GRU or RNN node; found ${[...new Set(nodes.map((n) => n.opType))].join(', ') || 'no nodes'}`);
@@ -94,9 +96,14 @@ export function importOnnx(bytes: Uint8Array, options: { readout?: Readout; what
             : fail(`RNN activation ${activations[0]} is not supported (Tanh, Relu)`);
     else if (activations.length) fail(`custom activations ${activations.join(', ')} are not supported`);
     const G = order.length;
-    const input = (index: number) =>
-      initializers.get(node.input?.[index] ?? '') ??
-      fail(`${op} node ${layer}: input ${index} ('${node.input?.[index]}') is not a constant initializer`);
+    const input = (index: number): Initializer => {
+      const t =
+        initializers.get(node.input?.[index] ?? '') ??
+        fail(`${op} node ${layer}: input ${index} ('${node.input?.[index]}') is not a constant initializer`);
+      if (t.data.length !== t.dims.reduce((a, b) => a * b, 1))
+        fail(`${op} node ${layer}: input ${index} ('${node.input?.[index]}') is not float32 data of its shape`);
+      return t;
+    };
     const W = input(1);
     const R = input(2);
     const B = node.input?.[3] ? input(3) : null;
@@ -105,6 +112,10 @@ export function importOnnx(bytes: Uint8Array, options: { readout?: Readout; what
     if (W.dims.join() !== [D, G * H, I].join() || R.dims.join() !== [D, G * H, H].join())
       fail(`${op} node ${layer}: W ${W.dims} / R ${R.dims} do not fit hidden_size ${H}`);
     const P = cell === 'lstm' && node.input?.[7] ? input(7) : null;
+    if (B && B.dims.join() !== [D, 2 * G * H].join())
+      fail(`${op} node ${layer}: B is [${B.dims.join(', ')}], hidden_size ${H} needs [${D}, ${2 * G * H}]`);
+    if (P && P.dims.join() !== [D, 3 * H].join())
+      fail(`${op} node ${layer}: P is [${P.dims.join(', ')}], hidden_size ${H} needs [${D}, ${3 * H}]`);
     peephole ||= P !== null;
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
@@ -151,7 +162,7 @@ function findHead(
 ): { name: string; weight: Float32Array; bias: Float32Array } | null {
   for (const node of nodes) {
     const weight = initializers.get(node.input?.[1] ?? '');
-    if (weight?.dims.length !== 2) continue;
+    if (weight?.dims.length !== 2 || weight.data.length !== weight.dims[0]! * weight.dims[1]!) continue;
     if (node.opType === 'Gemm') {
       const transB = Number(node.attribute?.find((a) => a.name === 'transB')?.i ?? 0) === 1;
       const [rows, columns] = weight.dims as [number, number];
