@@ -1,3 +1,3 @@
 import { library } from '../../tooling/tsup/library';
 
-export default library(['src/index.ts'], ['@lstm/core']);
+export default library({ index: 'src/index.ts', onnx: 'src/onnx.ts' }, ['@lstm/core']);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
-import { decodeSafetensors, encodeModel, exportOnnx, importOnnx, importStateDict, type Readout } from '@lstm/layers';
+import { decodeSafetensors, encodeModel, importStateDict, type Readout } from '@lstm/layers';
+import { exportOnnx, importOnnx } from '@lstm/layers/onnx';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { selectBackend } from './build.js';
 import { readModel } from './use.js';

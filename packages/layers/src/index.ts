@@ -1,7 +1,5 @@
 export { Dropout, dropoutMask } from './dropout.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
-export { exportOnnx } from './onnx-export.js';
-export { importOnnx } from './onnx-import.js';
 export { importStateDict, type ImportOptions, type ImportedModel } from './import-state-dict.js';
 export { gradientFlow, preservationMetrics, type GradientFlow } from './gradient-flow.js';
 export { orthogonal, uniform, xavierUniform } from './init.js';
