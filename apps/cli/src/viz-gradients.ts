@@ -108,8 +108,8 @@ export function vizDecay(o: { steps: number; out?: string; json?: boolean }): vo
   );
 }
 
-/** `lstm viz forget-heatmap` (SPEC E2b): the forget gates of an untrained LSTM over noise. */
-export async function vizForgetHeatmap(o: {
+/** Options of the figures drawn from an untrained model over N(0, 1) noise. */
+export interface UntrainedFigureOptions {
   hidden: number;
   seqLen: number;
   inputSize: number;
@@ -117,7 +117,10 @@ export async function vizForgetHeatmap(o: {
   out?: string;
   json?: boolean;
   backend?: string;
-}): Promise<void> {
+}
+
+/** `lstm viz forget-heatmap` (SPEC E2b): the forget gates of an untrained LSTM over noise. */
+export async function vizForgetHeatmap(o: UntrainedFigureOptions): Promise<void> {
   await selectBackend(o.backend);
   const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
   const rng = Rng.derive(o.seed, 'data');
@@ -156,16 +159,7 @@ export async function vizForgetHeatmap(o: {
  * global gradient norm at scale 1 and at the chosen scale, and after clipping at each threshold
  * (clipping rescales every gradient by min(1, threshold / norm), so the norm becomes the smaller).
  */
-export async function vizExplode(o: {
-  hidden: number;
-  seqLen: number;
-  inputSize: number;
-  scale: number;
-  seed: number;
-  out?: string;
-  json?: boolean;
-  backend?: string;
-}): Promise<void> {
+export async function vizExplode(o: UntrainedFigureOptions & { scale: number }): Promise<void> {
   await selectBackend(o.backend);
   const rng = Rng.derive(o.seed, 'data');
   const noise = normalNoise(rng, o.seqLen * o.inputSize);
