@@ -161,9 +161,17 @@ const viz = program
   .command('viz')
   .description('pictures of a model or a run: gate heatmaps, learning curves (SVG, PNG or a terminal preview)');
 
-viz
-  .command('gates')
-  .description("gate activations of one layer over one test sequence of the model's task (E1's figure)")
+/** A `lstm viz` figure command with the options every figure shares: --out, --json (and --backend). */
+function figure(name: string, description: string, options: { preview?: string; backend?: boolean } = {}): Command {
+  const command = viz
+    .command(name)
+    .description(description)
+    .option('--out <file>', `write FILE.svg or FILE.png (default: ${options.preview ?? 'a preview in the terminal'})`)
+    .option('--json', 'print the numbers behind the picture');
+  return options.backend === false ? command : command.option('--backend <name>', 'compute backend', 'cpu');
+}
+
+figure('gates', "gate activations of one layer over one test sequence of the model's task (E1's figure)")
   .requiredOption('--model <file>', 'an LSTM or GRU model written by lstm train')
   .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
   .option('--units <n>', 'units to show (default 8)', integer(1, LIMITS.hiddenSize))
@@ -171,14 +179,9 @@ viz
   .option('--input <file>', 'a sequence of your own instead (JSON [[x…], …] or CSV, as lstm predict reads)')
   .option('--candidate', 'add the candidate (g, or n for GRU) on a diverging scale')
   .option('--gates <list>', 'which gates, e.g. f,i (LSTM: i f g o; coupled: f g o; GRU: r z n)', list)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizGates(o));
 
-viz
-  .command('gradflow')
-  .description('‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
+figure('gradflow', '‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
   .option('--cells <list>', 'cells to compare', list, ['rnn', 'lstm', 'gru'])
   .option('--seq-len <n>', 'steps', integer(2, 100_000), 50)
   .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
@@ -186,52 +189,34 @@ viz
   .option('--forget-bias <x>', 'LSTM: initial forget-gate bias (default: PyTorch initialisation)', number())
   .option('--model <file>', 'use a trained model instead of untrained cells')
   .option('--seed <n>', 'seed of the weights and the input noise', integer(0), 0)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizGradflow(o));
 
-viz
-  .command('forget-heatmap')
-  .description('forget gates of an untrained LSTM over noise: they cluster around 0.5 (E2b)')
+figure('forget-heatmap', 'forget gates of an untrained LSTM over noise: they cluster around 0.5 (E2b)')
   .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 32)
   .option('--seq-len <n>', 'steps', integer(1, 100_000), 50)
   .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 16)
   .option('--seed <n>', 'seed of the weights and the input noise', integer(0), 0)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizForgetHeatmap(o));
 
-viz
-  .command('explode')
-  .description('gradient norm of an LSTM with scaled recurrent weights, before and after clipping (E2e)')
+figure('explode', 'gradient norm of an LSTM with scaled recurrent weights, before and after clipping (E2e)')
   .option('--scale <x>', 'factor on the recurrent weights', positive, 2)
   .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
   .option('--seq-len <n>', 'steps', integer(1, 100_000), 100)
   .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 32)
   .option('--seed <n>', 'seed of the weights, the input and the target', integer(0), 0)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizExplode(o));
 
-viz
-  .command('decay')
-  .description('0.585^t against f^t for forget gates f = 0.9, 0.95, 0.99 (E2a)')
+figure('decay', '0.585^t against f^t for forget gates f = 0.9, 0.95, 0.99 (E2a)', { backend: false })
   .option('--steps <n>', 'steps back', integer(1, 10_000), 100)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
   .action((o) => vizDecay(o));
 
-viz
-  .command('histograms')
-  .description('histograms of ∂L/∂h_t and ∂L/∂c_t for each step back from the last, at every recorded epoch (E3)')
+figure('histograms', 'histograms of ∂L/∂h_t and ∂L/∂c_t for each step back from the last, at every recorded epoch (E3)', {
+  preview: 'a summary in the terminal',
+  backend: false,
+})
   .requiredOption('--run <dir>', 'a run folder trained with --record gradients')
   .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
   .option('--steps <n>', 'steps back from the last', integer(1, 100_000), 25)
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a summary in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
   .action((o) => vizHistograms(o));
 
 viz
@@ -241,25 +226,16 @@ viz
   .option('--out <file>', 'the .html file (default DIR/report.html)')
   .action((o) => vizReport(o));
 
-viz
-  .command('connectivity')
-  .description("how much a character model's next prediction depends on each earlier character (E3)")
+figure('connectivity', "how much a character model's next prediction depends on each earlier character (E3)")
   .requiredOption('--model <file>', 'a model trained with --task text')
   .requiredOption('--text <text>', 'the input text')
   .option('--position <p>', 'predict after this character, from 0 (default: the last)', integer(0))
   .option('--compare <file>', 'a second text model to show beside it (e.g. an RNN)')
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
   .action((o) => vizConnectivity(o));
 
-viz
-  .command('trace')
-  .description("SPEC §3's worked three-step cell trace, computed by the backend's kernels, as a table and a figure (E2f)")
-  .option('--out <file>', 'write FILE.svg or FILE.png (default: the numbers in the terminal)')
-  .option('--json', 'print the numbers behind the picture')
-  .option('--backend <name>', 'compute backend', 'cpu')
-  .action((o) => vizTrace(o));
+figure('trace', "SPEC §3's worked three-step cell trace, computed by the backend's kernels, as a table and a figure (E2f)", {
+  preview: 'the numbers in the terminal',
+}).action((o) => vizTrace(o));
 
 viz
   .command('curves')
