@@ -10,7 +10,7 @@ import { LstmForward } from './kernels/lstm-forward.js';
 import { MatMul } from './kernels/mat-mul.js';
 import { withParallelGemm } from './kernels/gemm.js';
 import type { ThreadPool } from './threads/pool.js';
-import { Max, Sum } from './kernels/reduce.js';
+import { ArgMax, Max, Sum } from './kernels/reduce.js';
 import { RnnBackward } from './kernels/rnn-backward.js';
 import { RnnForward } from './kernels/rnn-forward.js';
 
@@ -52,6 +52,7 @@ export function createCpuBackend(name: string, options: CpuBackendOptions = {}, 
     MatMul,
     Sum,
     Max,
+    ArgMax,
     Transpose,
     Slice,
     Concat,

@@ -5,7 +5,11 @@ import type { KernelTable } from './kernel-names.js';
 export const SPEC_VERSION = 1;
 
 export interface BackendCapabilities {
-  /** `readSync` is implemented (CPU: yes; GPU: usually not, or slowly). */
+  /**
+   * Synchronous reads are cheap: no pipeline stall (CPU and wasm: yes; a GPU: no). Library code
+   * reads synchronously on its own initiative only where this is true. A backend may still
+   * offer the `readSync` method when it is false (WebGL can, at the cost of a stall).
+   */
   readonly readSync: boolean;
   /** Element types the backend stores. Every backend supports float32. */
   readonly dtypes: readonly DType[];
@@ -28,7 +32,7 @@ export interface Backend {
   write(values: FloatArray, dtype: DType, options?: { transfer?: boolean }): unknown;
   /** Resolves to a copy of the data, owned by the caller. */
   read(handle: unknown): Promise<FloatArray>;
-  /** Synchronous read (capability `readSync`); returns a copy owned by the caller. */
+  /** Synchronous read, where the backend can at all (see capability `readSync`); returns a copy owned by the caller. */
   readSync?(handle: unknown): FloatArray;
   /** Frees the memory behind a handle. Core calls this exactly once per handle. */
   disposeData(handle: unknown): void;

@@ -67,6 +67,8 @@ export interface MatMulAttrs {
 /** Reductions along one axis (core normalises the axis). */
 export const Sum = 'Sum';
 export const Max = 'Max';
+/** Index of the first maximum along the axis, as a value of x's dtype (predicted classes, on the device). */
+export const ArgMax = 'ArgMax';
 export interface ReduceInputs {
   x: TensorInfo;
 }
@@ -152,6 +154,7 @@ export interface KernelTable {
   MatMul(inputs: MatMulInputs, attrs: MatMulAttrs): TensorInfo;
   Sum(inputs: ReduceInputs, attrs: ReduceAttrs): TensorInfo;
   Max(inputs: ReduceInputs, attrs: ReduceAttrs): TensorInfo;
+  ArgMax(inputs: ReduceInputs, attrs: ReduceAttrs): TensorInfo;
   Transpose(inputs: TransposeInputs, attrs: TransposeAttrs): TensorInfo;
   Slice(inputs: SliceInputs, attrs: SliceAttrs): TensorInfo;
   Concat(inputs: ConcatInputs, attrs: ConcatAttrs): TensorInfo;
@@ -176,6 +179,7 @@ export const REQUIRED_KERNELS: readonly KernelName[] = [
   MatMul,
   Sum,
   Max,
+  ArgMax,
   Transpose,
   Slice,
   Concat,

@@ -1,5 +1,5 @@
 export { Adam, AdamW, type AdamOptions } from './adam.js';
-export { clipGradNorm, clipGradValue } from './clip.js';
+export { clipGradNorm, clipGradNormOnDevice, clipGradValue } from './clip.js';
 export { Optimizer, type OptimizerState } from './optimizer.js';
 export { RMSprop, type RmsPropOptions } from './rmsprop.js';
 export {

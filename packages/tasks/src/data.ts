@@ -65,3 +65,20 @@ export function gather(split: Split, rows: readonly number[]): Split {
   });
   return { size: rows.length, inputs, targets };
 }
+
+/** The data is checked once on the host, so the training steps need not check it on the device. */
+export function assertFiniteSplit(task: SequenceTask, split: 'train' | 'validation' | 'test'): void {
+  for (const part of ['inputs', 'targets'] as const) {
+    const bad = firstNonFiniteIndex(task[split][part]);
+    if (bad >= 0) {
+      throw new ValueError(
+        `Trainer: task '${task.name}' ${split} ${part} hold ${task[split][part][bad]} at index ${bad}; clean the data (every value must be a finite number)`,
+      );
+    }
+  }
+}
+
+function firstNonFiniteIndex(values: ArrayLike<number>): number {
+  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;
+  return -1;
+}

@@ -1,7 +1,8 @@
 import { tidy } from '@lstm/core';
 import type { SequenceModel } from '@lstm/layers';
-import { gather, type SequenceTask } from './data.js';
-import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
+import { assertFiniteSplit, gather, type SequenceTask } from './data.js';
+import { withoutFiniteChecks } from './train-step.js';
+import { addTally, batchLoss, emptyTally, inputTensor, readStats, summarise, tallyOf, type Metrics, type Tally } from './metrics.js';
 import type { TextTask } from './text.js';
 import { streamPass } from './truncated-bptt.js';
 
@@ -30,14 +31,16 @@ export function evaluate(model: SequenceModel, task: AnyTask, split: SplitName, 
     return summarise('language-model', tally);
   }
   const data = task[split];
+  assertFiniteSplit(task, split);
   const tally = emptyTally();
   for (let start = 0; start < data.size; start += EVALUATION_CHUNK) {
     const rows = Array.from({ length: Math.min(EVALUATION_CHUNK, data.size - start) }, (_, i) => start + i);
     const batch = data.size <= EVALUATION_CHUNK ? data : gather(data, rows);
-    tidy(() => {
-      const { output } = model.forward(inputTensor(model, batch, task.steps));
-      addTally(tally, batchLoss(task.objective, output, batch.targets).tally);
-    });
+    const { stats, count } = tidy(() =>
+      withoutFiniteChecks(() => batchLoss(task.objective, model.forward(inputTensor(model, batch, task.steps)).output, batch.targets)),
+    );
+    addTally(tally, tallyOf(readStats(stats), count));
+    stats.dispose();
   }
   return summariseTask(task, tally);
 }

@@ -1,5 +1,6 @@
 import { ValueError } from '@lstm/core';
 import type { SequenceModel } from '@lstm/layers';
+import { assertFiniteSplit } from './data.js';
 import type { AnyTask } from './evaluate.js';
 
 /**
@@ -29,12 +30,6 @@ export class DivergenceGuard {
   }
 }
 
-/** The first NaN or infinite value of `values`, or null. */
-export function firstNonFinite(values: ArrayLike<number>): number | null {
-  for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return values[i]!;
-  return null;
-}
-
 /** Checks that `model` can learn `task`: input and output widths, and the readout the objective needs. */
 export function assertFits(model: SequenceModel, task: AnyTask): void {
   const objective = task.objective;
@@ -50,6 +45,7 @@ export function assertFits(model: SequenceModel, task: AnyTask): void {
   }
   const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
   if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
+  if (objective !== 'language-model') for (const split of ['train', 'validation', 'test'] as const) assertFiniteSplit(task, split);
 }
 
 /** A copy of every parameter's values, by name. */

@@ -2,7 +2,7 @@ export { adding, type AddingOptions } from './adding.js';
 export { copy, type CopyOptions } from './copy.js';
 export { gather, splitSizes, type Objective, type SequenceTask, type Split, type SplitSizes } from './data.js';
 export { firstLast, normalQuantiles, type FirstLastOptions } from './first-last.js';
-export { batchLoss, summarise, type Metrics, type Tally } from './metrics.js';
+export { batchLoss, readStats, summarise, tallyOf, type BatchLoss, type Metrics, type Tally } from './metrics.js';
 export { parseCsv, series, type SeriesOptions, type SeriesScaling, type SeriesTask } from './series.js';
 export { encode, oneHot, text, type TextOptions, type TextTask } from './text.js';
 export { DivergenceGuard, snapshot } from './guards.js';

@@ -1,5 +1,5 @@
-import { argmax, mse, softmaxCrossEntropy, type SequenceModel } from '@lstm/layers';
-import { reshape, tensor, type Tensor } from '@lstm/core';
+import { mse, softmaxCrossEntropy, type SequenceModel } from '@lstm/layers';
+import { abs, add, argMax, concat, fill, maximum, mul, neg, reshape, sub, sum, tensor, type FloatArray, type Tensor } from '@lstm/core';
 import type { Objective, Split } from './data.js';
 
 /** Sums over a split, turned into metrics by `summarise`. */
@@ -26,43 +26,75 @@ export function summarise(objective: Objective | 'language-model', tally: Tally)
   return metrics;
 }
 
+/** One batch's loss, its gradient, and what the tally needs, still on the device. */
+export interface BatchLoss {
+  loss: Tensor;
+  /** ∂loss/∂output, the output's shape. */
+  grad: Tensor;
+  /**
+   * `[lossSum, correct, absoluteError, outputCheck]` on the device: read it once with
+   * `tallyOf` (`outputCheck` is 0, or NaN when the output holds a NaN or an infinity).
+   */
+  stats: Tensor;
+  /** Rows (or counted steps) the batch contributes to the tally; known on the host. */
+  count: number;
+}
+
 /**
- * The loss of one batch and its gradient with respect to the model's output, plus what the
- * tally needs. Classification: cross-entropy on [B, C]; tagging and language models:
- * cross-entropy on every counted step of [B, T, C] (targets −1 are ignored); regression: MSE.
+ * The loss of one batch and its gradient with respect to the model's output, plus the tally's
+ * sums as one small device tensor — no read. Classification: cross-entropy on [B, C]; tagging
+ * and language models: cross-entropy on every counted step of [B, T, C] (targets −1 are
+ * ignored); regression: MSE.
  */
-export function batchLoss(
-  objective: Objective | 'language-model',
-  output: Tensor,
-  targets: Int32Array | Float32Array,
-): { loss: Tensor; grad: Tensor; tally: Tally } {
+export function batchLoss(objective: Objective | 'language-model', output: Tensor, targets: Int32Array | Float32Array): BatchLoss {
+  const outputCheck = sum(sub(output, output));
   if (objective === 'regression') {
     const target = tensor(targets as Float32Array, output.shape, output.dtype);
     const { loss, grad } = mse(output, target);
-    const predicted = output.readSync();
-    let absoluteError = 0;
-    for (let i = 0; i < predicted.length; i++) absoluteError += Math.abs(predicted[i]! - targets[i]!);
-    const value = loss.readSync()[0]!;
-    return { loss, grad, tally: { lossSum: value * predicted.length, count: predicted.length, correct: 0, absoluteError } };
+    const count = output.size;
+    const absoluteError = sum(abs(sub(output, target)));
+    return { loss, grad, stats: statsVector([mul(loss, count), fill([], 0, output.dtype), absoluteError, outputCheck]), count };
   }
   const classes = output.shape[output.rank - 1]!;
   const flat = output.rank === 2 ? output : reshape(output, [-1, classes]);
   const labels = targets as Int32Array;
   const { loss, grad } = softmaxCrossEntropy(flat, labels, { ignoreIndex: -1 });
-  const predicted = argmax(flat);
-  let count = 0,
-    correct = 0;
+  const labelValues = new Float32Array(labels.length);
+  const counted = new Float32Array(labels.length);
+  let count = 0;
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] === -1) continue;
     count++;
-    if (predicted[i] === labels[i]) correct++;
+    counted[i] = 1;
+    labelValues[i] = labels[i]!;
   }
-  const value = loss.readSync()[0]!;
+  // Predicted and target classes are integers: 1 − min(1, |p − t|) is 1 where they agree, else 0.
+  const miss = abs(sub(argMax(flat), tensor(labelValues, [labels.length], output.dtype)));
+  const hit = add(maximum(neg(miss), -1), 1);
+  const correct = sum(mul(hit, tensor(counted, [labels.length], output.dtype)));
   return {
     loss,
     grad: output.rank === 2 ? grad : reshape(grad, output.shape),
-    tally: { lossSum: value * count, count, correct, absoluteError: 0 },
+    stats: statsVector([mul(loss, count), correct, fill([], 0, output.dtype), outputCheck]),
+    count,
   };
+}
+
+function statsVector(scalars: Tensor[]): Tensor {
+  return concat(
+    scalars.map((s) => reshape(s, [1])),
+    0,
+  );
+}
+
+/** The tally of a batch from its stats as read from the device (`BatchLoss.stats`). */
+export function tallyOf(stats: ArrayLike<number>, count: number): Tally {
+  return { lossSum: stats[0]!, count, correct: stats[1]!, absoluteError: stats[2]! };
+}
+
+/** One read of a small device tensor: synchronous where the backend can (all bundled backends). */
+export function readStats(stats: Tensor): FloatArray {
+  return stats.readSync();
 }
 
 export function addTally(into: Tally, more: Tally): void {

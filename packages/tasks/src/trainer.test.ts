@@ -102,7 +102,7 @@ describe('Trainer', () => {
     const error = await trainer.fit().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(NonFiniteLossError);
     expect((error as Error).message).toMatch(
-      /^training diverged: the model output at epoch 2, batch 1 is NaN; epoch 1's weights are kept — lower the learning rate/,
+      /^training diverged: the model output at epoch 2, batch 1 holds NaN or infinite values; epoch 1's weights are kept — lower the learning rate/,
     );
     expect(snapshot(model)).toEqual(good);
   });

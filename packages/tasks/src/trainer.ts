@@ -1,12 +1,13 @@
-import { Rng, ValueError, assertKnownOptions, tidy, type Tensor } from '@lstm/core';
-import { loadStateDict, type SequenceModel } from '@lstm/layers';
-import { clipGradNorm, clipGradValue, type Optimizer, type Schedule } from '@lstm/optim';
+import { Rng, ValueError, assertKnownOptions, tidy } from '@lstm/core';
+import { loadStateDict, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
+import type { Optimizer, Schedule } from '@lstm/optim';
 import { gather } from './data.js';
 import { DivergedError, NonFiniteLossError } from './errors.js';
-import { DivergenceGuard, assertFits, firstNonFinite, snapshot } from './guards.js';
+import { DivergenceGuard, assertFits, snapshot } from './guards.js';
 import { type RecordOptions, type Recording, recordActivity } from './recording.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
-import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
+import { addTally, batchLoss, emptyTally, inputTensor, summarise, type BatchLoss, type Metrics, type Tally } from './metrics.js';
+import { readStepSummary, stepSummary, withoutFiniteChecks } from './train-step.js';
 import type { TextTask } from './text.js';
 import type { BestEpoch, EpochRecord, FitResult, Progress, Timing, TrainerState } from './trainer-types.js';
 import { streamPass } from './truncated-bptt.js';
@@ -182,14 +183,12 @@ export class Trainer {
     let normSum = 0;
     for (let b = 0; b < batches; b++) {
       const batch = gather(data, order.slice(b * this.batchSize, (b + 1) * this.batchSize));
-      const step = tidy(() => {
-        const { output, cache } = this.model.forward(inputTensor(this.model, batch, task.steps), { training: true });
-        this.guardOutput(output, epoch, b + 1);
-        const result = batchLoss(task.objective, output, batch.targets);
-        this.guard(result.tally, epoch, b + 1);
-        this.model.backward(result.grad, cache);
-        return { tally: result.tally, norm: this.update() };
-      });
+      const step = tidy(() =>
+        withoutFiniteChecks(() => {
+          const { output, cache } = this.model.forward(inputTensor(this.model, batch, task.steps), { training: true });
+          return this.step(batchLoss(task.objective, output, batch.targets), cache, epoch, b + 1);
+        }),
+      );
       addTally(tally, step.tally);
       normSum += step.norm;
       this.progress(epoch, b + 1, batches, tally, task.objective !== 'regression', timing);
@@ -197,26 +196,25 @@ export class Trainer {
     return { metrics: summariseTask(task, tally), gradNorm: normSum / batches };
   }
 
-  /** Clips, steps the optimizer, clears gradients; returns the norm before clipping. */
-  private update(): number {
-    const parameters = this.model.parameters();
+  /**
+   * Backward, clipping on the device, the step's one read (loss, tally, output check, norm),
+   * the guards, then the optimizer's update — refused before it runs when anything is off.
+   */
+  private step(loss: BatchLoss, cache: SequenceForwardResult['cache'], epoch: number, batch: number): { tally: Tally; norm: number } {
+    this.model.backward(loss.grad, cache);
     const { clip, clipValue, optimizer } = this.options;
-    if (clipValue !== undefined) clipGradValue(parameters, clipValue);
-    const norm = clipGradNorm(parameters, clip ?? Infinity);
-    if (!Number.isFinite(norm)) this.fail(`gradient norm is ${norm}`);
+    const summary = readStepSummary(stepSummary(this.model.parameters(), loss, { clip, clipValue }), loss.count);
+    if (!summary.outputFinite) this.fail(`model output at epoch ${epoch}, batch ${batch} holds NaN or infinite values`);
+    this.guard(summary.tally, epoch, batch);
+    if (!Number.isFinite(summary.norm)) this.fail(`gradient norm is ${summary.norm}`);
     optimizer.step();
     optimizer.zeroGrad();
-    return norm;
+    return { tally: summary.tally, norm: summary.norm };
   }
 
   private guard(tally: Tally, epoch: number, batch: number): void {
     const problem = this.divergence.check(tally.lossSum / Math.max(tally.count, 1));
     if (problem) this.fail(`loss at epoch ${epoch}, batch ${batch} ${problem}`, DivergedError);
-  }
-
-  private guardOutput(output: Tensor, epoch: number, batch: number): void {
-    const bad = firstNonFinite(output.readSync());
-    if (bad !== null) this.fail(`model output at epoch ${epoch}, batch ${batch} is ${bad}`);
   }
 
   /** Restores the last good weights and stops: a non-finite value, or the divergence rule. */
@@ -253,13 +251,10 @@ export class Trainer {
       batchSize: this.batchSize,
       bptt,
       sampling: { probability, rng: this.shuffleRng },
-      train: {
-        checkOutput: (output, chunk) => this.guardOutput(output, epoch, chunk),
-        step: ({ forward, loss, chunk }) => {
-          this.guard(loss.tally, epoch, chunk);
-          this.model.backward(loss.grad, forward.cache);
-          normSum += this.update();
-        },
+      train: ({ forward, loss, chunk }) => {
+        const step = withoutFiniteChecks(() => this.step(loss, forward.cache, epoch, chunk));
+        normSum += step.norm;
+        return step.tally;
       },
       onChunk: (chunk, total, running) => {
         chunks = total;

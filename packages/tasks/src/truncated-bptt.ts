@@ -1,23 +1,22 @@
-import { ValueError, keep, tensor, tidy, type Rng, type Tensor } from '@lstm/core';
+import { ValueError, keep, tensor, tidy, type Rng } from '@lstm/core';
 import type { RecurrentState, SequenceForwardResult, SequenceModel } from '@lstm/layers';
-import { addTally, batchLoss, emptyTally, type Tally } from './metrics.js';
+import { addTally, batchLoss, emptyTally, readStats, tallyOf, type BatchLoss, type Tally } from './metrics.js';
 import { oneHot, type TextTask } from './text.js';
+import { withoutFiniteChecks } from './train-step.js';
 
 /** One chunk of a training pass: the forward result and its loss, for backward and the update. */
 export interface ChunkStep {
   forward: SequenceForwardResult;
-  loss: ReturnType<typeof batchLoss>;
+  loss: BatchLoss;
   /** 1-based chunk number. */
   chunk: number;
 }
 
-/** What a training pass does with each chunk (the Trainer supplies it). */
-export interface ChunkTrainer {
-  /** Before the loss: refuse a non-finite output. */
-  checkOutput(output: Tensor, chunk: number): void;
-  /** Backward, clipping and the optimizer step. */
-  step(step: ChunkStep): void;
-}
+/**
+ * What a training pass does with each chunk (the Trainer supplies it): backward, clipping, the
+ * guards and the optimizer step, returning the chunk's tally from the step's one read.
+ */
+export type ChunkTrainer = (step: ChunkStep) => Tally;
 
 export interface StreamPassOptions {
   /** Parallel rows the token stream is cut into (fewer for a short stream). */
@@ -67,11 +66,12 @@ export function streamPass(model: SequenceModel, task: TextTask, stream: Int32Ar
         sampleInputs(model, { inputs, rows, steps, vocabulary }, sampling.probability, sampling.rng, initialState);
       }
       const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], model.rnn.dtype);
-      const forward = model.forward(x, { training: train !== undefined, initialState });
-      train?.checkOutput(forward.output, chunk + 1);
-      const loss = batchLoss('language-model', forward.output, targets);
-      train?.step({ forward, loss, chunk: chunk + 1 });
-      addTally(tally, loss.tally);
+      // Token ids are finite by construction: skip the per-tensor device checks (a read each).
+      const { forward, loss } = withoutFiniteChecks(() => {
+        const forward = model.forward(x, { training: train !== undefined, initialState });
+        return { forward, loss: batchLoss('language-model', forward.output, targets) };
+      });
+      addTally(tally, train ? train({ forward, loss, chunk: chunk + 1 }) : tallyOf(readStats(loss.stats), loss.count));
       // Carry the state into the next chunk, but not its gradient: BPTT is cut at the boundary.
       return { h: keep(forward.state.h), c: forward.state.c ? keep(forward.state.c) : undefined };
     });

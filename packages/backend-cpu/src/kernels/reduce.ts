@@ -39,3 +39,24 @@ export function Max({ x }: ReduceInputs, { axis, keepDims }: ReduceAttrs): Tenso
   }
   return { handle: out, shape, dtype: x.dtype };
 }
+
+export function ArgMax({ x }: ReduceInputs, { axis, keepDims }: ReduceAttrs): TensorInfo {
+  const X = x.handle as FloatArray;
+  const { outer, length, inner, shape } = dims(x, axis, keepDims);
+  const out = alloc(X, outer * inner);
+  for (let o = 0; o < outer; o++) {
+    for (let i = 0; i < inner; i++) {
+      let best = 0;
+      let bestValue = X[o * length * inner + i]!;
+      for (let k = 1; k < length; k++) {
+        const v = X[(o * length + k) * inner + i]!;
+        if (v > bestValue) {
+          best = k;
+          bestValue = v;
+        }
+      }
+      out[o * inner + i] = best;
+    }
+  }
+  return { handle: out, shape, dtype: x.dtype };
+}

@@ -34,3 +34,11 @@ export function mean(x: Tensor, axis?: number, keepDims = false): Tensor {
   total.dispose();
   return out;
 }
+
+/**
+ * Index of the first maximum along `axis` (default: the last), as values of x's dtype, so
+ * predictions can be compared with targets on the device without a read.
+ */
+export function argMax(x: Tensor, axis = -1, keepDims = false): Tensor {
+  return engine.run('ArgMax', { x }, { axis: normalizeAxis(axis, x.rank, 'argMax'), keepDims });
+}

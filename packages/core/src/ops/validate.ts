@@ -16,11 +16,12 @@ export function assertShape(x: Tensor, expected: readonly (number | null)[], wha
 }
 
 /**
- * When `configure({ checkFinite })` is on (the default) and the backend reads synchronously,
+ * When `configure({ checkFinite })` is on (the default) and the backend reads synchronously
+ * without stalling (capability `readSync`),
  * throws a ValueError naming the first NaN or infinite value of `x`.
  */
 export function assertFinite(x: Tensor, what: string): void {
-  if (!engine.options.checkFinite || !x.data.backend.readSync) return;
+  if (!engine.options.checkFinite || !x.data.backend.capabilities.readSync) return;
   const values = x.readSync();
   for (let i = 0; i < values.length; i++) {
     if (!Number.isFinite(values[i]!)) {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor, fill } from '../../ops/create.js';
 import { abs, add, div, exp, log, maximum, mul, neg, relu, sigmoid, sqrt, sub, tanh } from '../../ops/elementwise.js';
 import { matMul } from '../../ops/mat-mul.js';
-import { max, sum } from '../../ops/reduce.js';
+import { argMax, max, sum } from '../../ops/reduce.js';
 import { cast, concat, gather, reshape, scatterAdd, slice, transpose } from '../../ops/shape-ops.js';
 import { memory, tidy } from '../../registry.js';
 import { Rng } from '../../random.js';
@@ -152,6 +152,24 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
           close(values(max(x, 1)), [5, 6]);
           expect(sum(x, 1, true).shape).toEqual([2, 1]);
           close(values(max(x, -2)), [4, 5, 6]);
+        });
+      });
+      it('argMax picks the first maximum along an axis, as values of the dtype', () => {
+        tidy(() => {
+          const x = tensor(
+            [
+              [1, 5, 5, -2],
+              [7, 2, 6, 7],
+              [-3, -1, -2, -9],
+            ],
+            undefined,
+            dtype,
+          );
+          expect(values(argMax(x))).toEqual([1, 0, 1]);
+          expect(argMax(x).dtype).toBe(dtype);
+          expect(values(argMax(x, 0))).toEqual([1, 0, 1, 1]);
+          expect(argMax(x, 1, true).shape).toEqual([3, 1]);
+          expect(values(argMax(tensor([[4]], undefined, dtype)))).toEqual([0]);
         });
       });
       it('transpose, slice and concat move values where expected', () => {

@@ -1,0 +1,48 @@
+import { concat, configure, reshape, type Tensor } from '@lstm/core';
+import { clipGradNormOnDevice, clipGradValue, type Trainable } from '@lstm/optim';
+import { tallyOf, type BatchLoss, type Tally } from './metrics.js';
+
+/**
+ * A training step reads the device once. Everything a step must check — the loss, the tally's
+ * sums, whether the output held a NaN or an infinity, the gradient norm — is packed into one
+ * small tensor on the device (`stepSummary`) and read in one go (`readStepSummary`) before the
+ * optimizer moves the weights, so a bad step is refused before it does harm.
+ */
+export interface StepSummary {
+  tally: Tally;
+  /** False when the model's output held a NaN or an infinity. */
+  outputFinite: boolean;
+  /** Global gradient norm before clipping. */
+  norm: number;
+}
+
+/**
+ * Clips the gradients on the device (`clipValue` first, then the global norm `clip`) and packs
+ * `[lossSum, correct, absoluteError, outputCheck, norm]` into one tensor — no read.
+ */
+export function stepSummary(parameters: readonly Trainable[], loss: BatchLoss, clip: { clip?: number; clipValue?: number }): Tensor {
+  if (clip.clipValue !== undefined) clipGradValue(parameters, clip.clipValue);
+  const norm = clipGradNormOnDevice(parameters, clip.clip ?? Infinity);
+  return concat([loss.stats, reshape(norm, [1])], 0);
+}
+
+/** The step's one device→host read. */
+export function readStepSummary(summary: Tensor, count: number): StepSummary {
+  const values = summary.readSync();
+  return { tally: tallyOf(values, count), outputFinite: !Number.isNaN(values[3]!), norm: values[4]! };
+}
+
+/**
+ * Runs `fn` with the per-tensor finite checks off. The trainer validates its data on the host
+ * before training (`assertFiniteData`), and anything non-finite the device computes shows up in
+ * the step's one read; checking every input again would cost a read each.
+ */
+export function withoutFiniteChecks<T>(fn: () => T): T {
+  const saved = configure({}).checkFinite;
+  configure({ checkFinite: false });
+  try {
+    return fn();
+  } finally {
+    configure({ checkFinite: saved });
+  }
+}
