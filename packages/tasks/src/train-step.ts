@@ -23,7 +23,9 @@ export interface StepSummary {
 export function stepSummary(parameters: readonly Trainable[], loss: BatchLoss, clip: { clip?: number; clipValue?: number }): Tensor {
   if (clip.clipValue !== undefined) clipGradValue(parameters, clip.clipValue);
   const norm = clipGradNormOnDevice(parameters, clip.clip ?? Infinity);
-  return concat([loss.stats, reshape(norm, [1])], 0);
+  const summary = concat([loss.stats, reshape(norm, [1])], 0);
+  norm.dispose();
+  return summary;
 }
 
 /** The step's one device→host read. */

@@ -1,0 +1,42 @@
+import type { TensorInfo } from '@lstm/core';
+import { tf } from '../tf.js';
+
+/** Steps in processing order. */
+export function timeOrder(T: number, reverse: boolean): number[] {
+  return Array.from({ length: T }, (_, s) => (reverse ? T - 1 - s : s));
+}
+
+/** Per-step [B, 1] masks (1 = valid step), or null when every row has all T steps. */
+export function stepMasks(lengths: Int32Array | null, B: number, T: number): tf.Tensor[] | null {
+  if (!lengths || lengths.every((length) => length >= T)) return null;
+  return Array.from({ length: T }, (_, t) =>
+    tf.tensor2d(
+      Array.from(lengths, (length) => (t < length ? 1 : 0)),
+      [B, 1],
+    ),
+  );
+}
+
+/** m ⊙ next + (1 − m) ⊙ previous: padded rows keep their previous value. */
+export function keepWhereMasked(mask: tf.Tensor | null, next: tf.Tensor, previous: tf.Tensor): tf.Tensor {
+  return mask ? tf.add(tf.mul(mask, next), tf.mul(tf.sub(1, mask), previous)) : next;
+}
+
+/** [B, T, F] → the T time slices [B, F] (one transpose, one unstack). */
+export function timeSlices(x: tf.Tensor): tf.Tensor[] {
+  return tf.unstack(tf.transpose(x, [1, 0, 2]));
+}
+
+/** T slices [B, F] (indexed by t) → [B, T, F]. */
+export function fromTimeSlices(slices: tf.Tensor[]): tf.Tensor {
+  return tf.transpose(tf.stack(slices), [1, 0, 2]);
+}
+
+/** Output record of a fused kernel: drops absent outputs, wraps the rest as TensorInfos. */
+export function outputs<K extends string>(tensors: Record<K, tf.Tensor | undefined>): Record<K, TensorInfo> {
+  const result: Record<string, TensorInfo> = {};
+  for (const [key, tensor] of Object.entries(tensors) as [K, tf.Tensor | undefined][]) {
+    if (tensor) result[key] = { handle: tensor, shape: tensor.shape, dtype: 'float32' };
+  }
+  return result as Record<K, TensorInfo>;
+}
