@@ -1,12 +1,60 @@
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
-// One vitest process for the whole monorepo. The '@lstm/source' condition makes
-// workspace packages resolve to their TypeScript sources, so tests need no build.
+// One vitest run for the whole monorepo, in two projects: Node, and a real Chromium (Debian's,
+// WebGL2 through SwiftShader) for the *.browser.test.ts files. The '@lstm/source' condition
+// makes workspace packages resolve to their TypeScript sources, so tests need no build.
+const conditions = ['@lstm/source', 'import', 'module', 'browser', 'default'];
+const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--use-angle=swiftshader',
+  '--enable-unsafe-swiftshader',
+];
+
 export default defineConfig({
-  resolve: { conditions: ['@lstm/source', 'import', 'module', 'default'] },
+  resolve: { conditions },
   ssr: { resolve: { conditions: ['@lstm/source', 'import', 'module', 'default'] } },
   test: {
-    include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
     testTimeout: 60_000,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
+          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'chromium',
+          // Pre-bundled up front, so vite never reloads a page halfway through a test file.
+          optimizeDeps: {
+            include: [
+              '@tensorflow/tfjs-core',
+              '@tensorflow/tfjs-backend-cpu',
+              '@tensorflow/tfjs-backend-webgl',
+              'valibot',
+              'protobufjs/minimal',
+            ],
+          },
+          include: ['packages/*/src/**/*.browser.test.ts'],
+          testTimeout: 180_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });

@@ -14,26 +14,34 @@ const PACKAGES: Record<TfjsBackendName, string> = {
   webgpu: '@tensorflow/tfjs-backend-webgpu',
 };
 
-/** Loads the tfjs backend package (it registers itself with tfjs-core); false when it is not installed. */
-async function load(backend: TfjsBackendName): Promise<boolean> {
+/** Loads the tfjs backend package (it registers itself with tfjs-core); why not, or null. */
+async function load(backend: TfjsBackendName): Promise<string | null> {
   try {
-    switch (backend) {
-      case 'cpu':
-        await import('@tensorflow/tfjs-backend-cpu');
-        return true;
-      case 'wasm':
-        await import('@tensorflow/tfjs-backend-wasm');
-        return true;
-      case 'webgl':
-        await import('@tensorflow/tfjs-backend-webgl');
-        return true;
-      case 'webgpu':
-        // Not a dependency: used when the application installed it.
-        await import(/* @vite-ignore */ PACKAGES.webgpu);
-        return true;
-    }
-  } catch {
-    return false;
+    await importPackage(backend);
+    return null;
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    return /cannot find|not found|failed to resolve|failed to fetch/i.test(message)
+      ? `${PACKAGES[backend]} is not installed (npm install ${PACKAGES[backend]}@4.22.0)`
+      : `${PACKAGES[backend]} failed to load: ${message.split('\n')[0]}`;
+  }
+}
+
+async function importPackage(backend: TfjsBackendName): Promise<void> {
+  switch (backend) {
+    case 'cpu':
+      await import('@tensorflow/tfjs-backend-cpu');
+      return;
+    case 'wasm':
+      await import('@tensorflow/tfjs-backend-wasm');
+      return;
+    case 'webgl':
+      await import('@tensorflow/tfjs-backend-webgl');
+      return;
+    case 'webgpu':
+      // Not a dependency: used when the application installed it.
+      await import(/* @vite-ignore */ PACKAGES.webgpu);
+      return;
   }
 }
 
@@ -41,7 +49,8 @@ const isNode = typeof process !== 'undefined' && !!process.versions?.node;
 
 /** Why a tfjs backend cannot run here, or null when it can (it is then initialised). */
 async function problem(backend: TfjsBackendName): Promise<string | null> {
-  if (!(await load(backend))) return `${PACKAGES[backend]} is not installed (npm install ${PACKAGES[backend]}@4.22.0)`;
+  const missing = await load(backend);
+  if (missing !== null) return missing;
   if (tf.findBackendFactory(backend) === null) {
     return isNode ? `${backend} needs a browser; Node offers wasm and cpu` : `${backend} did not register in this environment`;
   }

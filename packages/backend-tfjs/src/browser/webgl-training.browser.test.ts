@@ -1,0 +1,37 @@
+/// <reference types="vite/client" />
+import { getBackend, registerBackend, setBackend, type MemoryInfo } from '@lstm/core';
+import * as tf from '@tensorflow/tfjs-core';
+import type { MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { describePytorchFixtures, type Fixture } from '../../../layers/src/pytorch-fixtures.test-helper.js';
+import { trainSteps } from '../../../tasks/src/leak.test-helper.js';
+import { tfjs } from '../index.js';
+
+const fixtures = Object.values(import.meta.glob<Fixture>('../../../layers/src/__fixtures__/*.json', { eager: true, import: 'default' }));
+
+beforeAll(async () => {
+  registerBackend(tfjs({ backend: 'webgl' }));
+  await setBackend('tfjs-webgl');
+});
+
+describe('tfjs-webgl in Chromium', () => {
+  it('runs on WebGL2, and the LSTM steps run our custom programs', () => {
+    expect(getBackend().name).toBe('tfjs-webgl');
+    trainSteps(2, () => {});
+    expect(tf.getBackend()).toBe('webgl');
+    const cache = (tf.backend() as MathBackendWebGL & { binaryCache: Record<string, unknown> }).binaryCache;
+    const ours = Object.keys(cache).filter((key) => key.includes('tanhSafe'));
+    // Forward: (c, h) and gates; backward: dG and (dc_t, dc_{t−1}).
+    expect(ours.length).toBeGreaterThanOrEqual(4);
+  });
+
+  it('1,000 training steps leave tfjs and core memory flat', () => {
+    const seen = new Map<number, { core: MemoryInfo; tensors: number; bytes: number }>();
+    trainSteps(1000, (step, core) => {
+      if (step === 10 || step === 1000) seen.set(step, { core, tensors: tf.memory().numTensors, bytes: tf.memory().numBytes });
+    });
+    expect(seen.get(1000)).toEqual(seen.get(10));
+  });
+});
+
+describePytorchFixtures('tfjs-webgl', fixtures, ['float32'], { float32: 1e-4, float64: 0 });
