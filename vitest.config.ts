@@ -31,18 +31,10 @@ export default defineConfig({
       },
       {
         extends: true,
+        // Pre-bundled up front, so vite never reloads a page halfway through a test file.
+        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', 'valibot'] },
         test: {
           name: 'chromium',
-          // Pre-bundled up front, so vite never reloads a page halfway through a test file.
-          optimizeDeps: {
-            include: [
-              '@tensorflow/tfjs-core',
-              '@tensorflow/tfjs-backend-cpu',
-              '@tensorflow/tfjs-backend-webgl',
-              'valibot',
-              'protobufjs/minimal',
-            ],
-          },
           include: ['packages/*/src/**/*.browser.test.ts'],
           testTimeout: 180_000,
           browser: {
