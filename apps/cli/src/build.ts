@@ -1,5 +1,6 @@
 import { cpu } from '@lstm/backend-cpu';
 import { listBackends, registerBackend, setBackend } from '@lstm/core';
+import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { SequenceModel, type CellType } from '@lstm/layers';
 import {
   Adam,
@@ -158,10 +159,16 @@ export function buildOptimizer(model: SequenceModel, o: OptimOptions): { optimiz
   return { optimizer, schedule };
 }
 
-/** Registers the CPU backend (and any other available) and selects one by name. */
+/** Registers the CPU backend and the TensorFlow.js ones, and selects one by name. */
 export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
-  registerBackend(cpu({ threads }));
+  registerAll(threads);
   const known = listBackends();
   if (!known.includes(name)) throw new UsageError(`unknown backend '${name}'; available here: ${known.join(', ')} (see lstm backends)`);
   await setBackend(name);
+}
+
+/** Every backend the CLI ships: cpu, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */
+export function registerAll(threads = 1): void {
+  registerBackend(cpu({ threads }));
+  for (const backend of TFJS_BACKENDS) if (backend !== 'webgpu') registerBackend(tfjs({ backend, warnings: false }));
 }

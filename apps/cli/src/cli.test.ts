@@ -89,6 +89,19 @@ describe('lstm train', () => {
     expect(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n')).toHaveLength(5);
   });
 
+  it('continues a cpu run on tfjs-wasm, with its weights and optimizer state (issue 11)', () => {
+    const r = lstm('train', ...tiny, '--epochs', '6', '--out', out, '--resume', '--backend', 'tfjs-wasm', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.epoch)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(lines[5].train_loss).toBeLessThan(lines[0].train_loss);
+    const evaluated = JSON.parse(lstm('eval', '--model', join(out, 'model.safetensors'), '--backend', 'tfjs-cpu', '--json').stdout);
+    expect(evaluated.test_loss).toBeCloseTo(lines[5].test_loss, 4);
+  });
+
   it('evaluates, describes and runs the saved model', () => {
     const evaluated = JSON.parse(lstm('eval', '--model', join(out, 'model.safetensors'), '--json').stdout);
     const summary = JSON.parse(readFileSync(join(out, 'metrics.jsonl'), 'utf8').trim().split('\n').at(-1)!);

@@ -147,7 +147,18 @@ const cases: [string, string[], number, RegExp][] = [
   ['--threads 0', ['train', ...tiny, '--threads', '0'], USAGE, /--threads/],
   ['--threads 1000', ['train', ...tiny, '--threads', '1000'], USAGE, /--threads/],
   ['--scheduled-sampling 2:3', ['train', '--task', 'text', '--scheduled-sampling', '2:3'], USAGE, /--scheduled-sampling/],
-  ['an unknown backend', ['train', ...tiny, '--backend', 'quantum', '--out', at('b')], USAGE, /quantum/],
+  [
+    'an unknown backend',
+    ['train', ...tiny, '--backend', 'quantum', '--out', at('b')],
+    USAGE,
+    /unknown backend 'quantum'; available here: cpu, tfjs-webgl, tfjs-wasm, tfjs-cpu/,
+  ],
+  [
+    'WebGL in Node',
+    ['train', ...tiny, '--backend', 'tfjs-webgl', '--out', at('b')],
+    INPUT,
+    /tfjs-webgl: webgl needs a browser; Node offers wasm and cpu; usable here: tfjs-wasm, tfjs-cpu/,
+  ],
   [
     '--bidirectional on a language model',
     ['train', '--task', 'text', '--data', at('abc.txt'), '--bidirectional', '--out', at('bi')],
@@ -191,6 +202,12 @@ const cases: [string, string[], number, RegExp][] = [
     /--hidden 16 differs from the run .*\(8\)/,
   ],
   ['--resume of a finished run', ['train', ...tiny, '--resume', '--out', at('run')], USAGE, /already finished 1 epochs/],
+  [
+    '--resume on another backend with another optimizer',
+    ['train', ...tiny, '--epochs', '3', '--optimizer', 'sgd', '--backend', 'tfjs-wasm', '--resume', '--out', at('run')],
+    USAGE,
+    /--optimizer "sgd" differs from the run/,
+  ],
   ['--out that is a file', ['train', ...tiny, '--out', at('a-file')], INPUT, /a-file is a file, not a directory/],
   ['--out inside a file', ['train', ...tiny, '--out', join(at('a-file'), 'x')], INPUT, /a-file is a file, not a directory/],
   ['--out under /proc', ['train', ...tiny, '--out', '/proc/lstm-run'], INPUT, /\/proc\/lstm-run/],

@@ -2,7 +2,7 @@ import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tid
 import { cpu } from '@lstm/backend-cpu';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
-import { buildTask, selectBackend } from './build.js';
+import { buildTask, registerAll, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
@@ -56,26 +56,30 @@ export async function info(path: string, json: boolean): Promise<void> {
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 
-/** `lstm backends`: what is registered and usable here. */
+/** `lstm backends`: each backend the CLI knows, whether it runs here, and why not. */
 export async function backends(json: boolean): Promise<void> {
-  registerBackend(cpu());
-  const names = listBackends();
-  const rows = [];
-  for (const name of names) {
-    const usable = await setBackend(name).then(
-      () => true,
-      () => false,
+  registerAll();
+  const rows: { name: string; usable: boolean; why: string | null }[] = [];
+  for (const name of listBackends()) {
+    const why = await setBackend(name).then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message.replace(/^[^:]*: /, '').replace(/; usable here:.*$/, '') : String(error)),
     );
-    rows.push({ name, usable, active: usable && getBackend().name === name });
+    rows.push({ name, usable: why === null, why });
   }
-  const candidates = [{ name: 'tfjs', pkg: '@lstm/backend-tfjs' }];
-  if (json) process.stdout.write(`${JSON.stringify({ backends: rows, notInstalled: candidates.map((c) => c.pkg) })}\n`);
-  else {
-    for (const r of rows)
-      process.stdout.write(
-        `${r.name.padEnd(8)} ${r.usable ? 'available' : 'not usable here'}${r.name === 'cpu' ? ' (default; --threads N for worker threads)' : ''}\n`,
-      );
-    for (const c of candidates) process.stdout.write(`${c.name.padEnd(8)} not installed (${c.pkg})\n`);
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ backends: rows })}\n`);
+    return;
+  }
+  const notes: Record<string, string> = {
+    cpu: 'default; pure TypeScript, float32 and float64; --threads N for worker threads',
+    'tfjs-wasm': 'TensorFlow.js wasm (SIMD), float32',
+    'tfjs-cpu': 'TensorFlow.js cpu, float32',
+    'tfjs-webgl': 'TensorFlow.js WebGL, float32',
+  };
+  for (const r of rows) {
+    const state = r.usable ? 'available' : `not usable here: ${r.why}`;
+    process.stdout.write(`${r.name.padEnd(11)} ${state}${notes[r.name] && r.usable ? ` (${notes[r.name]})` : ''}\n`);
   }
 }
 

@@ -4,7 +4,8 @@ import { tf } from './tf.js';
 
 export type { TfjsBackendName, TfjsBackendOptions } from './backend.js';
 
-const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
+/** The TensorFlow.js backends, fastest first where each can run. */
+export const TFJS_BACKENDS: readonly TfjsBackendName[] = ['webgpu', 'webgl', 'wasm', 'cpu'];
 
 /** What each tfjs backend needs, and the package that brings it. */
 const PACKAGES: Record<TfjsBackendName, string> = {
@@ -82,7 +83,7 @@ export async function tfjsAvailability(): Promise<{ backend: TfjsBackendName; us
  *   registerBackend(tfjs({ backend: 'wasm' }));
  *   await setBackend('tfjs-wasm');
  */
-export function tfjs(options: TfjsBackendOptions & { name?: string }): BackendFactory {
+export function tfjs(options: TfjsBackendOptions & { name?: string; warnings?: boolean }): BackendFactory {
   const backend = options?.backend;
   if (!TFJS_BACKENDS.includes(backend)) {
     throw new ValueError(`tfjs: unknown backend '${String(backend)}'; choose one of ${TFJS_BACKENDS.join(', ')}`);
@@ -92,6 +93,8 @@ export function tfjs(options: TfjsBackendOptions & { name?: string }): BackendFa
     name,
     priority: 0,
     async create() {
+      // tfjs's production mode: no console hints (such as "install tfjs-node") in applications.
+      if (options.warnings === false) tf.env().set('PROD', true);
       const why = await problem(backend);
       if (why !== null) {
         const usable = (await tfjsAvailability()).filter((a) => a.usable).map((a) => `tfjs-${a.backend}`);

@@ -215,7 +215,9 @@ class Engine implements TensorOwner {
 
   private assertDtype(backend: Backend, dtype: DType): void {
     if (!backend.capabilities.dtypes.includes(dtype)) {
-      throw new BackendError(`backend '${backend.name}' does not support ${dtype}; use ${backend.capabilities.dtypes.join(' or ')}`);
+      throw new BackendError(
+        `backend '${backend.name}' stores ${backend.capabilities.dtypes.join(' and ')} only, not ${dtype}; use ${backend.capabilities.dtypes.join(' or ')}, or a backend that stores ${dtype} (@lstm/backend-cpu stores float32 and float64)`,
+      );
     }
   }
 

@@ -10,6 +10,7 @@ export {
   keep,
   listBackends,
   memory,
+  moveTensors,
   registerBackend,
   removeBackend,
   setBackend,

@@ -1,5 +1,6 @@
 import type { Backend, BackendFactory } from './backend.js';
 import { engine, type EngineOptions, type MemoryInfo } from './engine.js';
+import { BackendError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
 /** Makes a backend available under its factory's name. Registering a name again replaces it. */
@@ -29,6 +30,23 @@ export function setBackendSync(name: string): Backend {
 /** The active backend; the highest-priority registered one if none was set. */
 export function getBackend(): Backend {
   return engine.backend();
+}
+
+/**
+ * Moves tensors to another registered backend (creating it on first use), all or nothing: the
+ * target must store every tensor's dtype, checked before anything moves. Then
+ * `await setBackend(name)` to compute there.
+ * @example await moveTensors(model.parameters().map((p) => p.value), 'tfjs-wasm')
+ */
+export async function moveTensors(tensors: readonly Tensor[], name: string): Promise<void> {
+  const target = await engine.backendByName(name);
+  const unsupported = tensors.find((t) => !target.capabilities.dtypes.includes(t.dtype));
+  if (unsupported) {
+    throw new BackendError(
+      `cannot move a ${unsupported.dtype} tensor to backend '${name}', which stores ${target.capabilities.dtypes.join(' and ')} only; keep ${unsupported.dtype} models on a backend that stores it (@lstm/backend-cpu) or build them in float32`,
+    );
+  }
+  for (const tensor of tensors) await tensor.to(name);
 }
 
 /** Unregisters a backend and releases its resources (worker threads, contexts). */

@@ -5,7 +5,7 @@ export { gradientFlow, preservationMetrics, type GradientFlow } from './gradient
 export { orthogonal, uniform, xavierUniform } from './init.js';
 export { Linear, type LinearOptions } from './linear.js';
 export { argmax, mse, softmaxCrossEntropy, type LossResult } from './losses.js';
-export { Parameter, parameterCount, stateDict, zeroGrad, type Module } from './parameter.js';
+export { Parameter, moveModule, parameterCount, stateDict, zeroGrad, type Module } from './parameter.js';
 export { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
 export {

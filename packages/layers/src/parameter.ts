@@ -1,4 +1,4 @@
-import { add, keep, type Tensor } from '@lstm/core';
+import { add, keep, moveTensors, type Tensor } from '@lstm/core';
 
 /**
  * A trainable tensor under its PyTorch name, with the gradient accumulated by backward passes
@@ -52,6 +52,17 @@ export class Parameter {
 /** Anything with parameters: layers and models. */
 export interface Module {
   parameters(): Parameter[];
+}
+
+/**
+ * Moves a module's parameters and their gradients to another registered backend, all or
+ * nothing (see core's `moveTensors`); then `await setBackend(name)` and carry on training.
+ */
+export async function moveModule(module: Module, backend: string): Promise<void> {
+  await moveTensors(
+    module.parameters().flatMap((p) => (p.grad ? [p.value, p.grad] : [p.value])),
+    backend,
+  );
 }
 
 /** `{ name: tensor }` of a module's values, PyTorch's state_dict. */

@@ -2,7 +2,7 @@ import { Rng, add, concat, reshape, slice, transpose, zeros, type Tensor, assert
 import { Linear } from './linear.js';
 import { RECURRENT_OPTION_NAMES, RecurrentLayer } from './recurrent.js';
 import type { CellType, LayerTrace, RecurrentCache, RecurrentLayerOptions, RecurrentState } from './recurrent-types.js';
-import type { Module, Parameter } from './parameter.js';
+import { moveModule, type Module, type Parameter } from './parameter.js';
 
 export type Readout = 'last' | 'all';
 
@@ -69,6 +69,16 @@ export class SequenceModel implements Module {
   /** Input features per step. */
   get inputSize(): number {
     return this.rnn.inputSize;
+  }
+
+  /**
+   * Moves the weights (and gradients) to another registered backend, all or nothing; then
+   * `await setBackend(backend)` (the Trainer's `to` does both, with the optimizer's state).
+   * @example await model.to('tfjs-webgl')
+   */
+  async to(backend: string): Promise<this> {
+    await moveModule(this, backend);
+    return this;
   }
 
   parameters(): Parameter[] {

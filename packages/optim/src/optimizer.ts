@@ -1,4 +1,4 @@
-import { ValueError, keep, tensor, tidy, type FloatArray, type Tensor } from '@lstm/core';
+import { ValueError, keep, moveTensors, tensor, tidy, type FloatArray, type Tensor } from '@lstm/core';
 import type { Trainable } from './trainable.js';
 
 /** Everything an optimizer needs to resume: its step count and per-parameter slots, by name. */
@@ -56,6 +56,15 @@ export abstract class Optimizer {
       parameter.grad?.dispose();
       parameter.grad = null;
     }
+  }
+
+  /** Moves the optimizer's state (momentum, moments…) to another registered backend, all or nothing. */
+  async to(backend: string): Promise<this> {
+    await moveTensors(
+      [...this.slots.values()].flatMap((slots) => Object.values(slots)),
+      backend,
+    );
+    return this;
   }
 
   /** A copy of the optimizer's state (for checkpoints). */

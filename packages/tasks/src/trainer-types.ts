@@ -54,3 +54,24 @@ export interface FitResult {
   best: { epoch: number; metrics: Record<string, number> } | null;
   stoppedEarly: boolean;
 }
+
+/** Every option the Trainer takes (its constructor refuses others). */
+export const TRAINER_OPTION_NAMES = ([] = [
+  'epochs',
+  'optimizer',
+  'schedule',
+  'batchSize',
+  'clip',
+  'clipValue',
+  'seed',
+  'patience',
+  'restoreBest',
+  'monitor',
+  'bptt',
+  'scheduledSampling',
+  'divergenceFactor',
+  'record',
+  'evaluateTest',
+  'onProgress',
+  'onEpoch',
+] as const);

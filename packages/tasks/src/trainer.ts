@@ -1,5 +1,5 @@
-import { Rng, ValueError, assertKnownOptions, tidy } from '@lstm/core';
-import { loadStateDict, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
+import { Rng, ValueError, assertKnownOptions, setBackend, tidy } from '@lstm/core';
+import { loadStateDict, moveModule, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
 import type { Optimizer, Schedule } from '@lstm/optim';
 import { gather } from './data.js';
 import { DivergedError, NonFiniteLossError } from './errors.js';
@@ -9,7 +9,15 @@ import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluat
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type BatchLoss, type Metrics, type Tally } from './metrics.js';
 import { readStepSummary, stepSummary, withoutFiniteChecks } from './train-step.js';
 import type { TextTask } from './text.js';
-import type { BestEpoch, EpochRecord, FitResult, Progress, Timing, TrainerState } from './trainer-types.js';
+import {
+  TRAINER_OPTION_NAMES,
+  type BestEpoch,
+  type EpochRecord,
+  type FitResult,
+  type Progress,
+  type Timing,
+  type TrainerState,
+} from './trainer-types.js';
 import { streamPass } from './truncated-bptt.js';
 
 export type { AnyTask } from './evaluate.js';
@@ -61,25 +69,7 @@ export interface TrainerOptions {
   onEpoch?: (record: EpochRecord, trainer: Trainer) => void | Promise<void>;
 }
 
-const OPTION_NAMES: readonly (keyof TrainerOptions)[] = [
-  'epochs',
-  'optimizer',
-  'schedule',
-  'batchSize',
-  'clip',
-  'clipValue',
-  'seed',
-  'patience',
-  'restoreBest',
-  'monitor',
-  'bptt',
-  'scheduledSampling',
-  'divergenceFactor',
-  'record',
-  'evaluateTest',
-  'onProgress',
-  'onEpoch',
-];
+const OPTION_NAMES: readonly (keyof TrainerOptions)[] = TRAINER_OPTION_NAMES;
 
 /**
  * Trains a SequenceModel on a task: shuffled minibatches (or truncated-BPTT chunks for text),
@@ -113,6 +103,18 @@ export class Trainer {
     this.shuffleRng = Rng.derive(options.seed ?? 0, 'shuffle');
     this.lastGood = snapshot(model);
     this.divergence = new DivergenceGuard(options.divergenceFactor ?? 1000);
+  }
+
+  /**
+   * Carries on on another registered backend: moves the weights, their gradients and the
+   * optimizer's state there (all or nothing) and makes it the active backend.
+   * @example await trainer.to('tfjs-wasm'); await trainer.fit()
+   */
+  async to(backend: string): Promise<this> {
+    await moveModule(this.model, backend);
+    await this.options.optimizer.to(backend);
+    await setBackend(backend);
+    return this;
   }
 
   /** Epochs completed so far (after a resume, too). */
