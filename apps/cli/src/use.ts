@@ -1,5 +1,4 @@
-import { Rng, getBackend, listBackends, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
-import { cpu } from '@lstm/backend-cpu';
+import { Rng, listBackends, setBackend, tensor, tidy } from '@lstm/core';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
 import { buildTask, registerAll, selectBackend } from './build.js';

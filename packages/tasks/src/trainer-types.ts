@@ -56,7 +56,7 @@ export interface FitResult {
 }
 
 /** Every option the Trainer takes (its constructor refuses others). */
-export const TRAINER_OPTION_NAMES = ([] = [
+export const TRAINER_OPTION_NAMES = [
   'epochs',
   'optimizer',
   'schedule',
@@ -74,4 +74,4 @@ export const TRAINER_OPTION_NAMES = ([] = [
   'evaluateTest',
   'onProgress',
   'onEpoch',
-] as const);
+] as const;
