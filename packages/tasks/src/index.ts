@@ -22,3 +22,4 @@ export {
   type TrainerOptions,
   type TrainerState,
 } from './trainer.js';
+export { readStepSummary, stepSummary, withoutFiniteChecks, type StepSummary } from './train-step.js';

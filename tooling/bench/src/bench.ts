@@ -1,11 +1,14 @@
 /**
- * `pnpm bench`: @lstm/backend-cpu against TensorFlow.js layers (tfjs-cpu, tfjs-wasm), brain.js
- * and PyTorch (when /usr/bin/python3 has torch) on the same shapes, in one run. Prints a table
+ * `pnpm bench`: @lstm on backend-cpu and on backend-tfjs (tfjs-wasm, tfjs-cpu) against
+ * TensorFlow.js layers on the same tfjs backends, brain.js and PyTorch (when /usr/bin/python3 has
+ * torch) on the same shapes, in one run. Prints a table
  * with ratios and writes bench-results/latest.json. `--quick` samples for less time.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { cpu } from '@lstm/backend-cpu';
+import { tfjs } from '@lstm/backend-tfjs';
 import { benchBrain } from './brain.js';
 import { benchLstmJs } from './lstm-js.js';
 import { benchTfjs } from './tfjs.js';
@@ -50,10 +53,13 @@ async function main(): Promise<void> {
     `@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}${quick ? ' (quick)' : ''}`,
   );
   for (const workload of [REFERENCE, TINY]) {
-    log(await benchLstmJs(workload, seconds));
-    if (workload === REFERENCE) log(await benchLstmJs(workload, seconds, 2));
-    log(await benchTfjs('wasm', workload, seconds));
-    log(await benchTfjs('cpu', workload, seconds));
+    log(await benchLstmJs(workload, seconds, cpu(), '@lstm backend-cpu'));
+    if (workload === REFERENCE)
+      log(await benchLstmJs(workload, seconds, cpu({ name: 'cpu-2', threads: 2 }), '@lstm backend-cpu, 2 threads'));
+    for (const backend of ['wasm', 'cpu'] as const) {
+      log(await benchLstmJs(workload, seconds, tfjs({ backend, warnings: false }), `@lstm backend-tfjs, tfjs-${backend}`));
+      log(await benchTfjs(backend, workload, seconds));
+    }
     log(benchBrain(workload, seconds));
   }
   torch([REFERENCE, TINY]);
@@ -67,11 +73,25 @@ async function main(): Promise<void> {
     const me = ours(r.workload);
     const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
     const vsWasm =
-      r.library.startsWith('@lstm') && r !== me
-        ? results.find((p) => p.workload === r.workload && p.library.includes('tfjs-wasm'))
+      r.library.startsWith('@lstm backend-cpu') && r !== me
+        ? results.find((p) => p.workload === r.workload && p.library === 'TensorFlow.js 4.22 layers, tfjs-wasm')
         : undefined;
     lines.push(
       `| ${r.workload} | ${r.library} | ${r.trainSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.inferSequencesPerSecond?.toFixed(1) ?? '—'} | ${r.streamMicrosecondsPerStep?.toFixed(0) ?? '—'} | ${r.gflops?.toFixed(2) ?? '—'} | ${vsWasm ? `${ratio(r.trainSequencesPerSecond, vsWasm.trainSequencesPerSecond)} vs tfjs-wasm` : r === me ? '—' : ratio(me.trainSequencesPerSecond, r.trainSequencesPerSecond)} | ${vsWasm ? `${ratio(vsWasm.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} vs tfjs-wasm` : r === me ? '—' : ratio(r.streamMicrosecondsPerStep, me.streamMicrosecondsPerStep)} |`,
+    );
+  }
+  // The tfjs issue's target: @lstm on a tfjs backend against tf.layers on the same tfjs backend.
+  lines.push(
+    '',
+    '| workload | tfjs backend | @lstm backend-tfjs ÷ tf.layers (train) | (infer) | tf.layers ÷ @lstm (stream µs) |',
+    '|---|---|---|---|---|',
+  );
+  for (const r of results.filter((x) => x.library.startsWith('@lstm backend-tfjs'))) {
+    const backend = r.library.split(', ')[1]!;
+    const peer = results.find((p) => p.workload === r.workload && p.library === `TensorFlow.js 4.22 layers, ${backend}`);
+    const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
+    lines.push(
+      `| ${r.workload} | ${backend} | ${ratio(r.trainSequencesPerSecond, peer?.trainSequencesPerSecond)} | ${ratio(r.inferSequencesPerSecond, peer?.inferSequencesPerSecond)} | ${ratio(peer?.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} |`,
     );
   }
   console.log(lines.join('\n'));

@@ -1,14 +1,16 @@
-import { registerBackend, setBackend, tensor, tidy } from '@lstm/core';
-import { cpu } from '@lstm/backend-cpu';
-import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
-import { Adam, clipGradNorm } from '@lstm/optim';
+import { registerBackend, setBackend, tensor, tidy, type BackendFactory } from '@lstm/core';
+import { SequenceClassifier } from '@lstm/layers';
+import { Adam } from '@lstm/optim';
+import { batchLoss, readStepSummary, stepSummary } from '@lstm/tasks';
 import { makeBatch, measure, trainingFlops, type Result, type Workload } from './workload.js';
 
-/** @lstm on backend-cpu: SequenceClassifier, cross-entropy, Adam, clipping at 1.0. */
-export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Promise<Result> {
-  const name = threads === 1 ? 'cpu' : `cpu-${threads}-threads`;
-  registerBackend(cpu({ name, threads }));
-  await setBackend(name);
+/**
+ * @lstm on any backend: SequenceClassifier, the Trainer's device-resident step (cross-entropy
+ * and the tally's sums as tensors, clipping at 1.0 on the device, one read), Adam.
+ */
+export async function benchLstmJs(w: Workload, seconds: number, factory: BackendFactory, library: string): Promise<Result> {
+  registerBackend(factory);
+  await setBackend(factory.name);
   const model = new SequenceClassifier({
     inputSize: w.inputSize,
     hiddenSize: w.hiddenSize,
@@ -23,8 +25,9 @@ export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Pr
     () =>
       tidy(() => {
         const { output: logits, cache } = model.forward(tensor(x, shape), { training: true });
-        model.backward(softmaxCrossEntropy(logits, y).grad, cache);
-        clipGradNorm(model.parameters(), 1);
+        const loss = batchLoss('classification', logits, y);
+        model.backward(loss.grad, cache);
+        readStepSummary(stepSummary(model.parameters(), loss, { clip: 1 }), loss.count);
         optimizer.step();
         optimizer.zeroGrad();
       }),
@@ -37,7 +40,7 @@ export async function benchLstmJs(w: Workload, seconds: number, threads = 1): Pr
   stream.dispose();
   const trainRate = w.batch / train.median;
   return {
-    library: threads === 1 ? '@lstm backend-cpu' : `@lstm backend-cpu, ${threads} threads`,
+    library,
     workload: w.name,
     trainSequencesPerSecond: trainRate,
     inferSequencesPerSecond: w.batch / infer.median,

@@ -1,31 +1,32 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { lstmCellBackward } from './lstm-cell.js';
-import { fromTimeSlices, keepWhereMasked, outputs, stepMasks, timeOrder, timeSlices } from './recurrent-common.js';
-import { lstmCellBackwardProgram } from './webgl/lstm-cell-program.js';
+import { lstmCellBackwardColumns, tanhOf } from './lstm-cell.js';
+import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, timeOrder, toColumnSteps } from './recurrent-common.js';
+import { lstmBackwardWebgl } from './webgl/lstm-backward-webgl.js';
 
 /**
- * Backward through time for `LstmForward`: per step one gate-derivative update (one WebGL
- * program there) and one matMul for ∂L/∂h_{t−1}; the gradients of the input, of both weight
- * matrices and of the bias for all steps at the end, in three matMuls and a sum.
+ * Backward through time for `LstmForward`, in the same column layout: per step the gate
+ * derivatives and one matMul W_hhᵀ·dG for ∂L/∂h_{t−1}; the gradients of the input, of both
+ * weight matrices and of the bias for all steps at the end, in three matMuls and a sum.
  */
 export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): LstmBackwardOutputs {
+  if (tf.getBackend() === 'webgl') return lstmBackwardWebgl(inputs, attrs);
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
+  const tanh = tanhOf(tf.getBackend() === 'wasm');
   const result = tf.tidy(() => {
-    const weightHh = t(inputs.weightHh);
-    const h0 = t(inputs.h0);
-    const c0 = t(inputs.c0);
-    const gates = T > 0 ? timeSlices(t(inputs.gates)) : [];
-    const cells = T > 0 ? timeSlices(t(inputs.cells)) : [];
-    const ys = T > 0 ? timeSlices(t(inputs.y)) : [];
-    const dys = inputs.dy && T > 0 ? timeSlices(t(inputs.dy)) : null;
-    const peephole = attrs.variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
-    const masks = stepMasks(attrs.lengths, B, T);
-    const program = tf.getBackend() === 'webgl';
-    let dh = inputs.dh ? t(inputs.dh) : tf.zerosLike(h0);
-    let dc = inputs.dc ? t(inputs.dc) : tf.zerosLike(c0);
+    const weightHhT = tf.transpose(t(inputs.weightHh));
+    const h0 = tf.transpose(t(inputs.h0));
+    const c0 = tf.transpose(t(inputs.c0));
+    const gates = toColumnSteps(t(inputs.gates));
+    const cells = toColumnSteps(t(inputs.cells));
+    const ys = toColumnSteps(t(inputs.y));
+    const dys = inputs.dy ? toColumnSteps(t(inputs.dy)) : null;
+    const peephole = attrs.variant === 'peephole' ? tf.split(tf.reshape(t(inputs.peephole!), [3 * H, 1]), 3) : null;
+    const masks = columnMasks(attrs.lengths, B, T);
+    let dh = inputs.dh ? tf.transpose(t(inputs.dh)) : tf.zerosLike(h0);
+    let dc = inputs.dc ? tf.transpose(t(inputs.dc)) : tf.zerosLike(c0);
     let dPeephole = peephole ? peephole.map((p) => tf.zerosLike(p)) : null;
     const dGs: tf.Tensor[] = new Array(T);
     const hPrevs: tf.Tensor[] = new Array(T);
@@ -37,54 +38,55 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
       const previous = s === 0 ? -1 : order[s - 1]!;
       const m = masks?.[step] ?? null;
       // h_{t−1}: y of the previous step where it was valid, else the initial state.
-      hPrevs[step] = previous < 0 ? h0 : keepWhereMasked(masks?.[previous] ?? null, ys[previous]!, h0);
-      const cPrev = previous < 0 ? c0 : cells[previous]!;
-      const dhT = dys ? tf.add(dh, m ? tf.mul(m, dys[step]!) : dys[step]!) : dh;
-      const cell = program
-        ? lstmCellBackwardProgram(dhT, dc, gates[step]!, cPrev, cells[step]!, m, peephole, attrs.variant)
-        : lstmCellBackward(dhT, dc, gates[step]!, cPrev, cells[step]!, peephole, attrs.variant);
-      const dG = m && !program ? tf.mul(m, cell.dG) : cell.dG;
+      hPrevs[step] = previous < 0 ? h0 : keepWhereMasked(masks?.[previous] ?? null, columnStep(ys, previous), h0);
+      const cPrev = previous < 0 ? c0 : columnStep(cells, previous);
+      const dhT = dys ? tf.add(dh, m ? tf.mul(m, columnStep(dys, step)) : columnStep(dys, step)) : dh;
+      const cell = lstmCellBackwardColumns(dhT, dc, columnStep(gates, step), cPrev, columnStep(cells, step), peephole, attrs.variant, tanh);
+      const packed = tf.concat(cell.dG, 0);
+      const dG = m ? tf.mul(m, packed) : packed;
       dGs[step] = dG;
       if (cell.peepholeTerms && dPeephole) {
         const terms = cell.peepholeTerms;
-        dPeephole = dPeephole.map((total, k) => tf.add(total, tf.sum(m ? tf.mul(m, terms[k]!) : terms[k]!, 0)));
+        dPeephole = dPeephole.map((total, k) => tf.add(total, tf.sum(m ? tf.mul(m, terms[k]!) : terms[k]!, 1, true)));
       }
       if (attrs.record) {
         dhSteps[step] = m ? tf.mul(m, dhT) : dhT;
         dcSteps[step] = m ? tf.mul(m, cell.dcT) : cell.dcT;
       }
-      dh = keepWhereMasked(m, tf.matMul(dG, weightHh), dh);
+      dh = keepWhereMasked(m, tf.matMul(weightHhT, dG), dh);
       dc = keepWhereMasked(m, cell.dcPrev, dc);
     }
     if (T === 0) {
-      const zeros = (shape: number[]) => tf.zeros(shape);
       return {
-        dx: zeros([B, 0, I]),
-        dh0: tf.clone(dh),
-        dc0: tf.clone(dc),
-        dWeightIh: zeros([G * H, I]),
-        dWeightHh: zeros([G * H, H]),
-        dBiasIh: zeros([G * H]),
-        dBiasHh: zeros([G * H]),
-        dPeephole: peephole ? zeros([3 * H]) : undefined,
-        dhSteps: attrs.record ? zeros([B, 0, H]) : undefined,
-        dcSteps: attrs.record ? zeros([B, 0, H]) : undefined,
+        dx: tf.zeros([B, 0, I]),
+        dh0: tf.transpose(dh),
+        dc0: tf.transpose(dc),
+        dWeightIh: tf.zeros([G * H, I]),
+        dWeightHh: tf.zeros([G * H, H]),
+        dBiasIh: tf.zeros([G * H]),
+        dBiasHh: tf.zeros([G * H]),
+        dPeephole: peephole ? tf.zeros([3 * H]) : undefined,
+        dhSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
+        dcSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
       };
     }
-    // Weight gradients of all steps at once: [G·H, B·T] · [B·T, I] and · [B·T, H].
-    const dGAll = tf.reshape(fromTimeSlices(dGs), [B * T, G * H]);
-    const dBias = tf.sum(dGAll, 0);
+    // All steps at once, columns t-major: dG [G·H, T·B] against x and h_{t−1} as [T·B, ·] rows.
+    const dGAll = tf.reshape(tf.transpose(tf.stack(dGs), [1, 0, 2]), [G * H, T * B]);
+    const xRows = tf.reshape(tf.transpose(t(inputs.x), [1, 0, 2]), [T * B, I]);
+    const hRows = tf.reshape(tf.transpose(tf.stack(hPrevs), [0, 2, 1]), [T * B, H]);
+    const dBias = tf.sum(dGAll, 1);
+    const dxRows = tf.matMul(tf.transpose(dGAll), t(inputs.weightIh));
     return {
-      dx: tf.reshape(tf.matMul(dGAll, t(inputs.weightIh)), [B, T, I]),
-      dh0: tf.clone(dh),
-      dc0: tf.clone(dc),
-      dWeightIh: tf.matMul(dGAll, tf.reshape(t(inputs.x), [B * T, I]), true, false),
-      dWeightHh: tf.matMul(dGAll, tf.reshape(fromTimeSlices(hPrevs), [B * T, H]), true, false),
+      dx: tf.transpose(tf.reshape(dxRows, [T, B, I]), [1, 0, 2]),
+      dh0: tf.transpose(dh),
+      dc0: tf.transpose(dc),
+      dWeightIh: tf.matMul(dGAll, xRows),
+      dWeightHh: tf.matMul(dGAll, hRows),
       dBiasIh: dBias,
       dBiasHh: tf.clone(dBias),
-      dPeephole: dPeephole ? tf.concat(dPeephole) : undefined,
-      dhSteps: attrs.record ? fromTimeSlices(dhSteps) : undefined,
-      dcSteps: attrs.record ? fromTimeSlices(dcSteps) : undefined,
+      dPeephole: dPeephole ? tf.reshape(tf.concat(dPeephole), [3 * H]) : undefined,
+      dhSteps: attrs.record ? fromColumnSteps(dhSteps) : undefined,
+      dcSteps: attrs.record ? fromColumnSteps(dcSteps) : undefined,
     };
   });
   return outputs(result) as LstmBackwardOutputs;

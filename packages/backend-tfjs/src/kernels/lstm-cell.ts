@@ -1,37 +1,60 @@
 import type { LstmVariant } from '@lstm/core';
 import { tf } from '../tf.js';
 
-/**
- * One LSTM step's gate update from the pre-activations `pre` [B, G·H] (SPEC §1), as tfjs ops:
- *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
- *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
- *   h_t = o ⊙ tanh(c_t)
- * Returns the post-activation gates packed as the contract stores them, c_t and h_t.
- */
-export function lstmCell(pre: tf.Tensor, c: tf.Tensor, peephole: tf.Tensor[] | null, variant: LstmVariant) {
-  if (variant === 'coupled') {
-    const [fPre, gPre, oPre] = tf.split(pre, 3, 1) as [tf.Tensor, tf.Tensor, tf.Tensor];
-    const f = tf.sigmoid(fPre);
-    const g = tf.tanh(gPre);
-    const cNew = tf.add(tf.mul(f, c), tf.mul(tf.sub(1, f), g));
-    const o = tf.sigmoid(oPre);
-    return { gates: tf.concat([f, g, o], 1), c: cNew, h: tf.mul(o, tf.tanh(cNew)) };
-  }
-  const [iPre, fPre, gPre, oPre] = tf.split(pre, 4, 1) as [tf.Tensor, tf.Tensor, tf.Tensor, tf.Tensor];
-  const i = tf.sigmoid(peephole ? tf.add(iPre, tf.mul(peephole[0]!, c)) : iPre);
-  const f = tf.sigmoid(peephole ? tf.add(fPre, tf.mul(peephole[1]!, c)) : fPre);
-  const g = tf.tanh(gPre);
-  const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-  const o = tf.sigmoid(peephole ? tf.add(oPre, tf.mul(peephole[2]!, cNew)) : oPre);
-  return { gates: tf.concat([i, f, g, o], 1), c: cNew, h: tf.mul(o, tf.tanh(cNew)) };
+// The LSTM's per-step element-wise work as tfjs ops, in the column layout the wasm and cpu
+// kernels use: every per-step tensor is [features, B], so a gate block is a run of whole rows —
+// a contiguous slice that tfjs takes without a copy — and the recurrent product W·h needs no
+// transposed operand (tfjs-wasm's matMul is ~10× slower with one).
+
+/** Rows [k·H, (k+1)·H) of a packed [G·H, B] tensor. */
+export function block(packed: tf.Tensor, k: number, H: number): tf.Tensor {
+  return tf.slice(packed, [k * H, 0], [H, packed.shape[1]!]);
 }
 
 /**
- * One step of the LSTM's backward from the stored gates (see core's reference for the
- * equations): the pre-activation gradients dG [B, G·H] and the gradient reaching c_{t−1}.
- * `dcT` (the total ∂L/∂c_t) is returned for recording. Peephole terms feed `dPeephole`.
+ * tanh as 2σ(2x) − 1 where tfjs's own tanh is slow (wasm: 4× a sigmoid); the same function,
+ * with an absolute error near float32's unit round-off.
  */
-export function lstmCellBackward(
+export function tanhOf(fast: boolean) {
+  return fast ? (x: tf.Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1) : tf.tanh;
+}
+
+/**
+ * One step's gate update from the pre-activations `pre` [G·H, B] (SPEC §1):
+ *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
+ *   h_t = o ⊙ tanh(c_t)
+ * Peephole vectors come as [H, 1] columns. Returns the gates packed as the contract stores them.
+ */
+export function lstmCellColumns(
+  pre: tf.Tensor,
+  c: tf.Tensor,
+  peephole: tf.Tensor[] | null,
+  variant: LstmVariant,
+  tanh: (x: tf.Tensor) => tf.Tensor,
+) {
+  const H = c.shape[0]!;
+  if (variant === 'coupled') {
+    const f = tf.sigmoid(block(pre, 0, H));
+    const g = tanh(block(pre, 1, H));
+    const cNew = tf.add(tf.mul(f, c), tf.mul(tf.sub(1, f), g));
+    const o = tf.sigmoid(block(pre, 2, H));
+    return { gates: [f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
+  }
+  const i = tf.sigmoid(peephole ? tf.add(block(pre, 0, H), tf.mul(peephole[0]!, c)) : block(pre, 0, H));
+  const f = tf.sigmoid(peephole ? tf.add(block(pre, 1, H), tf.mul(peephole[1]!, c)) : block(pre, 1, H));
+  const g = tanh(block(pre, 2, H));
+  const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
+  const o = tf.sigmoid(peephole ? tf.add(block(pre, 3, H), tf.mul(peephole[2]!, cNew)) : block(pre, 3, H));
+  return { gates: [i, f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
+}
+
+/**
+ * One step of the backward from the stored gates [G·H, B] (equations as in core's reference):
+ * the pre-activation gradients dG [G·H, B], ∂L/∂c_{t−1}, the total ∂L/∂c_t (for recording) and
+ * the peephole terms, all in the column layout.
+ */
+export function lstmCellBackwardColumns(
   dhT: tf.Tensor,
   dc: tf.Tensor,
   gates: tf.Tensor,
@@ -39,13 +62,16 @@ export function lstmCellBackward(
   cT: tf.Tensor,
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
+  tanh: (x: tf.Tensor) => tf.Tensor,
 ) {
+  const H = cT.shape[0]!;
   const sigmoidGrad = (a: tf.Tensor) => tf.mul(a, tf.sub(1, a));
-  const tc = tf.tanh(cT);
+  const tc = tanh(cT);
   const coupled = variant === 'coupled';
-  const parts = tf.split(gates, coupled ? 3 : 4, 1);
-  const [f, g, o] = coupled ? (parts as [tf.Tensor, tf.Tensor, tf.Tensor]) : [parts[1]!, parts[2]!, parts[3]!];
-  const i = coupled ? tf.sub(1, f) : parts[0]!;
+  const f = block(gates, coupled ? 0 : 1, H);
+  const g = block(gates, coupled ? 1 : 2, H);
+  const o = block(gates, coupled ? 2 : 3, H);
+  const i = coupled ? tf.sub(1, f) : block(gates, 0, H);
   const dOpre = tf.mul(tf.mul(dhT, tc), sigmoidGrad(o));
   let dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), tf.sub(1, tf.mul(tc, tc))));
   if (peephole) dcT = tf.add(dcT, tf.mul(dOpre, peephole[2]!));
@@ -53,7 +79,7 @@ export function lstmCellBackward(
   let dcPrev = tf.mul(dcT, f);
   if (coupled) {
     const dFpre = tf.mul(tf.mul(dcT, tf.sub(cPrev, g)), sigmoidGrad(f));
-    return { dG: tf.concat([dFpre, dGpre, dOpre], 1), dcPrev, dcT, peepholeTerms: null };
+    return { dG: [dFpre, dGpre, dOpre], dcPrev, dcT, peepholeTerms: null };
   }
   const dIpre = tf.mul(tf.mul(dcT, g), sigmoidGrad(i));
   const dFpre = tf.mul(tf.mul(dcT, cPrev), sigmoidGrad(f));
@@ -62,5 +88,5 @@ export function lstmCellBackward(
     dcPrev = tf.add(dcPrev, tf.add(tf.mul(dIpre, peephole[0]!), tf.mul(dFpre, peephole[1]!)));
     peepholeTerms = [tf.mul(dIpre, cPrev), tf.mul(dFpre, cPrev), tf.mul(dOpre, cT)];
   }
-  return { dG: tf.concat([dIpre, dFpre, dGpre, dOpre], 1), dcPrev, dcT, peepholeTerms };
+  return { dG: [dIpre, dFpre, dGpre, dOpre], dcPrev, dcT, peepholeTerms };
 }

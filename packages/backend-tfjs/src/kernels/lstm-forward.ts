@@ -1,47 +1,53 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { lstmCell } from './lstm-cell.js';
-import { fromTimeSlices, keepWhereMasked, outputs, stepMasks, timeOrder, timeSlices } from './recurrent-common.js';
-import { lstmCellProgram } from './webgl/lstm-cell-program.js';
+import { lstmCellColumns, tanhOf } from './lstm-cell.js';
+import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, timeOrder } from './recurrent-common.js';
+import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
 
 /**
- * The whole sequence of one LSTM layer and direction: the input projections of all steps as one
- * matMul, then per step one recurrent matMul and the gate update — on WebGL one custom program
- * (`lstmCellProgram`), elsewhere a handful of tfjs ops.
+ * The whole sequence of one LSTM layer and direction. On WebGL: our own gate programs
+ * (`lstmForwardWebgl`). On wasm and cpu, where custom kernels are closed to us, the fewest tfjs
+ * ops in the column layout: the input projections of all steps as one matMul, then per step one
+ * slice, one recurrent matMul W_hh·h and the gate arithmetic on contiguous row blocks.
  */
 export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs {
+  if (tf.getBackend() === 'webgl') return lstmForwardWebgl(inputs, attrs);
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
+  const tanh = tanhOf(tf.getBackend() === 'wasm');
   const result = tf.tidy(() => {
     const weightHh = t(inputs.weightHh);
-    const bias = tf.add(t(inputs.biasIh), t(inputs.biasHh));
-    const projected = tf.add(tf.matMul(tf.reshape(t(inputs.x), [B * T, I]), t(inputs.weightIh), false, true), bias);
-    const steps = T > 0 ? timeSlices(tf.reshape(projected, [B, T, G * H])) : [];
-    const peephole = attrs.variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
-    const masks = stepMasks(attrs.lengths, B, T);
-    const program = tf.getBackend() === 'webgl';
-    let h = t(inputs.h0);
-    let c = t(inputs.c0);
+    const bias = tf.reshape(tf.add(t(inputs.biasIh), t(inputs.biasHh)), [G * H, 1]);
+    // [G·H, I] · [I, T·B] (columns t-major): every step's input projection in one product.
+    const xFlat = tf.reshape(tf.transpose(t(inputs.x), [2, 1, 0]), [I, T * B]);
+    const projected = tf.transpose(tf.reshape(tf.add(tf.matMul(t(inputs.weightIh), xFlat), bias), [G * H, T, B]), [1, 0, 2]);
+    const peephole = attrs.variant === 'peephole' ? tf.split(tf.reshape(t(inputs.peephole!), [3 * H, 1]), 3) : null;
+    const masks = columnMasks(attrs.lengths, B, T);
+    let h = tf.transpose(t(inputs.h0));
+    let c = tf.transpose(t(inputs.c0));
     const ys: tf.Tensor[] = new Array(T);
     const gateSteps: tf.Tensor[] = new Array(T);
     const cellSteps: tf.Tensor[] = new Array(T);
     for (const step of timeOrder(T, attrs.reverse)) {
-      const pre = tf.add(steps[step]!, tf.matMul(h, weightHh, false, true));
+      const pre = tf.add(columnStep(projected, step), tf.matMul(weightHh, h));
       const m = masks?.[step] ?? null;
-      const next = program ? lstmCellProgram(pre, c, h, m, peephole, attrs.variant) : lstmCell(pre, c, peephole, attrs.variant);
+      const next = lstmCellColumns(pre, c, peephole, attrs.variant, tanh);
       ys[step] = m ? tf.mul(m, next.h) : next.h;
-      if (attrs.record) gateSteps[step] = m ? tf.mul(m, next.gates) : next.gates;
+      if (attrs.record) {
+        const gates = tf.concat(next.gates, 0);
+        gateSteps[step] = m ? tf.mul(m, gates) : gates;
+      }
       h = keepWhereMasked(m, next.h, h);
       c = keepWhereMasked(m, next.c, c);
       cellSteps[step] = c;
     }
     return {
-      y: T > 0 ? fromTimeSlices(ys) : tf.zeros([B, 0, H]),
-      h: tf.clone(h),
-      c: tf.clone(c),
-      gates: attrs.record ? (T > 0 ? fromTimeSlices(gateSteps) : tf.zeros([B, 0, G * H])) : undefined,
-      cells: attrs.record ? (T > 0 ? fromTimeSlices(cellSteps) : tf.zeros([B, 0, H])) : undefined,
+      y: T > 0 ? fromColumnSteps(ys) : tf.zeros([B, 0, H]),
+      h: tf.transpose(h),
+      c: tf.transpose(c),
+      gates: attrs.record ? (T > 0 ? fromColumnSteps(gateSteps) : tf.zeros([B, 0, G * H])) : undefined,
+      cells: attrs.record ? (T > 0 ? fromColumnSteps(cellSteps) : tf.zeros([B, 0, H])) : undefined,
     };
   });
   return outputs(result) as LstmForwardOutputs;

@@ -40,3 +40,32 @@ export function outputs<K extends string>(tensors: Record<K, tf.Tensor | undefin
   }
   return result as Record<K, TensorInfo>;
 }
+
+// ─── The column layout of the wasm and cpu kernels: per-step tensors are [features, B] ───────
+
+/** Per-step [1, B] masks (1 = valid step), or null when every row has all T steps. */
+export function columnMasks(lengths: Int32Array | null, B: number, T: number): tf.Tensor[] | null {
+  if (!lengths || lengths.every((length) => length >= T)) return null;
+  return Array.from({ length: T }, (_, t) =>
+    tf.tensor2d(
+      Array.from(lengths, (length) => (t < length ? 1 : 0)),
+      [1, B],
+    ),
+  );
+}
+
+/** [B, T, F] → [T, F, B]: step t is then a contiguous [F, B] block (`columnStep`). */
+export function toColumnSteps(x: tf.Tensor): tf.Tensor {
+  return tf.transpose(x, [1, 2, 0]);
+}
+
+/** Step t of a [T, F, B] tensor as [F, B]: a contiguous slice. */
+export function columnStep(steps: tf.Tensor, t: number): tf.Tensor {
+  const [, F, B] = steps.shape as [number, number, number];
+  return tf.reshape(tf.slice(steps, [t, 0, 0], [1, F, B]), [F, B]);
+}
+
+/** T per-step [F, B] tensors (indexed by t) → [B, T, F]. */
+export function fromColumnSteps(steps: tf.Tensor[]): tf.Tensor {
+  return tf.transpose(tf.stack(steps), [2, 0, 1]);
+}

@@ -90,7 +90,7 @@ function row(pair: tf.Tensor, r: number): tf.Tensor {
   return tf.reshape(tf.slice(pair, [r, 0, 0], [1, B, H]), [B, H]);
 }
 
-/** The forward step's element-wise work on WebGL: one program for (c, h), one for the gates. */
+/** The forward step's element-wise work on WebGL: one program for (c, h), one for the gates (when recorded). */
 export function lstmCellProgram(
   pre: tf.Tensor,
   cPrev: tf.Tensor,
@@ -98,14 +98,14 @@ export function lstmCellProgram(
   mask: tf.Tensor | null,
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
+  record: boolean,
 ) {
   const [B, H] = cPrev.shape as [number, number];
   const G = pre.shape[1]! / H;
   const layout: Layout = { H, variant, masked: mask !== null, peephole: peephole !== null };
   const extra = [...(mask ? [mask] : []), ...(peephole ? [tf.concat(peephole)] : [])];
   const state = run(stateProgram(layout, B), [pre, cPrev, hPrev, ...extra]);
-  const gates = run(gatesProgram(layout, B, G), [pre, cPrev, ...extra]);
-  // The caller masks again; with masks present the program already kept padded rows.
+  const gates = record ? run(gatesProgram(layout, B, G), [pre, cPrev, ...extra]) : null;
   return { c: row(state, 0), h: row(state, 1), gates };
 }
 
