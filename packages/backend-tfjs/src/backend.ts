@@ -2,11 +2,15 @@ import { BackendError, SPEC_VERSION, type Backend, type DType, type FloatArray, 
 import { Abs, Add, Div, Exp, Log, Maximum, Mul, Neg, Relu, Sigmoid, Sqrt, Sub, Tanh } from './kernels/elementwise.js';
 import { Cast, Fill } from './kernels/fill.js';
 import { Gather, ScatterAdd } from './kernels/gather.js';
+import { GruBackward } from './kernels/gru-backward.js';
+import { GruForward } from './kernels/gru-forward.js';
 import { Concat, Slice, Transpose } from './kernels/layout.js';
 import { LstmBackward } from './kernels/lstm-backward.js';
 import { LstmForward } from './kernels/lstm-forward.js';
 import { MatMul } from './kernels/mat-mul.js';
 import { ArgMax, Max, Sum } from './kernels/reduce.js';
+import { RnnBackward } from './kernels/rnn-backward.js';
+import { RnnForward } from './kernels/rnn-forward.js';
 import { tf } from './tf.js';
 
 /** The TensorFlow.js backends this package drives. */
@@ -46,7 +50,7 @@ const PRIMITIVES: Partial<KernelTable> = {
   Cast,
 };
 
-const FUSED: Partial<KernelTable> = { LstmForward, LstmBackward };
+const FUSED: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
 
 /** GPUs stall on a synchronous read; cpu and wasm answer it at once. */
 const CHEAP_SYNC_READ: Record<TfjsBackendName, boolean> = { cpu: true, wasm: true, webgl: false, webgpu: false };

@@ -1,7 +1,18 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
 import { lstmCellBackwardColumns, tanhOf } from './lstm-cell.js';
-import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, timeOrder, toColumnSteps } from './recurrent-common.js';
+import {
+  allSteps,
+  columnMasks,
+  columnStep,
+  fromColumnSteps,
+  inputGradients,
+  keepWhereMasked,
+  outputs,
+  stepRows,
+  timeOrder,
+  toColumnSteps,
+} from './recurrent-common.js';
 import { lstmBackwardWebgl } from './webgl/lstm-backward-webgl.js';
 
 /**
@@ -71,17 +82,13 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
       };
     }
     // All steps at once, columns t-major: dG [G·H, T·B] against x and h_{t−1} as [T·B, ·] rows.
-    const dGAll = tf.reshape(tf.transpose(tf.stack(dGs), [1, 0, 2]), [G * H, T * B]);
-    const xRows = tf.reshape(tf.transpose(t(inputs.x), [1, 0, 2]), [T * B, I]);
-    const hRows = tf.reshape(tf.transpose(tf.stack(hPrevs), [0, 2, 1]), [T * B, H]);
-    const dBias = tf.sum(dGAll, 1);
-    const dxRows = tf.matMul(tf.transpose(dGAll), t(inputs.weightIh));
+    const { dx, dWeightIh, dBias } = inputGradients(dGs, t(inputs.x), t(inputs.weightIh));
     return {
-      dx: tf.transpose(tf.reshape(dxRows, [T, B, I]), [1, 0, 2]),
+      dx,
       dh0: tf.transpose(dh),
       dc0: tf.transpose(dc),
-      dWeightIh: tf.matMul(dGAll, xRows),
-      dWeightHh: tf.matMul(dGAll, hRows),
+      dWeightIh,
+      dWeightHh: tf.matMul(allSteps(dGs), stepRows(hPrevs)),
       dBiasIh: dBias,
       dBiasHh: tf.clone(dBias),
       dPeephole: dPeephole ? tf.reshape(tf.concat(dPeephole), [3 * H]) : undefined,

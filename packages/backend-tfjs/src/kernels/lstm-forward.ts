@@ -1,7 +1,7 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
 import { lstmCellColumns, tanhOf } from './lstm-cell.js';
-import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, timeOrder } from './recurrent-common.js';
+import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, projectColumns, timeOrder } from './recurrent-common.js';
 import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
 
 /**
@@ -12,16 +12,13 @@ import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
  */
 export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs {
   if (tf.getBackend() === 'webgl') return lstmForwardWebgl(inputs, attrs);
-  const [B, T, I] = inputs.x.shape as [number, number, number];
+  const [B, T] = inputs.x.shape as [number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
   const tanh = tanhOf(tf.getBackend() === 'wasm');
   const result = tf.tidy(() => {
     const weightHh = t(inputs.weightHh);
-    const bias = tf.reshape(tf.add(t(inputs.biasIh), t(inputs.biasHh)), [G * H, 1]);
-    // [G·H, I] · [I, T·B] (columns t-major): every step's input projection in one product.
-    const xFlat = tf.reshape(tf.transpose(t(inputs.x), [2, 1, 0]), [I, T * B]);
-    const projected = tf.transpose(tf.reshape(tf.add(tf.matMul(t(inputs.weightIh), xFlat), bias), [G * H, T, B]), [1, 0, 2]);
+    const projected = projectColumns(t(inputs.x), t(inputs.weightIh), tf.add(t(inputs.biasIh), t(inputs.biasHh)));
     const peephole = attrs.variant === 'peephole' ? tf.split(tf.reshape(t(inputs.peephole!), [3 * H, 1]), 3) : null;
     const masks = columnMasks(attrs.lengths, B, T);
     let h = tf.transpose(t(inputs.h0));

@@ -69,3 +69,40 @@ export function columnStep(steps: tf.Tensor, t: number): tf.Tensor {
 export function fromColumnSteps(steps: tf.Tensor[]): tf.Tensor {
   return tf.transpose(tf.stack(steps), [2, 0, 1]);
 }
+
+/** Every step's input projection W·x_t + bias in one product: [T, G·H, B]. */
+export function projectColumns(x: tf.Tensor, weightIh: tf.Tensor, bias: tf.Tensor): tf.Tensor {
+  const [B, T, I] = x.shape as [number, number, number];
+  const rows = weightIh.shape[0]!;
+  const xFlat = tf.reshape(tf.transpose(x, [2, 1, 0]), [I, T * B]);
+  const projected = tf.add(tf.matMul(weightIh, xFlat), tf.reshape(bias, [rows, 1]));
+  return tf.transpose(tf.reshape(projected, [rows, T, B]), [1, 0, 2]);
+}
+
+/** Per-step [R, B] tensors (indexed by t) as one [R, T·B] matrix, columns t-major. */
+export function allSteps(steps: tf.Tensor[]): tf.Tensor {
+  const [R, B] = steps[0]!.shape as [number, number];
+  return tf.reshape(tf.transpose(tf.stack(steps), [1, 0, 2]), [R, steps.length * B]);
+}
+
+/** Per-step [F, B] tensors (indexed by t) as [T·B, F] rows, t-major (a weight gradient's right operand). */
+export function stepRows(steps: tf.Tensor[]): tf.Tensor {
+  const [F, B] = steps[0]!.shape as [number, number];
+  return tf.reshape(tf.transpose(tf.stack(steps), [0, 2, 1]), [steps.length * B, F]);
+}
+
+/**
+ * The input side of a backward, all steps at once: from the pre-activation gradients of the
+ * input projection (per step [R, B]), ∂L/∂x [B, T, I], ∂L/∂W_ih and the input bias's gradient.
+ */
+export function inputGradients(dProjection: tf.Tensor[], x: tf.Tensor, weightIh: tf.Tensor) {
+  const [B, T, I] = x.shape as [number, number, number];
+  const all = allSteps(dProjection);
+  const xRows = tf.reshape(tf.transpose(x, [1, 0, 2]), [T * B, I]);
+  const dxRows = tf.matMul(tf.transpose(all), weightIh);
+  return {
+    dx: tf.transpose(tf.reshape(dxRows, [T, B, I]), [1, 0, 2]),
+    dWeightIh: tf.matMul(all, xRows),
+    dBias: tf.sum(all, 1),
+  };
+}
