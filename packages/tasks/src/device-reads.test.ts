@@ -79,6 +79,26 @@ describe('a training step reads the device once (issue 11)', () => {
     expect([...a, ...b].every((n) => n === 1)).toBe(true);
   });
 
+  it('logEvery: 3 reads once per three steps, with the same weights and metrics as reading every step', async () => {
+    const run = async (logEvery: number) => {
+      const model = new SequenceModel({ inputSize: 1, hiddenSize: 8, outputSize: 4, seed: 1 });
+      const task = firstLast({ steps: 5, trainSize: 96, validationSize: 16, testSize: 16, seed: 2 });
+      const trainer = new Trainer(model, task, { epochs: 1, batchSize: 16, clip: 0.5, logEvery, optimizer: new Adam(model.parameters()) });
+      const reads = [factory.reads()];
+      trainer.options.onProgress = () => reads.push(factory.reads());
+      await trainer.fit();
+      return { model, history: trainer.history, perStep: reads.slice(1).map((mark, i) => mark - reads[i]!) };
+    };
+    const every = await run(1);
+    const third = await run(3);
+    expect(third.perStep).toEqual([0, 0, 1, 0, 0, 1]);
+    expect(every.perStep.slice(1)).toEqual([1, 1, 1, 1, 1]);
+    for (const [i, p] of every.model.parameters().entries()) expect(third.model.parameters()[i]!.value.toArray()).toEqual(p.value.toArray());
+    expect(third.history[0]!.train_loss).toBeCloseTo(every.history[0]!.train_loss!, 5);
+    expect(third.history[0]!.grad_norm).toBeCloseTo(every.history[0]!.grad_norm!, 5);
+    expect(third.history[0]!.train_accuracy).toBe(every.history[0]!.train_accuracy);
+  });
+
   it('evaluation reads once per batch of 256 rows', () => {
     const model = new SequenceModel({ inputSize: 1, hiddenSize: 8, outputSize: 4, seed: 1 });
     const task = firstLast({ steps: 5, trainSize: 16, validationSize: 16, testSize: 600, seed: 2 });

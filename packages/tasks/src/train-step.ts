@@ -1,4 +1,4 @@
-import { concat, configure, reshape, type Tensor } from '@lstm/core';
+import { add, concat, configure, keep, reshape, type Tensor } from '@lstm/core';
 import { clipGradNormOnDevice, clipGradValue, type Trainable } from '@lstm/optim';
 import { tallyOf, type BatchLoss, type Tally } from './metrics.js';
 
@@ -12,7 +12,7 @@ export interface StepSummary {
   tally: Tally;
   /** False when the model's output held a NaN or an infinity. */
   outputFinite: boolean;
-  /** Global gradient norm before clipping. */
+  /** Global gradient norm before clipping (summed over the steps a `StepReader` read together). */
   norm: number;
 }
 
@@ -32,6 +32,42 @@ export function stepSummary(parameters: readonly Trainable[], loss: BatchLoss, c
 export function readStepSummary(summary: Tensor, count: number): StepSummary {
   const values = summary.readSync();
   return { tally: tallyOf(values, count), outputFinite: !Number.isNaN(values[3]!), norm: values[4]! };
+}
+
+/**
+ * When the step's read happens. `every` = 1 (the default): each step, so a bad step is refused
+ * before the optimizer applies it. `every` = k: the summaries of k steps are summed on the device
+ * and read once — no read at all on the other steps; the guards then judge those k steps
+ * together (mean loss, any NaN, the summed norms), and a bad step is caught at the next read,
+ * which restores the last good epoch's weights.
+ */
+export class StepReader {
+  #pending: Tensor | null = null;
+  #count = 0;
+  #steps = 0;
+
+  constructor(readonly every: number) {}
+
+  /** Adds one step's summary (`stepSummary`, owned from here on); the sum since the last read when a read is due. */
+  add(summary: Tensor, count: number): StepSummary | null {
+    const total = keep(this.#pending ? add(this.#pending, summary) : summary);
+    this.#pending?.dispose();
+    this.#pending = total;
+    this.#count += count;
+    this.#steps++;
+    return this.#steps >= this.every ? this.flush() : null;
+  }
+
+  /** Reads what is pending (end of an epoch), or null when nothing is. */
+  flush(): StepSummary | null {
+    if (!this.#pending) return null;
+    const summary = readStepSummary(this.#pending, this.#count);
+    this.#pending.dispose();
+    this.#pending = null;
+    this.#count = 0;
+    this.#steps = 0;
+    return summary;
+  }
 }
 
 /**

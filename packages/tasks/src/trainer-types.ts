@@ -1,4 +1,6 @@
-import type { OptimizerState } from '@lstm/optim';
+import type { Optimizer, OptimizerState, Schedule } from '@lstm/optim';
+import type { RecordOptions, Recording } from './recording.js';
+import type { Trainer } from './trainer.js';
 
 // The Trainer's data types: progress, per-epoch records, the best epoch and resumable state.
 
@@ -71,7 +73,57 @@ export const TRAINER_OPTION_NAMES = [
   'scheduledSampling',
   'divergenceFactor',
   'record',
+  'logEvery',
   'evaluateTest',
   'onProgress',
   'onEpoch',
 ] as const;
+
+export interface TrainerOptions {
+  epochs: number;
+  optimizer: Optimizer;
+  schedule?: Schedule;
+  batchSize?: number;
+  /** Global-norm clipping threshold (the norm before clipping is logged as grad_norm). */
+  clip?: number;
+  /** Clamp every gradient element to ±clipValue. */
+  clipValue?: number;
+  /** Seed of the minibatch shuffling (default 0). */
+  seed?: number;
+  /**
+   * Stop after this many epochs without a better validation score (default: never). Either way,
+   * the best epoch's weights are restored at the end (`restoreBest`, default true).
+   */
+  patience?: number;
+  restoreBest?: boolean;
+  /** What "better" means: 'accuracy' (default for classes) or 'loss' (default for regression). */
+  monitor?: 'loss' | 'accuracy';
+  /** Language models: steps per chunk of truncated BPTT (default 64). */
+  bptt?: number;
+  /**
+   * Language models: probability of feeding the model its own previous prediction instead of the
+   * true character, ramped linearly from `from` at the first epoch to `to` at the last
+   * (scheduled sampling). Default: pure teacher forcing.
+   */
+  scheduledSampling?: { from: number; to: number };
+  /**
+   * Stop as diverged when a batch's loss exceeds this many times the first batch's loss
+   * (default 1000; see `DivergenceGuard`). `Infinity` keeps only the non-finite check.
+   */
+  divergenceFactor?: number;
+  /**
+   * Record gates and per-step gradients of a few fixed validation sequences before training and
+   * every `every` epochs (and the last), handing each recording to `onRecord`. Off by default.
+   */
+  record?: RecordOptions & { every?: number; onRecord: (recording: Recording) => void | Promise<void> };
+  /**
+   * Read the device every this many steps instead of every step (default 1): on a GPU, k − 1 of
+   * k steps then never wait for it. The guards judge those steps together (see `StepReader`).
+   */
+  logEvery?: number;
+  /** Also evaluate the test split each epoch (default true). */
+  evaluateTest?: boolean;
+  onProgress?: (progress: Progress) => void;
+  /** After each epoch, with the model holding that epoch's weights (write checkpoints here). */
+  onEpoch?: (record: EpochRecord, trainer: Trainer) => void | Promise<void>;
+}

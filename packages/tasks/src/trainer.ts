@@ -1,21 +1,20 @@
 import { Rng, ValueError, assertKnownOptions, setBackend, tidy } from '@lstm/core';
 import { loadStateDict, moveModule, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
-import type { Optimizer, Schedule } from '@lstm/optim';
 import { gather } from './data.js';
 import { DivergedError, NonFiniteLossError } from './errors.js';
 import { DivergenceGuard, assertFits, snapshot } from './guards.js';
-import { type RecordOptions, type Recording, recordActivity } from './recording.js';
+import { recordActivity } from './recording.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type BatchLoss, type Metrics, type Tally } from './metrics.js';
-import { readStepSummary, stepSummary, withoutFiniteChecks } from './train-step.js';
+import { StepReader, stepSummary, withoutFiniteChecks, type StepSummary } from './train-step.js';
 import type { TextTask } from './text.js';
 import {
   TRAINER_OPTION_NAMES,
   type BestEpoch,
   type EpochRecord,
   type FitResult,
-  type Progress,
   type Timing,
+  type TrainerOptions,
   type TrainerState,
 } from './trainer-types.js';
 import { streamPass } from './truncated-bptt.js';
@@ -23,51 +22,7 @@ import { streamPass } from './truncated-bptt.js';
 export type { AnyTask } from './evaluate.js';
 export { DivergedError, NonFiniteLossError } from './errors.js';
 export { snapshot } from './guards.js';
-export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerState } from './trainer-types.js';
-
-export interface TrainerOptions {
-  epochs: number;
-  optimizer: Optimizer;
-  schedule?: Schedule;
-  batchSize?: number;
-  /** Global-norm clipping threshold (the norm before clipping is logged as grad_norm). */
-  clip?: number;
-  /** Clamp every gradient element to ±clipValue. */
-  clipValue?: number;
-  /** Seed of the minibatch shuffling (default 0). */
-  seed?: number;
-  /**
-   * Stop after this many epochs without a better validation score (default: never). Either way,
-   * the best epoch's weights are restored at the end (`restoreBest`, default true).
-   */
-  patience?: number;
-  restoreBest?: boolean;
-  /** What "better" means: 'accuracy' (default for classes) or 'loss' (default for regression). */
-  monitor?: 'loss' | 'accuracy';
-  /** Language models: steps per chunk of truncated BPTT (default 64). */
-  bptt?: number;
-  /**
-   * Language models: probability of feeding the model its own previous prediction instead of the
-   * true character, ramped linearly from `from` at the first epoch to `to` at the last
-   * (scheduled sampling). Default: pure teacher forcing.
-   */
-  scheduledSampling?: { from: number; to: number };
-  /**
-   * Stop as diverged when a batch's loss exceeds this many times the first batch's loss
-   * (default 1000; see `DivergenceGuard`). `Infinity` keeps only the non-finite check.
-   */
-  divergenceFactor?: number;
-  /**
-   * Record gates and per-step gradients of a few fixed validation sequences before training and
-   * every `every` epochs (and the last), handing each recording to `onRecord`. Off by default.
-   */
-  record?: RecordOptions & { every?: number; onRecord: (recording: Recording) => void | Promise<void> };
-  /** Also evaluate the test split each epoch (default true). */
-  evaluateTest?: boolean;
-  onProgress?: (progress: Progress) => void;
-  /** After each epoch, with the model holding that epoch's weights (write checkpoints here). */
-  onEpoch?: (record: EpochRecord, trainer: Trainer) => void | Promise<void>;
-}
+export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerOptions, TrainerState } from './trainer-types.js';
 
 const OPTION_NAMES: readonly (keyof TrainerOptions)[] = TRAINER_OPTION_NAMES;
 
@@ -86,6 +41,7 @@ export class Trainer {
   private readonly shuffleRng: Rng;
   private lastGood: Record<string, Float32Array | Float64Array>;
   private readonly divergence: DivergenceGuard;
+  private readonly reader: StepReader;
 
   constructor(
     readonly model: SequenceModel,
@@ -103,6 +59,9 @@ export class Trainer {
     this.shuffleRng = Rng.derive(options.seed ?? 0, 'shuffle');
     this.lastGood = snapshot(model);
     this.divergence = new DivergenceGuard(options.divergenceFactor ?? 1000);
+    this.reader = new StepReader(options.logEvery ?? 1);
+    if (!Number.isInteger(this.reader.every) || this.reader.every < 1)
+      throw new ValueError(`Trainer: logEvery must be a positive integer, got ${options.logEvery}`);
   }
 
   /**
@@ -195,23 +154,36 @@ export class Trainer {
       normSum += step.norm;
       this.progress(epoch, b + 1, batches, tally, task.objective !== 'regression', timing);
     }
-    return { metrics: summariseTask(task, tally), gradNorm: normSum / batches };
+    const rest = this.flush(epoch, batches);
+    addTally(tally, rest.tally);
+    return { metrics: summariseTask(task, tally), gradNorm: (normSum + rest.norm) / batches };
   }
 
   /**
-   * Backward, clipping on the device, the step's one read (loss, tally, output check, norm),
-   * the guards, then the optimizer's update — refused before it runs when anything is off.
+   * Backward, clipping on the device, the step's one read (loss, tally, output check, norm; every
+   * `logEvery` steps), the guards, then the optimizer's update — refused when anything is off.
    */
   private step(loss: BatchLoss, cache: SequenceForwardResult['cache'], epoch: number, batch: number): { tally: Tally; norm: number } {
     this.model.backward(loss.grad, cache);
     const { clip, clipValue, optimizer } = this.options;
-    const summary = readStepSummary(stepSummary(this.model.parameters(), loss, { clip, clipValue }), loss.count);
+    const summary = this.reader.add(stepSummary(this.model.parameters(), loss, { clip, clipValue }), loss.count);
+    if (summary) this.check(summary, epoch, batch);
+    optimizer.step();
+    optimizer.zeroGrad();
+    return summary ?? { tally: emptyTally(), norm: 0 };
+  }
+
+  /** The steps not read yet (with `logEvery` > 1), read and checked at the end of an epoch. */
+  private flush(epoch: number, batch: number): { tally: Tally; norm: number } {
+    const summary = this.reader.flush();
+    if (summary) this.check(summary, epoch, batch);
+    return summary ?? { tally: emptyTally(), norm: 0 };
+  }
+
+  private check(summary: StepSummary, epoch: number, batch: number): void {
     if (!summary.outputFinite) this.fail(`model output at epoch ${epoch}, batch ${batch} holds NaN or infinite values`);
     this.guard(summary.tally, epoch, batch);
     if (!Number.isFinite(summary.norm)) this.fail(`gradient norm is ${summary.norm}`);
-    optimizer.step();
-    optimizer.zeroGrad();
-    return { tally: summary.tally, norm: summary.norm };
   }
 
   private guard(tally: Tally, epoch: number, batch: number): void {
@@ -263,7 +235,9 @@ export class Trainer {
         this.progress(epoch, chunk, total, running, true, timing);
       },
     });
-    return { tally, gradNorm: normSum / Math.max(chunks, 1) };
+    const rest = this.flush(epoch, chunks);
+    addTally(tally, rest.tally);
+    return { tally, gradNorm: (normSum + rest.norm) / Math.max(chunks, 1) };
   }
 
   /** The run's state after the last completed epoch (to resume with `loadState`). */

@@ -49,10 +49,14 @@ export interface Timing {
   samples: number;
 }
 
-/** Median wall time of `fn` after warm-up, sampling for about `seconds`. */
+/**
+ * Median wall time of `fn` after warm-up, sampling for about `seconds`. The warm-up runs for half
+ * that time (at least two calls): wasm code tiers up and tfjs's heap grows over the first calls
+ * (a tfjs-wasm step takes 3–6× longer for its first half-dozen runs), and every library gets the same.
+ */
 export function measure(fn: () => void, seconds = 2, minSamples = 5): Timing {
-  fn();
-  fn();
+  const warmStart = performance.now();
+  for (let calls = 0; calls < 2 || (performance.now() - warmStart) / 1000 < seconds / 2; calls++) fn();
   const times: number[] = [];
   const start = performance.now();
   while (times.length < minSamples || (performance.now() - start) / 1000 < seconds) {

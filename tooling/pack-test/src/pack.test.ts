@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 
 const root = resolve(import.meta.dirname, '../../..');
-const packages = ['core', 'backend-cpu', 'layers', 'optim'];
+const packages = ['core', 'backend-cpu', 'backend-tfjs', 'layers', 'optim'];
 const work = mkdtempSync(join(tmpdir(), 'lstm-pack-'));
 /** The environment of a user's shell: no NODE_PATH into this workspace's store (pnpm sets one). */
 const userEnv = { ...process.env, NODE_PATH: '' };
@@ -28,7 +28,8 @@ describe('published tarballs install alone and work', () => {
     const project = join(work, 'app');
     execFileSync('mkdir', ['-p', project]);
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
-    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(work, t))], {
+    const tfjsWasm = '@tensorflow/tfjs-backend-wasm@4.22.0'; // the tfjs backend a user picks, from npm
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(work, t)), tfjsWasm], {
       cwd: project,
       stdio: 'pipe',
     });
@@ -62,13 +63,26 @@ describe('published tarballs install alone and work', () => {
       await setBackend('cpu-2');
       const threaded = model.forward(probe).output.readSync();
       const threadsAgree = single.every((v, i) => Math.abs(v - threaded[i]) < 1e-6);
-      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree }));
+      // The model moves to TensorFlow.js's wasm backend and computes the same outputs.
+      const { tfjs } = await import('@lstm/backend-tfjs');
+      registerBackend(tfjs({ backend: 'wasm', warnings: false }));
+      await model.to('tfjs-wasm');
+      await setBackend('tfjs-wasm');
+      const onTfjs = await model.forward(probe).output.read();
+      const tfjsAgrees = single.every((v, i) => Math.abs(v - onTfjs[i]) < 1e-5);
+      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1), threadsAgree, tfjsAgrees }));
     `,
     );
     const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8', env: userEnv });
-    const { first, last, threadsAgree } = JSON.parse(output.trim()) as { first: number; last: number; threadsAgree: boolean };
+    const { first, last, threadsAgree, tfjsAgrees } = JSON.parse(output.trim()) as {
+      first: number;
+      last: number;
+      threadsAgree: boolean;
+      tfjsAgrees: boolean;
+    };
     expect(last).toBeLessThan(first / 4);
     expect(threadsAgree).toBe(true);
+    expect(tfjsAgrees).toBe(true);
     const types = readdirSync(join(project, 'node_modules', '@lstm', 'layers', 'dist'));
     expect(types).toContain('index.d.ts');
   }, 180_000);
