@@ -93,7 +93,8 @@ describe('a training step reads the device once (issue 11)', () => {
     const third = await run(3);
     expect(third.perStep).toEqual([0, 0, 1, 0, 0, 1]);
     expect(every.perStep.slice(1)).toEqual([1, 1, 1, 1, 1]);
-    for (const [i, p] of every.model.parameters().entries()) expect(third.model.parameters()[i]!.value.toArray()).toEqual(p.value.toArray());
+    for (const [i, p] of every.model.parameters().entries())
+      expect(third.model.parameters()[i]!.value.toArray()).toEqual(p.value.toArray());
     expect(third.history[0]!.train_loss).toBeCloseTo(every.history[0]!.train_loss!, 5);
     expect(third.history[0]!.grad_norm).toBeCloseTo(every.history[0]!.grad_norm!, 5);
     expect(third.history[0]!.train_accuracy).toBe(every.history[0]!.train_accuracy);
