@@ -31,7 +31,8 @@ export default defineConfig({
       },
       {
         extends: true,
-        // Pre-bundled up front, so vite never reloads a page halfway through a test file.
+        // Pre-bundled up front (root devDependencies, so vite resolves them from here): a dependency
+        // discovered mid-run makes vite reload the page halfway through a test file.
         optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', 'valibot'] },
         test: {
           name: 'chromium',
