@@ -1,14 +1,14 @@
 import { BackendError, SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTable } from '@lstm/core';
-import { Abs, Add, Div, Exp, Log, Maximum, Mul, Neg, Relu, Sigmoid, Sqrt, Sub, Tanh } from './kernels/elementwise.js';
-import { Cast, Fill } from './kernels/fill.js';
-import { Gather, ScatterAdd } from './kernels/gather.js';
+import * as elementwise from './kernels/elementwise.js';
+import * as fill from './kernels/fill.js';
+import * as gather from './kernels/gather.js';
 import { GruBackward } from './kernels/gru-backward.js';
 import { GruForward } from './kernels/gru-forward.js';
-import { Concat, Slice, Transpose } from './kernels/layout.js';
+import * as layout from './kernels/layout.js';
 import { LstmBackward } from './kernels/lstm-backward.js';
 import { LstmForward } from './kernels/lstm-forward.js';
-import { MatMul } from './kernels/mat-mul.js';
-import { ArgMax, Max, Sum } from './kernels/reduce.js';
+import * as matMul from './kernels/mat-mul.js';
+import * as reduce from './kernels/reduce.js';
 import { RnnBackward } from './kernels/rnn-backward.js';
 import { RnnForward } from './kernels/rnn-forward.js';
 import { tf } from './tf.js';
@@ -23,32 +23,8 @@ export interface TfjsBackendOptions {
   fused?: boolean;
 }
 
-const PRIMITIVES: Partial<KernelTable> = {
-  Neg,
-  Exp,
-  Log,
-  Sqrt,
-  Abs,
-  Tanh,
-  Sigmoid,
-  Relu,
-  Add,
-  Sub,
-  Mul,
-  Div,
-  Maximum,
-  MatMul,
-  Sum,
-  Max,
-  ArgMax,
-  Transpose,
-  Slice,
-  Concat,
-  Gather,
-  ScatterAdd,
-  Fill,
-  Cast,
-};
+/** Every primitive kernel, one tfjs op each (each file exports kernels only, named by kernel id). */
+const PRIMITIVES: Partial<KernelTable> = { ...elementwise, ...matMul, ...reduce, ...layout, ...gather, ...fill };
 
 const FUSED: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
 

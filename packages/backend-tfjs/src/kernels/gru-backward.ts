@@ -1,18 +1,7 @@
 import type { GruAttrs, GruBackwardInputs, GruBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
 import { block } from './lstm-cell.js';
-import {
-  allSteps,
-  columnMasks,
-  columnStep,
-  fromColumnSteps,
-  inputGradients,
-  keepWhereMasked,
-  outputs,
-  stepRows,
-  timeOrder,
-  toColumnSteps,
-} from './recurrent-common.js';
+import { BackwardWalk, allSteps, columnStep, fromColumnSteps, inputGradients, masked, outputs, toColumnSteps } from './recurrent-common.js';
 
 /**
  * GRU backward in the column layout. With dh_t the total gradient at h_t:
@@ -25,41 +14,25 @@ export function GruBackward(inputs: GruBackwardInputs, attrs: GruAttrs): GruBack
   const H = inputs.weightHh.shape[1]!;
   const result = tf.tidy(() => {
     const weightHhT = tf.transpose(t(inputs.weightHh));
-    const h0 = tf.transpose(t(inputs.h0));
     const gates = toColumnSteps(t(inputs.gates));
     const hns = toColumnSteps(t(inputs.hn));
-    const ys = toColumnSteps(t(inputs.y));
-    const dys = inputs.dy ? toColumnSteps(t(inputs.dy)) : null;
-    const masks = columnMasks(attrs.lengths, B, T);
-    let dh = inputs.dh ? tf.transpose(t(inputs.dh)) : tf.zerosLike(h0);
+    const walk = new BackwardWalk(inputs, attrs);
     const dXps: tf.Tensor[] = new Array(T);
     const dHps: tf.Tensor[] = new Array(T);
-    const hPrevs: tf.Tensor[] = new Array(T);
-    const dhSteps: tf.Tensor[] = new Array(T);
-    const order = timeOrder(T, attrs.reverse);
-    for (let s = T - 1; s >= 0; s--) {
-      const step = order[s]!;
-      const previous = s === 0 ? -1 : order[s - 1]!;
-      const m = masks?.[step] ?? null;
-      const hPrev = previous < 0 ? h0 : keepWhereMasked(masks?.[previous] ?? null, columnStep(ys, previous), h0);
-      hPrevs[step] = hPrev;
+    for (const { step, m, hPrev, dhT } of walk.steps()) {
       const g3 = columnStep(gates, step);
       const [r, z, n] = [block(g3, 0, H), block(g3, 1, H), block(g3, 2, H)];
-      const dhT = dys ? tf.add(dh, m ? tf.mul(m, columnStep(dys, step)) : columnStep(dys, step)) : dh;
       const dnPre = tf.mul(tf.mul(dhT, tf.sub(1, z)), tf.sub(1, tf.mul(n, n)));
       const dzPre = tf.mul(tf.mul(dhT, tf.sub(hPrev, n)), tf.mul(z, tf.sub(1, z)));
       const drPre = tf.mul(tf.mul(dnPre, columnStep(hns, step)), tf.mul(r, tf.sub(1, r)));
-      const dXp = tf.concat([drPre, dzPre, dnPre], 0);
-      const dHp = tf.concat([drPre, dzPre, tf.mul(dnPre, r)], 0);
-      dXps[step] = m ? tf.mul(m, dXp) : dXp;
-      dHps[step] = m ? tf.mul(m, dHp) : dHp;
-      if (attrs.record) dhSteps[step] = m ? tf.mul(m, dhT) : dhT;
-      dh = keepWhereMasked(m, tf.add(tf.mul(dhT, z), tf.matMul(weightHhT, dHps[step]!)), dh);
+      dXps[step] = masked(m, tf.concat([drPre, dzPre, dnPre], 0));
+      dHps[step] = masked(m, tf.concat([drPre, dzPre, tf.mul(dnPre, r)], 0));
+      walk.carry(m, tf.add(tf.mul(dhT, z), tf.matMul(weightHhT, dHps[step]!)));
     }
     if (T === 0) {
       return {
         dx: tf.zeros([B, 0, I]),
-        dh0: tf.transpose(dh),
+        dh0: tf.transpose(walk.dh),
         dWeightIh: tf.zeros([3 * H, I]),
         dWeightHh: tf.zeros([3 * H, H]),
         dBiasIh: tf.zeros([3 * H]),
@@ -68,15 +41,14 @@ export function GruBackward(inputs: GruBackwardInputs, attrs: GruAttrs): GruBack
       };
     }
     const { dx, dWeightIh, dBias } = inputGradients(dXps, t(inputs.x), t(inputs.weightIh));
-    const hidden = allSteps(dHps);
     return {
       dx,
-      dh0: tf.transpose(dh),
+      dh0: tf.transpose(walk.dh),
       dWeightIh,
-      dWeightHh: tf.matMul(hidden, stepRows(hPrevs)),
+      dWeightHh: walk.hiddenWeightGradient(dHps),
       dBiasIh: dBias,
-      dBiasHh: tf.sum(hidden, 1),
-      dhSteps: attrs.record ? fromColumnSteps(dhSteps) : undefined,
+      dBiasHh: tf.sum(allSteps(dHps), 1),
+      dhSteps: attrs.record ? fromColumnSteps(walk.dhSteps) : undefined,
     };
   });
   return outputs(result) as GruBackwardOutputs;

@@ -1,5 +1,5 @@
 import type { TensorInfo } from '@lstm/core';
-import { tf } from '../tf.js';
+import { t, tf } from '../tf.js';
 
 /** Steps in processing order. */
 export function timeOrder(T: number, reverse: boolean): number[] {
@@ -105,4 +105,84 @@ export function inputGradients(dProjection: tf.Tensor[], x: tf.Tensor, weightIh:
     dWeightIh: tf.matMul(all, xRows),
     dBias: tf.sum(all, 1),
   };
+}
+
+/** One step of a `BackwardWalk`: its mask, h_{t−1} and the total ∂L/∂h_t. */
+export interface BackwardStep {
+  step: number;
+  /** The step processed before this one, or −1 for the first. */
+  previous: number;
+  /** [1, B] mask of the step, or null when no row is padded. */
+  m: tf.Tensor | null;
+  /** h_{t−1} [H, B]: the previous step's output where it was valid, else the initial state. */
+  hPrev: tf.Tensor;
+  /** The total ∂L/∂h_t [H, B]: what flows back from later steps plus the step's own dy. */
+  dhT: tf.Tensor;
+}
+
+/**
+ * The walk every column-layout backward makes: the steps in reverse processing order, each with
+ * its mask, h_{t−1} and total ∂L/∂h_t; `carry` passes ∂L/∂h_{t−1} on (padded rows keep theirs).
+ * It keeps what the kernels' outputs need: every h_{t−1} (for ∂L/∂W_hh) and, with `record`,
+ * every ∂L/∂h_t.
+ */
+export class BackwardWalk {
+  readonly h0: tf.Tensor;
+  readonly masks: tf.Tensor[] | null;
+  readonly hPrevs: tf.Tensor[];
+  readonly dhSteps: tf.Tensor[];
+  dh: tf.Tensor;
+  readonly #ys: tf.Tensor;
+  readonly #dys: tf.Tensor | null;
+  readonly #order: number[];
+
+  constructor(
+    inputs: { h0: TensorInfo; y: TensorInfo; dy?: TensorInfo; dh?: TensorInfo },
+    readonly attrs: { reverse: boolean; lengths: Int32Array | null; record: boolean },
+  ) {
+    const [B, T] = inputs.y.shape as [number, number];
+    this.h0 = tf.transpose(t(inputs.h0));
+    this.#ys = toColumnSteps(t(inputs.y));
+    this.#dys = inputs.dy ? toColumnSteps(t(inputs.dy)) : null;
+    this.masks = columnMasks(attrs.lengths, B, T);
+    this.dh = inputs.dh ? tf.transpose(t(inputs.dh)) : tf.zerosLike(this.h0);
+    this.#order = timeOrder(T, attrs.reverse);
+    this.hPrevs = new Array(T);
+    this.dhSteps = new Array(T);
+  }
+
+  *steps(): Generator<BackwardStep> {
+    const order = this.#order;
+    for (let s = order.length - 1; s >= 0; s--) {
+      const step = order[s]!;
+      const previous = s === 0 ? -1 : order[s - 1]!;
+      const m = this.masks?.[step] ?? null;
+      const hPrev = previous < 0 ? this.h0 : keepWhereMasked(this.masks?.[previous] ?? null, columnStep(this.#ys, previous), this.h0);
+      this.hPrevs[step] = hPrev;
+      const dy = this.#dys ? columnStep(this.#dys, step) : null;
+      const dhT = dy ? tf.add(this.dh, m ? tf.mul(m, dy) : dy) : this.dh;
+      if (this.attrs.record) this.dhSteps[step] = m ? tf.mul(m, dhT) : dhT;
+      yield { step, previous, m, hPrev, dhT };
+    }
+  }
+
+  /** Step t's output y_t [H, B] (the derivative of an RNN's activation reads it). */
+  y(step: number): tf.Tensor {
+    return columnStep(this.#ys, step);
+  }
+
+  /** ∂L/∂h_{t−1} for the next step back: `next` on valid rows, the carried value on padded ones. */
+  carry(m: tf.Tensor | null, next: tf.Tensor): void {
+    this.dh = keepWhereMasked(m, next, this.dh);
+  }
+
+  /** ∂L/∂W_hh from the hidden side's pre-activation gradients of all steps. */
+  hiddenWeightGradient(dHidden: tf.Tensor[]): tf.Tensor {
+    return tf.matMul(allSteps(dHidden), stepRows(this.hPrevs));
+  }
+}
+
+/** x ⊙ m, or x where no row is padded. */
+export function masked(m: tf.Tensor | null, x: tf.Tensor): tf.Tensor {
+  return m ? tf.mul(m, x) : x;
 }

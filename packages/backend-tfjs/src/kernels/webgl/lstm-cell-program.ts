@@ -42,11 +42,15 @@ function cellSource({ H, variant, peephole }: Layout): string {
       float hn = go * tanhSafe(cn);`;
 }
 
+/** The inputs a program takes only when the step has masks or the cell peepholes, in that order. */
+const optionalInputs = (layout: Layout) => [...(layout.masked ? ['Mask'] : []), ...(layout.peephole ? ['Peephole'] : [])];
+const BACKWARD_INPUTS = ['Dh', 'Dc', 'Gates', 'CPrev', 'CT'];
+
 const validStep = (masked: boolean) => (masked ? 'getMask(b, 0) > 0.5' : 'true');
 
 /** [2, B, H]: row 0 the new c, row 1 the new h (padded rows keep c_{t−1}, h_{t−1}). */
 function stateProgram(layout: Layout, B: number): GPGPUProgram {
-  const names = ['Pre', 'CPrev', 'HPrev', ...(layout.masked ? ['Mask'] : []), ...(layout.peephole ? ['Peephole'] : [])];
+  const names = ['Pre', 'CPrev', 'HPrev', ...optionalInputs(layout)];
   return {
     variableNames: names,
     outputShape: [2, B, layout.H],
@@ -63,7 +67,7 @@ function stateProgram(layout: Layout, B: number): GPGPUProgram {
 
 /** [B, G·H]: the post-activation gates as the contract packs them (0 on padded rows). */
 function gatesProgram(layout: Layout, B: number, G: number): GPGPUProgram {
-  const names = ['Pre', 'CPrev', ...(layout.masked ? ['Mask'] : []), ...(layout.peephole ? ['Peephole'] : [])];
+  const names = ['Pre', 'CPrev', ...optionalInputs(layout)];
   const order = layout.variant === 'coupled' ? ['gf', 'gg', 'go'] : ['gi', 'gf', 'gg', 'go'];
   return {
     variableNames: names,
@@ -133,7 +137,7 @@ function backwardSource({ H, variant, peephole }: Layout): string {
 
 /** [B, G·H]: the pre-activation gradients (0 on padded rows). */
 function gateGradientProgram(layout: Layout, B: number, G: number): GPGPUProgram {
-  const names = ['Dh', 'Dc', 'Gates', 'CPrev', 'CT', ...(layout.masked ? ['Mask'] : []), ...(layout.peephole ? ['Peephole'] : [])];
+  const names = BACKWARD_INPUTS.concat(optionalInputs(layout));
   const order = layout.variant === 'coupled' ? ['dF', 'dG', 'dO'] : ['dI', 'dF', 'dG', 'dO'];
   return {
     variableNames: names,
@@ -151,7 +155,7 @@ function gateGradientProgram(layout: Layout, B: number, G: number): GPGPUProgram
 
 /** [2, B, H]: row 0 the total ∂L/∂c_t (0 on padded rows), row 1 ∂L/∂c_{t−1} (padded rows pass dc on). */
 function cellGradientProgram(layout: Layout, B: number): GPGPUProgram {
-  const names = ['Dh', 'Dc', 'Gates', 'CPrev', 'CT', ...(layout.masked ? ['Mask'] : []), ...(layout.peephole ? ['Peephole'] : [])];
+  const names = BACKWARD_INPUTS.concat(optionalInputs(layout));
   return {
     variableNames: names,
     outputShape: [2, B, layout.H],
