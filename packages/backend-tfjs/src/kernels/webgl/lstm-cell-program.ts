@@ -65,22 +65,29 @@ function stateProgram(layout: Layout, B: number): GPGPUProgram {
   };
 }
 
-/** [B, G·H]: the post-activation gates as the contract packs them (0 on padded rows). */
-function gatesProgram(layout: Layout, B: number, G: number): GPGPUProgram {
-  const names = ['Pre', 'CPrev', ...optionalInputs(layout)];
-  const order = layout.variant === 'coupled' ? ['gf', 'gg', 'go'] : ['gi', 'gf', 'gg', 'go'];
+/**
+ * A [B, G·H] program: unit (b, j) of gate block k computes `source` and writes the variable
+ * `perGate[k]` (0 on padded rows). The gates and their gradients are both laid out so.
+ */
+function packedGatesProgram(names: string[], layout: Layout, B: number, source: string, perGate: string[]): GPGPUProgram {
   return {
     variableNames: names,
-    outputShape: [B, G * layout.H],
+    outputShape: [B, perGate.length * layout.H],
     userCode: `${HELPERS}
     void main() {
       ivec2 rc = getOutputCoords();
       int b = rc.x; int k = rc.y / ${layout.H}; int j = rc.y - k * ${layout.H};
-      ${cellSource(layout)}
-      float value = ${order.map((gate, k) => `k == ${k} ? ${gate} : `).join('')}0.0;
+      ${source}
+      float value = ${perGate.map((name, k) => `k == ${k} ? ${name} : `).join('')}0.0;
       setOutput(${validStep(layout.masked)} ? value : 0.0);
     }`,
   };
+}
+
+/** [B, G·H]: the post-activation gates as the contract packs them (0 on padded rows). */
+function gatesProgram(layout: Layout, B: number): GPGPUProgram {
+  const order = layout.variant === 'coupled' ? ['gf', 'gg', 'go'] : ['gi', 'gf', 'gg', 'go'];
+  return packedGatesProgram(['Pre', 'CPrev', ...optionalInputs(layout)], layout, B, cellSource(layout), order);
 }
 
 function run(program: GPGPUProgram, inputs: tf.Tensor[]): tf.Tensor {
@@ -105,11 +112,10 @@ export function lstmCellProgram(
   record: boolean,
 ) {
   const [B, H] = cPrev.shape as [number, number];
-  const G = pre.shape[1]! / H;
   const layout: Layout = { H, variant, masked: mask !== null, peephole: peephole !== null };
   const extra = [...(mask ? [mask] : []), ...(peephole ? [tf.concat(peephole)] : [])];
   const state = run(stateProgram(layout, B), [pre, cPrev, hPrev, ...extra]);
-  const gates = record ? run(gatesProgram(layout, B, G), [pre, cPrev, ...extra]) : null;
+  const gates = record ? run(gatesProgram(layout, B), [pre, cPrev, ...extra]) : null;
   return { c: row(state, 0), h: row(state, 1), gates };
 }
 
@@ -136,21 +142,9 @@ function backwardSource({ H, variant, peephole }: Layout): string {
 }
 
 /** [B, G·H]: the pre-activation gradients (0 on padded rows). */
-function gateGradientProgram(layout: Layout, B: number, G: number): GPGPUProgram {
-  const names = BACKWARD_INPUTS.concat(optionalInputs(layout));
+function gateGradientProgram(layout: Layout, B: number): GPGPUProgram {
   const order = layout.variant === 'coupled' ? ['dF', 'dG', 'dO'] : ['dI', 'dF', 'dG', 'dO'];
-  return {
-    variableNames: names,
-    outputShape: [B, G * layout.H],
-    userCode: `${HELPERS}
-    void main() {
-      ivec2 rc = getOutputCoords();
-      int b = rc.x; int k = rc.y / ${layout.H}; int j = rc.y - k * ${layout.H};
-      ${backwardSource(layout)}
-      float value = ${order.map((name, k) => `k == ${k} ? ${name} : `).join('')}0.0;
-      setOutput(${validStep(layout.masked)} ? value : 0.0);
-    }`,
-  };
+  return packedGatesProgram(BACKWARD_INPUTS.concat(optionalInputs(layout)), layout, B, backwardSource(layout), order);
 }
 
 /** [2, B, H]: row 0 the total ∂L/∂c_t (0 on padded rows), row 1 ∂L/∂c_{t−1} (padded rows pass dc on). */
@@ -182,10 +176,9 @@ export function lstmCellBackwardProgram(
   variant: LstmVariant,
 ) {
   const [B, H] = cT.shape as [number, number];
-  const G = gates.shape[1]! / H;
   const layout: Layout = { H, variant, masked: mask !== null, peephole: peephole !== null };
   const inputs = [dhT, dc, gates, cPrev, cT, ...(mask ? [mask] : []), ...(peephole ? [tf.concat(peephole)] : [])];
-  const dG = run(gateGradientProgram(layout, B, G), inputs);
+  const dG = run(gateGradientProgram(layout, B), inputs);
   const cells = run(cellGradientProgram(layout, B), inputs);
   let peepholeTerms: tf.Tensor[] | null = null;
   if (peephole) {
