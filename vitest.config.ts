@@ -33,7 +33,9 @@ export default defineConfig({
         extends: true,
         // Pre-bundled up front (root devDependencies, so vite resolves them from here): a dependency
         // discovered mid-run makes vite reload the page halfway through a test file.
-        optimizeDeps: { include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', 'valibot'] },
+        optimizeDeps: {
+          include: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-webgl', 'valibot', 'papaparse'],
+        },
         test: {
           name: 'chromium',
           include: ['packages/*/src/**/*.browser.test.ts'],
