@@ -68,6 +68,8 @@ export function gather(split: Split, rows: readonly number[]): Split {
 
 /** The data is checked once on the host, so the training steps need not check it on the device. */
 export function assertFiniteSplit(task: SequenceTask, split: 'train' | 'validation' | 'test'): void {
+  // Checked once per split object: the Trainer evaluates validation and test every epoch.
+  if (finiteSplits.has(task[split])) return;
   for (const part of ['inputs', 'targets'] as const) {
     const bad = firstNonFiniteIndex(task[split][part]);
     if (bad >= 0) {
@@ -76,7 +78,10 @@ export function assertFiniteSplit(task: SequenceTask, split: 'train' | 'validati
       );
     }
   }
+  finiteSplits.add(task[split]);
 }
+
+const finiteSplits = new WeakSet<Split>();
 
 function firstNonFiniteIndex(values: ArrayLike<number>): number {
   for (let i = 0; i < values.length; i++) if (!Number.isFinite(values[i]!)) return i;

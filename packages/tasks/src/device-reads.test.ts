@@ -1,5 +1,6 @@
 import { cpu } from '@lstm/backend-cpu';
-import { registerBackend, setBackend, type Backend, type BackendFactory } from '@lstm/core';
+import { registerBackend, setBackend } from '@lstm/core';
+import { countingBackend } from '@lstm/core/testing';
 import { SequenceModel } from '@lstm/layers';
 import { Adam } from '@lstm/optim';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -9,33 +10,7 @@ import { firstLast } from './first-last.js';
 import { text } from './text.js';
 import { Trainer } from './trainer.js';
 
-/** backend-cpu wrapped so that every device→host read (`read` and `readSync`) is counted. */
-function counting(): BackendFactory & { reads: () => number } {
-  let reads = 0;
-  const inner = cpu();
-  return {
-    name: 'counting-cpu',
-    priority: 0,
-    reads: () => reads,
-    async create(): Promise<Backend> {
-      const backend = await inner.create();
-      return {
-        ...backend,
-        name: 'counting-cpu',
-        read: (handle) => {
-          reads++;
-          return backend.read(handle);
-        },
-        readSync: (handle) => {
-          reads++;
-          return backend.readSync!(handle);
-        },
-      };
-    },
-  };
-}
-
-const factory = counting();
+const factory = countingBackend(cpu(), 'counting-cpu');
 beforeAll(async () => {
   registerBackend(factory);
   await setBackend('counting-cpu');

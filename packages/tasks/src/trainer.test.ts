@@ -87,6 +87,15 @@ describe('Trainer', () => {
     expect(resumed.history.map((r) => r.lr)).toEqual([1e-2, 5e-3, 2.5e-3]);
   });
 
+  it('refuses data holding NaN in one line, checked on the host before any step', () => {
+    const task = small();
+    task.validation.inputs[7] = Number.NaN;
+    const model = classifier();
+    expect(() => new Trainer(model, task, { epochs: 1, optimizer: new Adam(model.parameters()) })).toThrow(
+      /^Trainer: task 'first-last' validation inputs hold NaN at index 7; clean the data/,
+    );
+  });
+
   it('stops on a non-finite loss with a clear message and keeps the last good weights', async () => {
     const model = classifier();
     let good: Record<string, Float32Array | Float64Array> = {};

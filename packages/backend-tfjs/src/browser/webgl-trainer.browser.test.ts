@@ -1,38 +1,13 @@
-import { registerBackend, setBackend, type Backend, type BackendFactory } from '@lstm/core';
+import { registerBackend, setBackend } from '@lstm/core';
+import { countingBackend } from '@lstm/core/testing';
 import { SequenceModel } from '@lstm/layers';
 import { Adam } from '@lstm/optim';
 import { Trainer, firstLast } from '@lstm/tasks';
 import { expect, it } from 'vitest';
 import { tfjs } from '../index.js';
 
-/** tfjs-webgl with every device→host read (`read`, `readSync`) counted. */
-function countingWebgl(): BackendFactory & { reads: () => number } {
-  let reads = 0;
-  const inner = tfjs({ backend: 'webgl' });
-  return {
-    name: 'counting-webgl',
-    priority: 0,
-    reads: () => reads,
-    async create(): Promise<Backend> {
-      const backend = await inner.create();
-      return {
-        ...backend,
-        name: 'counting-webgl',
-        read: (handle) => {
-          reads++;
-          return backend.read(handle);
-        },
-        readSync: (handle) => {
-          reads++;
-          return backend.readSync!(handle);
-        },
-      };
-    },
-  };
-}
-
 it('the Trainer learns first-last on tfjs-webgl in Chromium, reading the GPU once per step', async () => {
-  const factory = countingWebgl();
+  const factory = countingBackend(tfjs({ backend: 'webgl' }), 'counting-webgl');
   registerBackend(factory);
   await setBackend('counting-webgl');
   const model = new SequenceModel({ inputSize: 1, hiddenSize: 16, outputSize: 4, seed: 1, init: { forgetBias: 1 } });

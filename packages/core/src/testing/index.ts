@@ -11,6 +11,7 @@ import { workedExampleSuite } from './conformance/worked-examples.js';
 export { type ConformanceOptions, toleranceFor } from './conformance/context.js';
 export { compareGradients, maxRelativeDifference, normwiseError, numericGradient, type GradientComparison } from './gradcheck.js';
 export { type FuzzReport, type Mutant, runFuzz, safetensorsMutants } from './fuzz.js';
+export { countingBackend } from './counting-backend.js';
 export { nullBackend, type NullBackendStats } from './null-backend.js';
 export {
   CELL_CASES,

@@ -48,9 +48,12 @@ const BACKWARD_INPUTS = ['Dh', 'Dc', 'Gates', 'CPrev', 'CT'];
 
 const validStep = (masked: boolean) => (masked ? 'getMask(b, 0) > 0.5' : 'true');
 
-/** [2, B, H]: row 0 the new c, row 1 the new h (padded rows keep c_{t−1}, h_{t−1}). */
-function stateProgram(layout: Layout, B: number): GPGPUProgram {
-  const names = ['Pre', 'CPrev', 'HPrev', ...optionalInputs(layout)];
+/**
+ * A [2, B, H] program: unit (b, j) computes `source` and writes `rows[0]` into row 0 and
+ * `rows[1]` into row 1 (GLSL expressions that may use `valid`, false on padded rows). Both
+ * halves are read back as contiguous rows without a copy (`row`).
+ */
+function pairProgram(names: string[], layout: Layout, B: number, source: string, rows: [string, string]): GPGPUProgram {
   return {
     variableNames: names,
     outputShape: [2, B, layout.H],
@@ -58,11 +61,17 @@ function stateProgram(layout: Layout, B: number): GPGPUProgram {
     void main() {
       ivec3 rc = getOutputCoords();
       int b = rc.y; int j = rc.z;
-      ${cellSource(layout)}
+      ${source}
       bool valid = ${validStep(layout.masked)};
-      setOutput(rc.x == 0 ? (valid ? cn : cp) : (valid ? hn : getHPrev(b, j)));
+      setOutput(rc.x == 0 ? (${rows[0]}) : (${rows[1]}));
     }`,
   };
+}
+
+/** [2, B, H]: row 0 the new c, row 1 the new h (padded rows keep c_{t−1}, h_{t−1}). */
+function stateProgram(layout: Layout, B: number): GPGPUProgram {
+  const names = ['Pre', 'CPrev', 'HPrev', ...optionalInputs(layout)];
+  return pairProgram(names, layout, B, cellSource(layout), ['valid ? cn : cp', 'valid ? hn : getHPrev(b, j)']);
 }
 
 /**
@@ -149,19 +158,10 @@ function gateGradientProgram(layout: Layout, B: number): GPGPUProgram {
 
 /** [2, B, H]: row 0 the total ∂L/∂c_t (0 on padded rows), row 1 ∂L/∂c_{t−1} (padded rows pass dc on). */
 function cellGradientProgram(layout: Layout, B: number): GPGPUProgram {
-  const names = BACKWARD_INPUTS.concat(optionalInputs(layout));
-  return {
-    variableNames: names,
-    outputShape: [2, B, layout.H],
-    userCode: `${HELPERS}
-    void main() {
-      ivec3 rc = getOutputCoords();
-      int b = rc.y; int j = rc.z;
-      ${backwardSource(layout)}
-      bool valid = ${validStep(layout.masked)};
-      setOutput(rc.x == 0 ? (valid ? dct : 0.0) : (valid ? dcp : dcNext));
-    }`,
-  };
+  return pairProgram(BACKWARD_INPUTS.concat(optionalInputs(layout)), layout, B, backwardSource(layout), [
+    'valid ? dct : 0.0',
+    'valid ? dcp : dcNext',
+  ]);
 }
 
 /** The backward step's element-wise work on WebGL: one program for dG, one for (dc_t, dc_{t−1}). */
