@@ -31,37 +31,42 @@ export interface CpuBackendOptions {
 const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
 
 /**
+ * The primitive kernels over plain typed arrays (every required kernel). Exported so a backend
+ * whose storage can be viewed as typed arrays (backend-wasm's linear memory) runs the same code.
+ */
+export const primitiveKernels = {
+  Neg,
+  Exp,
+  Log,
+  Sqrt,
+  Abs,
+  Tanh,
+  Sigmoid,
+  Relu,
+  Add,
+  Sub,
+  Mul,
+  Div,
+  Maximum,
+  MatMul,
+  Sum,
+  Max,
+  ArgMax,
+  Transpose,
+  Slice,
+  Concat,
+  Gather,
+  ScatterAdd,
+  Fill,
+  Cast,
+} satisfies Partial<KernelTable>;
+
+/**
  * The CPU backend: handles are plain Float32Array / Float64Array, owned by the backend and
  * reclaimed by the garbage collector once core drops them.
  */
 export function createCpuBackend(name: string, options: CpuBackendOptions = {}, pool: ThreadPool | null = null): Backend {
-  const plain: Partial<KernelTable> = {
-    Neg,
-    Exp,
-    Log,
-    Sqrt,
-    Abs,
-    Tanh,
-    Sigmoid,
-    Relu,
-    Add,
-    Sub,
-    Mul,
-    Div,
-    Maximum,
-    MatMul,
-    Sum,
-    Max,
-    ArgMax,
-    Transpose,
-    Slice,
-    Concat,
-    Gather,
-    ScatterAdd,
-    Fill,
-    Cast,
-    ...(options.fused === false ? {} : fusedKernels),
-  };
+  const plain: Partial<KernelTable> = { ...primitiveKernels, ...(options.fused === false ? {} : fusedKernels) };
   const kernels = pool ? withPool(plain, pool) : plain;
   return {
     specVersion: SPEC_VERSION,

@@ -5,6 +5,7 @@ import { ThreadPool } from './threads/pool.js';
 
 export type { CpuBackendOptions } from './backend.js';
 export { gemmNT } from './kernels/gemm.js';
+export { primitiveKernels } from './backend.js';
 
 /**
  * The pure-TypeScript CPU backend (float32 and float64); `threads: 2` adds a worker for large

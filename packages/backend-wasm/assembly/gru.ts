@@ -1,0 +1,145 @@
+// Fused GRU forward and backward (PyTorch's formulation), gates packed r, z, n:
+//   r = σ(P_r + R_r + b_hr)   z = σ(P_z + R_z + b_hz)   hn = R_n + b_hn
+//   n = tanh(P_n + r ⊙ hn)    h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
+// P = x W_ihᵀ + b_ih for all steps, R = h_{t−1} W_hhᵀ per step (b_hh stays apart: r multiplies
+// only the recurrent part of n).
+
+import { gemmPacked, packB } from './gemm';
+import { splat, vsigmoid, vtanh } from './simd';
+import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
+
+// @ts-ignore: decorator
+@inline
+function ld(ptr: usize, full: bool): v128 {
+  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(ptr: usize, v: v128, full: bool): void {
+  if (full) v128.store(ptr, v);
+  else store<f32>(ptr, f32x4.extract_lane(v, 0));
+}
+
+// @ts-ignore: decorator
+@inline
+function forwardUnits(j: i32, full: bool, H: i32, p: usize, r: usize, bhh: usize, h: usize, y: usize, gates: usize, hnRow: usize): void {
+  const at = f32s(j);
+  const H1 = f32s(H);
+  const H2 = f32s(2 * H);
+  const rGate = vsigmoid(f32x4.add(f32x4.add(ld(p + at, full), ld(r + at, full)), ld(bhh + at, full)));
+  const z = vsigmoid(f32x4.add(f32x4.add(ld(p + H1 + at, full), ld(r + H1 + at, full)), ld(bhh + H1 + at, full)));
+  const hn = f32x4.add(ld(r + H2 + at, full), ld(bhh + H2 + at, full));
+  const n = vtanh(f32x4.add(ld(p + H2 + at, full), f32x4.mul(rGate, hn)));
+  const hNew = f32x4.add(f32x4.mul(f32x4.sub(splat(1), z), n), f32x4.mul(z, ld(h + at, full)));
+  st(h + at, hNew, full);
+  st(y + at, hNew, full);
+  if (gates) {
+    st(gates + at, rGate, full);
+    st(gates + H1 + at, z, full);
+    st(gates + H2 + at, n, full);
+    st(hnRow + at, hn, full);
+  }
+}
+
+/** y, h (from h0), and with `record` gates [B, T, 3H], hn [B, T, H]. Scratch: P [B·T·3H], R [B·3H], pack. */
+export function gruForward(
+  B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
+  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize,
+  y: usize, h: usize, gates: usize, hn: usize,
+  P: usize, R: usize, pack: usize,
+): void {
+  const GH = 3 * H;
+  projectInputs(B * T, I, GH, x, wih, bih, 0, P, pack);
+  packB(whh, H, 1, GH, H, pack);
+  memory.copy(h, h0, f32s(B * H));
+  zero(y, B * T * H);
+  zero(gates, B * T * GH);
+  zero(hn, B * T * H);
+  for (let s = 0; s < T; s++) {
+    const t = stepAt(s, T, reverse);
+    gemmPacked(B, GH, H, h, H, 1, pack, R, GH, false);
+    for (let b = 0; b < B; b++) {
+      if (t >= lengthOf(lengths, b, T)) continue;
+      const hb = f32s(b * H);
+      const row = b * T + t;
+      const p = P + f32s(row * GH);
+      const rr = R + f32s(b * GH);
+      const out = f32s(row * H);
+      const g = gates ? gates + f32s(row * GH) : 0;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, p, rr, bhh, h + hb, y + out, g, hn + out);
+      for (; j < H; j++) forwardUnits(j, false, H, p, rr, bhh, h + hb, y + out, g, hn + out);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline
+function backwardUnits(
+  j: i32, full: bool, H: i32,
+  gate: usize, hnRow: usize, hPrevRow: usize, dy: usize, dh: usize, dGx: usize, dGh: usize, hPrev: usize, dhStep: usize,
+): void {
+  const at = f32s(j);
+  const H1 = f32s(H);
+  const H2 = f32s(2 * H);
+  const one = splat(1);
+  const hp = ld(hPrevRow + at, full);
+  st(hPrev + at, hp, full);
+  let dhT = ld(dh + at, full);
+  if (dy) dhT = f32x4.add(dhT, ld(dy + at, full));
+  const r = ld(gate + at, full);
+  const z = ld(gate + H1 + at, full);
+  const n = ld(gate + H2 + at, full);
+  const dnPre = f32x4.mul(f32x4.mul(dhT, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
+  const dzPre = f32x4.mul(f32x4.mul(dhT, f32x4.sub(hp, n)), f32x4.mul(z, f32x4.sub(one, z)));
+  const drPre = f32x4.mul(f32x4.mul(dnPre, ld(hnRow + at, full)), f32x4.mul(r, f32x4.sub(one, r)));
+  st(dGx + at, drPre, full);
+  st(dGx + H1 + at, dzPre, full);
+  st(dGx + H2 + at, dnPre, full);
+  st(dGh + at, drPre, full);
+  st(dGh + H1 + at, dzPre, full);
+  st(dGh + H2 + at, f32x4.mul(dnPre, r), full);
+  st(dh + at, f32x4.mul(dhT, z), full); // + dGh_t · W_hh after the step
+  if (dhStep) st(dhStep + at, dhT, full);
+}
+
+/** Backward through time; dh [B, H] comes in as dhIn (0 = zeros) and leaves as dh0. Scratch: dGx, dGh [B·T·3H], hPrev [B·T·H], pack. */
+export function gruBackward(
+  B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
+  x: usize, wih: usize, whh: usize, h0: usize, y: usize, gates: usize, hn: usize,
+  dy: usize, dhIn: usize,
+  dx: usize, dh: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dhSteps: usize,
+  dGx: usize, dGh: usize, hPrev: usize, pack: usize,
+): void {
+  const GH = 3 * H;
+  copyOrZero(dh, dhIn, B * H);
+  zero(dGx, B * T * GH);
+  zero(dGh, B * T * GH);
+  zero(hPrev, B * T * H);
+  zero(dhSteps, B * T * H);
+  packB(whh, 1, H, H, GH, pack);
+  for (let s = T - 1; s >= 0; s--) {
+    const t = stepAt(s, T, reverse);
+    const tPrev = reverse ? t + 1 : t - 1;
+    for (let b = 0; b < B; b++) {
+      const length = lengthOf(lengths, b, T);
+      if (t >= length) continue;
+      const first = isFirstStep(t, length, reverse);
+      const hb = f32s(b * H);
+      const row = b * T + t;
+      const out = f32s(row * H);
+      const hPrevRow = first ? h0 + hb : y + f32s((b * T + tPrev) * H);
+      const g = gates + f32s(row * GH);
+      const dyRow = dy ? dy + out : 0;
+      const dhs = dhSteps ? dhSteps + out : 0;
+      const gx = dGx + f32s(row * GH);
+      const gh = dGh + f32s(row * GH);
+      let j = 0;
+      for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
+      for (; j < H; j++) backwardUnits(j, false, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
+    }
+    gemmPacked(B, H, GH, dGh + f32s(t * GH), T * GH, 1, pack, dh, H, true);
+  }
+  weightGradients(B * T, I, H, GH, dGx, dGh, x, hPrev, wih, dx, dWih, dWhh, dBih, dBhh, pack);
+}

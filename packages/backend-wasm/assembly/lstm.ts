@@ -1,0 +1,211 @@
+// Fused LSTM forward and backward over a whole sequence (SPEC §1): one call per layer and
+// direction. Gates are packed i, f, g, o (coupled: f, g, o with i = 1 − f); peephole weights are
+// one [3H] vector p_i, p_f, p_o. The formulas are backend-cpu's, four hidden units per instruction.
+
+import { gemmPacked, packB } from './gemm';
+import { madd, splat, vsigmoid, vtanh } from './simd';
+import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
+
+const PEEPHOLE = 1;
+const COUPLED = 2;
+
+// @ts-ignore: decorator
+@inline
+function ld(ptr: usize, full: bool): v128 {
+  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
+}
+
+// @ts-ignore: decorator
+@inline
+function st(ptr: usize, v: v128, full: bool): void {
+  if (full) v128.store(ptr, v);
+  else store<f32>(ptr, f32x4.extract_lane(v, 0));
+}
+
+/** h_t, c_t for hidden units j .. j + 3 (or j alone when !full) of one batch row. */
+// @ts-ignore: decorator
+@inline
+function forwardUnits(
+  j: i32, full: bool, H: i32, variant: i32,
+  p: usize, c: usize, h: usize, y: usize, peep: usize, gates: usize, cells: usize,
+): void {
+  const at = f32s(j);
+  const coupled = variant == COUPLED;
+  const oF = coupled ? 0 : f32s(H);
+  const oG = coupled ? f32s(H) : f32s(2 * H);
+  const oO = coupled ? f32s(2 * H) : f32s(3 * H);
+  const cPrev = ld(c + at, full);
+  let fPre = ld(p + oF + at, full);
+  let i = splat(0);
+  if (!coupled) {
+    let iPre = ld(p + at, full);
+    if (variant == PEEPHOLE) {
+      iPre = madd(ld(peep + at, full), cPrev, iPre);
+      fPre = madd(ld(peep + f32s(H) + at, full), cPrev, fPre);
+    }
+    i = vsigmoid(iPre);
+  }
+  const f = vsigmoid(fPre);
+  if (coupled) i = f32x4.sub(splat(1), f);
+  const g = vtanh(ld(p + oG + at, full));
+  const cNew = f32x4.add(f32x4.mul(f, cPrev), f32x4.mul(i, g));
+  let oPre = ld(p + oO + at, full);
+  if (variant == PEEPHOLE) oPre = madd(ld(peep + f32s(2 * H) + at, full), cNew, oPre);
+  const o = vsigmoid(oPre);
+  const hNew = f32x4.mul(o, vtanh(cNew));
+  st(c + at, cNew, full);
+  st(h + at, hNew, full);
+  st(y + at, hNew, full);
+  if (gates) {
+    if (!coupled) st(gates + at, i, full);
+    st(gates + oF + at, f, full);
+    st(gates + oG + at, g, full);
+    st(gates + oO + at, o, full);
+    st(cells + at, cNew, full);
+  }
+}
+
+/**
+ * y[B, T, H], h and c [B, H] (initialised from h0, c0 here), and with `record` gates [B, T, GH]
+ * and cells [B, T, H]. Scratch: P [B·T·GH] and pack [packedSize(GH, max(I, H))].
+ */
+export function lstmForward(
+  B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
+  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, peep: usize, h0: usize, c0: usize,
+  y: usize, h: usize, c: usize, gates: usize, cells: usize,
+  P: usize, pack: usize,
+): void {
+  const GH = (variant == COUPLED ? 3 : 4) * H;
+  projectInputs(B * T, I, GH, x, wih, bih, bhh, P, pack);
+  packB(whh, H, 1, GH, H, pack);
+  memory.copy(h, h0, f32s(B * H));
+  memory.copy(c, c0, f32s(B * H));
+  zero(y, B * T * H);
+  zero(gates, B * T * GH);
+  for (let s = 0; s < T; s++) {
+    const t = stepAt(s, T, reverse);
+    gemmPacked(B, GH, H, h, H, 1, pack, P + f32s(t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
+    for (let b = 0; b < B; b++) {
+      const hb = f32s(b * H);
+      const row = b * T + t;
+      if (t >= lengthOf(lengths, b, T)) {
+        if (cells) memory.copy(cells + f32s(row * H), c + hb, f32s(H)); // padded: state carried, y stays 0
+        continue;
+      }
+      const p = P + f32s(row * GH);
+      const out = f32s(row * H);
+      const g = gates ? gates + f32s(row * GH) : 0;
+      const ce = cells + out;
+      let j = 0;
+      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, variant, p, c + hb, h + hb, y + out, peep, g, ce);
+      for (; j < H; j++) forwardUnits(j, false, H, variant, p, c + hb, h + hb, y + out, peep, g, ce);
+    }
+  }
+}
+
+/** dG for hidden units j .. j + 3 of one row at one step; updates dc, dh and the peephole sums. */
+// @ts-ignore: decorator
+@inline
+function backwardUnits(
+  j: i32, full: bool, H: i32, variant: i32,
+  gate: usize, cT: usize, cPrevRow: usize, hPrevRow: usize, dy: usize,
+  dh: usize, dc: usize, dG: usize, hPrev: usize, peep: usize, dPeep: usize, dhStep: usize, dcStep: usize,
+): void {
+  const at = f32s(j);
+  const coupled = variant == COUPLED;
+  const oF = coupled ? 0 : f32s(H);
+  const oG = coupled ? f32s(H) : f32s(2 * H);
+  const oO = coupled ? f32s(2 * H) : f32s(3 * H);
+  const one = splat(1);
+  const c = ld(cT + at, full);
+  const cPrev = ld(cPrevRow + at, full);
+  st(hPrev + at, ld(hPrevRow + at, full), full);
+  let dhT = ld(dh + at, full);
+  if (dy) dhT = f32x4.add(dhT, ld(dy + at, full));
+  const tc = vtanh(c);
+  const f = ld(gate + oF + at, full);
+  const g = ld(gate + oG + at, full);
+  const o = ld(gate + oO + at, full);
+  const dOpre = f32x4.mul(f32x4.mul(f32x4.mul(dhT, tc), o), f32x4.sub(one, o));
+  let dcT = f32x4.add(ld(dc + at, full), f32x4.mul(f32x4.mul(dhT, o), f32x4.sub(one, f32x4.mul(tc, tc))));
+  if (variant == PEEPHOLE) dcT = madd(dOpre, ld(peep + f32s(2 * H) + at, full), dcT);
+  let dcPrev = f32x4.mul(dcT, f);
+  const fGrad = f32x4.mul(f, f32x4.sub(one, f));
+  const gGrad = f32x4.sub(one, f32x4.mul(g, g));
+  if (coupled) {
+    st(dG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(cPrev, g)), fGrad), full);
+    st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(one, f)), gGrad), full);
+  } else {
+    const i = ld(gate + at, full);
+    const dIpre = f32x4.mul(f32x4.mul(dcT, g), f32x4.mul(i, f32x4.sub(one, i)));
+    const dFpre = f32x4.mul(f32x4.mul(dcT, cPrev), fGrad);
+    st(dG + at, dIpre, full);
+    st(dG + oF + at, dFpre, full);
+    st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, i), gGrad), full);
+    if (variant == PEEPHOLE) {
+      dcPrev = madd(dIpre, ld(peep + at, full), dcPrev);
+      dcPrev = madd(dFpre, ld(peep + f32s(H) + at, full), dcPrev);
+      st(dPeep + at, madd(dIpre, cPrev, ld(dPeep + at, full)), full);
+      st(dPeep + f32s(H) + at, madd(dFpre, cPrev, ld(dPeep + f32s(H) + at, full)), full);
+      st(dPeep + f32s(2 * H) + at, madd(dOpre, c, ld(dPeep + f32s(2 * H) + at, full)), full);
+    }
+  }
+  st(dG + oO + at, dOpre, full);
+  st(dc + at, dcPrev, full);
+  st(dh + at, splat(0), full); // replaced by dG_t · W_hh after the step
+  if (dhStep) {
+    st(dhStep + at, dhT, full);
+    st(dcStep + at, dcT, full);
+  }
+}
+
+/**
+ * Backward through time. dh, dc [B, H] come in as dhIn, dcIn (0 = zeros) and leave as dh0, dc0.
+ * Scratch: dG [B·T·GH], hPrev [B·T·H], pack [max packedSize of the five products].
+ */
+export function lstmBackward(
+  B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
+  x: usize, wih: usize, whh: usize, peep: usize, h0: usize, c0: usize, y: usize, gates: usize, cells: usize,
+  dy: usize, dhIn: usize, dcIn: usize,
+  dx: usize, dh: usize, dc: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dPeep: usize,
+  dhSteps: usize, dcSteps: usize,
+  dG: usize, hPrev: usize, pack: usize,
+): void {
+  const GH = (variant == COUPLED ? 3 : 4) * H;
+  copyOrZero(dh, dhIn, B * H);
+  copyOrZero(dc, dcIn, B * H);
+  zero(dG, B * T * GH);
+  zero(hPrev, B * T * H);
+  zero(dPeep, 3 * H);
+  zero(dhSteps, B * T * H);
+  zero(dcSteps, B * T * H);
+  packB(whh, 1, H, H, GH, pack); // op(B)(k = g, j) = W_hh[g, j]
+  for (let s = T - 1; s >= 0; s--) {
+    const t = stepAt(s, T, reverse);
+    const tPrev = reverse ? t + 1 : t - 1;
+    for (let b = 0; b < B; b++) {
+      const length = lengthOf(lengths, b, T);
+      if (t >= length) continue; // padded: dG row stays 0, dh and dc pass through
+      const first = isFirstStep(t, length, reverse);
+      const hb = f32s(b * H);
+      const row = b * T + t;
+      const out = f32s(row * H);
+      const prev = f32s((b * T + tPrev) * H);
+      const g = gates + f32s(row * GH);
+      const cPrevRow = first ? c0 + hb : cells + prev;
+      const hPrevRow = first ? h0 + hb : y + prev;
+      const dyRow = dy ? dy + out : 0;
+      const dhs = dhSteps ? dhSteps + out : 0;
+      const dcs = dcSteps ? dcSteps + out : 0;
+      const dGRow = dG + f32s(row * GH);
+      let j = 0;
+      for (; j + 4 <= H; j += 4)
+        backwardUnits(j, true, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
+      for (; j < H; j++)
+        backwardUnits(j, false, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
+    }
+    // dh_{t−1} += dG_t · W_hh; padded rows have dG = 0 and keep their dh.
+    gemmPacked(B, H, GH, dG + f32s(t * GH), T * GH, 1, pack, dh, H, true);
+  }
+  weightGradients(B * T, I, H, GH, dG, dG, x, hPrev, wih, dx, dWih, dWhh, dBih, dBhh, pack);
+}

@@ -1,0 +1,83 @@
+// Plumbing shared by the fused recurrent kernels (the same three phases as backend-cpu's):
+//   1. all input projections in one GEMM:   P[B·T, G·H] = X · W_ihᵀ + bias
+//   2. per step, one small GEMM h · W_hhᵀ against W_hh packed once, and the vectorised gate math
+//   3. backward only: dX = dG · W_ih, dW_ih = dGᵀ · X, dW_hh = dGᵀ · H_prev, db = Σ_rows dG
+// Pointers are byte addresses in the backend's one linear memory; the caller (TypeScript) sizes
+// and owns every buffer, including the packing scratch. Outputs that stay zero at padded steps are
+// zeroed here, because the allocator hands out reused memory.
+
+import { gemm } from './gemm';
+
+// @ts-ignore: decorator
+@inline
+export function f32s(n: i32): usize {
+  return <usize>n << 2;
+}
+
+// @ts-ignore: decorator
+@inline
+export function stepAt(s: i32, T: i32, reverse: bool): i32 {
+  return reverse ? T - 1 - s : s;
+}
+
+// @ts-ignore: decorator
+@inline
+export function lengthOf(lengths: usize, b: i32, T: i32): i32 {
+  return lengths ? load<i32>(lengths + f32s(b)) : T;
+}
+
+// @ts-ignore: decorator
+@inline
+export function isFirstStep(t: i32, length: i32, reverse: bool): bool {
+  return reverse ? t == length - 1 : t == 0;
+}
+
+// @ts-ignore: decorator
+@inline
+export function zero(ptr: usize, floats: i32): void {
+  if (ptr) memory.fill(ptr, 0, f32s(floats));
+}
+
+/** Copies `floats` values, or zeroes the destination when there is no source. */
+export function copyOrZero(dst: usize, src: usize, floats: i32): void {
+  if (src) memory.copy(dst, src, f32s(floats));
+  else memory.fill(dst, 0, f32s(floats));
+}
+
+/** P[rows, GH] = biasA (+ biasB) in every row, then += X[rows, I] · W_ihᵀ. */
+export function projectInputs(rows: i32, I: i32, GH: i32, x: usize, wih: usize, biasA: usize, biasB: usize, P: usize, pack: usize): void {
+  if (rows == 0) return;
+  for (let j = 0; j < GH; j++) store<f32>(P + f32s(j), load<f32>(biasA + f32s(j)) + (biasB ? load<f32>(biasB + f32s(j)) : 0));
+  for (let row = 1; row < rows; row++) memory.copy(P + f32s(row * GH), P, f32s(GH));
+  gemm(rows, GH, I, x, I, 1, wih, I, 1, P, GH, true, pack);
+}
+
+/** Column sums of M[rows, cols] into out[cols]. */
+function columnSums(M: usize, rows: i32, cols: i32, out: usize): void {
+  memory.fill(out, 0, f32s(cols));
+  for (let r = 0; r < rows; r++) {
+    const src = M + f32s(r * cols);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) v128.store(out + f32s(j), f32x4.add(v128.load(out + f32s(j)), v128.load(src + f32s(j))));
+    for (; j < cols; j++) store<f32>(out + f32s(j), load<f32>(out + f32s(j)) + load<f32>(src + f32s(j)));
+  }
+}
+
+/**
+ * Phase 3: gradients for every step at once. dGx feeds the input side (W_ih, b_ih, X) and dGh
+ * the recurrent side (W_hh, b_hh); they differ only for the GRU.
+ */
+export function weightGradients(
+  rows: i32, I: i32, H: i32, GH: i32,
+  dGx: usize, dGh: usize, x: usize, hPrev: usize, wih: usize,
+  dx: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, pack: usize,
+): void {
+  // dX[rows, I] = dGx · W_ih         (W_ih is [GH, I]: op(B)(k = g, j = i) at g·I + i)
+  gemm(rows, I, GH, dGx, GH, 1, wih, 1, I, dx, I, false, pack);
+  // dW_ih[GH, I] = dGxᵀ · X          (op(A)(g, row) at row·GH + g)
+  gemm(GH, I, rows, dGx, 1, GH, x, 1, I, dWih, I, false, pack);
+  // dW_hh[GH, H] = dGhᵀ · H_prev
+  gemm(GH, H, rows, dGh, 1, GH, hPrev, 1, H, dWhh, H, false, pack);
+  columnSums(dGx, rows, GH, dBih);
+  columnSums(dGh, rows, GH, dBhh);
+}

@@ -1,0 +1,71 @@
+// Vector math on four float32 lanes (wasm fixed-width SIMD). exp is Cephes' expf: range reduction
+// x = n·ln2 + r, a degree-6 polynomial in r, and 2ⁿ built in the exponent bits; ≈ 1 ulp. tanh uses
+// Cephes' odd minimax polynomial below |x| = 0.625 (no cancellation near 0) and 1 − 2/(e^{2|x|} + 1)
+// above. Scalar tails run the same vector code on one lane, so every element sees the same formula.
+
+// With --use FMA=1 the multiply-add is relaxed SIMD's fused one (opt-in build, see scripts/build-wasm.mjs).
+// @ts-ignore: decorator
+@inline
+export function madd(a: v128, b: v128, c: v128): v128 {
+  if (isDefined(FMA)) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline
+export function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+// @ts-ignore: decorator
+@inline
+export function lane0(v: v128): f32 {
+  return f32x4.extract_lane(v, 0);
+}
+
+// @ts-ignore: decorator
+@inline
+export function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, splat(-87.33)), splat(88.0));
+  const n = f32x4.floor(madd(x, splat(1.44269504088896341), splat(0.5)));
+  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+  let p = splat(1.9875691500e-4);
+  p = madd(p, r, splat(1.3981999507e-3));
+  p = madd(p, r, splat(8.3334519073e-3));
+  p = madd(p, r, splat(4.1665795894e-2));
+  p = madd(p, r, splat(1.6666665459e-1));
+  p = madd(p, r, splat(5.0000001201e-1));
+  p = madd(p, f32x4.mul(r, r), f32x4.add(r, splat(1)));
+  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+  return f32x4.mul(p, scale);
+}
+
+// @ts-ignore: decorator
+@inline
+export function vsigmoid(x: v128): v128 {
+  return f32x4.div(splat(1), f32x4.add(splat(1), vexp(f32x4.neg(x))));
+}
+
+// @ts-ignore: decorator
+@inline
+export function vtanh(x: v128): v128 {
+  const ax = f32x4.abs(x);
+  const z = f32x4.mul(ax, ax);
+  let p = splat(-5.70498872745e-3);
+  p = madd(p, z, splat(2.06390887954e-2));
+  p = madd(p, z, splat(-5.37397155531e-2));
+  p = madd(p, z, splat(1.33314422036e-1));
+  p = madd(p, z, splat(-3.33332819422e-1));
+  const small = madd(f32x4.mul(p, z), ax, ax);
+  const large = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(vexp(f32x4.add(ax, ax)), splat(1))));
+  const magnitude = v128.bitselect(small, large, f32x4.lt(ax, splat(0.625)));
+  // Copy x's sign; NaN stays NaN because both branches carry it.
+  return v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
+}
+
+// @ts-ignore: decorator
+@inline
+export function one(): v128 {
+  return splat(1);
+}

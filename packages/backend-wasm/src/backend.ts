@@ -1,0 +1,70 @@
+import { SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTable, ValueError } from '@lstm/core';
+import { Heap, type WasmHandle } from './memory.js';
+import type { Context } from './kernels/context.js';
+import { gruBackwardKernel, gruForwardKernel } from './kernels/gru.js';
+import { lstmBackwardKernel, lstmForwardKernel } from './kernels/lstm.js';
+import { matMulKernel } from './kernels/mat-mul.js';
+import { primitivesOver } from './kernels/primitives.js';
+import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
+import { type Build, createMemory, instantiate } from './module.js';
+
+export interface WasmBackendOptions {
+  /** Leave out the fused recurrent kernels so core's reference compositions run (testing). */
+  fused?: boolean;
+  /**
+   * Use relaxed SIMD's fused multiply-add (Chrome ≥ 114, Firefox; Node 20 behind
+   * `--experimental-wasm-relaxed-simd`; not Safari). Creation fails with a clear message where
+   * the engine lacks it; `wasmAvailability()` says beforehand.
+   */
+  fma?: boolean;
+  /** Initial size of the linear memory in MiB (default 16); it grows on demand up to 4 GiB. */
+  initialMemoryMiB?: number;
+}
+
+/** Creates the backend: one linear memory, the kernel module instantiated on it, the kernel table. */
+export async function createWasmBackend(name: string, build: Build, options: WasmBackendOptions = {}): Promise<Backend> {
+  const initialPages = Math.ceil(((options.initialMemoryMiB ?? 16) * 1024 * 1024) / 65536);
+  const shared = build === 'shared';
+  const memory = createMemory(initialPages, shared);
+  const wasm = await instantiate(build, memory);
+  const heap = new Heap(memory, wasm.heapBase());
+  const ctx: Context = { heap, wasm };
+  const fused: Partial<KernelTable> = {
+    LstmForward: lstmForwardKernel(ctx),
+    LstmBackward: lstmBackwardKernel(ctx),
+    GruForward: gruForwardKernel(ctx),
+    GruBackward: gruBackwardKernel(ctx),
+    RnnForward: rnnForwardKernel(ctx),
+    RnnBackward: rnnBackwardKernel(ctx),
+  };
+  const kernels: Partial<KernelTable> = {
+    ...primitivesOver(ctx),
+    MatMul: matMulKernel(ctx),
+    ...(options.fused === false ? {} : fused),
+  };
+  const handleOf = (handle: unknown): WasmHandle => handle as WasmHandle;
+  const backend: Backend = {
+    specVersion: SPEC_VERSION,
+    name,
+    capabilities: { readSync: true, dtypes: ['float32'], floatPrecision: 32 },
+    write(values: FloatArray, dtype: DType): WasmHandle {
+      if (dtype !== 'float32') throw new ValueError(`${name}: stores float32 only; use @lstm/backend-cpu for float64`);
+      return { ptr: heap.store(values), size: values.length };
+    },
+    read: (handle) => Promise.resolve(heap.f32(handleOf(handle).ptr, handleOf(handle).size).slice()),
+    readSync: (handle) => heap.f32(handleOf(handle).ptr, handleOf(handle).size).slice(),
+    disposeData: (handle) => heap.release(handleOf(handle).ptr),
+    kernels,
+  };
+  heaps.set(backend, heap);
+  return backend;
+}
+
+const heaps = new WeakMap<Backend, Heap>();
+
+/** The linear memory of a backend-wasm backend: bytes reserved (never shrinks) and in live blocks. */
+export function wasmMemory(backend: Backend): { reservedBytes: number; liveBytes: number } {
+  const heap = heaps.get(backend);
+  if (!heap) throw new ValueError(`wasmMemory: backend "${backend.name}" is not a @lstm/backend-wasm backend`);
+  return { reservedBytes: heap.reservedBytes, liveBytes: heap.liveBytes };
+}

@@ -1,0 +1,44 @@
+import { primitiveKernels } from '@lstm/backend-cpu';
+import type { KernelTable, TensorInfo } from '@lstm/core';
+import type { WasmHandle } from '../memory.js';
+import type { Context } from './context.js';
+
+/**
+ * The primitives that are not worth a wasm port (element-wise maths, reductions, layout,
+ * gather) run backend-cpu's TypeScript over Float32Array views of the linear memory: no copy in,
+ * one copy of the result into a new block. None of them runs per recurrent step: the recurrent
+ * kernels are whole-sequence calls into wasm.
+ */
+export function primitivesOver(ctx: Context): Partial<KernelTable> {
+  const { heap } = ctx;
+  const view = (info: TensorInfo): TensorInfo => {
+    const { ptr, size } = info.handle as WasmHandle;
+    return { handle: heap.f32(ptr, size), shape: info.shape, dtype: info.dtype };
+  };
+  const views = (inputs: Record<string, unknown>): Record<string, unknown> => {
+    const out: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(inputs)) out[key] = Array.isArray(value) ? value.map(view) : view(value as TensorInfo);
+    return out;
+  };
+  /** The kernel's result (a typed array, possibly a view of the heap) copied into a new block. */
+  const adopt = (result: TensorInfo): TensorInfo => {
+    const values = result.handle as Float32Array;
+    const size = values.length;
+    let ptr: number;
+    if (values.buffer === heap.memory.buffer) {
+      const from = values.byteOffset;
+      ptr = heap.alloc(size); // may grow the memory and detach `values`: copy by offset
+      new Uint8Array(heap.memory.buffer).copyWithin(ptr, from, from + size * 4);
+    } else {
+      ptr = heap.store(values);
+    }
+    const handle: WasmHandle = { ptr, size };
+    return { handle, shape: result.shape, dtype: result.dtype };
+  };
+  const table: Record<string, unknown> = {};
+  for (const [id, kernel] of Object.entries(primitiveKernels)) {
+    const run = kernel as (inputs: Record<string, unknown>, attrs: unknown) => TensorInfo;
+    table[id] = (inputs: Record<string, unknown>, attrs: unknown) => adopt(run(views(inputs), attrs));
+  }
+  return table as Partial<KernelTable>;
+}

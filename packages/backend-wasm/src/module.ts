@@ -1,0 +1,90 @@
+import { ValueError } from '@lstm/core';
+import { fmaWasm, sharedWasm, simdWasm } from './generated/kernels.js';
+
+// The WebAssembly JS API as this package uses it. Typed here because the project compiles
+// against lib ES2022 and Node 20's types, neither of which declares the WebAssembly global.
+export interface LinearMemory {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  grow(pages: number): number;
+}
+interface CompiledModule {
+  readonly compiled: unique symbol;
+}
+interface WebAssemblyApi {
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => LinearMemory;
+  compile(bytes: Uint8Array): Promise<CompiledModule>;
+  instantiate(module: CompiledModule, imports: object): Promise<{ exports: object }>;
+  validate(bytes: Uint8Array): boolean;
+}
+/** The engine's WebAssembly object, or undefined where there is none. */
+export const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+
+function api(): WebAssemblyApi {
+  if (!webAssembly) throw new ValueError('wasm: this JavaScript engine has no WebAssembly; use @lstm/backend-cpu');
+  return webAssembly;
+}
+
+/** The exports of the kernel module (assembly/index.ts); pointers are byte offsets, booleans 0/1. */
+export interface KernelExports {
+  heapBase(): number;
+  packedSize(n: number, k: number): number;
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    bjs: number,
+    bks: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+    scratch: number,
+  ): void;
+  peakKernel(iterations: number): number;
+  peakFlops(iterations: number): number;
+  lstmForward(...args: number[]): void;
+  lstmBackward(...args: number[]): void;
+  gruForward(...args: number[]): void;
+  gruBackward(...args: number[]): void;
+  rnnForward(...args: number[]): void;
+  rnnBackward(...args: number[]): void;
+}
+
+export type Build = 'simd' | 'fma' | 'shared';
+
+const sources: Record<Build, string> = { simd: simdWasm, fma: fmaWasm, shared: sharedWasm };
+const compiled = new Map<Build, Promise<CompiledModule>>();
+
+function bytesOf(base64: string): Uint8Array {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes;
+}
+
+/** The compiled module of one build, compiled once per realm (asynchronously: browsers refuse large synchronous compiles). */
+export function compileBuild(build: Build): Promise<CompiledModule> {
+  const cached = compiled.get(build);
+  if (cached) return cached;
+  const module = api().compile(bytesOf(sources[build]));
+  compiled.set(build, module);
+  return module;
+}
+
+/** Whether this engine validates the build (fixed-width SIMD everywhere current; relaxed SIMD behind a flag in Node 20). */
+export function validates(build: Build): boolean {
+  return webAssembly?.validate(bytesOf(sources[build])) ?? false;
+}
+
+/** A linear memory of `initial` pages (64 KiB each) that may grow to 4 GiB. */
+export function createMemory(initial: number, shared: boolean): LinearMemory {
+  return new (api().Memory)({ initial, maximum: 65536, ...(shared ? { shared: true } : {}) });
+}
+
+export async function instantiate(build: Build, memory: LinearMemory): Promise<KernelExports> {
+  const instance = await api().instantiate(await compileBuild(build), { env: { memory } });
+  return instance.exports as KernelExports;
+}
