@@ -4,7 +4,7 @@
 // P = x W_ihᵀ + b_ih for all steps, R = h_{t−1} W_hhᵀ per step (b_hh stays apart: r multiplies
 // only the recurrent part of n).
 
-import { gemmPacked, packB } from './gemm';
+import { gemmPacked } from './gemm';
 import { splat, vsigmoid, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
 
@@ -42,23 +42,22 @@ function forwardUnits(j: i32, full: bool, H: i32, p: usize, r: usize, bhh: usize
   }
 }
 
-/** y, h (from h0), and with `record` gates [B, T, 3H], hn [B, T, H]. Scratch: P [B·T·3H], R [B·3H], pack. */
+/** y, h (from h0), and with `record` gates [B, T, 3H], hn [B, T, H]. W_ih, W_hh packed (NT); scratch P [B·T·3H], R [B·3H]. */
 export function gruForward(
   B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize,
+  x: usize, bih: usize, bhh: usize, h0: usize,
   y: usize, h: usize, gates: usize, hn: usize,
-  P: usize, R: usize, pack: usize,
+  P: usize, R: usize, packIh: usize, packHh: usize,
 ): void {
   const GH = 3 * H;
-  projectInputs(B * T, I, GH, x, wih, bih, 0, P, pack);
-  packB(whh, H, 1, GH, H, pack);
+  projectInputs(B * T, I, GH, x, packIh, bih, 0, P);
   memory.copy(h, h0, f32s(B * H));
   zero(y, B * T * H);
   zero(gates, B * T * GH);
   zero(hn, B * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, GH, H, h, H, 1, pack, R, GH, false);
+    gemmPacked(B, GH, H, h, H, 1, packHh, R, GH, false);
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
@@ -104,13 +103,13 @@ function backwardUnits(
   if (dhStep) st(dhStep + at, dhT, full);
 }
 
-/** Backward through time; dh [B, H] comes in as dhIn (0 = zeros) and leaves as dh0. Scratch: dGx, dGh [B·T·3H], hPrev [B·T·H], pack. */
+/** Backward through time; dh [B, H] comes in as dhIn (0 = zeros) and leaves as dh0. W_ih, W_hh packed (NN); scratch dGx, dGh [B·T·3H], hPrev [B·T·H], pack. */
 export function gruBackward(
   B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, h0: usize, y: usize, gates: usize, hn: usize,
+  x: usize, h0: usize, y: usize, gates: usize, hn: usize,
   dy: usize, dhIn: usize,
   dx: usize, dh: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dhSteps: usize,
-  dGx: usize, dGh: usize, hPrev: usize, pack: usize,
+  dGx: usize, dGh: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
 ): void {
   const GH = 3 * H;
   copyOrZero(dh, dhIn, B * H);
@@ -118,7 +117,6 @@ export function gruBackward(
   zero(dGh, B * T * GH);
   zero(hPrev, B * T * H);
   zero(dhSteps, B * T * H);
-  packB(whh, 1, H, H, GH, pack);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -139,7 +137,7 @@ export function gruBackward(
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
     }
-    gemmPacked(B, H, GH, dGh + f32s(t * GH), T * GH, 1, pack, dh, H, true);
+    gemmPacked(B, H, GH, dGh + f32s(t * GH), T * GH, 1, packHhNN, dh, H, true);
   }
-  weightGradients(B * T, I, H, GH, dGx, dGh, x, hPrev, wih, dx, dWih, dWhh, dBih, dBhh, pack);
+  weightGradients(B * T, I, H, GH, dGx, dGh, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
 }

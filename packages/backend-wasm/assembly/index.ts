@@ -1,7 +1,7 @@
 // The module's exports: the SGEMM, the fused recurrent kernels, the element-wise loops the
 // optimizers run, and the SIMD peak micro-kernel the benchmark compares the GEMM against.
 
-export { gemm, packedSize, peakKernel, peakFlops } from './gemm';
+export { gemm, gemmPacked, packB, packedSize, peakKernel, peakFlops } from './gemm';
 export { lstmForward, lstmBackward } from './lstm';
 export { gruForward, gruBackward } from './gru';
 export { rnnForward, rnnBackward } from './rnn';

@@ -2,7 +2,7 @@
 // direction. Gates are packed i, f, g, o (coupled: f, g, o with i = 1 − f); peephole weights are
 // one [3H] vector p_i, p_f, p_o. The formulas are backend-cpu's, four hidden units per instruction.
 
-import { gemmPacked, packB } from './gemm';
+import { gemmPacked } from './gemm';
 import { madd, splat, vsigmoid, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
 
@@ -67,24 +67,23 @@ function forwardUnits(
 
 /**
  * y[B, T, H], h and c [B, H] (initialised from h0, c0 here), and with `record` gates [B, T, GH]
- * and cells [B, T, H]. Scratch: P [B·T·GH] and pack [packedSize(GH, max(I, H))].
+ * and cells [B, T, H]. W_ih and W_hh arrive packed in NT form (packB); scratch P [B·T·GH].
  */
 export function lstmForward(
   B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, peep: usize, h0: usize, c0: usize,
+  x: usize, bih: usize, bhh: usize, peep: usize, h0: usize, c0: usize,
   y: usize, h: usize, c: usize, gates: usize, cells: usize,
-  P: usize, pack: usize,
+  P: usize, packIh: usize, packHh: usize,
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
-  projectInputs(B * T, I, GH, x, wih, bih, bhh, P, pack);
-  packB(whh, H, 1, GH, H, pack);
+  projectInputs(B * T, I, GH, x, packIh, bih, bhh, P);
   memory.copy(h, h0, f32s(B * H));
   memory.copy(c, c0, f32s(B * H));
   zero(y, B * T * H);
   zero(gates, B * T * GH);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, GH, H, h, H, 1, pack, P + f32s(t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
+    gemmPacked(B, GH, H, h, H, 1, packHh, P + f32s(t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
     for (let b = 0; b < B; b++) {
       const hb = f32s(b * H);
       const row = b * T + t;
@@ -161,15 +160,15 @@ function backwardUnits(
 
 /**
  * Backward through time. dh, dc [B, H] come in as dhIn, dcIn (0 = zeros) and leave as dh0, dc0.
- * Scratch: dG [B·T·GH], hPrev [B·T·H], pack [max packedSize of the five products].
+ * W_ih and W_hh arrive packed in NN form; scratch dG [B·T·GH], hPrev [B·T·H], pack (for the dW products).
  */
 export function lstmBackward(
   B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, peep: usize, h0: usize, c0: usize, y: usize, gates: usize, cells: usize,
+  x: usize, peep: usize, h0: usize, c0: usize, y: usize, gates: usize, cells: usize,
   dy: usize, dhIn: usize, dcIn: usize,
   dx: usize, dh: usize, dc: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dPeep: usize,
   dhSteps: usize, dcSteps: usize,
-  dG: usize, hPrev: usize, pack: usize,
+  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
   copyOrZero(dh, dhIn, B * H);
@@ -178,8 +177,7 @@ export function lstmBackward(
   zero(hPrev, B * T * H);
   zero(dPeep, 3 * H);
   zero(dhSteps, B * T * H);
-  zero(dcSteps, B * T * H);
-  packB(whh, 1, H, H, GH, pack); // op(B)(k = g, j) = W_hh[g, j]
+  zero(dcSteps, B * T * H); // op(B)(k = g, j) = W_hh[g, j]
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -205,7 +203,7 @@ export function lstmBackward(
         backwardUnits(j, false, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
     }
     // dh_{t−1} += dG_t · W_hh; padded rows have dG = 0 and keep their dh.
-    gemmPacked(B, H, GH, dG + f32s(t * GH), T * GH, 1, pack, dh, H, true);
+    gemmPacked(B, H, GH, dG + f32s(t * GH), T * GH, 1, packHhNN, dh, H, true);
   }
-  weightGradients(B * T, I, H, GH, dG, dG, x, hPrev, wih, dx, dWih, dWhh, dBih, dBhh, pack);
+  weightGradients(B * T, I, H, GH, dG, dG, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
 }

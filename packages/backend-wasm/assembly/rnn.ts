@@ -1,7 +1,7 @@
 // Fused vanilla RNN: h_t = act(P_t + h_{t−1} W_hhᵀ) with P = x W_ihᵀ + b_ih + b_hh; act = tanh | relu.
 // Backward: dpre_t = (dh + dy_t) ⊙ act'(h_t) with tanh' = 1 − h², relu' = [h > 0]; dh_{t−1} = dpre_t · W_hh.
 
-import { gemmPacked, packB } from './gemm';
+import { gemmPacked } from './gemm';
 import { splat, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
 
@@ -28,19 +28,18 @@ function forwardUnits(j: i32, full: bool, relu: bool, pre: usize, h: usize, y: u
   st(y + at, hNew, full);
 }
 
-/** y, h (from h0). Scratch: P [B·T·H], pack. */
+/** y, h (from h0). W_ih, W_hh packed (NT); scratch P [B·T·H]. */
 export function rnnForward(
   B: i32, T: i32, I: i32, H: i32, relu: bool, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, bih: usize, bhh: usize, h0: usize,
-  y: usize, h: usize, P: usize, pack: usize,
+  x: usize, bih: usize, bhh: usize, h0: usize,
+  y: usize, h: usize, P: usize, packIh: usize, packHh: usize,
 ): void {
-  projectInputs(B * T, I, H, x, wih, bih, bhh, P, pack);
-  packB(whh, H, 1, H, H, pack);
+  projectInputs(B * T, I, H, x, packIh, bih, bhh, P);
   memory.copy(h, h0, f32s(B * H));
   zero(y, B * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, H, H, h, H, 1, pack, P + f32s(t * H), T * H, true);
+    gemmPacked(B, H, H, h, H, 1, packHh, P + f32s(t * H), T * H, true);
     for (let b = 0; b < B; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
@@ -66,19 +65,18 @@ function backwardUnits(j: i32, full: bool, relu: bool, yRow: usize, hPrevRow: us
   if (dhStep) st(dhStep + at, dhT, full);
 }
 
-/** Backward through time; scratch dG [B·T·H], hPrev [B·T·H], pack. */
+/** Backward through time. W_ih, W_hh packed (NN); scratch dG [B·T·H], hPrev [B·T·H], pack. */
 export function rnnBackward(
   B: i32, T: i32, I: i32, H: i32, relu: bool, reverse: bool, lengths: usize,
-  x: usize, wih: usize, whh: usize, h0: usize, y: usize,
+  x: usize, h0: usize, y: usize,
   dy: usize, dhIn: usize,
   dx: usize, dh: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dhSteps: usize,
-  dG: usize, hPrev: usize, pack: usize,
+  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
 ): void {
   copyOrZero(dh, dhIn, B * H);
   zero(dG, B * T * H);
   zero(hPrev, B * T * H);
   zero(dhSteps, B * T * H);
-  packB(whh, 1, H, H, H, pack);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -95,7 +93,7 @@ export function rnnBackward(
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
     }
-    gemmPacked(B, H, H, dG + f32s(t * H), T * H, 1, pack, dh, H, true);
+    gemmPacked(B, H, H, dG + f32s(t * H), T * H, 1, packHhNN, dh, H, true);
   }
-  weightGradients(B * T, I, H, H, dG, dG, x, hPrev, wih, dx, dWih, dWhh, dBih, dBhh, pack);
+  weightGradients(B * T, I, H, H, dG, dG, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
 }

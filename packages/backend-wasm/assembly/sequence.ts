@@ -6,7 +6,7 @@
 // and owns every buffer, including the packing scratch. Outputs that stay zero at padded steps are
 // zeroed here, because the allocator hands out reused memory.
 
-import { gemm } from './gemm';
+import { gemm, gemmPacked } from './gemm';
 
 // @ts-ignore: decorator
 @inline
@@ -44,12 +44,12 @@ export function copyOrZero(dst: usize, src: usize, floats: i32): void {
   else memory.fill(dst, 0, f32s(floats));
 }
 
-/** P[rows, GH] = biasA (+ biasB) in every row, then += X[rows, I] · W_ihᵀ. */
-export function projectInputs(rows: i32, I: i32, GH: i32, x: usize, wih: usize, biasA: usize, biasB: usize, P: usize, pack: usize): void {
+/** P[rows, GH] = biasA (+ biasB) in every row, then += X[rows, I] · W_ihᵀ (W_ih packed in NT form). */
+export function projectInputs(rows: i32, I: i32, GH: i32, x: usize, packIh: usize, biasA: usize, biasB: usize, P: usize): void {
   if (rows == 0) return;
   for (let j = 0; j < GH; j++) store<f32>(P + f32s(j), load<f32>(biasA + f32s(j)) + (biasB ? load<f32>(biasB + f32s(j)) : 0));
   for (let row = 1; row < rows; row++) memory.copy(P + f32s(row * GH), P, f32s(GH));
-  gemm(rows, GH, I, x, I, 1, wih, I, 1, P, GH, true, pack);
+  gemmPacked(rows, GH, I, x, I, 1, packIh, P, GH, true);
 }
 
 /** Column sums of M[rows, cols] into out[cols]. */
@@ -69,11 +69,11 @@ function columnSums(M: usize, rows: i32, cols: i32, out: usize): void {
  */
 export function weightGradients(
   rows: i32, I: i32, H: i32, GH: i32,
-  dGx: usize, dGh: usize, x: usize, hPrev: usize, wih: usize,
+  dGx: usize, dGh: usize, x: usize, hPrev: usize, packIhNN: usize,
   dx: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, pack: usize,
 ): void {
-  // dX[rows, I] = dGx · W_ih         (W_ih is [GH, I]: op(B)(k = g, j = i) at g·I + i)
-  gemm(rows, I, GH, dGx, GH, 1, wih, 1, I, dx, I, false, pack);
+  // dX[rows, I] = dGx · W_ih         (W_ih packed in NN form)
+  if (rows > 0) gemmPacked(rows, I, GH, dGx, GH, 1, packIhNN, dx, I, false);
   // dW_ih[GH, I] = dGxᵀ · X          (op(A)(g, row) at row·GH + g)
   gemm(GH, I, rows, dGx, 1, GH, x, 1, I, dWih, I, false, pack);
   // dW_hh[GH, H] = dGhᵀ · H_prev

@@ -1,5 +1,6 @@
 import { SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTable, ValueError } from '@lstm/core';
 import { Heap, type WasmHandle } from './memory.js';
+import { PackCache } from './pack-cache.js';
 import type { Context } from './kernels/context.js';
 import { gruBackwardKernel, gruForwardKernel } from './kernels/gru.js';
 import { lstmBackwardKernel, lstmForwardKernel } from './kernels/lstm.js';
@@ -28,7 +29,8 @@ export async function createWasmBackend(name: string, build: Build, options: Was
   const memory = createMemory(initialPages, shared);
   const wasm = await instantiate(build, memory);
   const heap = new Heap(memory, wasm.heapBase());
-  const ctx: Context = { heap, wasm };
+  const packs = new PackCache(heap, wasm);
+  const ctx: Context = { heap, wasm, packs };
   const fused: Partial<KernelTable> = {
     LstmForward: lstmForwardKernel(ctx),
     LstmBackward: lstmBackwardKernel(ctx),
@@ -53,7 +55,10 @@ export async function createWasmBackend(name: string, build: Build, options: Was
     },
     read: (handle) => Promise.resolve(heap.f32(handleOf(handle).ptr, handleOf(handle).size).slice()),
     readSync: (handle) => heap.f32(handleOf(handle).ptr, handleOf(handle).size).slice(),
-    disposeData: (handle) => heap.release(handleOf(handle).ptr),
+    disposeData(handle) {
+      packs.drop(handleOf(handle));
+      heap.release(handleOf(handle).ptr);
+    },
     kernels,
   };
   heaps.set(backend, heap);

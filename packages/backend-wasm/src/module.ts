@@ -43,6 +43,7 @@ export interface KernelExports {
     accumulate: number,
     scratch: number,
   ): void;
+  packB(b: number, bjs: number, bks: number, N: number, K: number, dst: number): void;
   peakKernel(iterations: number): number;
   peakFlops(iterations: number): number;
   lstmForward(...args: number[]): void;

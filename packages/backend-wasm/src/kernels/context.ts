@@ -1,11 +1,14 @@
 import type { DType, Shape, TensorInfo } from '@lstm/core';
 import type { Heap, WasmHandle } from '../memory.js';
 import type { KernelExports } from '../module.js';
+import type { PackCache } from '../pack-cache.js';
 
 /** What every kernel needs: the backend's memory and the kernel module instantiated on it. */
 export interface Context {
   readonly heap: Heap;
   readonly wasm: KernelExports;
+  /** Weights in the SGEMM's packed layout, cached per handle. */
+  readonly packs: PackCache;
 }
 
 export const ptrOf = (info: TensorInfo): number => (info.handle as WasmHandle).ptr;

@@ -12,31 +12,12 @@ export function gruForwardKernel(ctx: Context) {
         result.gates = frame.output([B, T, GH]);
         result.hn = frame.output([B, T, H]);
       }
-      const P = frame.scratch(B * T * GH);
-      const R = frame.scratch(B * GH);
-      const pack = frame.scratch(ctx.wasm.packedSize(GH, Math.max(I, H)));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.gruForward(
-        B,
-        T,
-        I,
-        H,
-        reverse ? 1 : 0,
-        lengthsPtr,
-        ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        ptrOf(inputs.biasIh),
-        ptrOf(inputs.biasHh),
-        ptrOf(inputs.h0),
-        ptrOf(result.y),
-        ptrOf(result.h),
-        optionalPtr(result.gates),
-        optionalPtr(result.hn),
-        P,
-        R,
-        pack,
-      );
+      const scratch = [frame.scratch(B * T * GH), frame.scratch(B * GH)]; // P, R
+      const packs = [ctx.packs.get(inputs.weightIh, 'nt'), ctx.packs.get(inputs.weightHh, 'nt')];
+      const dims = [B, T, I, H, reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [inputs.x, inputs.biasIh, inputs.biasHh, inputs.h0].map(ptrOf);
+      const outs = [ptrOf(result.y), ptrOf(result.h), optionalPtr(result.gates), optionalPtr(result.hn)];
+      ctx.wasm.gruForward(...dims, ...ins, ...outs, ...scratch, ...packs);
       return result;
     });
 }
@@ -45,8 +26,8 @@ export function gruForwardKernel(ctx: Context) {
 export function gruBackwardKernel(ctx: Context) {
   return (inputs: GruBackwardInputs, { reverse, lengths, record }: GruAttrs): GruBackwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
-      const dims = sequenceDims(inputs.x, inputs.weightHh);
-      const { B, T, I, H, GH } = dims;
+      const sizes = sequenceDims(inputs.x, inputs.weightHh);
+      const { B, T, I, H, GH } = sizes;
       const result: GruBackwardOutputs = {
         dx: frame.output([B, T, I]),
         dh0: frame.output([B, H]),
@@ -56,39 +37,13 @@ export function gruBackwardKernel(ctx: Context) {
         dBiasHh: frame.output([GH]),
       };
       if (record) result.dhSteps = frame.output([B, T, H]);
-      const dGx = frame.scratch(B * T * GH);
-      const dGh = frame.scratch(B * T * GH);
-      const hPrev = frame.scratch(B * T * H);
-      const pack = frame.scratch(backwardPack(ctx, dims));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.gruBackward(
-        B,
-        T,
-        I,
-        H,
-        reverse ? 1 : 0,
-        lengthsPtr,
-        ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        ptrOf(inputs.h0),
-        ptrOf(inputs.y),
-        ptrOf(inputs.gates),
-        ptrOf(inputs.hn),
-        optionalPtr(inputs.dy),
-        optionalPtr(inputs.dh),
-        ptrOf(result.dx),
-        ptrOf(result.dh0),
-        ptrOf(result.dWeightIh),
-        ptrOf(result.dWeightHh),
-        ptrOf(result.dBiasIh),
-        ptrOf(result.dBiasHh),
-        optionalPtr(result.dhSteps),
-        dGx,
-        dGh,
-        hPrev,
-        pack,
-      );
+      const scratch = [frame.scratch(B * T * GH), frame.scratch(B * T * GH), frame.scratch(B * T * H)]; // dGx, dGh, H_prev
+      const packs = [ctx.packs.get(inputs.weightIh, 'nn'), ctx.packs.get(inputs.weightHh, 'nn'), frame.scratch(backwardPack(ctx, sizes))];
+      const dims = [B, T, I, H, reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [inputs.x, inputs.h0, inputs.y, inputs.gates, inputs.hn].map(ptrOf);
+      const grads = [optionalPtr(inputs.dy), optionalPtr(inputs.dh)];
+      const outs = [result.dx, result.dh0, result.dWeightIh, result.dWeightHh, result.dBiasIh, result.dBiasHh].map(ptrOf);
+      ctx.wasm.gruBackward(...dims, ...ins, ...grads, ...outs, optionalPtr(result.dhSteps), ...scratch, ...packs);
       return result;
     });
 }

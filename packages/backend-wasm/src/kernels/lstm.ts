@@ -8,39 +8,20 @@ const VARIANTS = { standard: 0, peephole: 1, coupled: 2 } as const;
 export function lstmForwardKernel(ctx: Context) {
   return (inputs: LstmForwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmForwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
-      const { B, T, I, H, GH } = sequenceDims(inputs.x, inputs.weightHh);
+      const { B, T, H, GH } = sequenceDims(inputs.x, inputs.weightHh);
       const result: LstmForwardOutputs = { y: frame.output([B, T, H]), h: frame.output([B, H]), c: frame.output([B, H]) };
       if (record) {
         result.gates = frame.output([B, T, GH]);
         result.cells = frame.output([B, T, H]);
       }
+      const peephole = optionalPtr(variant === 'peephole' ? inputs.peephole : undefined);
       const P = frame.scratch(B * T * GH);
-      const pack = frame.scratch(ctx.wasm.packedSize(GH, Math.max(I, H)));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.lstmForward(
-        B,
-        T,
-        I,
-        H,
-        VARIANTS[variant],
-        reverse ? 1 : 0,
-        lengthsPtr,
-        ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        ptrOf(inputs.biasIh),
-        ptrOf(inputs.biasHh),
-        optionalPtr(variant === 'peephole' ? inputs.peephole : undefined),
-        ptrOf(inputs.h0),
-        ptrOf(inputs.c0),
-        ptrOf(result.y),
-        ptrOf(result.h),
-        ptrOf(result.c),
-        optionalPtr(result.gates),
-        optionalPtr(result.cells),
-        P,
-        pack,
-      );
+      const packIh = ctx.packs.get(inputs.weightIh, 'nt');
+      const packHh = ctx.packs.get(inputs.weightHh, 'nt');
+      const dims = [B, T, inputs.x.shape[2]!, H, VARIANTS[variant], reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [ptrOf(inputs.x), ptrOf(inputs.biasIh), ptrOf(inputs.biasHh), peephole, ptrOf(inputs.h0), ptrOf(inputs.c0)];
+      const outs = [ptrOf(result.y), ptrOf(result.h), ptrOf(result.c), optionalPtr(result.gates), optionalPtr(result.cells)];
+      ctx.wasm.lstmForward(...dims, ...ins, ...outs, P, packIh, packHh);
       return result;
     });
 }
@@ -49,7 +30,8 @@ export function lstmForwardKernel(ctx: Context) {
 export function lstmBackwardKernel(ctx: Context) {
   return (inputs: LstmBackwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmBackwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
-      const { B, T, I, H, GH } = sequenceDims(inputs.x, inputs.weightHh);
+      const sizes = sequenceDims(inputs.x, inputs.weightHh);
+      const { B, T, I, H, GH } = sizes;
       const result: LstmBackwardOutputs = {
         dx: frame.output([B, T, I]),
         dh0: frame.output([B, H]),
@@ -64,44 +46,23 @@ export function lstmBackwardKernel(ctx: Context) {
         result.dhSteps = frame.output([B, T, H]);
         result.dcSteps = frame.output([B, T, H]);
       }
-      const dG = frame.scratch(B * T * GH);
-      const hPrev = frame.scratch(B * T * H);
-      const pack = frame.scratch(backwardPack(ctx, { B, T, I, H, GH }));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.lstmBackward(
-        B,
-        T,
-        I,
-        H,
-        VARIANTS[variant],
-        reverse ? 1 : 0,
-        lengthsPtr,
+      const peephole = optionalPtr(variant === 'peephole' ? inputs.peephole : undefined);
+      const scratch = [frame.scratch(B * T * GH), frame.scratch(B * T * H)]; // dG, H_prev
+      const packs = [ctx.packs.get(inputs.weightIh, 'nn'), ctx.packs.get(inputs.weightHh, 'nn'), frame.scratch(backwardPack(ctx, sizes))];
+      const dims = [B, T, I, H, VARIANTS[variant], reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [
         ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        optionalPtr(variant === 'peephole' ? inputs.peephole : undefined),
+        peephole,
         ptrOf(inputs.h0),
         ptrOf(inputs.c0),
         ptrOf(inputs.y),
         ptrOf(inputs.gates),
         ptrOf(inputs.cells),
-        optionalPtr(inputs.dy),
-        optionalPtr(inputs.dh),
-        optionalPtr(inputs.dc),
-        ptrOf(result.dx),
-        ptrOf(result.dh0),
-        ptrOf(result.dc0),
-        ptrOf(result.dWeightIh),
-        ptrOf(result.dWeightHh),
-        ptrOf(result.dBiasIh),
-        ptrOf(result.dBiasHh),
-        optionalPtr(result.dPeephole),
-        optionalPtr(result.dhSteps),
-        optionalPtr(result.dcSteps),
-        dG,
-        hPrev,
-        pack,
-      );
+      ];
+      const grads = [optionalPtr(inputs.dy), optionalPtr(inputs.dh), optionalPtr(inputs.dc)];
+      const outs = [result.dx, result.dh0, result.dc0, result.dWeightIh, result.dWeightHh, result.dBiasIh, result.dBiasHh].map(ptrOf);
+      const optionalOuts = [result.dPeephole, result.dhSteps, result.dcSteps].map(optionalPtr);
+      ctx.wasm.lstmBackward(...dims, ...ins, ...grads, ...outs, ...optionalOuts, ...scratch, ...packs);
       return result;
     });
 }

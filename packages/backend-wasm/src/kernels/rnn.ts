@@ -9,27 +9,10 @@ export function rnnForwardKernel(ctx: Context) {
       const { B, T, I, H } = sequenceDims(inputs.x, inputs.weightHh);
       const result: RnnForwardOutputs = { y: frame.output([B, T, H]), h: frame.output([B, H]) };
       const P = frame.scratch(B * T * H);
-      const pack = frame.scratch(ctx.wasm.packedSize(H, Math.max(I, H)));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.rnnForward(
-        B,
-        T,
-        I,
-        H,
-        nonlinearity === 'relu' ? 1 : 0,
-        reverse ? 1 : 0,
-        lengthsPtr,
-        ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        ptrOf(inputs.biasIh),
-        ptrOf(inputs.biasHh),
-        ptrOf(inputs.h0),
-        ptrOf(result.y),
-        ptrOf(result.h),
-        P,
-        pack,
-      );
+      const packs = [ctx.packs.get(inputs.weightIh, 'nt'), ctx.packs.get(inputs.weightHh, 'nt')];
+      const dims = [B, T, I, H, nonlinearity === 'relu' ? 1 : 0, reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [inputs.x, inputs.biasIh, inputs.biasHh, inputs.h0].map(ptrOf);
+      ctx.wasm.rnnForward(...dims, ...ins, ptrOf(result.y), ptrOf(result.h), P, ...packs);
       return result;
     });
 }
@@ -38,8 +21,8 @@ export function rnnForwardKernel(ctx: Context) {
 export function rnnBackwardKernel(ctx: Context) {
   return (inputs: RnnBackwardInputs, { reverse, lengths, record, nonlinearity }: RnnAttrs): RnnBackwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
-      const dims = sequenceDims(inputs.x, inputs.weightHh);
-      const { B, T, I, H } = dims;
+      const sizes = sequenceDims(inputs.x, inputs.weightHh);
+      const { B, T, I, H } = sizes;
       const result: RnnBackwardOutputs = {
         dx: frame.output([B, T, I]),
         dh0: frame.output([B, H]),
@@ -49,36 +32,13 @@ export function rnnBackwardKernel(ctx: Context) {
         dBiasHh: frame.output([H]),
       };
       if (record) result.dhSteps = frame.output([B, T, H]);
-      const dG = frame.scratch(B * T * H);
-      const hPrev = frame.scratch(B * T * H);
-      const pack = frame.scratch(backwardPack(ctx, dims));
-      const lengthsPtr = frame.lengths(lengths);
-      ctx.wasm.rnnBackward(
-        B,
-        T,
-        I,
-        H,
-        nonlinearity === 'relu' ? 1 : 0,
-        reverse ? 1 : 0,
-        lengthsPtr,
-        ptrOf(inputs.x),
-        ptrOf(inputs.weightIh),
-        ptrOf(inputs.weightHh),
-        ptrOf(inputs.h0),
-        ptrOf(inputs.y),
-        optionalPtr(inputs.dy),
-        optionalPtr(inputs.dh),
-        ptrOf(result.dx),
-        ptrOf(result.dh0),
-        ptrOf(result.dWeightIh),
-        ptrOf(result.dWeightHh),
-        ptrOf(result.dBiasIh),
-        ptrOf(result.dBiasHh),
-        optionalPtr(result.dhSteps),
-        dG,
-        hPrev,
-        pack,
-      );
+      const scratch = [frame.scratch(B * T * H), frame.scratch(B * T * H)]; // dG, H_prev
+      const packs = [ctx.packs.get(inputs.weightIh, 'nn'), ctx.packs.get(inputs.weightHh, 'nn'), frame.scratch(backwardPack(ctx, sizes))];
+      const dims = [B, T, I, H, nonlinearity === 'relu' ? 1 : 0, reverse ? 1 : 0, frame.lengths(lengths)];
+      const ins = [inputs.x, inputs.h0, inputs.y].map(ptrOf);
+      const grads = [optionalPtr(inputs.dy), optionalPtr(inputs.dh)];
+      const outs = [result.dx, result.dh0, result.dWeightIh, result.dWeightHh, result.dBiasIh, result.dBiasHh].map(ptrOf);
+      ctx.wasm.rnnBackward(...dims, ...ins, ...grads, ...outs, optionalPtr(result.dhSteps), ...scratch, ...packs);
       return result;
     });
 }

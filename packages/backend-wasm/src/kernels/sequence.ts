@@ -16,8 +16,7 @@ export function sequenceDims(x: TensorInfo, weightHh: TensorInfo): SequenceDims 
   return { B, T, I, H, GH };
 }
 
-/** Packing scratch for a backward: the largest of its products (dh per step, dX, dW_ih, dW_hh). */
-export function backwardPack({ wasm }: Context, { B, T, I, H, GH }: SequenceDims): number {
-  const rows = B * T;
-  return Math.max(wasm.packedSize(H, GH), wasm.packedSize(I, GH), wasm.packedSize(I, rows), wasm.packedSize(H, rows));
+/** Packing scratch for a backward's weight gradients dW_ih = dGᵀ · X and dW_hh = dGᵀ · H_prev. */
+export function backwardPack({ wasm }: Context, { B, T, I, H }: SequenceDims): number {
+  return Math.max(wasm.packedSize(I, B * T), wasm.packedSize(H, B * T));
 }
