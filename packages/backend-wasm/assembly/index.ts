@@ -10,3 +10,4 @@ export { rnnForward, rnnBackward } from './rnn';
 export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
 }
+export { adamUpdate } from './optim';

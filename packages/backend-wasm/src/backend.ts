@@ -5,6 +5,7 @@ import type { Context } from './kernels/context.js';
 import { gruBackwardKernel, gruForwardKernel } from './kernels/gru.js';
 import { lstmBackwardKernel, lstmForwardKernel } from './kernels/lstm.js';
 import { matMulKernel } from './kernels/mat-mul.js';
+import { adamUpdateKernel } from './kernels/optim.js';
 import { primitivesOver } from './kernels/primitives.js';
 import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
 import { type Build, createMemory, instantiate } from './module.js';
@@ -38,6 +39,7 @@ export async function createWasmBackend(name: string, build: Build, options: Was
     GruBackward: gruBackwardKernel(ctx),
     RnnForward: rnnForwardKernel(ctx),
     RnnBackward: rnnBackwardKernel(ctx),
+    AdamUpdate: adamUpdateKernel(ctx),
   };
   const kernels: Partial<KernelTable> = {
     ...primitivesOver(ctx),

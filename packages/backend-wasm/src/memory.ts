@@ -33,10 +33,13 @@ export class Heap {
   private top: number;
   private readonly free = new Map<number, number[]>();
   private readonly sizes = new Map<number, number>();
+  /** The whole memory as floats; replaced after every grow (only this class grows the memory). */
+  private floats: Float32Array;
 
   constructor(memory: LinearMemory, base: number) {
     this.memory = memory;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.floats = new Float32Array(memory.buffer);
   }
 
   /** A block for `floats` float32 values (contents undefined). */
@@ -56,6 +59,7 @@ export class Heap {
       // Grow by at least half again, so a growing workload reallocates O(log n) times.
       const pages = Math.max(Math.ceil((end - have) / PAGE), Math.ceil(have / PAGE / 2));
       this.memory.grow(Math.min(pages, MAX_BYTES / PAGE - have / PAGE));
+      this.floats = new Float32Array(this.memory.buffer);
     }
     this.top = end;
     this.sizes.set(ptr, bytes);
@@ -74,7 +78,7 @@ export class Heap {
 
   /** A float32 view of a block, valid until the next allocation. */
   f32(ptr: number, floats: number): Float32Array {
-    return new Float32Array(this.memory.buffer, ptr, floats);
+    return this.floats.subarray(ptr >> 2, (ptr >> 2) + floats);
   }
 
   /** Copies `values` into a new block. */

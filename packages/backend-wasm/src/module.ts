@@ -52,6 +52,7 @@ export interface KernelExports {
   gruBackward(...args: number[]): void;
   rnnForward(...args: number[]): void;
   rnnBackward(...args: number[]): void;
+  adamUpdate(...args: number[]): void;
 }
 
 export type Build = 'simd' | 'fma' | 'shared';

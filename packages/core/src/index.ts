@@ -24,6 +24,7 @@ export { Tensor } from './tensor.js';
 export { fill, ones, scalar, tensor, tensorFromOwned, zeros } from './ops/create.js';
 export { abs, add, div, exp, log, maximum, mul, neg, relu, sigmoid, sqrt, square, sub, tanh } from './ops/elementwise.js';
 export { matMul } from './ops/mat-mul.js';
+export { adamUpdate } from './ops/optim.js';
 export { argMax, max, mean, sum } from './ops/reduce.js';
 export { cast, concat, gather, reshape, scatterAdd, slice, transpose } from './ops/shape-ops.js';
 export * from './ops/recurrent.js';

@@ -136,6 +136,38 @@ export interface CastAttrs {
   dtype: DType;
 }
 
+/**
+ * One Adam (AdamW) step for one parameter, fused. Optional: core composes it from primitives
+ * (reference/adam.ts) when a backend lacks it, with the same float32 operations in the same order,
+ * so a fused kernel that rounds each operation as IEEE does returns the same bits.
+ */
+export const AdamUpdate = 'AdamUpdate';
+export interface AdamUpdateInputs {
+  param: TensorInfo;
+  grad: TensorInfo;
+  /** First and second moments from the previous step; absent on the first step. */
+  m?: TensorInfo;
+  v?: TensorInfo;
+}
+export interface AdamUpdateAttrs {
+  beta1: number;
+  beta2: number;
+  eps: number;
+  lr: number;
+  /** lr / (1 − β₁ᵗ) */
+  stepSize: number;
+  /** √(1 − β₂ᵗ) */
+  correction2Sqrt: number;
+  weightDecay: number;
+  /** AdamW: decay the parameter (p ← p (1 − lr λ)) instead of adding λ p to the gradient. */
+  decoupled: boolean;
+}
+export interface AdamUpdateOutputs {
+  param: TensorInfo;
+  m: TensorInfo;
+  v: TensorInfo;
+}
+
 /** The whole kernel table: id → function. A backend implements a subset (see `REQUIRED_KERNELS`). */
 export interface KernelTable {
   Neg(inputs: UnaryInputs): TensorInfo;
@@ -168,6 +200,7 @@ export interface KernelTable {
   GruBackward(inputs: GruBackwardInputs, attrs: GruAttrs): GruBackwardOutputs;
   RnnForward(inputs: RnnForwardInputs, attrs: RnnAttrs): RnnForwardOutputs;
   RnnBackward(inputs: RnnBackwardInputs, attrs: RnnAttrs): RnnBackwardOutputs;
+  AdamUpdate(inputs: AdamUpdateInputs, attrs: AdamUpdateAttrs): AdamUpdateOutputs;
 }
 
 export type KernelName = keyof KernelTable;

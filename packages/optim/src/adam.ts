@@ -1,4 +1,4 @@
-import { ValueError, add, div, mul, sqrt, type Tensor } from '@lstm/core';
+import { ValueError, adamUpdate, type Tensor } from '@lstm/core';
 import { Optimizer } from './optimizer.js';
 import type { Trainable } from './trainable.js';
 
@@ -12,7 +12,8 @@ export interface AdamOptions {
 }
 
 /**
- * Adam (Kingma & Ba), step for step as torch.optim.Adam computes it (single-tensor path):
+ * Adam (Kingma & Ba), step for step as torch.optim.Adam computes it (single-tensor path; one
+ * fused `AdamUpdate` kernel per parameter where the backend has one):
  *   g ← g + λ p (L2)            or  p ← p (1 − lr λ) first (AdamW, `decoupled`)
  *   m ← β₁ m + (1 − β₁) g        v ← β₂ v + (1 − β₂) g²
  *   p ← p − (lr / (1 − β₁ᵗ)) · m / (√v / √(1 − β₂ᵗ) + ε)
@@ -34,16 +35,17 @@ export class Adam extends Optimizer {
 
   protected update(p: Tensor, g: Tensor, previous: Record<string, Tensor> | undefined) {
     const [beta1, beta2] = this.betas;
-    const stepSize = this.lr / (1 - beta1 ** this.stepCount);
-    const correction2Sqrt = Math.sqrt(1 - beta2 ** this.stepCount);
-    if (this.weightDecay !== 0) {
-      if (this.decoupled) p = mul(p, 1 - this.lr * this.weightDecay);
-      else g = add(g, mul(p, this.weightDecay));
-    }
-    const m = previous ? add(mul(previous.m!, beta1), mul(g, 1 - beta1)) : mul(g, 1 - beta1);
-    const v = previous ? add(mul(previous.v!, beta2), mul(mul(g, g), 1 - beta2)) : mul(mul(g, g), 1 - beta2);
-    const denominator = add(div(sqrt(v), correction2Sqrt), this.eps);
-    return { value: add(p, mul(div(m, denominator), -stepSize)), slots: { m, v } };
+    const { param, m, v } = adamUpdate(p, g, previous ? { m: previous.m!, v: previous.v! } : undefined, {
+      beta1,
+      beta2,
+      eps: this.eps,
+      lr: this.lr,
+      stepSize: this.lr / (1 - beta1 ** this.stepCount),
+      correction2Sqrt: Math.sqrt(1 - beta2 ** this.stepCount),
+      weightDecay: this.weightDecay,
+      decoupled: this.decoupled,
+    });
+    return { value: param, slots: { m, v } };
   }
 }
 

@@ -26,9 +26,11 @@ export function primitivesOver(ctx: Context): Partial<KernelTable> {
     const size = values.length;
     let ptr: number;
     if (values.buffer === heap.memory.buffer) {
+      // A view of the heap (a kernel that returned its input): allocation may grow the memory and
+      // detach it, so copy by offset.
       const from = values.byteOffset;
-      ptr = heap.alloc(size); // may grow the memory and detach `values`: copy by offset
-      new Uint8Array(heap.memory.buffer).copyWithin(ptr, from, from + size * 4);
+      ptr = heap.alloc(size);
+      heap.f32(0, heap.reservedBytes / 4).copyWithin(ptr >> 2, from >> 2, (from >> 2) + size);
     } else {
       ptr = heap.store(values);
     }

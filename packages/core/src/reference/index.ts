@@ -1,6 +1,7 @@
 import { engine } from '../engine.js';
 import type { ReferenceKernel } from '../kernel-types.js';
 import type { RecurrentKernelName } from '../kernel-names.js';
+import { adamUpdateReference } from './adam.js';
 import { gruBackwardReference, gruForwardReference } from './gru.js';
 import { lstmBackwardReference, lstmForwardReference } from './lstm.js';
 import { rnnBackwardReference, rnnForwardReference } from './rnn.js';
@@ -13,7 +14,8 @@ export const referenceKernels = {
   GruBackward: gruBackwardReference,
   RnnForward: rnnForwardReference,
   RnnBackward: rnnBackwardReference,
-} as const satisfies { [K in RecurrentKernelName]: ReferenceKernel<K> };
+  AdamUpdate: adamUpdateReference,
+} as const satisfies { [K in RecurrentKernelName | 'AdamUpdate']: ReferenceKernel<K> };
 
 engine.setReference('LstmForward', lstmForwardReference);
 engine.setReference('LstmBackward', lstmBackwardReference);
@@ -21,3 +23,4 @@ engine.setReference('GruForward', gruForwardReference);
 engine.setReference('GruBackward', gruBackwardReference);
 engine.setReference('RnnForward', rnnForwardReference);
 engine.setReference('RnnBackward', rnnBackwardReference);
+engine.setReference('AdamUpdate', adamUpdateReference);

@@ -6,6 +6,7 @@ import type { ConformanceOptions } from './conformance/context.js';
 import { lifetimeSuite } from './conformance/lifetimes.js';
 import { primitiveSuite } from './conformance/primitives.js';
 import { recurrentSuite } from './conformance/recurrent.js';
+import { optimizerSuite } from './conformance/optimizer.js';
 import { workedExampleSuite } from './conformance/worked-examples.js';
 
 export { type ConformanceOptions, toleranceFor } from './conformance/context.js';
@@ -45,6 +46,7 @@ export function describeBackendConformance(options: ConformanceOptions): void {
     lifetimeSuite(options);
     primitiveSuite(options);
     recurrentSuite(options);
+    optimizerSuite(options);
     workedExampleSuite(options);
   });
 }
