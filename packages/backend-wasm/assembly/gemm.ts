@@ -68,12 +68,26 @@ const spill = memory.data(32 * 4, 16);
 
 /** C[M, N] (+)= op(A) · packed op(B). */
 export function gemmPacked(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, packed: usize, c: usize, ldc: i32, accumulate: bool): void {
-  for (let p = 0; p < N; p += 8) {
-    const panel = packed + ((<usize>p * <usize>K) << 2);
-    const cols = min(8, N - p);
-    let i = 0;
-    for (; i + 4 <= M; i += 4) block4(K, a + ((<usize>i * <usize>ars) << 2), ars, acs, panel, c + ((<usize>i * <usize>ldc + <usize>p) << 2), ldc, cols, accumulate);
-    for (; i < M; i++) block1(K, a + ((<usize>i * <usize>ars) << 2), acs, panel, c + ((<usize>i * <usize>ldc + <usize>p) << 2), cols, accumulate);
+  const M4 = M & ~3;
+  if (M4 > 0) {
+    for (let p = 0; p < N; p += 8) {
+      const panel = packed + ((<usize>p * <usize>K) << 2);
+      const cols = min(8, N - p);
+      for (let i = 0; i < M4; i += 4) {
+        block4(K, a + ((<usize>i * <usize>ars) << 2), ars, acs, panel, c + ((<usize>i * <usize>ldc + <usize>p) << 2), ldc, cols, accumulate);
+      }
+    }
+  }
+  // Remaining rows (all of them for a matrix-vector product): two panels per pass.
+  for (let i = M4; i < M; i++) {
+    const row = a + ((<usize>i * <usize>ars) << 2);
+    const out = c + ((<usize>i * <usize>ldc) << 2);
+    let p = 0;
+    for (; p + 16 <= N; p += 16) {
+      const panel = packed + ((<usize>p * <usize>K) << 2);
+      row2(K, row, acs, panel, panel + ((<usize>K * 8) << 2), out + (<usize>p << 2), accumulate);
+    }
+    for (; p < N; p += 8) block1(K, row, acs, packed + ((<usize>p * <usize>K) << 2), out + (<usize>p << 2), min(8, N - p), accumulate);
   }
 }
 
@@ -161,6 +175,27 @@ function block1(K: i32, a: usize, acs: i32, panel: usize, c: usize, cols: i32, a
     bp += 32;
   }
   put(c, c0, c1, cols, accumulate);
+}
+
+/** One row against two full panels (16 columns): one broadcast feeds four multiply-adds. */
+function row2(K: i32, a: usize, acs: i32, panel0: usize, panel1: usize, c: usize, accumulate: bool): void {
+  const kStep = <usize>acs << 2;
+  let c0 = f32x4.splat(0), c1 = f32x4.splat(0), c2 = f32x4.splat(0), c3 = f32x4.splat(0);
+  let a0 = a;
+  let b0 = panel0;
+  let b1 = panel1;
+  for (let k = 0; k < K; k++) {
+    const x = v128.load32_splat(a0);
+    c0 = madd(x, v128.load(b0), c0);
+    c1 = madd(x, v128.load(b0, 16), c1);
+    c2 = madd(x, v128.load(b1), c2);
+    c3 = madd(x, v128.load(b1, 16), c3);
+    a0 += kStep;
+    b0 += 32;
+    b1 += 32;
+  }
+  put(c, c0, c1, 8, accumulate);
+  put(c + 32, c2, c3, 8, accumulate);
 }
 
 /**

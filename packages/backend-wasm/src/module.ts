@@ -43,6 +43,18 @@ export interface KernelExports {
     accumulate: number,
     scratch: number,
   ): void;
+  gemmPacked(
+    M: number,
+    N: number,
+    K: number,
+    a: number,
+    ars: number,
+    acs: number,
+    packed: number,
+    c: number,
+    ldc: number,
+    accumulate: number,
+  ): void;
   packB(b: number, bjs: number, bks: number, N: number, K: number, dst: number): void;
   peakKernel(iterations: number): number;
   peakFlops(iterations: number): number;
