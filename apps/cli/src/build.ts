@@ -1,6 +1,7 @@
 import { cpu } from '@lstm/backend-cpu';
 import { listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
+import { wasm } from '@lstm/backend-wasm';
 import { SequenceModel, type CellType } from '@lstm/layers';
 import {
   Adam,
@@ -167,8 +168,9 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
   await setBackend(name);
 }
 
-/** Every backend the CLI ships: cpu, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */
+/** Every backend the CLI ships: cpu, wasm, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */
 export function registerAll(threads = 1): void {
   registerBackend(cpu({ threads }));
+  registerBackend(wasm());
   for (const backend of TFJS_BACKENDS) if (backend !== 'webgpu') registerBackend(tfjs({ backend, warnings: false }));
 }

@@ -151,7 +151,7 @@ const cases: [string, string[], number, RegExp][] = [
     'an unknown backend',
     ['train', ...tiny, '--backend', 'quantum', '--out', at('b')],
     USAGE,
-    /unknown backend 'quantum'; available here: cpu, tfjs-webgl, tfjs-wasm, tfjs-cpu/,
+    /unknown backend 'quantum'; available here: cpu, wasm, tfjs-webgl, tfjs-wasm, tfjs-cpu/,
   ],
   [
     'WebGL in Node',

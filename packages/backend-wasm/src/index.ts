@@ -41,3 +41,4 @@ export function wasm(options: WasmBackendOptions & { name?: string } = {}): Back
     },
   };
 }
+export { createGemmProbe, type GemmProbe, type GemmShape } from './probe.js';

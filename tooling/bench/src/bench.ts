@@ -1,5 +1,5 @@
 /**
- * `pnpm bench`: @lstm on backend-cpu and on backend-tfjs (tfjs-wasm, tfjs-cpu) against
+ * `pnpm bench`: @lstm on backend-cpu, backend-wasm and backend-tfjs (tfjs-wasm, tfjs-cpu) against
  * TensorFlow.js layers on the same tfjs backends, brain.js and PyTorch (when /usr/bin/python3 has
  * torch) on the same shapes, in one run. Prints a table
  * with ratios and writes bench-results/latest.json. `--quick` samples for less time.
@@ -9,6 +9,8 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { cpu } from '@lstm/backend-cpu';
 import { tfjs } from '@lstm/backend-tfjs';
+import { wasm } from '@lstm/backend-wasm';
+import { benchGemm, wasmTargets } from './wasm.js';
 import { benchBrain } from './brain.js';
 import { benchLstmJs } from './lstm-js.js';
 import { benchTfjs } from './tfjs.js';
@@ -54,6 +56,7 @@ async function main(): Promise<void> {
   );
   for (const workload of [REFERENCE, TINY]) {
     log(await benchLstmJs(workload, seconds, cpu(), '@lstm backend-cpu'));
+    log(await benchLstmJs(workload, seconds, wasm(), '@lstm backend-wasm'));
     if (workload === REFERENCE)
       log(await benchLstmJs(workload, seconds, cpu({ name: 'cpu-2', threads: 2 }), '@lstm backend-cpu, 2 threads'));
     for (const backend of ['wasm', 'cpu'] as const) {
@@ -63,6 +66,7 @@ async function main(): Promise<void> {
     log(benchBrain(workload, seconds));
   }
   torch([REFERENCE, TINY]);
+  const gemm = await benchGemm(REFERENCE, seconds / 2);
 
   const ours = (workload: string) => results.find((r) => r.workload === workload && r.library === '@lstm backend-cpu')!;
   const lines = [
@@ -94,12 +98,13 @@ async function main(): Promise<void> {
       `| ${r.workload} | ${backend} | ${ratio(r.trainSequencesPerSecond, peer?.trainSequencesPerSecond)} | ${ratio(r.inferSequencesPerSecond, peer?.inferSequencesPerSecond)} | ${ratio(peer?.streamMicrosecondsPerStep, r.streamMicrosecondsPerStep)} |`,
     );
   }
+  lines.push('', ...gemm.lines, '', ...wasmTargets(results, gemm.worstOfPeak));
   console.log(lines.join('\n'));
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(
     'bench-results/latest.json',
     JSON.stringify(
-      { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, results },
+      { date: new Date().toISOString(), cpu: cpus()[0]?.model, cores: cpus().length, node: process.version, results, gemm: gemm.rows },
       null,
       2,
     ),

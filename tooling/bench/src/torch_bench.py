@@ -29,6 +29,15 @@ class Model(torch.nn.Module):
         return self.head(out[:, -1]), state
 
 
+def blas():
+    """Which BLAS torch runs on: its build's BLAS_INFO and the library actually mapped into this process."""
+    torch.mm(torch.rand(64, 64), torch.rand(64, 64))
+    info = next((part.split('=')[1] for part in torch.__config__.show().replace(',', '\n').split('\n') if 'BLAS_INFO' in part), '?')
+    with open('/proc/self/maps') as maps:
+        libs = sorted({line.split()[-1] for line in maps if 'blas' in line.lower() and '/' in line})
+    return f"BLAS_INFO={info.strip()}; loaded: {', '.join(libs) or 'none'}"
+
+
 def bench(w, seconds):
     model = Model(w)
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
@@ -59,6 +68,7 @@ def bench(w, seconds):
         'trainSequencesPerSecond': w['batch'] / measure(train, seconds),
         'inferSequencesPerSecond': w['batch'] / measure(infer, seconds),
         'streamMicrosecondsPerStep': measure(stream, seconds) * 1e6,
+        'note': blas(),
     }
 
 
