@@ -87,6 +87,59 @@ describe('published tarballs install alone and work', () => {
     expect(types).toContain('index.d.ts');
   }, 180_000);
 
+  it('@lstm/backend-wasm packs, installs with npm where no build tool is present, and trains in Node', () => {
+    const destination = join(work, 'wasm');
+    execFileSync('mkdir', ['-p', destination]);
+    const names = ['core', 'backend-cpu', 'backend-wasm', 'layers', 'optim'];
+    for (const name of names) {
+      const directory = join(root, 'packages', name);
+      expect(existsSync(join(directory, 'dist', 'index.js')), `${name} is built (pnpm build)`).toBe(true);
+      execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: directory, stdio: 'pipe' });
+    }
+    const tarballs = readdirSync(destination).filter((f) => f.endsWith('.tgz'));
+    expect(tarballs).toHaveLength(names.length);
+    const project = join(work, 'wasm-app');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'wasm-app', private: true, type: 'module' }));
+    // Lifecycle scripts allowed: the package must need none (its .wasm ships inside dist).
+    execFileSync('npm', ['install', '--no-audit', '--no-fund', ...tarballs.map((t) => join(destination, t))], {
+      cwd: project,
+      stdio: 'pipe',
+    });
+    expect(existsSync(join(project, 'node_modules', 'assemblyscript')), 'no AssemblyScript compiler installed').toBe(false);
+    const shipped = readdirSync(join(project, 'node_modules', '@lstm', 'backend-wasm'), { recursive: true }).map(String);
+    expect(shipped.filter((f) => f.endsWith('.wasm') || f.startsWith('assembly'))).toEqual([]);
+    writeFileSync(
+      join(project, 'main.js'),
+      `
+      import { registerBackend, setBackend, tensor, tidy } from '@lstm/core';
+      import { wasm } from '@lstm/backend-wasm';
+      import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
+      import { Adam } from '@lstm/optim';
+      registerBackend(wasm());
+      await setBackend('wasm');
+      const model = new SequenceClassifier({ inputSize: 2, hiddenSize: 4, numClasses: 2, seed: 1 });
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const x = [1, 0, 0, 0, 0, 1, 0, 0];
+      const losses = [];
+      for (let step = 0; step < 30; step++) {
+        losses.push(tidy(() => {
+          const { output: logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
+          const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
+          model.backward(grad, cache);
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.readSync()[0];
+        }));
+      }
+      console.log(JSON.stringify({ first: losses[0], last: losses.at(-1) }));
+    `,
+    );
+    const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8', env: userEnv });
+    const { first, last } = JSON.parse(output.trim()) as { first: number; last: number };
+    expect(last).toBeLessThan(first / 4);
+  }, 180_000);
+
   it('@lstm/viz packs and installs alone: SVG with no backend and no DOM, a clear line where PNG peers are absent', () => {
     const directory = join(root, 'packages', 'viz');
     expect(existsSync(join(directory, 'dist', 'index.js')), 'viz is built (pnpm build)').toBe(true);
