@@ -171,6 +171,6 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
 /** Every backend the CLI ships: cpu, wasm, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */
 export function registerAll(threads = 1): void {
   registerBackend(cpu({ threads }));
-  registerBackend(wasm());
+  registerBackend(wasm({ threads }));
   for (const backend of TFJS_BACKENDS) if (backend !== 'webgpu') registerBackend(tfjs({ backend, warnings: false }));
 }

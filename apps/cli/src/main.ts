@@ -76,7 +76,7 @@ program
   .option('--scheduled-sampling <from:to>', 'text: probability of feeding back predictions, ramped over the epochs', samplingPair)
   .option('--seed <n>', 'seed of data, initialisation, dropout and shuffling', integer(0), 0)
   .option('--backend <name>', 'compute backend (see lstm backends)', 'cpu')
-  .option('--threads <n>', 'cpu backend: worker threads for large products', integer(1, 64), 1)
+  .option('--threads <n>', 'cpu and wasm backends: threads (wasm: up to 16)', integer(1, 64), 1)
   .option('--out <dir>', 'output directory (default runs/<task>)')
   .option('--resume', 'continue the run saved in --out')
   .option('--force', 'overwrite a model already in --out')

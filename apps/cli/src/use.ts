@@ -72,7 +72,7 @@ export async function backends(json: boolean): Promise<void> {
   }
   const notes: Record<string, string> = {
     cpu: 'default; pure TypeScript, float32 and float64; --threads N for worker threads',
-    wasm: 'WebAssembly SIMD: packed SGEMM, fused recurrent kernels and Adam, float32',
+    wasm: 'WebAssembly SIMD: packed SGEMM, fused recurrent kernels and Adam, float32; --threads N',
     'tfjs-wasm': 'TensorFlow.js wasm (SIMD), float32',
     'tfjs-cpu': 'TensorFlow.js cpu, float32',
     'tfjs-webgl': 'TensorFlow.js WebGL, float32',

@@ -64,8 +64,6 @@ function transpose4(d: usize, r0: v128, r1: v128, r2: v128, r3: v128): void {
   v128.store(d, v128.shuffle<f32>(t1, t3, 2, 3, 6, 7), 96);
 }
 
-const spill = memory.data(32 * 4, 16);
-
 /** C[M, N] (+)= op(A) · packed op(B). */
 export function gemmPacked(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, packed: usize, c: usize, ldc: i32, accumulate: bool): void {
   const M4 = M & ~3;
@@ -105,6 +103,12 @@ export function gemm(
 
 // @ts-ignore: decorator
 @inline
+function lanePut(at: usize, v: f32, accumulate: bool): void {
+  store<f32>(at, accumulate ? load<f32>(at) + v : v);
+}
+
+// @ts-ignore: decorator
+@inline
 function put(dst: usize, v0: v128, v1: v128, cols: i32, accumulate: bool): void {
   if (cols == 8) {
     if (accumulate) {
@@ -115,13 +119,14 @@ function put(dst: usize, v0: v128, v1: v128, cols: i32, accumulate: bool): void 
     v128.store(dst, v1, 16);
     return;
   }
-  v128.store(spill, v0);
-  v128.store(spill, v1, 16);
-  for (let j = 0; j < cols; j++) {
-    const at = dst + (<usize>j << 2);
-    const v = load<f32>(spill + (<usize>j << 2));
-    store<f32>(at, accumulate ? load<f32>(at) + v : v);
-  }
+  // A partial panel: lane by lane (no scratch in memory, which threads would share).
+  lanePut(dst, f32x4.extract_lane(v0, 0), accumulate);
+  if (cols > 1) lanePut(dst + 4, f32x4.extract_lane(v0, 1), accumulate);
+  if (cols > 2) lanePut(dst + 8, f32x4.extract_lane(v0, 2), accumulate);
+  if (cols > 3) lanePut(dst + 12, f32x4.extract_lane(v0, 3), accumulate);
+  if (cols > 4) lanePut(dst + 16, f32x4.extract_lane(v1, 0), accumulate);
+  if (cols > 5) lanePut(dst + 20, f32x4.extract_lane(v1, 1), accumulate);
+  if (cols > 6) lanePut(dst + 24, f32x4.extract_lane(v1, 2), accumulate);
 }
 
 function block4(K: i32, a: usize, ars: i32, acs: i32, panel: usize, c: usize, ldc: i32, cols: i32, accumulate: bool): void {

@@ -6,7 +6,7 @@
 
 import { gemmPacked } from './gemm';
 import { splat, vsigmoid, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
+import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
 
 // @ts-ignore: decorator
 @inline
@@ -47,18 +47,19 @@ export function gruForward(
   B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
   x: usize, bih: usize, bhh: usize, h0: usize,
   y: usize, h: usize, gates: usize, hn: usize,
-  P: usize, R: usize, packIh: usize, packHh: usize,
+  P: usize, R: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
   const GH = 3 * H;
-  projectInputs(B * T, I, GH, x, packIh, bih, 0, P);
-  memory.copy(h, h0, f32s(B * H));
-  zero(y, B * T * H);
-  zero(gates, B * T * GH);
-  zero(hn, B * T * H);
+  projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, 0, P);
+  const nb = b1 - b0;
+  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
+  zero(y + f32s(b0 * T * H), nb * T * H);
+  zero(gates ? gates + f32s(b0 * T * GH) : 0, nb * T * GH);
+  zero(hn ? hn + f32s(b0 * T * H) : 0, nb * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, GH, H, h, H, 1, packHh, R, GH, false);
-    for (let b = 0; b < B; b++) {
+    gemmPacked(nb, GH, H, h + f32s(b0 * H), H, 1, packHh, R + f32s(b0 * GH), GH, false);
+    for (let b = b0; b < b1; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
       const row = b * T + t;
@@ -103,24 +104,28 @@ function backwardUnits(
   if (dhStep) st(dhStep + at, dhT, full);
 }
 
-/** Backward through time; dh [B, H] comes in as dhIn (0 = zeros) and leaves as dh0. W_ih, W_hh packed (NN); scratch dGx, dGh [B·T·3H], hPrev [B·T·H], pack. */
+/**
+ * Backward through time for batch rows b0 .. b1; dh [B, H] comes in as dhIn (0 = zeros) and leaves as
+ * dh0. W_ih, W_hh packed (NN); scratch dGx, dGh [B·T·3H], hPrev [B·T·H] (then `weightGradients`).
+ */
 export function gruBackward(
   B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
   x: usize, h0: usize, y: usize, gates: usize, hn: usize,
   dy: usize, dhIn: usize,
-  dx: usize, dh: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dhSteps: usize,
-  dGx: usize, dGh: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
+  dx: usize, dh: usize, dhSteps: usize,
+  dGx: usize, dGh: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
   const GH = 3 * H;
-  copyOrZero(dh, dhIn, B * H);
-  zero(dGx, B * T * GH);
-  zero(dGh, B * T * GH);
-  zero(hPrev, B * T * H);
-  zero(dhSteps, B * T * H);
+  const nb = b1 - b0;
+  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
+  zero(dGx + f32s(b0 * T * GH), nb * T * GH);
+  zero(dGh + f32s(b0 * T * GH), nb * T * GH);
+  zero(hPrev + f32s(b0 * T * H), nb * T * H);
+  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue;
       const first = isFirstStep(t, length, reverse);
@@ -137,7 +142,7 @@ export function gruBackward(
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
     }
-    gemmPacked(B, H, GH, dGh + f32s(t * GH), T * GH, 1, packHhNN, dh, H, true);
+    gemmPacked(nb, H, GH, dGh + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
-  weightGradients(B * T, I, H, GH, dGx, dGh, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
+  inputGradients(b0 * T, b1 * T, I, GH, dGx, packIhNN, dx);
 }

@@ -5,6 +5,7 @@ export { gemm, gemmPacked, packB, packedSize, peakKernel, peakFlops } from './ge
 export { lstmForward, lstmBackward } from './lstm';
 export { gruForward, gruBackward } from './gru';
 export { rnnForward, rnnBackward } from './rnn';
+export { weightGradients } from './sequence';
 
 /** First byte the TypeScript allocator may hand out (after this module's static data). */
 export function heapBase(): usize {

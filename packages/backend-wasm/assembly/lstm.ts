@@ -4,7 +4,7 @@
 
 import { gemmPacked } from './gemm';
 import { madd, splat, vsigmoid, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
+import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
 
 const PEEPHOLE = 1;
 const COUPLED = 2;
@@ -67,24 +67,26 @@ function forwardUnits(
 
 /**
  * y[B, T, H], h and c [B, H] (initialised from h0, c0 here), and with `record` gates [B, T, GH]
- * and cells [B, T, H]. W_ih and W_hh arrive packed in NT form (packB); scratch P [B·T·GH].
+ * and cells [B, T, H]. W_ih and W_hh arrive packed in NT form (packB); scratch P [B·T·GH]. Batch rows
+ * b0 .. b1 only: rows are independent through time, so threads split the batch with no barrier.
  */
 export function lstmForward(
   B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
   x: usize, bih: usize, bhh: usize, peep: usize, h0: usize, c0: usize,
   y: usize, h: usize, c: usize, gates: usize, cells: usize,
-  P: usize, packIh: usize, packHh: usize,
+  P: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
-  projectInputs(B * T, I, GH, x, packIh, bih, bhh, P);
-  memory.copy(h, h0, f32s(B * H));
-  memory.copy(c, c0, f32s(B * H));
-  zero(y, B * T * H);
-  zero(gates, B * T * GH);
+  projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, bhh, P);
+  const nb = b1 - b0;
+  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
+  memory.copy(c + f32s(b0 * H), c0 + f32s(b0 * H), f32s(nb * H));
+  zero(y + f32s(b0 * T * H), nb * T * H);
+  zero(gates ? gates + f32s(b0 * T * GH) : 0, nb * T * GH);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, GH, H, h, H, 1, packHh, P + f32s(t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
-    for (let b = 0; b < B; b++) {
+    gemmPacked(nb, GH, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * GH + t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
+    for (let b = b0; b < b1; b++) {
       const hb = f32s(b * H);
       const row = b * T + t;
       if (t >= lengthOf(lengths, b, T)) {
@@ -160,28 +162,31 @@ function backwardUnits(
 
 /**
  * Backward through time. dh, dc [B, H] come in as dhIn, dcIn (0 = zeros) and leave as dh0, dc0.
- * W_ih and W_hh arrive packed in NN form; scratch dG [B·T·GH], hPrev [B·T·H], pack (for the dW products).
+ * W_ih and W_hh arrive packed in NN form; scratch dG [B·T·GH], hPrev [B·T·H]. Batch rows b0 .. b1
+ * only (threads split the batch: rows are independent through time); dx for those rows too. The
+ * weight gradients follow from dG and hPrev once every row is done (`weightGradients`).
  */
 export function lstmBackward(
   B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
   x: usize, peep: usize, h0: usize, c0: usize, y: usize, gates: usize, cells: usize,
   dy: usize, dhIn: usize, dcIn: usize,
-  dx: usize, dh: usize, dc: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dPeep: usize,
+  dx: usize, dh: usize, dc: usize, dPeep: usize,
   dhSteps: usize, dcSteps: usize,
-  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
+  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
-  copyOrZero(dh, dhIn, B * H);
-  copyOrZero(dc, dcIn, B * H);
-  zero(dG, B * T * GH);
-  zero(hPrev, B * T * H);
-  zero(dPeep, 3 * H);
-  zero(dhSteps, B * T * H);
-  zero(dcSteps, B * T * H); // op(B)(k = g, j) = W_hh[g, j]
+  const nb = b1 - b0;
+  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
+  copyOrZero(dc + f32s(b0 * H), dcIn ? dcIn + f32s(b0 * H) : 0, nb * H);
+  zero(dG + f32s(b0 * T * GH), nb * T * GH);
+  zero(hPrev + f32s(b0 * T * H), nb * T * H);
+  if (b0 == 0) zero(dPeep, 3 * H); // the peephole backward runs on one thread (its sums span rows)
+  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
+  zero(dcSteps ? dcSteps + f32s(b0 * T * H) : 0, nb * T * H); // op(B)(k = g, j) = W_hh[g, j]
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue; // padded: dG row stays 0, dh and dc pass through
       const first = isFirstStep(t, length, reverse);
@@ -203,7 +208,7 @@ export function lstmBackward(
         backwardUnits(j, false, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
     }
     // dh_{t−1} += dG_t · W_hh; padded rows have dG = 0 and keep their dh.
-    gemmPacked(B, H, GH, dG + f32s(t * GH), T * GH, 1, packHhNN, dh, H, true);
+    gemmPacked(nb, H, GH, dG + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
-  weightGradients(B * T, I, H, GH, dG, dG, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
+  inputGradients(b0 * T, b1 * T, I, GH, dG, packIhNN, dx);
 }

@@ -3,7 +3,7 @@
 
 import { gemmPacked } from './gemm';
 import { splat, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, projectInputs, stepAt, weightGradients, zero } from './sequence';
+import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
 
 // @ts-ignore: decorator
 @inline
@@ -32,15 +32,16 @@ function forwardUnits(j: i32, full: bool, relu: bool, pre: usize, h: usize, y: u
 export function rnnForward(
   B: i32, T: i32, I: i32, H: i32, relu: bool, reverse: bool, lengths: usize,
   x: usize, bih: usize, bhh: usize, h0: usize,
-  y: usize, h: usize, P: usize, packIh: usize, packHh: usize,
+  y: usize, h: usize, P: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
-  projectInputs(B * T, I, H, x, packIh, bih, bhh, P);
-  memory.copy(h, h0, f32s(B * H));
-  zero(y, B * T * H);
+  projectInputs(b0 * T, b1 * T, I, H, x, packIh, bih, bhh, P);
+  const nb = b1 - b0;
+  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
+  zero(y + f32s(b0 * T * H), nb * T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(B, H, H, h, H, 1, packHh, P + f32s(t * H), T * H, true);
-    for (let b = 0; b < B; b++) {
+    gemmPacked(nb, H, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * H + t * H), T * H, true);
+    for (let b = b0; b < b1; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
       const out = f32s((b * T + t) * H);
@@ -65,22 +66,23 @@ function backwardUnits(j: i32, full: bool, relu: bool, yRow: usize, hPrevRow: us
   if (dhStep) st(dhStep + at, dhT, full);
 }
 
-/** Backward through time. W_ih, W_hh packed (NN); scratch dG [B·T·H], hPrev [B·T·H], pack. */
+/** Backward through time for batch rows b0 .. b1. W_ih, W_hh packed (NN); scratch dG, hPrev [B·T·H] (then `weightGradients`). */
 export function rnnBackward(
   B: i32, T: i32, I: i32, H: i32, relu: bool, reverse: bool, lengths: usize,
   x: usize, h0: usize, y: usize,
   dy: usize, dhIn: usize,
-  dx: usize, dh: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, dhSteps: usize,
-  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, pack: usize,
+  dx: usize, dh: usize, dhSteps: usize,
+  dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
-  copyOrZero(dh, dhIn, B * H);
-  zero(dG, B * T * H);
-  zero(hPrev, B * T * H);
-  zero(dhSteps, B * T * H);
+  const nb = b1 - b0;
+  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
+  zero(dG + f32s(b0 * T * H), nb * T * H);
+  zero(hPrev + f32s(b0 * T * H), nb * T * H);
+  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
-    for (let b = 0; b < B; b++) {
+    for (let b = b0; b < b1; b++) {
       const length = lengthOf(lengths, b, T);
       if (t >= length) continue;
       const first = isFirstStep(t, length, reverse);
@@ -93,7 +95,7 @@ export function rnnBackward(
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
     }
-    gemmPacked(B, H, H, dG + f32s(t * H), T * H, 1, packHhNN, dh, H, true);
+    gemmPacked(nb, H, H, dG + f32s(b0 * T * H + t * H), T * H, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
-  weightGradients(B * T, I, H, H, dG, dG, x, hPrev, packIhNN, dx, dWih, dWhh, dBih, dBhh, pack);
+  inputGradients(b0 * T, b1 * T, I, H, dG, packIhNN, dx);
 }

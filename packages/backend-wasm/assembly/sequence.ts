@@ -44,40 +44,46 @@ export function copyOrZero(dst: usize, src: usize, floats: i32): void {
   else memory.fill(dst, 0, f32s(floats));
 }
 
-/** P[rows, GH] = biasA (+ biasB) in every row, then += X[rows, I] · W_ihᵀ (W_ih packed in NT form). */
-export function projectInputs(rows: i32, I: i32, GH: i32, x: usize, packIh: usize, biasA: usize, biasB: usize, P: usize): void {
-  if (rows == 0) return;
-  for (let j = 0; j < GH; j++) store<f32>(P + f32s(j), load<f32>(biasA + f32s(j)) + (biasB ? load<f32>(biasB + f32s(j)) : 0));
-  for (let row = 1; row < rows; row++) memory.copy(P + f32s(row * GH), P, f32s(GH));
-  gemmPacked(rows, GH, I, x, I, 1, packIh, P, GH, true);
+/** Rows r0 .. r1 of P[rows, GH]: biasA (+ biasB) in every row, then += X · W_ihᵀ (W_ih packed in NT form). */
+export function projectInputs(r0: i32, r1: i32, I: i32, GH: i32, x: usize, packIh: usize, biasA: usize, biasB: usize, P: usize): void {
+  if (r1 <= r0) return;
+  const first = P + f32s(r0 * GH);
+  for (let j = 0; j < GH; j++) store<f32>(first + f32s(j), load<f32>(biasA + f32s(j)) + (biasB ? load<f32>(biasB + f32s(j)) : 0));
+  for (let row = r0 + 1; row < r1; row++) memory.copy(P + f32s(row * GH), first, f32s(GH));
+  gemmPacked(r1 - r0, GH, I, x + f32s(r0 * I), I, 1, packIh, first, GH, true);
 }
 
-/** Column sums of M[rows, cols] into out[cols]. */
-function columnSums(M: usize, rows: i32, cols: i32, out: usize): void {
-  memory.fill(out, 0, f32s(cols));
+/** dX for rows r0 .. r1: dGx · W_ih (W_ih packed in NN form). */
+export function inputGradients(r0: i32, r1: i32, I: i32, GH: i32, dGx: usize, packIhNN: usize, dx: usize): void {
+  if (r1 > r0) gemmPacked(r1 - r0, I, GH, dGx + f32s(r0 * GH), GH, 1, packIhNN, dx + f32s(r0 * I), I, false);
+}
+
+/** Columns c0 .. c1 of the column sums of M[rows, cols] into out. */
+function columnSums(M: usize, rows: i32, cols: i32, c0: i32, c1: i32, out: usize): void {
+  memory.fill(out + f32s(c0), 0, f32s(c1 - c0));
   for (let r = 0; r < rows; r++) {
     const src = M + f32s(r * cols);
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) v128.store(out + f32s(j), f32x4.add(v128.load(out + f32s(j)), v128.load(src + f32s(j))));
-    for (; j < cols; j++) store<f32>(out + f32s(j), load<f32>(out + f32s(j)) + load<f32>(src + f32s(j)));
+    let j = c0;
+    for (; j + 4 <= c1; j += 4) v128.store(out + f32s(j), f32x4.add(v128.load(out + f32s(j)), v128.load(src + f32s(j))));
+    for (; j < c1; j++) store<f32>(out + f32s(j), load<f32>(out + f32s(j)) + load<f32>(src + f32s(j)));
   }
 }
 
 /**
- * Phase 3: gradients for every step at once. dGx feeds the input side (W_ih, b_ih, X) and dGh
- * the recurrent side (W_hh, b_hh); they differ only for the GRU.
+ * Phase 3, for gate rows g0 .. g1 of the weight gradients (threads split the gate rows): sums over
+ * every step at once. dGx feeds the input side (W_ih, b_ih) and dGh the recurrent side (W_hh,
+ * b_hh); they differ only for the GRU. `pack` holds packedSize(max(I, H), rows) floats.
  */
 export function weightGradients(
   rows: i32, I: i32, H: i32, GH: i32,
-  dGx: usize, dGh: usize, x: usize, hPrev: usize, packIhNN: usize,
-  dx: usize, dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, pack: usize,
+  dGx: usize, dGh: usize, x: usize, hPrev: usize,
+  dWih: usize, dWhh: usize, dBih: usize, dBhh: usize, pack: usize, g0: i32, g1: i32,
 ): void {
-  // dX[rows, I] = dGx · W_ih         (W_ih packed in NN form)
-  if (rows > 0) gemmPacked(rows, I, GH, dGx, GH, 1, packIhNN, dx, I, false);
-  // dW_ih[GH, I] = dGxᵀ · X          (op(A)(g, row) at row·GH + g)
-  gemm(GH, I, rows, dGx, 1, GH, x, 1, I, dWih, I, false, pack);
-  // dW_hh[GH, H] = dGhᵀ · H_prev
-  gemm(GH, H, rows, dGh, 1, GH, hPrev, 1, H, dWhh, H, false, pack);
-  columnSums(dGx, rows, GH, dBih);
-  columnSums(dGh, rows, GH, dBhh);
+  if (g1 <= g0) return;
+  // dW_ih[g0..g1, I] = dGxᵀ · X      (op(A)(g, row) at row·GH + g)
+  gemm(g1 - g0, I, rows, dGx + f32s(g0), 1, GH, x, 1, I, dWih + f32s(g0 * I), I, false, pack);
+  // dW_hh[g0..g1, H] = dGhᵀ · H_prev
+  gemm(g1 - g0, H, rows, dGh + f32s(g0), 1, GH, hPrev, 1, H, dWhh + f32s(g0 * H), H, false, pack);
+  columnSums(dGx, rows, GH, g0, g1, dBih);
+  columnSums(dGh, rows, GH, g0, g1, dBhh);
 }

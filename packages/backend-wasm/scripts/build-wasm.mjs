@@ -3,6 +3,7 @@
 // with no fetch of its own. Two builds of the same source:
 //   simd  fixed-width SIMD only: runs in Node ≥ 20 and every current browser (the default)
 //   fma   the same with relaxed SIMD's fused multiply-add (opt-in: `wasm({ fma: true })`)
+// and their shared-memory twins (shared, sharedFma) for `wasm({ threads })`.
 // Each takes its memory from the importer, so one linear memory, owned by the backend, can be
 // shared (threads) and grown from TypeScript.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -35,6 +36,7 @@ const builds = {
   simd: [...common],
   fma: [...common, '--enable', 'relaxed-simd', '--use', 'FMA=1'],
   shared: [...common, '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536'],
+  sharedFma: [...common, '--enable', 'threads', '--sharedMemory', '--maximumMemory', '65536', '--enable', 'relaxed-simd', '--use', 'FMA=1'],
 };
 
 async function compile(name, args) {

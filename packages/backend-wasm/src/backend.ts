@@ -8,7 +8,8 @@ import { matMulKernel } from './kernels/mat-mul.js';
 import { adamUpdateKernel } from './kernels/optim.js';
 import { primitivesOver } from './kernels/primitives.js';
 import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
-import { type Build, createMemory, instantiate } from './module.js';
+import { type Build, compileBuild, createMemory, instantiate } from './module.js';
+import { soloTeam, threadTeam } from './team.js';
 
 export interface WasmBackendOptions {
   /** Leave out the fused recurrent kernels so core's reference compositions run (testing). */
@@ -21,17 +22,30 @@ export interface WasmBackendOptions {
   fma?: boolean;
   /** Initial size of the linear memory in MiB (default 16); it grows on demand up to 4 GiB. */
   initialMemoryMiB?: number;
+  /**
+   * Threads (default 1). With more, the memory is shared with `threads − 1` workers (Node's
+   * worker_threads, or Web Workers in a cross-origin-isolated page) and the recurrent kernels
+   * split the batch, the weight gradients their gate rows, and large products their rows.
+   */
+  threads?: number;
+  /** Kernels below this many multiply-adds stay on the calling thread (default 65536). */
+  parallelMinWork?: number;
 }
 
 /** Creates the backend: one linear memory, the kernel module instantiated on it, the kernel table. */
-export async function createWasmBackend(name: string, build: Build, options: WasmBackendOptions = {}): Promise<Backend> {
+export async function createWasmBackend(name: string, options: WasmBackendOptions = {}): Promise<Backend> {
   const initialPages = Math.ceil(((options.initialMemoryMiB ?? 16) * 1024 * 1024) / 65536);
-  const shared = build === 'shared';
+  const threads = options.threads ?? 1;
+  const shared = threads > 1;
+  const build: Build = shared ? (options.fma ? 'sharedFma' : 'shared') : options.fma ? 'fma' : 'simd';
   const memory = createMemory(initialPages, shared);
   const wasm = await instantiate(build, memory);
   const heap = new Heap(memory, wasm.heapBase());
   const packs = new PackCache(heap, wasm);
-  const ctx: Context = { heap, wasm, packs };
+  const team = shared
+    ? await threadTeam(threads, options.parallelMinWork ?? 1 << 16, await compileBuild(build), memory, heap, wasm)
+    : soloTeam(wasm);
+  const ctx: Context = { heap, wasm, packs, team };
   const fused: Partial<KernelTable> = {
     LstmForward: lstmForwardKernel(ctx),
     LstmBackward: lstmBackwardKernel(ctx),
@@ -62,6 +76,7 @@ export async function createWasmBackend(name: string, build: Build, options: Was
       heap.release(handleOf(handle).ptr);
     },
     kernels,
+    destroy: () => team.destroy(),
   };
   heaps.set(backend, heap);
   return backend;

@@ -1,6 +1,6 @@
 import { type BackendFactory, ValueError } from '@lstm/core';
 import { createWasmBackend, type WasmBackendOptions } from './backend.js';
-import { validates, webAssembly } from './module.js';
+import { canShareMemory, validates, webAssembly } from './module.js';
 
 export type { WasmBackendOptions } from './backend.js';
 export { wasmMemory } from './backend.js';
@@ -23,21 +23,28 @@ export function wasmAvailability(): { simd: boolean; fma: boolean } {
  */
 export function wasm(options: WasmBackendOptions & { name?: string } = {}): BackendFactory {
   const name = options.name ?? 'wasm';
+  const threads = options.threads ?? 1;
   return {
     name,
     priority: 2,
     async create() {
+      if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
+        throw new ValueError(`${name}: threads must be an integer from 1 to 16, got ${threads}`);
+      }
       const available = wasmAvailability();
       if (!available.simd)
         throw new ValueError(
           `${name}: this engine lacks WebAssembly SIMD (Node ≥ 20 and every current browser have it); use @lstm/backend-cpu`,
         );
+      if (threads > 1 && !canShareMemory()) {
+        throw new ValueError(`${name}: threads > 1 needs SharedArrayBuffer (Node, or a cross-origin-isolated page); use threads: 1 here`);
+      }
       if (options.fma && !available.fma) {
         throw new ValueError(
           `${name}: fma needs relaxed SIMD, which this engine lacks (Node 20: run with --experimental-wasm-relaxed-simd; Safari: none); drop fma: true`,
         );
       }
-      return createWasmBackend(name, options.fma ? 'fma' : 'simd', options);
+      return createWasmBackend(name, options);
     },
   };
 }

@@ -1,5 +1,5 @@
 import { ValueError } from '@lstm/core';
-import { fmaWasm, sharedWasm, simdWasm } from './generated/kernels.js';
+import { fmaWasm, sharedFmaWasm, sharedWasm, simdWasm } from './generated/kernels.js';
 
 // The WebAssembly JS API as this package uses it. Typed here because the project compiles
 // against lib ES2022 and Node 20's types, neither of which declares the WebAssembly global.
@@ -65,11 +65,12 @@ export interface KernelExports {
   rnnForward(...args: number[]): void;
   rnnBackward(...args: number[]): void;
   adamUpdate(...args: number[]): void;
+  weightGradients(...args: number[]): void;
 }
 
-export type Build = 'simd' | 'fma' | 'shared';
+export type Build = 'simd' | 'fma' | 'shared' | 'sharedFma';
 
-const sources: Record<Build, string> = { simd: simdWasm, fma: fmaWasm, shared: sharedWasm };
+const sources: Record<Build, string> = { simd: simdWasm, fma: fmaWasm, shared: sharedWasm, sharedFma: sharedFmaWasm };
 const compiled = new Map<Build, Promise<CompiledModule>>();
 
 function bytesOf(base64: string): Uint8Array {
@@ -101,4 +102,10 @@ export function createMemory(initial: number, shared: boolean): LinearMemory {
 export async function instantiate(build: Build, memory: LinearMemory): Promise<KernelExports> {
   const instance = await api().instantiate(await compileBuild(build), { env: { memory } });
   return instance.exports as KernelExports;
+}
+
+/** Whether this engine can share a wasm memory between threads (Node; browsers only when cross-origin isolated). */
+export function canShareMemory(): boolean {
+  const scope = globalThis as { crossOriginIsolated?: boolean };
+  return typeof SharedArrayBuffer !== 'undefined' && scope.crossOriginIsolated !== false;
 }

@@ -2,6 +2,7 @@ import type { DType, Shape, TensorInfo } from '@lstm/core';
 import type { Heap, WasmHandle } from '../memory.js';
 import type { KernelExports } from '../module.js';
 import type { PackCache } from '../pack-cache.js';
+import type { Team } from '../team.js';
 
 /** What every kernel needs: the backend's memory and the kernel module instantiated on it. */
 export interface Context {
@@ -9,6 +10,8 @@ export interface Context {
   readonly wasm: KernelExports;
   /** Weights in the SGEMM's packed layout, cached per handle. */
   readonly packs: PackCache;
+  /** The threads kernels split their work across (one unless `wasm({ threads })`). */
+  readonly team: Team;
 }
 
 export const ptrOf = (info: TensorInfo): number => (info.handle as WasmHandle).ptr;

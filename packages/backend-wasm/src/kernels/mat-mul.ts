@@ -2,8 +2,9 @@ import type { MatMulAttrs, MatMulInputs, TensorInfo } from '@lstm/core';
 import { type Context, ptrOf, withFrame } from './context.js';
 
 /**
- * C = op(A) · op(B) in one call of the wasm SGEMM. The transposes cost nothing: they only change
- * the strides with which the packing and the micro-kernel walk the operands.
+ * C = op(A) · op(B) with the wasm SGEMM. The transposes cost nothing: they only change the strides
+ * with which the packing and the micro-kernel walk the operands. op(B) is packed once; threads
+ * split C's rows.
  */
 export function matMulKernel(ctx: Context) {
   return ({ a, b }: MatMulInputs, { transposeA, transposeB }: MatMulAttrs): TensorInfo =>
@@ -14,10 +15,13 @@ export function matMulKernel(ctx: Context) {
       const K = transposeA ? aRows : aCols;
       const N = transposeB ? bRows : bCols;
       const out = frame.output([M, N]);
+      if (M === 0 || N === 0) return out;
       const pack = frame.scratch(ctx.wasm.packedSize(N, K));
       const [ars, acs] = transposeA ? [1, aCols] : [aCols, 1];
       const [bjs, bks] = transposeB ? [bCols, 1] : [1, bCols];
-      ctx.wasm.gemm(M, N, K, ptrOf(a), ars, acs, ptrOf(b), bjs, bks, ptrOf(out), N, 0, pack);
+      ctx.wasm.packB(ptrOf(b), bjs, bks, N, K, pack);
+      const [A, C] = [ptrOf(a), ptrOf(out)];
+      ctx.team.split('gemmPacked', M, 4, M * N * K, (r0, r1) => [r1 - r0, N, K, A + r0 * ars * 4, ars, acs, pack, C + r0 * N * 4, N, 0]);
       return out;
     });
 }
