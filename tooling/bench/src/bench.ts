@@ -58,6 +58,8 @@ async function main(): Promise<void> {
     log(await benchLstmJs(workload, seconds, cpu(), '@lstm backend-cpu'));
     log(await benchLstmJs(workload, seconds, wasm(), '@lstm backend-wasm'));
     if (workload === REFERENCE)
+      log(await benchLstmJs(workload, seconds, wasm({ name: 'wasm-2', threads: 2 }), '@lstm backend-wasm, 2 threads'));
+    if (workload === REFERENCE)
       log(await benchLstmJs(workload, seconds, cpu({ name: 'cpu-2', threads: 2 }), '@lstm backend-cpu, 2 threads'));
     for (const backend of ['wasm', 'cpu'] as const) {
       log(await benchLstmJs(workload, seconds, tfjs({ backend, warnings: false }), `@lstm backend-tfjs, tfjs-${backend}`));
@@ -77,7 +79,7 @@ async function main(): Promise<void> {
     const me = ours(r.workload);
     const ratio = (a?: number, b?: number) => (a && b ? `${(a / b).toFixed(2)}×` : '—');
     const vsWasm =
-      r.library.startsWith('@lstm backend-cpu') && r !== me
+      r.library.startsWith('@lstm backend-') && !r.library.startsWith('@lstm backend-tfjs') && r !== me
         ? results.find((p) => p.workload === r.workload && p.library === 'TensorFlow.js 4.22 layers, tfjs-wasm')
         : undefined;
     lines.push(
