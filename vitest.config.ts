@@ -39,7 +39,25 @@ export default defineConfig({
         test: {
           name: 'chromium',
           include: ['packages/*/src/**/*.browser.test.ts'],
+          exclude: ['**/*.isolated.browser.test.ts', '**/node_modules/**'],
           testTimeout: 180_000,
+          browser: {
+            enabled: true,
+            headless: true,
+            provider: playwright({
+              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+            }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+      {
+        extends: true,
+        // A cross-origin-isolated page (COOP + COEP), where SharedArrayBuffer exists: backend-wasm's threads.
+        server: { headers: { 'Cross-Origin-Opener-Policy': 'same-origin', 'Cross-Origin-Embedder-Policy': 'require-corp' } },
+        test: {
+          name: 'chromium-isolated',
+          include: ['packages/*/src/**/*.isolated.browser.test.ts'],
           browser: {
             enabled: true,
             headless: true,
