@@ -15,6 +15,16 @@ const chromiumArgs = [
   '--enable-unsafe-swiftshader',
 ];
 
+/** Debian's Chromium, headless, through Playwright (a fresh object per project: vitest names its instances in place). */
+const chromium = () => ({
+  enabled: true,
+  headless: true,
+  provider: playwright({
+    launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
+  }),
+  instances: [{ browser: 'chromium' as const }],
+});
+
 export default defineConfig({
   resolve: { conditions },
   ssr: { resolve: { conditions: ['@lstm/source', 'import', 'module', 'default'] } },
@@ -41,14 +51,7 @@ export default defineConfig({
           include: ['packages/*/src/**/*.browser.test.ts'],
           exclude: ['**/*.isolated.browser.test.ts', '**/node_modules/**'],
           testTimeout: 180_000,
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: chromium(),
         },
       },
       {
@@ -58,14 +61,7 @@ export default defineConfig({
         test: {
           name: 'chromium-isolated',
           include: ['packages/*/src/**/*.isolated.browser.test.ts'],
-          browser: {
-            enabled: true,
-            headless: true,
-            provider: playwright({
-              launchOptions: { executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: chromiumArgs },
-            }),
-            instances: [{ browser: 'chromium' }],
-          },
+          browser: chromium(),
         },
       },
     ],

@@ -5,21 +5,8 @@
 // only the recurrent part of n).
 
 import { gemmPacked } from './gemm';
-import { splat, vsigmoid, vtanh } from './simd';
+import { ld, splat, st, vsigmoid, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
-
-// @ts-ignore: decorator
-@inline
-function ld(ptr: usize, full: bool): v128 {
-  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(ptr: usize, v: v128, full: bool): void {
-  if (full) v128.store(ptr, v);
-  else store<f32>(ptr, f32x4.extract_lane(v, 0));
-}
 
 // @ts-ignore: decorator
 @inline

@@ -3,23 +3,17 @@
 // one [3H] vector p_i, p_f, p_o. The formulas are backend-cpu's, four hidden units per instruction.
 
 import { gemmPacked } from './gemm';
-import { madd, splat, vsigmoid, vtanh } from './simd';
+import { ld, madd, splat, st, vsigmoid, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
 
 const PEEPHOLE = 1;
 const COUPLED = 2;
 
+/** Byte offset of gate block k (i = 0, f, g, o) in a packed row; the coupled variant has no i block. */
 // @ts-ignore: decorator
 @inline
-function ld(ptr: usize, full: bool): v128 {
-  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(ptr: usize, v: v128, full: bool): void {
-  if (full) v128.store(ptr, v);
-  else store<f32>(ptr, f32x4.extract_lane(v, 0));
+function gateOffset(k: i32, coupled: bool, H: i32): usize {
+  return f32s((coupled ? k - 1 : k) * H);
 }
 
 /** h_t, c_t for hidden units j .. j + 3 (or j alone when !full) of one batch row. */
@@ -31,9 +25,9 @@ function forwardUnits(
 ): void {
   const at = f32s(j);
   const coupled = variant == COUPLED;
-  const oF = coupled ? 0 : f32s(H);
-  const oG = coupled ? f32s(H) : f32s(2 * H);
-  const oO = coupled ? f32s(2 * H) : f32s(3 * H);
+  const oF = gateOffset(1, coupled, H);
+  const oG = gateOffset(2, coupled, H);
+  const oO = gateOffset(3, coupled, H);
   const cPrev = ld(c + at, full);
   let fPre = ld(p + oF + at, full);
   let i = splat(0);
@@ -114,9 +108,9 @@ function backwardUnits(
 ): void {
   const at = f32s(j);
   const coupled = variant == COUPLED;
-  const oF = coupled ? 0 : f32s(H);
-  const oG = coupled ? f32s(H) : f32s(2 * H);
-  const oO = coupled ? f32s(2 * H) : f32s(3 * H);
+  const oF = gateOffset(1, coupled, H);
+  const oG = gateOffset(2, coupled, H);
+  const oO = gateOffset(3, coupled, H);
   const one = splat(1);
   const c = ld(cT + at, full);
   const cPrev = ld(cPrevRow + at, full);

@@ -2,18 +2,7 @@
 // (reference/adam.ts), in the same order, four lanes at a time. Every operation is IEEE
 // correctly rounded in wasm, so the result has the same bits as the composition's.
 
-// @ts-ignore: decorator
-@inline
-function ld(ptr: usize, full: bool): v128 {
-  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(ptr: usize, v: v128, full: bool): void {
-  if (full) v128.store(ptr, v);
-  else store<f32>(ptr, f32x4.extract_lane(v, 0));
-}
+import { ld, st } from './simd';
 
 const L2 = 1;
 const DECOUPLED = 2;

@@ -2,21 +2,8 @@
 // Backward: dpre_t = (dh + dy_t) ⊙ act'(h_t) with tanh' = 1 − h², relu' = [h > 0]; dh_{t−1} = dpre_t · W_hh.
 
 import { gemmPacked } from './gemm';
-import { splat, vtanh } from './simd';
+import { ld, splat, st, vtanh } from './simd';
 import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
-
-// @ts-ignore: decorator
-@inline
-function ld(ptr: usize, full: bool): v128 {
-  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
-}
-
-// @ts-ignore: decorator
-@inline
-function st(ptr: usize, v: v128, full: bool): void {
-  if (full) v128.store(ptr, v);
-  else store<f32>(ptr, f32x4.extract_lane(v, 0));
-}
 
 // @ts-ignore: decorator
 @inline

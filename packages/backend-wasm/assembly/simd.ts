@@ -64,8 +64,17 @@ export function vtanh(x: v128): v128 {
   return v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
 }
 
+/** Four floats from ptr (full), or the one at ptr in every lane (a scalar tail: same formula, one lane kept). */
 // @ts-ignore: decorator
 @inline
-export function one(): v128 {
-  return splat(1);
+export function ld(ptr: usize, full: bool): v128 {
+  return full ? v128.load(ptr) : f32x4.splat(load<f32>(ptr));
+}
+
+/** Stores four lanes (full), or lane 0 alone. */
+// @ts-ignore: decorator
+@inline
+export function st(ptr: usize, v: v128, full: bool): void {
+  if (full) v128.store(ptr, v);
+  else store<f32>(ptr, f32x4.extract_lane(v, 0));
 }

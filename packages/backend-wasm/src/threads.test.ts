@@ -1,9 +1,9 @@
-import { getBackend, registerBackend, setBackend, tensor, tidy } from '@lstm/core';
+import { getBackend, registerBackend, setBackend } from '@lstm/core';
 import { describeBackendConformance } from '@lstm/core/testing';
-import { SequenceClassifier } from '@lstm/layers';
 import { describe, expect, it } from 'vitest';
 import { trainSteps } from '../../tasks/src/leak.test-helper.js';
 import { wasm, wasmMemory } from './index.js';
+import { forwardAndGradients } from './same-bits.test-helper.js';
 
 // Two threads on a shared memory, every kernel split however small (parallelMinWork: 0): the
 // unchanged conformance suite, and the same numbers as one thread.
@@ -14,31 +14,10 @@ describeBackendConformance({
 
 describe('wasm({ threads: 2 })', () => {
   it('computes a model’s forward and training gradients with the same bits as one thread', async () => {
-    const run = async (name: string) => {
-      await setBackend(name);
-      return tidy(() => {
-        const model = new SequenceClassifier({ inputSize: 3, hiddenSize: 20, numLayers: 2, numClasses: 4, seed: 3 });
-        const x = tensor(
-          Array.from({ length: 6 * 9 * 3 }, (_, i) => Math.sin(i * 0.37)),
-          [6, 9, 3],
-        );
-        const { output, cache } = model.forward(x, { training: true });
-        model.backward(
-          tensor(
-            Array.from({ length: 24 }, (_, i) => Math.cos(i)),
-            [6, 4],
-          ),
-          cache,
-        );
-        const values = [output.readSync(), ...model.parameters().map((p) => p.grad!.readSync())];
-        for (const p of model.parameters()) p.value.dispose();
-        return values;
-      });
-    };
     registerBackend(wasm({ name: 'wasm-1-bits' }));
     registerBackend(wasm({ name: 'wasm-2-bits', threads: 2, parallelMinWork: 0 }));
-    const one = await run('wasm-1-bits');
-    const two = await run('wasm-2-bits');
+    const one = await forwardAndGradients('wasm-1-bits');
+    const two = await forwardAndGradients('wasm-2-bits');
     expect(two).toHaveLength(one.length);
     for (const [i, values] of two.entries()) expect(values, `tensor ${i}`).toEqual(one[i]);
   });

@@ -10,6 +10,23 @@ const work = mkdtempSync(join(tmpdir(), 'lstm-pack-'));
 /** The environment of a user's shell: no NODE_PATH into this workspace's store (pnpm sets one). */
 const userEnv = { ...process.env, NODE_PATH: '' };
 
+/** A user's script, once its imports and backend are set: 30 training steps of a tiny classifier, losses in `losses`. */
+const TRAIN_30_STEPS = `
+      const model = new SequenceClassifier({ inputSize: 2, hiddenSize: 4, numClasses: 2, seed: 1 });
+      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
+      const x = [1, 0, 0, 0, 0, 1, 0, 0];
+      const losses = [];
+      for (let step = 0; step < 30; step++) {
+        losses.push(tidy(() => {
+          const { output: logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
+          const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
+          model.backward(grad, cache);
+          optimizer.step();
+          optimizer.zeroGrad();
+          return loss.readSync()[0];
+        }));
+      }`;
+
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 /**
@@ -40,20 +57,7 @@ describe('published tarballs install alone and work', () => {
       import '@lstm/backend-cpu/register';
       import { SequenceClassifier, softmaxCrossEntropy } from '@lstm/layers';
       import { Adam } from '@lstm/optim';
-      const model = new SequenceClassifier({ inputSize: 2, hiddenSize: 4, numClasses: 2, seed: 1 });
-      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
-      const x = [1, 0, 0, 0, 0, 1, 0, 0];
-      const losses = [];
-      for (let step = 0; step < 30; step++) {
-        losses.push(tidy(() => {
-          const { output: logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
-          const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
-          model.backward(grad, cache);
-          optimizer.step();
-          optimizer.zeroGrad();
-          return loss.readSync()[0];
-        }));
-      }
+      ${TRAIN_30_STEPS}
       // The threaded backend from the built package: same numbers as one thread.
       const { registerBackend, setBackend } = await import('@lstm/core');
       const { cpu } = await import('@lstm/backend-cpu');
@@ -118,20 +122,7 @@ describe('published tarballs install alone and work', () => {
       import { Adam } from '@lstm/optim';
       registerBackend(wasm());
       await setBackend('wasm');
-      const model = new SequenceClassifier({ inputSize: 2, hiddenSize: 4, numClasses: 2, seed: 1 });
-      const optimizer = new Adam(model.parameters(), { lr: 0.05 });
-      const x = [1, 0, 0, 0, 0, 1, 0, 0];
-      const losses = [];
-      for (let step = 0; step < 30; step++) {
-        losses.push(tidy(() => {
-          const { output: logits, cache } = model.forward(tensor(x, [2, 2, 2]), { training: true });
-          const { loss, grad } = softmaxCrossEntropy(logits, [0, 1]);
-          model.backward(grad, cache);
-          optimizer.step();
-          optimizer.zeroGrad();
-          return loss.readSync()[0];
-        }));
-      }
+      ${TRAIN_30_STEPS}
       console.log(JSON.stringify({ first: losses[0], last: losses.at(-1) }));
     `,
     );
