@@ -8,7 +8,7 @@ import { matMulKernel } from './kernels/mat-mul.js';
 import { adamUpdateKernel } from './kernels/optim.js';
 import { primitivesOver } from './kernels/primitives.js';
 import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
-import { type Build, compileBuild, createMemory, instantiate } from './module.js';
+import { buildFor, compileBuild, createMemory, instantiate } from './module.js';
 import { soloTeam, threadTeam } from './team.js';
 
 export interface WasmBackendOptions {
@@ -37,7 +37,7 @@ export async function createWasmBackend(name: string, options: WasmBackendOption
   const initialPages = Math.ceil(((options.initialMemoryMiB ?? 16) * 1024 * 1024) / 65536);
   const threads = options.threads ?? 1;
   const shared = threads > 1;
-  const build: Build = shared ? (options.fma ? 'sharedFma' : 'shared') : options.fma ? 'fma' : 'simd';
+  const build = buildFor(threads, options.fma ?? false);
   const memory = createMemory(initialPages, shared);
   const wasm = await instantiate(build, memory);
   const heap = new Heap(memory, wasm.heapBase());

@@ -30,4 +30,4 @@ const fused = await run('wasm-fma');
 const errors = Object.fromEntries(
   Object.keys(reference).map((k) => [k, normwiseError(fused[k as keyof typeof fused], reference[k as keyof typeof reference])]),
 );
-console.log(JSON.stringify({ available: wasmAvailability(), errors }));
+console.log(JSON.stringify({ available: await wasmAvailability(), errors }));

@@ -1,14 +1,14 @@
 import { type BackendFactory, ValueError } from '@lstm/core';
 import { createWasmBackend, type WasmBackendOptions } from './backend.js';
-import { canShareMemory, validates, webAssembly } from './module.js';
+import { buildFor, canShareMemory, validates, webAssembly } from './module.js';
 
 export type { WasmBackendOptions } from './backend.js';
 export { wasmMemory } from './backend.js';
 
 /** What this engine can run: fixed-width SIMD (required) and relaxed SIMD's FMA (optional). */
-export function wasmAvailability(): { simd: boolean; fma: boolean } {
+export async function wasmAvailability(): Promise<{ simd: boolean; fma: boolean }> {
   if (!webAssembly) return { simd: false, fma: false };
-  return { simd: validates('simd'), fma: validates('fma') };
+  return { simd: await validates('simd'), fma: await validates('fma') };
 }
 
 /**
@@ -31,17 +31,19 @@ export function wasm(options: WasmBackendOptions & { name?: string } = {}): Back
       if (!Number.isInteger(threads) || threads < 1 || threads > 16) {
         throw new ValueError(`${name}: threads must be an integer from 1 to 16, got ${threads}`);
       }
-      const available = wasmAvailability();
-      if (!available.simd)
-        throw new ValueError(
-          `${name}: this engine lacks WebAssembly SIMD (Node ≥ 20 and every current browser have it); use @lstm/backend-cpu`,
-        );
       if (threads > 1 && !canShareMemory()) {
         throw new ValueError(`${name}: threads > 1 needs SharedArrayBuffer (Node, or a cross-origin-isolated page); use threads: 1 here`);
       }
-      if (options.fma && !available.fma) {
+      // Validate only the build this backend will run: a page then downloads one build, not four.
+      const build = buildFor(threads, options.fma ?? false);
+      if (!(await validates(build))) {
+        if (options.fma && (await validates(buildFor(threads, false)))) {
+          throw new ValueError(
+            `${name}: fma needs relaxed SIMD, which this engine lacks (Node 20: run with --experimental-wasm-relaxed-simd; Safari: none); drop fma: true`,
+          );
+        }
         throw new ValueError(
-          `${name}: fma needs relaxed SIMD, which this engine lacks (Node 20: run with --experimental-wasm-relaxed-simd; Safari: none); drop fma: true`,
+          `${name}: this engine lacks WebAssembly SIMD (Node ≥ 20 and every current browser have it); use @lstm/backend-cpu`,
         );
       }
       return createWasmBackend(name, options);

@@ -1,5 +1,4 @@
 import { ValueError } from '@lstm/core';
-import { fmaWasm, sharedFmaWasm, sharedWasm, simdWasm } from './generated/kernels.js';
 
 // The WebAssembly JS API as this package uses it. Typed here because the project compiles
 // against lib ES2022 and Node 20's types, neither of which declares the WebAssembly global.
@@ -70,11 +69,23 @@ export interface KernelExports {
 
 export type Build = 'simd' | 'fma' | 'shared' | 'sharedFma';
 
-const sources: Record<Build, string> = { simd: simdWasm, fma: fmaWasm, shared: sharedWasm, sharedFma: sharedFmaWasm };
+/** The build a backend runs: shared memory for threads, relaxed SIMD for FMA. */
+export function buildFor(threads: number, fma: boolean): Build {
+  if (threads > 1) return fma ? 'sharedFma' : 'shared';
+  return fma ? 'fma' : 'simd';
+}
+
+// Each build is its own module, imported on first use: a bundle carries all four, a page loads one.
+const sources: Record<Build, () => Promise<{ wasmBase64: string }>> = {
+  simd: () => import('./generated/simd.js'),
+  fma: () => import('./generated/fma.js'),
+  shared: () => import('./generated/shared.js'),
+  sharedFma: () => import('./generated/sharedFma.js'),
+};
 const compiled = new Map<Build, Promise<CompiledModule>>();
 
-function bytesOf(base64: string): Uint8Array {
-  const text = atob(base64);
+async function bytesOf(build: Build): Promise<Uint8Array> {
+  const text = atob((await sources[build]()).wasmBase64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
   return bytes;
@@ -84,14 +95,14 @@ function bytesOf(base64: string): Uint8Array {
 export function compileBuild(build: Build): Promise<CompiledModule> {
   const cached = compiled.get(build);
   if (cached) return cached;
-  const module = api().compile(bytesOf(sources[build]));
+  const module = bytesOf(build).then((bytes) => api().compile(bytes));
   compiled.set(build, module);
   return module;
 }
 
 /** Whether this engine validates the build (fixed-width SIMD everywhere current; relaxed SIMD behind a flag in Node 20). */
-export function validates(build: Build): boolean {
-  return webAssembly?.validate(bytesOf(sources[build])) ?? false;
+export async function validates(build: Build): Promise<boolean> {
+  return webAssembly?.validate(await bytesOf(build)) ?? false;
 }
 
 /** A linear memory of `initial` pages (64 KiB each) that may grow to 4 GiB. */

@@ -6,8 +6,8 @@ import { wasm, wasmAvailability } from '../index.js';
 // The unchanged conformance suite on backend-wasm in a real browser (Chromium): the same kernels,
 // compiled asynchronously off the main thread, with the module's bytes embedded in the bundle.
 describe('backend-wasm in Chromium', () => {
-  it('the browser validates the SIMD build', () => {
-    expect(wasmAvailability().simd).toBe(true);
+  it('the browser validates the SIMD build', async () => {
+    expect((await wasmAvailability()).simd).toBe(true);
   });
 
   it('threads need a cross-origin-isolated page, and say so in one line where it is not', async () => {
