@@ -1,4 +1,4 @@
-import { type BackendFactory, ValueError } from '@lstm/core';
+import { type BackendFactory, ValueError, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { createWasmBackend, type WasmBackendOptions } from './backend.js';
 import { buildFor, canShareMemory, validates, webAssembly } from './module.js';
 
@@ -23,7 +23,12 @@ export async function wasmAvailability(): Promise<{ simd: boolean; fma: boolean 
  */
 export function wasm(options: WasmBackendOptions & { name?: string } = {}): BackendFactory {
   const name = options.name ?? 'wasm';
+  assertKnownOptions(name, options, ['name', 'fused', 'fma', 'initialMemoryMiB', 'threads', 'parallelMinWork']);
   const threads = options.threads ?? 1;
+  if (options.initialMemoryMiB !== undefined) assertPositiveInteger(name, 'initialMemoryMiB', options.initialMemoryMiB);
+  if (options.parallelMinWork !== undefined && !(Number.isInteger(options.parallelMinWork) && options.parallelMinWork >= 0)) {
+    throw new ValueError(`${name}: parallelMinWork must be a non-negative integer, got ${options.parallelMinWork}`);
+  }
   return {
     name,
     priority: 2,

@@ -32,6 +32,12 @@ describe('wasm({ threads: 2 })', () => {
     expect(reserved.get(1000)).toBe(reserved.get(10));
   });
 
+  it('refuses a misspelt or impossible option in one line', () => {
+    expect(() => wasm({ thread: 2 } as never)).toThrow(/wasm: unknown option 'thread'; expected one of .*threads/);
+    expect(() => wasm({ initialMemoryMiB: -1 })).toThrow(/initialMemoryMiB must be a positive integer, got -1/);
+    expect(() => wasm({ parallelMinWork: Number.NaN })).toThrow(/parallelMinWork must be a non-negative integer/);
+  });
+
   it('refuses a thread count it cannot honour, in one line, when selected', async () => {
     registerBackend(wasm({ name: 'wasm-0', threads: 0 }));
     await expect(setBackend('wasm-0')).rejects.toThrow(/threads must be an integer from 1 to 16, got 0/);
