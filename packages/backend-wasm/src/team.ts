@@ -90,7 +90,7 @@ async function spawnWorker(message: Record<string, unknown>): Promise<WorkerHand
         options: { eval: true },
       ) => {
         postMessage(m: unknown): void;
-        once(event: 'message', fn: () => void): void;
+        once(event: 'message' | 'error', fn: (error?: unknown) => void): void;
         unref(): void;
         terminate(): Promise<number>;
       };
@@ -101,12 +101,22 @@ ${WORKER_SOURCE}
 parentPort.once('message', start);`;
     const worker = new Worker(source, { eval: true });
     worker.unref(); // an idle team never keeps the process alive
-    const ready = new Promise<void>((resolve) => worker.once('message', () => resolve()));
+    const ready = new Promise<void>((resolve, reject) => {
+      worker.once('message', () => resolve());
+      worker.once('error', (error) => reject(workerFailed(error)));
+    });
     worker.postMessage(message);
     return { post: (m) => worker.postMessage(m), ready, terminate: () => worker.terminate() };
   }
   const scope = globalThis as unknown as {
-    Worker: new (url: string) => { postMessage(m: unknown): void; onmessage: (() => void) | null; terminate(): void };
+    Worker: new (
+      url: string,
+    ) => {
+      postMessage(m: unknown): void;
+      onmessage: (() => void) | null;
+      onerror: ((event: { message?: string }) => void) | null;
+      terminate(): void;
+    };
     Blob: new (parts: string[], options: { type: string }) => unknown;
     URL: { createObjectURL(blob: unknown): string };
   };
@@ -114,11 +124,18 @@ parentPort.once('message', start);`;
 ${WORKER_SOURCE}
 onmessage = (event) => start(event.data);`;
   const worker = new scope.Worker(scope.URL.createObjectURL(new scope.Blob([source], { type: 'text/javascript' })));
-  const ready = new Promise<void>((resolve) => {
+  const ready = new Promise<void>((resolve, reject) => {
     worker.onmessage = () => resolve();
+    worker.onerror = (event) => reject(workerFailed(event.message));
   });
   worker.postMessage(message);
   return { post: (m) => worker.postMessage(m), ready, terminate: () => worker.terminate() };
+}
+
+/** A worker that could not start (a Content-Security-Policy without `worker-src blob:`, say): one line, no hang. */
+function workerFailed(cause: unknown): ValueError {
+  const detail = cause instanceof Error ? cause.message : String(cause ?? 'no detail');
+  return new ValueError(`wasm: a worker thread could not start (${detail}); use threads: 1 here`);
 }
 
 /** A team of `threads` threads on a shared memory: this one plus `threads − 1` workers. */
