@@ -12,3 +12,4 @@ export function heapBase(): usize {
   return (__heap_base + 63) & ~63;
 }
 export { adamUpdate } from './optim';
+export { binary, unary, sumAxis } from './elementwise';

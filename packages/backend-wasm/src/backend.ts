@@ -6,6 +6,7 @@ import { gruBackwardKernel, gruForwardKernel } from './kernels/gru.js';
 import { lstmBackwardKernel, lstmForwardKernel } from './kernels/lstm.js';
 import { matMulKernel } from './kernels/mat-mul.js';
 import { adamUpdateKernel } from './kernels/optim.js';
+import { elementwiseKernels } from './kernels/elementwise.js';
 import { primitivesOver } from './kernels/primitives.js';
 import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
 import { buildFor, compileBuild, createMemory, instantiate } from './module.js';
@@ -55,8 +56,10 @@ export async function createWasmBackend(name: string, options: WasmBackendOption
     RnnBackward: rnnBackwardKernel(ctx),
     AdamUpdate: adamUpdateKernel(ctx),
   };
+  const primitives = primitivesOver(ctx);
   const kernels: Partial<KernelTable> = {
-    ...primitivesOver(ctx),
+    ...primitives,
+    ...elementwiseKernels(ctx, primitives),
     MatMul: matMulKernel(ctx),
     ...(options.fused === false ? {} : fused),
   };

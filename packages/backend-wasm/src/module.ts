@@ -65,6 +65,20 @@ export interface KernelExports {
   rnnBackward(...args: number[]): void;
   adamUpdate(...args: number[]): void;
   weightGradients(...args: number[]): void;
+  binary(
+    op: number,
+    rows: number,
+    cols: number,
+    a: number,
+    ars: number,
+    acs: number,
+    b: number,
+    brs: number,
+    bcs: number,
+    out: number,
+  ): void;
+  unary(op: number, n: number, x: number, out: number): void;
+  sumAxis(outer: number, length: number, inner: number, x: number, out: number): void;
 }
 
 export type Build = 'simd' | 'fma' | 'shared' | 'sharedFma';
