@@ -129,6 +129,8 @@ function put(dst: usize, v0: v128, v1: v128, cols: i32, accumulate: bool): void 
   if (cols > 6) lanePut(dst + 24, f32x4.extract_lane(v1, 2), accumulate);
 }
 
+// @ts-ignore: decorator
+@inline
 function block4(K: i32, a: usize, ars: i32, acs: i32, panel: usize, c: usize, ldc: i32, cols: i32, accumulate: bool): void {
   const rowStep = <usize>ars << 2;
   const kStep = <usize>acs << 2;
