@@ -72,7 +72,7 @@ function columnSums(M: usize, rows: i32, cols: i32, c0: i32, c1: i32, out: usize
 /**
  * Phase 3, for gate rows g0 .. g1 of the weight gradients (threads split the gate rows): sums over
  * every step at once. dGx feeds the input side (W_ih, b_ih) and dGh the recurrent side (W_hh,
- * b_hh); they differ only for the GRU. `pack` holds packedSize(max(I, H), rows) floats.
+ * b_hh); they differ only for the GRU. `pack` holds packedSize(max(I, H), rows) + 4 · rows floats.
  */
 export function weightGradients(
   rows: i32, I: i32, H: i32, GH: i32,

@@ -45,7 +45,7 @@ export async function createGemmProbe(options: { fma?: boolean } = {}): Promise<
   };
   return {
     peak(seconds = 0.5) {
-      const iterations = 200_000;
+      const iterations = 500;
       return wasm.peakFlops(iterations) / timed(() => wasm.peakKernel(iterations), seconds) / 1e9;
     },
     gemm({ M, N, K, transposeA = false, transposeB = false, prepacked = false }, seconds = 0.5) {
@@ -53,7 +53,7 @@ export async function createGemmProbe(options: { fma?: boolean } = {}): Promise<
       const a = fill(M * K);
       const b = fill(N * K);
       const c = heap.alloc(M * N);
-      const pack = heap.alloc(wasm.packedSize(N, K));
+      const pack = heap.alloc(wasm.packedSize(N, K) + 4 * K);
       const [ars, acs] = transposeA ? [1, M] : [K, 1];
       const [bjs, bks] = transposeB ? [K, 1] : [1, N];
       if (prepacked) wasm.packB(b, bjs, bks, N, K, pack);

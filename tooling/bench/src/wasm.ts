@@ -26,8 +26,9 @@ function shapesOf(w: Workload): (GemmShape & { label: string })[] {
 export async function benchGemm(w: Workload, seconds: number): Promise<{ rows: GemmRow[]; worstOfPeak: number; lines: string[] }> {
   const probe = await createGemmProbe();
   const peak = Math.max(probe.peak(seconds), probe.peak(seconds));
+  // Both the peak and each product: the better of two measurements, each the fastest call.
   const rows = shapesOf(w).map((shape) => {
-    const gflops = probe.gemm(shape, seconds);
+    const gflops = Math.max(probe.gemm(shape, seconds), probe.gemm(shape, seconds));
     return { ...shape, gflops, ofPeak: gflops / peak };
   });
   const lines = [
