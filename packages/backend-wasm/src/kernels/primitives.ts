@@ -4,10 +4,11 @@ import type { WasmHandle } from '../memory.js';
 import type { Context } from './context.js';
 
 /**
- * The primitives that are not worth a wasm port (element-wise maths, reductions, layout,
- * gather) run backend-cpu's TypeScript over Float32Array views of the linear memory: no copy in,
- * one copy of the result into a new block. None of them runs per recurrent step: the recurrent
- * kernels are whole-sequence calls into wasm.
+ * Every primitive as backend-cpu's TypeScript over Float32Array views of the linear memory: no
+ * copy in, one copy of the result into a new block. The backend overrides the exact element-wise
+ * ops, sums and MatMul with wasm loops (elementwise.ts, mat-mul.ts); what is left (exp, log, tanh,
+ * σ, other broadcasts, layout, gather, max) runs here. None of it runs per recurrent step: the
+ * recurrent kernels are whole-sequence calls into wasm.
  */
 export function primitivesOver(ctx: Context): Partial<KernelTable> {
   const { heap } = ctx;
@@ -27,7 +28,7 @@ export function primitivesOver(ctx: Context): Partial<KernelTable> {
     let ptr: number;
     if (values.buffer === heap.memory.buffer) {
       // A view of the heap (a kernel that returned its input): allocation may grow the memory and
-      // detach it, so copy by offset.
+      // detach it, so copy by offset. (A shared memory never detaches; the plain copy below is safe.)
       const from = values.byteOffset;
       ptr = heap.alloc(size);
       heap.f32(0, heap.reservedBytes / 4).copyWithin(ptr >> 2, from >> 2, (from >> 2) + size);
