@@ -6,6 +6,7 @@ import { ThreadPool } from './threads/pool.js';
 export type { CpuBackendOptions } from './backend.js';
 export { gemmNT } from './kernels/gemm.js';
 export { primitiveKernels } from './backend.js';
+export { dimsOf as sequenceDims, type SequenceDims } from './kernels/recurrent-common.js';
 
 /**
  * The pure-TypeScript CPU backend (float32 and float64); `threads: 2` adds a worker for large

@@ -6,7 +6,7 @@
 
 import { gemmPacked } from './gemm';
 import { ld, splat, st, vsigmoid, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
+import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
 // @ts-ignore: decorator
 @inline
@@ -38,14 +38,13 @@ export function gruForward(
 ): void {
   const GH = 3 * H;
   projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, 0, P);
-  const nb = b1 - b0;
-  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
-  zero(y + f32s(b0 * T * H), nb * T * H);
-  zero(gates ? gates + f32s(b0 * T * GH) : 0, nb * T * GH);
-  zero(hn ? hn + f32s(b0 * T * H) : 0, nb * T * H);
+  copyRows(h, h0, b0, b1, H);
+  zeroRows(y, b0, b1, T * H);
+  zeroRows(gates, b0, b1, T * GH);
+  zeroRows(hn, b0, b1, T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(nb, GH, H, h + f32s(b0 * H), H, 1, packHh, R + f32s(b0 * GH), GH, false);
+    gemmPacked(b1 - b0, GH, H, h + f32s(b0 * H), H, 1, packHh, R + f32s(b0 * GH), GH, false);
     for (let b = b0; b < b1; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
@@ -103,12 +102,11 @@ export function gruBackward(
   dGx: usize, dGh: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
   const GH = 3 * H;
-  const nb = b1 - b0;
-  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
-  zero(dGx + f32s(b0 * T * GH), nb * T * GH);
-  zero(dGh + f32s(b0 * T * GH), nb * T * GH);
-  zero(hPrev + f32s(b0 * T * H), nb * T * H);
-  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
+  copyRows(dh, dhIn, b0, b1, H);
+  zeroRows(dGx, b0, b1, T * GH);
+  zeroRows(dGh, b0, b1, T * GH);
+  zeroRows(hPrev, b0, b1, T * H);
+  zeroRows(dhSteps, b0, b1, T * H);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -119,7 +117,7 @@ export function gruBackward(
       const hb = f32s(b * H);
       const row = b * T + t;
       const out = f32s(row * H);
-      const hPrevRow = first ? h0 + hb : y + f32s((b * T + tPrev) * H);
+      const hPrevRow = previousRow(first, h0, y, b, T, tPrev, H);
       const g = gates + f32s(row * GH);
       const dyRow = dy ? dy + out : 0;
       const dhs = dhSteps ? dhSteps + out : 0;
@@ -129,7 +127,7 @@ export function gruBackward(
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
     }
-    gemmPacked(nb, H, GH, dGh + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
+    gemmPacked(b1 - b0, H, GH, dGh + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
   inputGradients(b0 * T, b1 * T, I, GH, dGx, packIhNN, dx);
 }

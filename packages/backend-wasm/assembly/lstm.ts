@@ -4,7 +4,7 @@
 
 import { gemmPacked } from './gemm';
 import { ld, madd, splat, st, vsigmoid, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
+import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
 const PEEPHOLE = 1;
 const COUPLED = 2;
@@ -72,14 +72,13 @@ export function lstmForward(
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
   projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, bhh, P);
-  const nb = b1 - b0;
-  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
-  memory.copy(c + f32s(b0 * H), c0 + f32s(b0 * H), f32s(nb * H));
-  zero(y + f32s(b0 * T * H), nb * T * H);
-  zero(gates ? gates + f32s(b0 * T * GH) : 0, nb * T * GH);
+  copyRows(h, h0, b0, b1, H);
+  copyRows(c, c0, b0, b1, H);
+  zeroRows(y, b0, b1, T * H);
+  zeroRows(gates, b0, b1, T * GH);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(nb, GH, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * GH + t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
+    gemmPacked(b1 - b0, GH, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * GH + t * GH), T * GH, true); // P[b, t] += h_b · W_hhᵀ
     for (let b = b0; b < b1; b++) {
       const hb = f32s(b * H);
       const row = b * T + t;
@@ -169,14 +168,13 @@ export function lstmBackward(
   dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
   const GH = (variant == COUPLED ? 3 : 4) * H;
-  const nb = b1 - b0;
-  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
-  copyOrZero(dc + f32s(b0 * H), dcIn ? dcIn + f32s(b0 * H) : 0, nb * H);
-  zero(dG + f32s(b0 * T * GH), nb * T * GH);
-  zero(hPrev + f32s(b0 * T * H), nb * T * H);
-  if (b0 == 0) zero(dPeep, 3 * H); // the peephole backward runs on one thread (its sums span rows)
-  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
-  zero(dcSteps ? dcSteps + f32s(b0 * T * H) : 0, nb * T * H); // op(B)(k = g, j) = W_hh[g, j]
+  copyRows(dh, dhIn, b0, b1, H);
+  copyRows(dc, dcIn, b0, b1, H);
+  zeroRows(dG, b0, b1, T * GH);
+  zeroRows(hPrev, b0, b1, T * H);
+  if (b0 == 0) zeroRows(dPeep, 0, 1, 3 * H); // the peephole backward runs on one thread (its sums span rows)
+  zeroRows(dhSteps, b0, b1, T * H);
+  zeroRows(dcSteps, b0, b1, T * H);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -187,10 +185,9 @@ export function lstmBackward(
       const hb = f32s(b * H);
       const row = b * T + t;
       const out = f32s(row * H);
-      const prev = f32s((b * T + tPrev) * H);
       const g = gates + f32s(row * GH);
-      const cPrevRow = first ? c0 + hb : cells + prev;
-      const hPrevRow = first ? h0 + hb : y + prev;
+      const cPrevRow = previousRow(first, c0, cells, b, T, tPrev, H);
+      const hPrevRow = previousRow(first, h0, y, b, T, tPrev, H);
       const dyRow = dy ? dy + out : 0;
       const dhs = dhSteps ? dhSteps + out : 0;
       const dcs = dcSteps ? dcSteps + out : 0;
@@ -202,7 +199,7 @@ export function lstmBackward(
         backwardUnits(j, false, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
     }
     // dh_{t−1} += dG_t · W_hh; padded rows have dG = 0 and keep their dh.
-    gemmPacked(nb, H, GH, dG + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
+    gemmPacked(b1 - b0, H, GH, dG + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
   inputGradients(b0 * T, b1 * T, I, GH, dG, packIhNN, dx);
 }

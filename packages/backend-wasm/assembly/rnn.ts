@@ -3,7 +3,7 @@
 
 import { gemmPacked } from './gemm';
 import { ld, splat, st, vtanh } from './simd';
-import { copyOrZero, f32s, isFirstStep, lengthOf, inputGradients, projectInputs, stepAt, zero } from './sequence';
+import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
 // @ts-ignore: decorator
 @inline
@@ -22,12 +22,11 @@ export function rnnForward(
   y: usize, h: usize, P: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
   projectInputs(b0 * T, b1 * T, I, H, x, packIh, bih, bhh, P);
-  const nb = b1 - b0;
-  memory.copy(h + f32s(b0 * H), h0 + f32s(b0 * H), f32s(nb * H));
-  zero(y + f32s(b0 * T * H), nb * T * H);
+  copyRows(h, h0, b0, b1, H);
+  zeroRows(y, b0, b1, T * H);
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
-    gemmPacked(nb, H, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * H + t * H), T * H, true);
+    gemmPacked(b1 - b0, H, H, h + f32s(b0 * H), H, 1, packHh, P + f32s(b0 * T * H + t * H), T * H, true);
     for (let b = b0; b < b1; b++) {
       if (t >= lengthOf(lengths, b, T)) continue;
       const hb = f32s(b * H);
@@ -61,11 +60,10 @@ export function rnnBackward(
   dx: usize, dh: usize, dhSteps: usize,
   dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
-  const nb = b1 - b0;
-  copyOrZero(dh + f32s(b0 * H), dhIn ? dhIn + f32s(b0 * H) : 0, nb * H);
-  zero(dG + f32s(b0 * T * H), nb * T * H);
-  zero(hPrev + f32s(b0 * T * H), nb * T * H);
-  zero(dhSteps ? dhSteps + f32s(b0 * T * H) : 0, nb * T * H);
+  copyRows(dh, dhIn, b0, b1, H);
+  zeroRows(dG, b0, b1, T * H);
+  zeroRows(hPrev, b0, b1, T * H);
+  zeroRows(dhSteps, b0, b1, T * H);
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
     const tPrev = reverse ? t + 1 : t - 1;
@@ -75,14 +73,14 @@ export function rnnBackward(
       const first = isFirstStep(t, length, reverse);
       const hb = f32s(b * H);
       const out = f32s((b * T + t) * H);
-      const hPrevRow = first ? h0 + hb : y + f32s((b * T + tPrev) * H);
+      const hPrevRow = previousRow(first, h0, y, b, T, tPrev, H);
       const dyRow = dy ? dy + out : 0;
       const dhs = dhSteps ? dhSteps + out : 0;
       let j = 0;
       for (; j + 4 <= H; j += 4) backwardUnits(j, true, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
       for (; j < H; j++) backwardUnits(j, false, relu, y + out, hPrevRow, dyRow, dh + hb, dG + out, hPrev + out, dhs);
     }
-    gemmPacked(nb, H, H, dG + f32s(b0 * T * H + t * H), T * H, 1, packHhNN, dh + f32s(b0 * H), H, true);
+    gemmPacked(b1 - b0, H, H, dG + f32s(b0 * T * H + t * H), T * H, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }
   inputGradients(b0 * T, b1 * T, I, H, dG, packIhNN, dx);
 }

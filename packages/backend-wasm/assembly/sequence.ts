@@ -32,16 +32,22 @@ export function isFirstStep(t: i32, length: i32, reverse: bool): bool {
   return reverse ? t == length - 1 : t == 0;
 }
 
-// @ts-ignore: decorator
-@inline
-export function zero(ptr: usize, floats: i32): void {
-  if (ptr) memory.fill(ptr, 0, f32s(floats));
+/** Zeroes rows b0 .. b1 of a buffer of `per` floats per row (nothing when ptr is 0: an absent output). */
+export function zeroRows(ptr: usize, b0: i32, b1: i32, per: i32): void {
+  if (ptr) memory.fill(ptr + f32s(b0 * per), 0, f32s((b1 - b0) * per));
 }
 
-/** Copies `floats` values, or zeroes the destination when there is no source. */
-export function copyOrZero(dst: usize, src: usize, floats: i32): void {
-  if (src) memory.copy(dst, src, f32s(floats));
-  else memory.fill(dst, 0, f32s(floats));
+/** Rows b0 .. b1 of dst (`per` floats per row) from the same rows of src, or zeros when src is 0. */
+export function copyRows(dst: usize, src: usize, b0: i32, b1: i32, per: i32): void {
+  if (src) memory.copy(dst + f32s(b0 * per), src + f32s(b0 * per), f32s((b1 - b0) * per));
+  else zeroRows(dst, b0, b1, per);
+}
+
+/** Row b of the state before step t (H floats): the initial state on the row's first step, else the sequence's row at tPrev. */
+// @ts-ignore: decorator
+@inline
+export function previousRow(first: bool, initial: usize, sequence: usize, b: i32, T: i32, tPrev: i32, H: i32): usize {
+  return first ? initial + f32s(b * H) : sequence + f32s((b * T + tPrev) * H);
 }
 
 /** Rows r0 .. r1 of P[rows, GH]: biasA (+ biasB) in every row, then += X · W_ihᵀ (W_ih packed in NT form). */

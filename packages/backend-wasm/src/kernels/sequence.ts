@@ -1,20 +1,8 @@
+import { type SequenceDims, sequenceDims } from '@lstm/backend-cpu';
 import type { TensorInfo } from '@lstm/core';
 import { type Context, type Frame, ptrOf } from './context.js';
 
-export interface SequenceDims {
-  B: number;
-  T: number;
-  I: number;
-  H: number;
-  /** Rows of the packed weights: gates · H. */
-  GH: number;
-}
-
-export function sequenceDims(x: TensorInfo, weightHh: TensorInfo): SequenceDims {
-  const [B, T, I] = x.shape as [number, number, number];
-  const [GH, H] = weightHh.shape as [number, number];
-  return { B, T, I, H, GH };
-}
+export { sequenceDims };
 
 /** Multiply-adds of one pass over the sequence: what decides whether threads are worth waking. */
 export const sequenceWork = ({ B, T, I, H, GH }: SequenceDims): number => B * T * GH * (I + H);
