@@ -1,6 +1,6 @@
 import { Rng, listBackends, setBackend, tensor, tidy } from '@lstm/core';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
-import { encode, evaluate as evaluateSplit, oneHot, parseCsv } from '@lstm/tasks';
+import { encode, evaluate as evaluateSplit, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
 import { buildTask, registerAll, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
 import { EXIT, UsageError } from './errors.js';
@@ -161,26 +161,12 @@ export async function generate(
   for (const id of ids) step(id);
   process.stdout.write(prime);
   for (let i = 0; i < o.length; i++) {
-    const next = sample(logits, o.temperature, o.topK, rng);
+    const next = sampleToken(logits, o.temperature, o.topK, rng);
     process.stdout.write(vocabulary[next]!);
     step(next);
   }
   process.stdout.write('\n');
   stream.dispose();
-}
-
-/** Samples an index from logits / temperature, optionally among the top k only. */
-export function sample(logits: number[], temperature: number, topK: number | undefined, rng: Rng): number {
-  const order = logits.map((v, i) => [v, i] as const).sort((a, b) => b[0] - a[0]);
-  const kept = order.slice(0, topK ?? order.length);
-  const max = kept[0]![0];
-  const weights = kept.map(([v]) => Math.exp((v - max) / temperature));
-  let u = rng.next() * weights.reduce((a, b) => a + b, 0);
-  for (let k = 0; k < kept.length; k++) {
-    u -= weights[k]!;
-    if (u <= 0) return kept[k]![1];
-  }
-  return kept.at(-1)![1];
 }
 
 /** `lstm forecast`: continues a series N steps by feeding each prediction back in. */

@@ -1,3 +1,8 @@
+/**
+ * Pure TypeScript CPU backend for @lstm: cache-blocked GEMM and fused LSTM/GRU/RNN kernels.
+ * @packageDocumentation
+ * @module @lstm/backend-cpu
+ */
 import type { BackendFactory } from '@lstm/core';
 import { ValueError } from '@lstm/core';
 import { createCpuBackend, type CpuBackendOptions } from './backend.js';

@@ -1,3 +1,8 @@
+/**
+ * TensorFlow.js backend for @lstm: WebGL in the browser, wasm and cpu in Node, with fused recurrent kernels and a custom WebGL gate program.
+ * @packageDocumentation
+ * @module @lstm/backend-tfjs
+ */
 import { BackendError, ValueError, type BackendFactory } from '@lstm/core';
 import { createTfjsBackend, type TfjsBackendName, type TfjsBackendOptions } from './backend.js';
 import { tf } from './tf.js';

@@ -1,3 +1,8 @@
+/**
+ * WebAssembly SIMD backend for @lstm: packed SGEMM and fused whole-sequence LSTM/GRU/RNN kernels, in Node and every current browser.
+ * @packageDocumentation
+ * @module @lstm/backend-wasm
+ */
 import { type BackendFactory, ValueError, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
 import { createWasmBackend, type WasmBackendOptions } from './backend.js';
 import { buildFor, canShareMemory, validates, webAssembly } from './module.js';

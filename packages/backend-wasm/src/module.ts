@@ -15,8 +15,12 @@ interface WebAssemblyApi {
   instantiate(module: CompiledModule, imports: object): Promise<{ exports: object }>;
   validate(bytes: Uint8Array): boolean;
 }
-/** The engine's WebAssembly object, or undefined where there is none. */
-export const webAssembly = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+/**
+ * The engine's WebAssembly object, or undefined where there is none (read through a property
+ * lookup: with the DOM library's own WebAssembly types in scope, a direct cast would not check).
+ */
+const WEB_ASSEMBLY: string = 'WebAssembly';
+export const webAssembly: WebAssemblyApi | undefined = Reflect.get(globalThis, WEB_ASSEMBLY);
 
 function api(): WebAssemblyApi {
   if (!webAssembly) throw new ValueError('wasm: this JavaScript engine has no WebAssembly; use @lstm/backend-cpu');

@@ -1,3 +1,8 @@
+/**
+ * Tensors, the backend interface and registry, and reference recurrent kernels for @lstm.
+ * @packageDocumentation
+ * @module @lstm/core
+ */
 export { SPEC_VERSION, type Backend, type BackendCapabilities, type BackendFactory } from './backend.js';
 export { arrayFor, bytesPerElement, dtypeOf, type DType, type FloatArray } from './dtype.js';
 export { BackendError, LstmError, ShapeError, ValueError } from './errors.js';

@@ -1,3 +1,8 @@
+/**
+ * LSTM, GRU and RNN stacks exact to PyTorch, with per-step introspection; Linear, Embedding, Dropout, losses.
+ * @packageDocumentation
+ * @module @lstm/layers
+ */
 export { Dropout, dropoutMask } from './dropout.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
 export { importStateDict, type ImportOptions, type ImportedModel } from './import-state-dict.js';

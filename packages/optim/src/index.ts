@@ -1,3 +1,8 @@
+/**
+ * Optimizers (Adam, AdamW) and gradient clipping for @lstm, update rules identical to PyTorch.
+ * @packageDocumentation
+ * @module @lstm/optim
+ */
 export { Adam, AdamW, type AdamOptions } from './adam.js';
 export { clipGradNorm, clipGradNormOnDevice, clipGradValue } from './clip.js';
 export { Optimizer, type OptimizerState } from './optimizer.js';

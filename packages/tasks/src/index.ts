@@ -1,3 +1,8 @@
+/**
+ * Seeded sequence tasks (first-last, adding, copy, text, series), metrics and a trainer for @lstm models.
+ * @packageDocumentation
+ * @module @lstm/tasks
+ */
 export { adding, type AddingOptions } from './adding.js';
 export { copy, type CopyOptions } from './copy.js';
 export { gather, splitSizes, type Objective, type SequenceTask, type Split, type SplitSizes } from './data.js';
@@ -7,6 +12,7 @@ export { parseCsv, series, type SeriesOptions, type SeriesScaling, type SeriesTa
 export { encode, oneHot, text, type TextOptions, type TextTask } from './text.js';
 export { DivergenceGuard, snapshot } from './guards.js';
 export { saliency, type Saliency } from './saliency.js';
+export { sampleToken } from './sampling.js';
 export { recordActivity, recordingTensors, type RecordOptions, type Recording } from './recording.js';
 export { evaluate, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
 export { sampleInputs, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';

@@ -1,3 +1,8 @@
+/**
+ * Charts of recurrent networks as SVG strings — gate heatmaps, learning curves, histograms — in Node and the browser, no DOM; terminal previews.
+ * @packageDocumentation
+ * @module @lstm/viz
+ */
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
 export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';
 export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';

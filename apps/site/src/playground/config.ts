@@ -1,0 +1,115 @@
+/**
+ * The playground's configuration: every choice on the page and the seed. It lives in the URL's
+ * query string, so a shared link reproduces the run; a link that is mistyped or edited by hand is
+ * refused in one line naming the bad value, and the page keeps the defaults.
+ */
+
+export const TASKS = ['first-last', 'adding', 'copy', 'text'] as const;
+export const CELLS = ['lstm', 'peephole', 'coupled', 'gru', 'rnn'] as const;
+export const BACKENDS = ['wasm', 'cpu', 'webgl'] as const;
+
+export type TaskName = (typeof TASKS)[number];
+export type CellName = (typeof CELLS)[number];
+export type BackendChoice = (typeof BACKENDS)[number];
+
+export interface PlaygroundConfig {
+  task: TaskName;
+  /** Sequence length (first-last, adding), delay (copy) or truncated-BPTT length (text). */
+  seqLen: number;
+  cell: CellName;
+  hidden: number;
+  layers: number;
+  lr: number;
+  /** Global-norm clipping threshold; 0 turns clipping off. */
+  clip: number;
+  /** Initial forget-gate bias of LSTM cells (0: PyTorch's default initialisation). */
+  forgetBias: number;
+  backend: BackendChoice;
+  seed: number;
+  epochs: number;
+  /** Training sequences per epoch (not used by text, whose epoch is one pass over the text). */
+  trainSize: number;
+  /** Text: 'builtin' (the Gettysburg Address) or 'custom' (pasted or uploaded; not in the URL). */
+  text: 'builtin' | 'custom';
+}
+
+export const DEFAULTS: PlaygroundConfig = {
+  task: 'first-last',
+  seqLen: 20,
+  cell: 'lstm',
+  hidden: 16,
+  layers: 1,
+  lr: 0.01,
+  clip: 1,
+  forgetBias: 1,
+  backend: 'wasm',
+  seed: 1,
+  epochs: 30,
+  trainSize: 1000,
+  text: 'builtin',
+};
+
+/** Allowed ranges of the numeric settings: what the page's controls offer, and what a URL may say. */
+export const RANGES: Record<
+  'seqLen' | 'hidden' | 'layers' | 'lr' | 'clip' | 'forgetBias' | 'seed' | 'epochs' | 'trainSize',
+  [number, number]
+> = {
+  seqLen: [2, 200],
+  hidden: [1, 256],
+  layers: [1, 3],
+  lr: [1e-5, 1],
+  clip: [0, 100],
+  forgetBias: [0, 5],
+  seed: [0, 2 ** 31 - 1],
+  epochs: [1, 500],
+  trainSize: [50, 20000],
+};
+
+const INTEGERS = new Set(['seqLen', 'hidden', 'layers', 'seed', 'epochs', 'trainSize']);
+const CHOICES: Record<string, readonly string[]> = { task: TASKS, cell: CELLS, backend: BACKENDS, text: ['builtin', 'custom'] };
+
+/** A configuration problem, with the message the page shows. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Checks one setting; returns the parsed value or throws a ConfigError that names the fix. */
+function parseSetting(key: keyof PlaygroundConfig, raw: string): string | number {
+  const choices = CHOICES[key];
+  if (choices) {
+    if (!choices.includes(raw)) throw new ConfigError(`${key} '${raw}' is not one of ${choices.join(', ')}`);
+    return raw;
+  }
+  const range = RANGES[key as keyof typeof RANGES];
+  const value = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(value)) throw new ConfigError(`${key} must be a number, got '${raw}'`);
+  if (INTEGERS.has(key) && !Number.isInteger(value)) throw new ConfigError(`${key} must be a whole number, got ${raw}`);
+  if (value < range[0] || value > range[1]) throw new ConfigError(`${key} must be between ${range[0]} and ${range[1]}, got ${raw}`);
+  return value;
+}
+
+/** Checks a whole configuration (from the controls or a loaded model), throwing at the first bad value. */
+export function validateConfig(config: PlaygroundConfig): PlaygroundConfig {
+  for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) parseSetting(key, String(config[key]));
+  if (config.layers > 1 && config.hidden * config.layers > 512)
+    throw new ConfigError('hidden × layers must stay at or below 512 in a page');
+  return config;
+}
+
+/** The configuration a query string describes (defaults for what it leaves out). */
+export function configFromQuery(query: string): PlaygroundConfig {
+  const params = new URLSearchParams(query);
+  const config: Record<string, string | number> = { ...DEFAULTS };
+  for (const [key, raw] of params) {
+    if (!(key in DEFAULTS)) throw new ConfigError(`the link has an unknown setting '${key}'; known: ${Object.keys(DEFAULTS).join(', ')}`);
+    config[key] = parseSetting(key as keyof PlaygroundConfig, raw);
+  }
+  return validateConfig(config as unknown as PlaygroundConfig);
+}
+
+/** The query string of a configuration: every setting, so the link does not depend on future defaults. */
+export function queryOf(config: PlaygroundConfig): string {
+  const params = new URLSearchParams();
+  for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) params.set(key, String(config[key]));
+  return params.toString();
+}
