@@ -53,9 +53,11 @@ export default defineConfig({
   title: '@lstm',
   description: 'Recurrent neural networks for JavaScript: exact, fast, transparent, runs anywhere.',
   lang: 'en',
+  head: [['link', { rel: 'icon', type: 'image/svg+xml', href: '/favicon.svg' }]],
   cleanUrls: false,
   lastUpdated: false,
-  markdown: { math: true },
+  // attrs off: TSDoc comments end lines with maths like h_{t−1}, which markdown-it-attrs would eat.
+  markdown: { math: true, attrs: { disable: true } },
   // Links into the repository's source (from the copied docs) are not pages of this site.
   ignoreDeadLinks: [/^\.\.\/(packages|apps|tooling)\//, /^\.\/(packages|apps|tooling)\//, /\.\.\/README/],
   themeConfig: {

@@ -113,7 +113,7 @@ const PLAYGROUND_TASKS = new Set(['first-last', 'adding', 'copy', 'text']);
  * of the current one for what the file does not say. Refuses, in one line, a file the playground
  * cannot use.
  */
-export function configOfModel(file: ModelFile, current: PlaygroundConfig, name: string): PlaygroundConfig {
+export function configOfModel(file: ModelFile, current: PlaygroundConfig, name: string, hasCustomText = false): PlaygroundConfig {
   const a = file.architecture;
   const stored = file.metadata.task as { task?: string; options?: Record<string, unknown> } | undefined;
   const task = stored?.options?.task ?? stored?.task;
@@ -137,6 +137,6 @@ export function configOfModel(file: ModelFile, current: PlaygroundConfig, name: 
     ),
     trainSize: number(options.trainSize, DEFAULTS.trainSize),
     seed: number(options.seed, current.seed),
-    text: task === 'text' ? 'custom' : current.text,
+    text: task === 'text' && hasCustomText ? 'custom' : task === 'text' ? 'builtin' : current.text,
   });
 }

@@ -49,6 +49,8 @@ export const DEFAULTS: PlaygroundConfig = {
   text: 'builtin',
 };
 
+export type NumberSetting = 'seqLen' | 'hidden' | 'layers' | 'lr' | 'clip' | 'forgetBias' | 'seed' | 'epochs' | 'trainSize';
+
 /** Allowed ranges of the numeric settings: what the page's controls offer, and what a URL may say. */
 export const RANGES: Record<
   'seqLen' | 'hidden' | 'layers' | 'lr' | 'clip' | 'forgetBias' | 'seed' | 'epochs' | 'trainSize',
@@ -113,3 +115,18 @@ export function queryOf(config: PlaygroundConfig): string {
   for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) params.set(key, String(config[key]));
   return params.toString();
 }
+
+/** The numeric controls of the page, in order, with their ranges. */
+export const NUMBER_FIELDS: readonly { key: NumberSetting; label: string; step: number; min: number; max: number }[] = (
+  [
+    ['seqLen', 'Sequence length', 1],
+    ['trainSize', 'Training sequences', 50],
+    ['hidden', 'Hidden units', 1],
+    ['layers', 'Layers', 1],
+    ['forgetBias', 'Forget-gate bias (0: default init)', 0.5],
+    ['lr', 'Learning rate (Adam)', 0.001],
+    ['clip', 'Clip gradient norm (0: off)', 0.5],
+    ['epochs', 'Epochs', 1],
+    ['seed', 'Seed', 1],
+  ] as const
+).map(([key, label, step]) => ({ key, label, step, min: RANGES[key][0], max: RANGES[key][1] }));

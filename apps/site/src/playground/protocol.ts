@@ -88,7 +88,7 @@ export type Request =
   | { type: 'run' }
   | { type: 'pause' }
   | { type: 'step' }
-  | { type: 'live'; lr: number; clip: number }
+  | { type: 'live'; lr: number; clip: number; epochs: number }
   | { type: 'backend'; backend: PlaygroundConfig['backend'] }
   | { type: 'inspect'; index: number }
   | { type: 'sample'; prime: string; length: number; temperature: number; seed: number }

@@ -40,7 +40,7 @@ export class Session {
   /** A run continuing from a model file (`lstm train`'s or the page's), on the task stored with it. */
   static load(bytes: Uint8Array, name: string, current: PlaygroundConfig, custom?: string): Session {
     const file = decodeModel(bytes, name);
-    const config = configOfModel(file, current, name);
+    const config = configOfModel(file, current, name, custom !== undefined && custom.trim() !== '');
     const options = (file.metadata.task as { options?: TaskOptions } | undefined)?.options ?? taskOptionsOf(config);
     const source = config.task === 'text' ? sourceText(config, custom) : '';
     const task = buildTask({ ...options, task: config.task }, source);
@@ -80,8 +80,10 @@ export class Session {
     return this.trainer.epochsDone;
   }
 
-  /** Learning rate and clipping act from the next step on, without a reset. */
-  setLive(lr: number, clip: number): void {
+  /** Learning rate and clipping act from the next step on, and the epoch budget at once, without a reset. */
+  setLive(lr: number, clip: number, epochs: number): void {
+    validateConfig({ ...this.config, lr, clip, epochs });
+    this.config.epochs = epochs;
     this.trainer.options.optimizer.lr = lr;
     this.trainer.options.clip = clip > 0 ? clip : undefined;
     this.config.lr = lr;

@@ -100,7 +100,7 @@ async function handle(request: Request): Promise<unknown> {
       setState(need().epochsDone >= need().config.epochs ? 'done' : 'paused');
       return null;
     case 'live':
-      need().setLive(request.lr, request.clip);
+      need().setLive(request.lr, request.clip, request.epochs);
       return null;
     case 'backend':
       await switchBackend(request.backend);
