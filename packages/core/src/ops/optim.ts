@@ -3,6 +3,10 @@ import { ShapeError } from '../errors.js';
 import type { AdamUpdateAttrs } from '../kernel-names.js';
 import { formatShape, shapesEqual } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { adamUpdateReference } from '../reference/adam.js';
+
+// Installed here, where the kernel is dispatched (see ops/recurrent.ts for why).
+engine.setReference('AdamUpdate', adamUpdateReference);
 
 /**
  * One Adam step for one parameter: the backend's fused kernel, or core's composition of

@@ -4,6 +4,20 @@ import { ShapeError, ValueError } from '../errors.js';
 import type { LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
+import { gruBackwardReference, gruForwardReference } from '../reference/gru.js';
+import { lstmBackwardReference, lstmForwardReference } from '../reference/lstm.js';
+import { rnnBackwardReference, rnnForwardReference } from '../reference/rnn.js';
+
+// The fallbacks are installed by the module that dispatches the kernels, not by a module
+// imported for its side effects: a bundler honouring `sideEffects: false` keeps these lines
+// whenever an op below is used (a side-effect-only module it would drop, leaving a backend
+// without a fused kernel with nothing to run).
+engine.setReference('LstmForward', lstmForwardReference);
+engine.setReference('LstmBackward', lstmBackwardReference);
+engine.setReference('GruForward', gruForwardReference);
+engine.setReference('GruBackward', gruBackwardReference);
+engine.setReference('RnnForward', rnnForwardReference);
+engine.setReference('RnnBackward', rnnBackwardReference);
 
 /**
  * Fused whole-sequence recurrent ops: one layer, one direction. They validate shapes once

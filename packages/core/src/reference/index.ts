@@ -1,4 +1,3 @@
-import { engine } from '../engine.js';
 import type { ReferenceKernel } from '../kernel-types.js';
 import type { RecurrentKernelName } from '../kernel-names.js';
 import { adamUpdateReference } from './adam.js';
@@ -6,7 +5,10 @@ import { gruBackwardReference, gruForwardReference } from './gru.js';
 import { lstmBackwardReference, lstmForwardReference } from './lstm.js';
 import { rnnBackwardReference, rnnForwardReference } from './rnn.js';
 
-/** Reference compositions by kernel id: what core runs when a backend lacks a fused kernel. */
+/**
+ * Reference compositions by kernel id: what core runs when a backend lacks a fused kernel (the
+ * ops that dispatch them install them: ops/recurrent.ts, ops/optim.ts).
+ */
 export const referenceKernels = {
   LstmForward: lstmForwardReference,
   LstmBackward: lstmBackwardReference,
@@ -16,11 +18,3 @@ export const referenceKernels = {
   RnnBackward: rnnBackwardReference,
   AdamUpdate: adamUpdateReference,
 } as const satisfies { [K in RecurrentKernelName | 'AdamUpdate']: ReferenceKernel<K> };
-
-engine.setReference('LstmForward', lstmForwardReference);
-engine.setReference('LstmBackward', lstmBackwardReference);
-engine.setReference('GruForward', gruForwardReference);
-engine.setReference('GruBackward', gruBackwardReference);
-engine.setReference('RnnForward', rnnForwardReference);
-engine.setReference('RnnBackward', rnnBackwardReference);
-engine.setReference('AdamUpdate', adamUpdateReference);

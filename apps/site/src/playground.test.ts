@@ -1,0 +1,253 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../cli/src/cli.test-helper.js';
+import { firstLast } from '@lstm/tasks';
+import { launch, screenshot, seriesPoints, serveSite, status, watchProblems } from './browser.test-helper.js';
+import { queryOf, DEFAULTS, type PlaygroundConfig } from './playground/config.js';
+
+// The playground in a real Chromium: it trains in its worker on every backend, draws what it
+// promises, keeps the page responsive, round-trips models with the CLI and survives bad input.
+
+const axeSource = readFileSync(join(import.meta.dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+const work = mkdtempSync(join(tmpdir(), 'lstm-site-'));
+const lstm = cli(work);
+
+let server: Awaited<ReturnType<typeof serveSite>>;
+let browser: Browser;
+beforeAll(async () => {
+  server = await serveSite();
+  browser = await launch();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+interface Health {
+  longTasks: number[];
+  lags: number[];
+}
+
+/** Opens the playground with a configuration in its URL and waits for its first model. */
+async function open(
+  config: Partial<PlaygroundConfig>,
+  b: Browser = browser,
+  viewport = { width: 1280, height: 900 },
+): Promise<{ page: Page; problems: string[] }> {
+  const page = await b.newPage({ viewport, acceptDownloads: true });
+  const problems = watchProblems(page);
+  // Main-thread health while training: long tasks, and how late a 20 ms timer fires (input waits as long).
+  await page.addInitScript(() => {
+    const w = window as unknown as Health;
+    w.longTasks = [];
+    w.lags = [];
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) w.longTasks.push(entry.duration);
+    }).observe({ type: 'longtask', buffered: true });
+    let expected = performance.now() + 20;
+    setInterval(() => {
+      const now = performance.now();
+      w.lags.push(Math.max(0, now - expected));
+      expected = now + 20;
+    }, 20);
+  });
+  await page.goto(`${server.url}/playground.html?${queryOf({ ...DEFAULTS, ...config })}`);
+  await ready(page);
+  return { page, problems };
+}
+
+/** Waits until the worker has built the model (the status leaves 'Starting…'). */
+async function ready(page: Page): Promise<void> {
+  await page.waitForFunction(() => /^(ready|paused|done)/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, {
+    timeout: 60_000,
+  });
+}
+
+/** Trains until `epochs` are done (or the time runs out); returns the losses shown. */
+async function train(page: Page, epochs: number, timeout = 60_000): Promise<{ first: number; last: number }> {
+  await page.click('#pg-run');
+  await page.waitForFunction((n) => Number(document.querySelector('#pg-status')?.getAttribute('data-epochs')) >= n, epochs, { timeout });
+  const loss = page.locator('#pg-loss');
+  return { first: Number(await loss.getAttribute('data-first-loss')), last: Number(await loss.getAttribute('data-last-loss')) };
+}
+
+/** Waits (up to 3 s: pictures are redrawn a few times a second) until the line chart has these points per series. */
+async function points(page: Page, selector: string, expected: number[]): Promise<void> {
+  await expect.poll(() => seriesPoints(page, selector), { timeout: 3000 }).toEqual(expected);
+}
+
+/** Waits until the gate heat map has this many cells. */
+async function cells(page: Page, expected: number): Promise<void> {
+  await expect.poll(() => page.locator('#pg-gates rect.cell').count(), { timeout: 3000 }).toBe(expected);
+}
+
+/** Waits until training has stopped. */
+async function settle(page: Page): Promise<void> {
+  const stopped = () => ['paused', 'done'].includes(document.querySelector('#pg-status')?.getAttribute('data-run') ?? '');
+  await page.waitForFunction(stopped, null, { timeout: 60_000 });
+}
+
+describe('the playground', () => {
+  it('trains on WebAssembly with the page responsive: loss falls, curves and the heat map have their points and cells', async () => {
+    const { page, problems } = await open({ backend: 'wasm', epochs: 200, seqLen: 20, hidden: 16 });
+    await cells(page, 3 * 16 * 20); // i, f, o × units × steps
+    await page.evaluate(() => {
+      const w = window as unknown as Health;
+      w.longTasks.length = 0;
+      w.lags.length = 0;
+    });
+    await page.focus('#pg-run');
+    await page.keyboard.press('Enter'); // the controls work from the keyboard
+    await page.waitForFunction(() => Number(document.querySelector('#pg-status')?.getAttribute('data-epochs')) >= 8, null, {
+      timeout: 60_000,
+    });
+    await page.waitForTimeout(3000);
+    const health = await page.evaluate(() => {
+      const w = window as unknown as Health;
+      return { longTasks: [...w.longTasks], lags: [...w.lags] };
+    });
+    await screenshot(page, 'desktop-playground-training');
+    await page.click('#pg-run'); // pause
+    await settle(page);
+    const { epochs, accuracy } = await status(page);
+    const loss = page.locator('#pg-loss');
+    expect(Number(await loss.getAttribute('data-last-loss'))).toBeLessThan(0.7 * Number(await loss.getAttribute('data-first-loss')));
+    expect(accuracy!).toBeGreaterThan(0.6); // chance is 25 %, the last step alone 50 %
+    const shown = Number(await loss.getAttribute('data-points'));
+    expect(shown).toBeGreaterThan(epochs); // several points per epoch
+    await points(page, '#pg-loss', [shown, epochs]);
+    await points(page, '#pg-accuracy', [epochs, epochs, epochs]);
+    await cells(page, 3 * 16 * 20);
+    expect((await seriesPoints(page, '#pg-flow'))[0]).toBe(20);
+    // Responsive: while the worker trained, no main-thread task blocked input for long.
+    const lags = [...health.lags].sort((a, b) => a - b);
+    const p95 = lags[Math.floor(0.95 * lags.length)]!;
+    const longest = Math.max(...health.longTasks, 0);
+    console.log(
+      `playground on wasm: ${lags.length} timer probes, 95th-percentile lag ${p95.toFixed(0)} ms, longest main-thread task ${longest.toFixed(0)} ms (${health.longTasks.length} over 50 ms)`,
+    );
+    expect(lags.length).toBeGreaterThan(50);
+    expect(p95).toBeLessThan(50);
+    expect(longest).toBeLessThan(200);
+    await page.addScriptTag({ content: axeSource });
+    const violations = await page.evaluate(async () => {
+      const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
+      return (await axe.run()).violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id);
+    });
+    expect(violations).toEqual([]);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
+  it('trains on the cpu backend and on WebGL (SwiftShader): the loss falls within a minute', async () => {
+    for (const backend of ['cpu', 'webgl'] as const) {
+      const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 });
+      const started = Date.now();
+      const { first, last } = await train(page, 3, 60_000);
+      expect(Date.now() - started).toBeLessThan(60_000);
+      expect(last, backend).toBeLessThan(first);
+      expect(await page.locator('.task-info').textContent()).toContain(`backend ${backend}`);
+      expect(problems).toEqual([]);
+      await page.close();
+    }
+  }, 150_000);
+
+  it('restores a shared link: the same configuration, and the same numbers after the same training', async () => {
+    const config = {
+      backend: 'wasm' as const,
+      cell: 'gru' as const,
+      hidden: 12,
+      seqLen: 14,
+      lr: 0.005,
+      clip: 2,
+      seed: 7,
+      epochs: 2,
+      trainSize: 400,
+    };
+    const first = await open(config);
+    expect(new URL(first.page.url()).search.slice(1)).toBe(queryOf({ ...DEFAULTS, ...config }));
+    await train(first.page, 2);
+    await settle(first.page);
+    const shared = first.page.url();
+    const second = await browser.newPage();
+    await second.goto(shared);
+    await ready(second);
+    expect(await second.inputValue('#pg-cell')).toBe('gru');
+    expect(await second.inputValue('#pg-hidden')).toBe('12');
+    expect(await second.inputValue('#pg-lr')).toBe('0.005');
+    expect(await second.inputValue('#pg-seed')).toBe('7');
+    await train(second, 2);
+    await settle(second);
+    expect((await status(second)).accuracy).toBe((await status(first.page)).accuracy);
+    await first.page.close();
+    await second.close();
+  }, 120_000);
+
+  it('hands its model to the CLI (lstm info, and lstm eval gives the accuracy the page showed)', async () => {
+    const { page } = await open({ backend: 'wasm', epochs: 5, seqLen: 12, hidden: 8, trainSize: 500, seed: 5 });
+    await train(page, 5);
+    await settle(page);
+    const shown = (await status(page)).accuracy!;
+    const download = page.waitForEvent('download');
+    await page.click('#pg-download');
+    const path = join(work, 'page.safetensors');
+    await (await download).saveAs(path);
+    const info = lstm('info', path, '--json');
+    expect(info.code, info.stderr).toBe(0);
+    expect(JSON.parse(info.stdout)).toMatchObject({ architecture: { cell: 'lstm', hiddenSize: 8 }, task: 'first-last' });
+    const evaluated = lstm('eval', '--model', path, '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout).test_accuracy).toBeCloseTo(shown, 9);
+    await page.close();
+  }, 120_000);
+
+  it('loads a CLI-trained model and shows the predictions lstm predict gives', async () => {
+    const out = join(work, 'cli-run');
+    const trained = lstm(
+      'train',
+      '--task',
+      'first-last',
+      '--seq-len',
+      '12',
+      '--hidden',
+      '8',
+      '--epochs',
+      '2',
+      '--train-size',
+      '300',
+      '--validation-size',
+      '100',
+      '--test-size',
+      '100',
+      '--seed',
+      '3',
+      '--out',
+      out,
+      '--quiet',
+    );
+    expect(trained.code, trained.stderr).toBe(0);
+    const model = join(out, 'model.safetensors');
+    const task = firstLast({ steps: 12, seed: 3, trainSize: 300, validationSize: 100, testSize: 100 });
+    const sequence = Array.from(task.test.inputs.subarray(7 * 12, 8 * 12), (x) => [x]);
+    writeFileSync(join(work, 'sequence.json'), JSON.stringify(sequence));
+    const predicted = lstm('predict', '--model', model, '--input', join(work, 'sequence.json'), '--json');
+    expect(predicted.code, predicted.stderr).toBe(0);
+    const expected = JSON.parse(predicted.stdout)[0].probabilities as number[];
+
+    const { page, problems } = await open({ backend: 'wasm' });
+    await page.setInputFiles('#pg-load', model);
+    await page.waitForSelector('#pg-notice:has-text("Loaded model.safetensors")');
+    expect(await page.inputValue('#pg-hidden')).toBe('8');
+    expect(new URL(page.url()).searchParams.get('seqLen')).toBe('12');
+    await page.fill('#pg-sequence', '7');
+    await page.click('#pg-show');
+    const shown = JSON.parse((await page.locator('#pg-prediction').getAttribute('data-probabilities'))!) as number[];
+    expect(shown).toHaveLength(expected.length);
+    shown.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 5));
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+});

@@ -1,0 +1,101 @@
+import { readFileSync, readdirSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dist, launch, screenshot, serveSite, watchProblems } from './browser.test-helper.js';
+
+// The built site in a real Chromium, served as plain static files: every page loads cleanly,
+// the main pages pass axe-core, and screenshots at desktop and phone widths are kept for review.
+
+const axeSource = readFileSync(join(import.meta.dirname, '..', 'node_modules', 'axe-core', 'axe.min.js'), 'utf8');
+
+/** Every page of the build, as a path below the site root. */
+function pages(): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.html') && entry.name !== '404.html') found.push(`/${relative(dist, path)}`);
+    }
+  };
+  walk(dist);
+  return found.sort();
+}
+
+const VIEWPORTS = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const;
+const MAIN_PAGES = [
+  '/index.html',
+  '/getting-started.html',
+  '/concepts/cell.html',
+  '/concepts/carousel.html',
+  '/guides/cli.html',
+  '/api/index.html',
+];
+
+let server: Awaited<ReturnType<typeof serveSite>>;
+let browser: Browser;
+beforeAll(async () => {
+  server = await serveSite();
+  browser = await launch();
+}, 60_000);
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+describe('the built site', () => {
+  it('has the pages the issue lists, and every page loads with no console error and no failed request', async () => {
+    const all = pages();
+    for (const page of [
+      ...MAIN_PAGES,
+      '/playground.html',
+      '/experiments.html',
+      '/results/e1.html',
+      '/results/e4.html',
+      '/gallery.html',
+      '/benchmarks.html',
+    ])
+      expect(all).toContain(page);
+    expect(all.filter((p) => p.startsWith('/api/@lstm/')).length).toBe(8);
+    const page = await browser.newPage();
+    const problems = watchProblems(page);
+    for (const path of all) {
+      await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+      expect(await page.locator('h1').count(), path).toBeGreaterThan(0);
+    }
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 180_000);
+
+  it('renders equations and the figures drawn at build time', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${server.url}/concepts/carousel.html`, { waitUntil: 'networkidle' });
+    expect(await page.locator('mjx-container svg').count()).toBeGreaterThan(3);
+    const figures = await page.$$eval('img[src*="/figures/"]', (images) => images.map((i) => (i as HTMLImageElement).naturalWidth));
+    expect(figures.length).toBe(4);
+    for (const width of figures) expect(width).toBeGreaterThan(100);
+    await page.close();
+  });
+
+  it('passes axe-core with no serious or critical violation, and leaves screenshots at desktop and phone widths', async () => {
+    for (const [name, viewport] of Object.entries(VIEWPORTS)) {
+      const page = await browser.newPage({ viewport });
+      for (const path of MAIN_PAGES) {
+        await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+        await page.addScriptTag({ content: axeSource });
+        const violations = await page.evaluate(async () => {
+          const axe = (
+            window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string; nodes: unknown[] }[] }> } }
+          ).axe;
+          return (await axe.run()).violations
+            .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+            .map((v) => `${v.id} (${v.nodes.length})`);
+        });
+        expect(violations, `${path} at ${name} width`).toEqual([]);
+        await screenshot(page, `${name}-${path.slice(1).replace(/\//g, '-').replace('.html', '')}`);
+      }
+      await page.close();
+    }
+  }, 120_000);
+});
