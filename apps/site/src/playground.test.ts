@@ -246,7 +246,7 @@ describe('the playground', () => {
     await page.click('#pg-show');
     const shown = JSON.parse((await page.locator('#pg-prediction').getAttribute('data-probabilities'))!) as number[];
     expect(shown).toHaveLength(expected.length);
-    shown.forEach((p, i) => expect(p).toBeCloseTo(expected[i]!, 5));
+    for (const [i, p] of shown.entries()) expect(p).toBeCloseTo(expected[i]!, 5);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
