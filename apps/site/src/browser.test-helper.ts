@@ -13,15 +13,10 @@ export const dist = join(siteRoot, 'docs', '.vitepress', 'dist');
 /** Screenshots for review (git-ignored). */
 export const screenshots = join(siteRoot, 'screenshots');
 
-const ARGS = [
-  '--no-sandbox',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--use-angle=swiftshader',
-  '--enable-unsafe-swiftshader',
-];
+const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+/** WebGL2 through SwiftShader (software); without these and with the GPU off, a browser has no WebGL at all. */
+const WEBGL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+const NO_WEBGL = ['--disable-gpu', '--disable-software-rasterizer', '--disable-webgl', '--disable-3d-apis'];
 
 /** Serves the build with a plain static file server (no server code of ours), on a random port. */
 export async function serveSite(): Promise<{ url: string; close: () => Promise<void> }> {
@@ -33,9 +28,10 @@ export async function serveSite(): Promise<{ url: string; close: () => Promise<v
   return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(() => resolve())) };
 }
 
-/** Headless Chromium (`CHROMIUM_PATH` or /usr/bin/chromium), with WebGL2 through SwiftShader unless `extraArgs` say otherwise. */
-export function launch(extraArgs: string[] = []): Promise<Browser> {
-  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: [...ARGS, ...extraArgs] });
+/** Headless Chromium (`CHROMIUM_PATH` or /usr/bin/chromium), with WebGL2 through SwiftShader, or none at all. */
+export function launch(options: { webgl?: boolean } = {}): Promise<Browser> {
+  const args = [...ARGS, ...(options.webgl === false ? NO_WEBGL : WEBGL)];
+  return chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args });
 }
 
 /** What went wrong on a page: console errors, uncaught exceptions and failed or refused requests. */
