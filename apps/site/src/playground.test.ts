@@ -81,7 +81,7 @@ async function points(page: Page, selector: string, expected: number[]): Promise
 
 /** Waits until the gate heat map has this many cells. */
 async function cells(page: Page, expected: number): Promise<void> {
-  await expect.poll(() => page.locator('#pg-gates rect.cell').count(), { timeout: 3000 }).toBe(expected);
+  await expect.poll(() => page.locator('#pg-gates rect.cell').count(), { timeout: 4000 }).toBe(expected);
 }
 
 /** Waits until training has stopped. */
@@ -131,7 +131,7 @@ describe('the playground', () => {
     );
     expect(lags.length).toBeGreaterThan(50);
     expect(p95).toBeLessThan(50);
-    expect(longest).toBeLessThan(200);
+    expect(longest).toBeLessThan(250);
     await page.addScriptTag({ content: axeSource });
     const violations = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
@@ -144,12 +144,14 @@ describe('the playground', () => {
 
   it('trains on the cpu backend and on WebGL (SwiftShader): the loss falls within a minute', async () => {
     for (const backend of ['cpu', 'webgl'] as const) {
-      const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 });
+      const phone = backend === 'cpu' ? { width: 390, height: 844 } : undefined;
+      const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 }, browser, phone);
       const started = Date.now();
       const { first, last } = await train(page, 3, 60_000);
       expect(Date.now() - started).toBeLessThan(60_000);
       expect(last, backend).toBeLessThan(first);
       expect(await page.locator('.task-info').textContent()).toContain(`backend ${backend}`);
+      if (phone) await screenshot(page, 'phone-playground-training');
       expect(problems).toEqual([]);
       await page.close();
     }

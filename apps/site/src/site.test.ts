@@ -1,4 +1,5 @@
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,4 +99,34 @@ describe('the built site', () => {
       await page.close();
     }
   }, 120_000);
+
+  it('weighs the build and the playground's first load (until its first model is ready)', async () => {
+    let total = 0;
+    const walk = (dir: string): void => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        if (entry.isDirectory()) walk(join(dir, entry.name));
+        else total += statSync(join(dir, entry.name)).size;
+      }
+    };
+    walk(dist);
+    const page = await browser.newPage();
+    const loaded: { url: string; bytes: number; gzip: number }[] = [];
+    page.on('response', async (response) => {
+      const body = await response.body().catch(() => null);
+      if (body) loaded.push({ url: response.url(), bytes: body.length, gzip: gzipSync(body).length });
+    });
+    await page.goto(`${server.url}/playground.html`);
+    await page.waitForFunction(() => /^ready/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, { timeout: 60_000 });
+    await page.waitForLoadState('networkidle');
+    const bytes = loaded.reduce((a, r) => a + r.bytes, 0);
+    const gzip = loaded.reduce((a, r) => a + r.gzip, 0);
+    console.log(
+      `site: ${(total / 1e6).toFixed(1)} MB in ${dist}; playground first load: ${loaded.length} files, ${(bytes / 1e6).toFixed(2)} MB (${(gzip / 1e6).toFixed(2)} MB gzipped)`,
+    );
+    // Budgets: TensorFlow.js is fetched only when WebGL is chosen, so the first load stays small.
+    expect(loaded.some((r) => /tfjs|webgl/i.test(r.url))).toBe(false);
+    expect(gzip).toBeLessThan(1.5e6);
+    expect(total).toBeLessThan(30e6);
+    await page.close();
+  });
 });

@@ -2,9 +2,9 @@ import { cpu } from '@lstm/backend-cpu';
 import { registerBackend, setBackend } from '@lstm/core';
 import { decodeModel, encodeModel, SequenceModel } from '@lstm/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, configFromQuery, queryOf, type PlaygroundConfig } from './config.js';
-import { inspect, sampleText, snapshot, textSaliency } from './inspect.js';
-import { Session } from './session.js';
+import { ConfigError, DEFAULTS, configFromQuery, queryOf, type PlaygroundConfig } from './playground/config.js';
+import { inspect, sampleText, snapshot, textSaliency } from './playground/inspect.js';
+import { Session } from './playground/session.js';
 
 // The playground's worker logic, run in Node on the cpu backend (the browser tests drive the page).
 
