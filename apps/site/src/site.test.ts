@@ -100,7 +100,7 @@ describe('the built site', () => {
     }
   }, 120_000);
 
-  it('weighs the build and the playground's first load (until its first model is ready)', async () => {
+  it('weighs the build and the first load of the playground (until its first model is ready)', async () => {
     let total = 0;
     const walk = (dir: string): void => {
       for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -116,7 +116,9 @@ describe('the built site', () => {
       if (body) loaded.push({ url: response.url(), bytes: body.length, gzip: gzipSync(body).length });
     });
     await page.goto(`${server.url}/playground.html`);
-    await page.waitForFunction(() => /^ready/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, { timeout: 60_000 });
+    await page.waitForFunction(() => /^ready/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, {
+      timeout: 60_000,
+    });
     await page.waitForLoadState('networkidle');
     const bytes = loaded.reduce((a, r) => a + r.bytes, 0);
     const gzip = loaded.reduce((a, r) => a + r.gzip, 0);
