@@ -36,7 +36,7 @@ export default defineConfig({
         test: {
           name: 'node',
           include: ['packages/*/src/**/*.test.ts', 'apps/*/src/**/*.test.ts', 'tooling/*/src/**/*.test.ts'],
-          exclude: ['**/*.browser.test.ts', '**/node_modules/**'],
+          exclude: ['**/*.browser.test.ts', 'apps/site/**', '**/node_modules/**'],
         },
       },
       {
@@ -62,6 +62,16 @@ export default defineConfig({
           name: 'chromium-isolated',
           include: ['packages/*/src/**/*.isolated.browser.test.ts'],
           browser: chromium(),
+        },
+      },
+      {
+        extends: true,
+        // The built documentation site in Chromium (playwright-core), run after the others and one
+        // file at a time (`pnpm test:site`): its test of the page's responsiveness needs a quiet machine.
+        test: {
+          name: 'site',
+          include: ['apps/site/src/**/*.test.ts'],
+          testTimeout: 120_000,
         },
       },
     ],

@@ -44,7 +44,11 @@ export function watchProblems(page: Page): string[] {
   page.on('console', (m) => {
     if (m.type() === 'error' && m.location().url) problems.push(`  at ${m.location().url}`);
   });
-  page.on('requestfailed', (r) => problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
+  page.on('requestfailed', (r) => {
+    // A <link rel="prefetch"> of a page not visited yet is cancelled when the test navigates on: not a failure.
+    if (r.failure()?.errorText === 'net::ERR_ABORTED' && r.resourceType() === 'other') return;
+    problems.push(`request failed: ${r.url()} (${r.failure()?.errorText})`);
+  });
   page.on('response', (r) => {
     if (r.status() >= 400) problems.push(`HTTP ${r.status()}: ${r.url()}`);
   });

@@ -54,6 +54,20 @@ describe('a run', () => {
     expect(() => inspect(session, 10_000)).toThrow('sequence 10000 does not exist');
   });
 
+  it.each(['first-last', 'adding', 'copy', 'text'] as const)('builds, trains and shows every cell on %s', async (task) => {
+    for (const cell of ['lstm', 'peephole', 'coupled', 'gru', 'rnn'] as const) {
+      const session = Session.create({ ...small, task, cell, seqLen: task === 'text' ? 16 : 8, trainSize: 64 });
+      const summary = await session.epoch(() => {});
+      expect(Number.isFinite(summary.trainLoss), `${task} ${cell}`).toBe(true);
+      const expectedGates = { lstm: ['i', 'f', 'o'], peephole: ['i', 'f', 'o'], coupled: ['f', 'o'], gru: ['r', 'z'], rnn: ['h'] }[cell];
+      expect(snapshot(session).gates.map((g) => g.name)).toEqual(expectedGates);
+      const view = inspect(session, 0);
+      expect(view.hidden.length).toBe(8);
+      expect(view.prediction.length).toBeGreaterThan(0);
+      expect((view.cells !== null) === (cell !== 'gru' && cell !== 'rnn')).toBe(true);
+    }
+  });
+
   it('shows h for a vanilla RNN, which has no gates', () => {
     const session = Session.create({ ...small, cell: 'rnn' });
     expect(snapshot(session).gates.map((g) => g.name)).toEqual(['h']);
