@@ -4,12 +4,11 @@ const server = await serveSite();
 const browser = await launch();
 const page = await browser.newPage({ viewport: { width: 1280, height: 1000 }, deviceScaleFactor: 1 });
 await page.goto(
-  `${server.url}/playground.html?task=first-last&seqLen=20&cell=lstm&hidden=16&layers=1&lr=0.01&clip=1&forgetBias=1&backend=wasm&seed=1&epochs=40&trainSize=1000&text=builtin`,
+  `${server.url}/playground.html?task=first-last&seqLen=20&cell=lstm&hidden=16&layers=1&lr=0.01&clip=1&forgetBias=1&backend=wasm&seed=1&epochs=30&trainSize=1000&text=builtin`,
 );
 await page.waitForFunction(() => /^ready/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, { timeout: 60000 });
 await page.click('#pg-run');
-await page.waitForFunction(() => Number(document.querySelector('#pg-status')?.getAttribute('data-epochs')) >= 25, null, { timeout: 60000 });
-await page.click('#pg-run');
+await page.waitForFunction(() => document.querySelector('#pg-status')?.getAttribute('data-run') === 'done', null, { timeout: 60000 });
 await page.waitForTimeout(1500);
 await page.fill('#pg-sequence', '3');
 await page.click('#pg-show');
