@@ -55,19 +55,26 @@ const ScalingSchema = v.pipe(
   v.check((s) => s.columns.includes(s.target), 'the target is one of the columns'),
 );
 
-const TrainingSchema = v.looseObject({ best_epoch: v.optional(count(0)) });
+const TrainingSchema = v.looseObject({
+  best_epoch: v.optional(count(0)),
+  batch_size: v.optional(count(1, 1e6)),
+  bptt: v.optional(count(1, 1e6)),
+});
 
 export interface StoredMetadata {
   task?: { task: (typeof TASKS)[number]; options?: TaskOptions };
   vocabulary?: string[];
   scaling?: v.InferOutput<typeof ScalingSchema>;
+  /** How the training run evaluated its splits (absent in files before 0.2: the defaults, 32 and 64). */
+  evaluation: { batchSize?: number; bptt?: number };
 }
 
 /** Validates what `lstm train` stored with a model; `path` names the file in the one-line error. */
 export function storedMetadata(file: ModelFile, path: string): StoredMetadata {
   const { task, vocabulary, scaling, training } = file.metadata;
-  if (training !== undefined) parseWith(TrainingSchema, training, path, 'lstm.training');
+  const run = training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training');
   return {
+    evaluation: { batchSize: run?.batch_size, bptt: run?.bptt },
     task: task === undefined ? undefined : parseWith(TaskSchema, task, path, 'lstm.task'),
     vocabulary: vocabulary === undefined ? undefined : parseWith(VocabularySchema, vocabulary, path, 'lstm.vocabulary'),
     scaling: scaling === undefined ? undefined : parseWith(ScalingSchema, scaling, path, 'lstm.scaling'),

@@ -125,6 +125,8 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
           stream: process.stderr,
         })
       : null;
+  // How the run evaluated (text: rows and chunk length change the numbers): lstm eval does the same.
+  const evaluation = { batch_size: o.batchSize ?? 32, bptt: o.bptt ?? 64 };
   const trainer = new Trainer(model, task, {
     epochs: o.epochs,
     optimizer,
@@ -155,7 +157,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
       if (t.best?.epoch === record.epoch)
         writeFileAtomic(
           modelPath,
-          encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch } }, VERSION),
+          encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch, ...evaluation } }, VERSION),
         );
       saveCheckpoint(out, t, { options: o }, VERSION);
       if (bar) bar.stop();
@@ -188,7 +190,10 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
     if (!(error instanceof DivergedError)) throw error;
     // The trainer has put the last good weights back: keep them on disk, whichever epoch it was.
     if (trainer.epochsDone === 0) {
-      writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: 0 } }, VERSION));
+      writeFileAtomic(
+        modelPath,
+        encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: 0, ...evaluation } }, VERSION),
+      );
     }
     const saved = trainer.epochsDone === 0 ? 'the initial weights' : `the best of its ${trainer.epochsDone} epoch(s)`;
     throw new DivergedError(`${error.message} (${saved}: ${modelPath})`);
@@ -210,7 +215,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   summary.model = modelPath;
   summary.metrics = join(out, 'metrics.jsonl');
   // The file already holds the best epoch; write it once more with the run's summary.
-  writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: summary }, VERSION));
+  writeFileAtomic(modelPath, encodeModel(model, { ...taskMetadata(task, taskOptions), training: { ...summary, ...evaluation } }, VERSION));
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     log(

@@ -91,7 +91,9 @@ export async function evaluate(path: string, o: { data?: string; backend?: strin
   if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
   assertFitsInMemory({ ...options, hidden: file.architecture.hiddenSize, layers: file.architecture.numLayers, batchSize: 256 });
   const task = buildTask({ ...options, data: o.data ?? options.data });
-  const metrics = Object.fromEntries(Object.entries(evaluateSplit(file.model, task, 'test')).map(([k, v]) => [`test_${k}`, v]));
+  const metrics = Object.fromEntries(
+    Object.entries(evaluateSplit(file.model, task, 'test', file.stored.evaluation)).map(([k, v]) => [`test_${k}`, v]),
+  );
   if (o.json)
     process.stdout.write(
       `${JSON.stringify({ model: path, task: options.task, ...metrics, baselines: 'baselines' in task ? task.baselines : undefined })}\n`,

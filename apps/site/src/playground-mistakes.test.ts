@@ -1,8 +1,12 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { registerBackend, setBackend } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { SequenceModel, encodeModel } from '@lstm/layers';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cli } from '../../cli/src/cli.test-helper.js';
 import { launch, screenshot, serveSite, status, watchProblems } from './browser.test-helper.js';
 import { DEFAULTS, queryOf, type PlaygroundConfig } from './playground/config.js';
 
@@ -134,7 +138,7 @@ describe('the playground refuses bad input in one line and keeps its run', () =>
 });
 
 describe('text models', () => {
-  it('sample at a temperature, and explain a character by its saliency', async () => {
+  it('sample at a temperature, explain a character by its saliency, and hand model and text to lstm eval', async () => {
     const { page, problems } = await open(browser, fast({ task: 'text', seqLen: 32, hidden: 32, lr: 0.01 }), { width: 390, height: 844 });
     for (let e = 0; e < 3; e++) await stepEpoch(page);
     await page.fill('#pg-prime', 'We ');
@@ -153,6 +157,18 @@ describe('text models', () => {
     );
     expect(shaded).toBe(41); // the characters up to the hovered one, none after
     await screenshot(page, 'phone-playground-text');
+    const work = mkdtempSync(join(tmpdir(), 'lstm-site-text-'));
+    for (const [button, file] of [
+      ['#pg-download', 'model.safetensors'],
+      ['#pg-download-text', 'playground-text.txt'],
+    ]) {
+      const download = page.waitForEvent('download');
+      await page.click(button!);
+      await (await download).saveAs(join(work, file!));
+    }
+    const evaluated = cli(work)('eval', '--model', 'model.safetensors', '--data', 'playground-text.txt', '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout).test_accuracy).toBeCloseTo((await status(page)).accuracy!, 9);
     expect(problems).toEqual([]);
     await page.close();
   }, 90_000);

@@ -1,6 +1,6 @@
 import { SequenceModel, type ModelFile } from '@lstm/layers';
 import { adding, copy, firstLast, text, type AnyTask } from '@lstm/tasks';
-import { ConfigError, DEFAULTS, validateConfig, type CellName, type PlaygroundConfig } from './config.js';
+import { ConfigError, DEFAULTS, TEXT_FILE, validateConfig, type CellName, type PlaygroundConfig } from './config.js';
 import { GETTYSBURG } from './corpus.js';
 
 /** Validation and test sequences of the generated tasks: enough for a stable accuracy, cheap to evaluate. */
@@ -9,9 +9,6 @@ const TEST_SIZE = 500;
 /** The most sequences (all splits) and steps a page builds a task of, whatever a model file says. */
 const MAX_SEQUENCES = 50_000;
 const MAX_STEPS = 1000;
-
-/** The name a page-trained text model stores as its data file: `lstm eval --data FILE` needs that text. */
-export const TEXT_FILE = 'playground-text.txt';
 
 /** A task's options in the CLI's vocabulary: what a model file stores and `lstm eval` rebuilds from. */
 export interface TaskOptions {

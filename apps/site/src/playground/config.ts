@@ -4,6 +4,9 @@
  * refused in one line naming the bad value, and the page keeps the defaults.
  */
 
+/** The name a page-trained text model stores as its data file: `lstm eval --data FILE` needs that text. */
+export const TEXT_FILE = 'playground-text.txt';
+
 export const TASKS = ['first-last', 'adding', 'copy', 'text'] as const;
 export const CELLS = ['lstm', 'peephole', 'coupled', 'gru', 'rnn'] as const;
 export const BACKENDS = ['wasm', 'cpu', 'webgl'] as const;

@@ -132,7 +132,13 @@ export class Session {
     const last = this.history.at(-1);
     const metadata: Record<string, unknown> = {
       task: { ...this.task.config, options: { ...this.taskOptions } },
-      training: { best_epoch: this.epochsDone, ...(last?.testAccuracy !== undefined ? { test_accuracy: last.testAccuracy } : {}) },
+      training: {
+        best_epoch: this.epochsDone,
+        ...(last?.testAccuracy !== undefined ? { test_accuracy: last.testAccuracy } : {}),
+        // How the page evaluated (text: rows and chunk length change the numbers), for lstm eval.
+        batch_size: this.trainer.batchSize,
+        bptt: this.trainer.options.bptt ?? 64,
+      },
     };
     if (this.task.objective === 'language-model') metadata.vocabulary = this.task.vocabulary;
     return encodeModel(this.model, metadata, layersPackage.version);
