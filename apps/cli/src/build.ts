@@ -15,34 +15,18 @@ import {
   type Optimizer,
   type Schedule,
 } from '@lstm/optim';
-import { adding, copy, firstLast, series, text, type AnyTask } from '@lstm/tasks';
+import { TASK_NAMES, adding, copy, firstLast, series, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 
-export const TASKS = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
+export const TASKS = TASK_NAMES;
 export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'rmsprop'] as const;
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine', 'plateau'] as const;
 
 /** Options that define the data; stored with the model so `eval` can rebuild the same task. */
-export interface TaskOptions {
-  task: (typeof TASKS)[number];
-  data?: string;
-  seqLen?: number;
-  classes?: number;
-  noise?: number;
-  markers?: 'levels' | 'gaussian';
-  trainSize?: number;
-  validationSize?: number;
-  testSize?: number;
-  columns?: string[];
-  target?: string;
-  season?: number;
-  maxChars?: number;
-  sotuFrom?: number;
-  seed: number;
-}
+export type TaskOptions = StoredTaskOptions;
 
 function readText(path: string): string {
   try {

@@ -2,7 +2,7 @@ import { basename, extname, join } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
 import { oneHot } from '@lstm/tasks';
 import { writeFileAtomic } from '@lstm/tasks/node';
-import { heatmap, lineChart, sparkline, terminalHeatmap, useColor, type HeatmapPanel, type Series } from '@lstm/viz';
+import { GATE_TITLES, heatmap, lineChart, sparkline, terminalHeatmap, useColor, type HeatmapPanel, type Series } from '@lstm/viz';
 import { svgToPng } from '@lstm/viz/node';
 import { buildTask, selectBackend } from './build.js';
 import { EXIT, UsageError } from './errors.js';
@@ -110,16 +110,6 @@ export function vizCurves(runs: string[], o: { metric?: string; out?: string; js
 }
 
 // ─── gates ──────────────────────────────────────────────────────────────────────────────────
-
-const GATE_TITLES: Record<string, string> = {
-  i: 'input gate i',
-  f: 'forget gate f',
-  g: 'candidate g',
-  o: 'output gate o',
-  r: 'reset gate r',
-  z: 'update gate z',
-  n: 'candidate n',
-};
 
 export interface GatesOptions {
   model: string;

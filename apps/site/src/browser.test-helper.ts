@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import sirv from 'sirv';
+import { afterAll, beforeAll } from 'vitest';
 
 /** Test helpers: the built site served as static files, and Debian's Chromium driving it. */
 
@@ -79,5 +80,29 @@ export async function status(
     accuracy: accuracy ? Number(accuracy) : null,
     loss: loss ? Number(loss[1]) : null,
     text,
+  };
+}
+
+/** For one test file: the built site served and a Chromium launched before its tests, both closed after. */
+export function useSite(): { url: string; browser: Browser } {
+  const site = { url: '', browser: undefined as Browser | undefined };
+  let close: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const server = await serveSite();
+    ({ url: site.url, close } = server);
+    site.browser = await launch();
+  }, 60_000);
+  afterAll(async () => {
+    await site.browser?.close();
+    await close?.();
+  });
+  return {
+    get url() {
+      return site.url;
+    },
+    get browser() {
+      if (!site.browser) throw new Error('the browser starts in beforeAll');
+      return site.browser;
+    },
   };
 }

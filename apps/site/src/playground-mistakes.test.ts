@@ -5,31 +5,24 @@ import { registerBackend, setBackend } from '@lstm/core';
 import { cpu } from '@lstm/backend-cpu';
 import { SequenceModel, encodeModel } from '@lstm/layers';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cli } from '../../cli/src/cli.test-helper.js';
-import { launch, screenshot, serveSite, status, watchProblems } from './browser.test-helper.js';
+import { launch, screenshot, status, useSite, watchProblems } from './browser.test-helper.js';
 import { DEFAULTS, queryOf, type PlaygroundConfig } from './playground/config.js';
 
 // Bad input in the playground: each mistake gets one clear line in the page, and the model and
 // the run it had stay as they were. And the text tools: sampling and saliency.
 
-let server: Awaited<ReturnType<typeof serveSite>>;
-let browser: Browser;
+const site = useSite();
 beforeAll(async () => {
   registerBackend(cpu());
   await setBackend('cpu');
-  server = await serveSite();
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
 });
 
 async function open(b: Browser, query: string, viewport = { width: 1280, height: 900 }): Promise<{ page: Page; problems: string[] }> {
   const page = await b.newPage({ viewport });
   const problems = watchProblems(page);
-  await page.goto(`${server.url}/playground.html?${query}`);
+  await page.goto(`${site.url}/playground.html?${query}`);
   await page.waitForFunction(() => /^(ready|paused|done)/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, {
     timeout: 60_000,
   });
@@ -70,7 +63,7 @@ async function runOf(page: Page) {
 
 describe('the playground refuses bad input in one line and keeps its run', () => {
   it('empty, corrupt and foreign model files', async () => {
-    const { page } = await open(browser, fast());
+    const { page } = await open(site.browser, fast());
     await stepEpoch(page);
     await stepEpoch(page);
     const run = await runOf(page);
@@ -92,7 +85,7 @@ describe('the playground refuses bad input in one line and keeps its run', () =>
   }, 90_000);
 
   it('empty, binary and too-short text', async () => {
-    const { page } = await open(browser, fast({ task: 'text', seqLen: 16 }));
+    const { page } = await open(site.browser, fast({ task: 'text', seqLen: 16 }));
     await stepEpoch(page);
     const run = await runOf(page);
     await page.selectOption('#pg-text-source', 'custom');
@@ -112,7 +105,7 @@ describe('the playground refuses bad input in one line and keeps its run', () =>
   }, 90_000);
 
   it('a link with settings out of range: the defaults, and why', async () => {
-    const { page } = await open(browser, 'hidden=100000&cell=lstm');
+    const { page } = await open(site.browser, 'hidden=100000&cell=lstm');
     await expect
       .poll(() => page.locator('#pg-error').textContent())
       .toMatch(/This link's settings were not used: hidden must be between 1 and 256, got 100000/);
@@ -139,7 +132,10 @@ describe('the playground refuses bad input in one line and keeps its run', () =>
 
 describe('text models', () => {
   it('sample at a temperature, explain a character by its saliency, and hand model and text to lstm eval', async () => {
-    const { page, problems } = await open(browser, fast({ task: 'text', seqLen: 32, hidden: 32, lr: 0.01 }), { width: 390, height: 844 });
+    const { page, problems } = await open(site.browser, fast({ task: 'text', seqLen: 32, hidden: 32, lr: 0.01 }), {
+      width: 390,
+      height: 844,
+    });
     for (let e = 0; e < 3; e++) await stepEpoch(page);
     await page.fill('#pg-prime', 'We ');
     await page.fill('#pg-length', '60');

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cli } from '../../cli/src/cli.test-helper.js';
 import { firstLast } from '@lstm/tasks';
-import { launch, screenshot, seriesPoints, serveSite, status, watchProblems } from './browser.test-helper.js';
+import { screenshot, seriesPoints, status, useSite, watchProblems } from './browser.test-helper.js';
 import { queryOf, DEFAULTS, type PlaygroundConfig } from './playground/config.js';
 
 // The playground in a real Chromium: it trains in its worker on every backend, draws what it
@@ -15,16 +15,7 @@ const axeSource = readFileSync(join(import.meta.dirname, '..', 'node_modules', '
 const work = mkdtempSync(join(tmpdir(), 'lstm-site-'));
 const lstm = cli(work);
 
-let server: Awaited<ReturnType<typeof serveSite>>;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serveSite();
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 interface Health {
   longTasks: number[];
@@ -34,7 +25,7 @@ interface Health {
 /** Opens the playground with a configuration in its URL and waits for its first model. */
 async function open(
   config: Partial<PlaygroundConfig>,
-  b: Browser = browser,
+  b: Browser = site.browser,
   viewport = { width: 1280, height: 900 },
 ): Promise<{ page: Page; problems: string[] }> {
   const page = await b.newPage({ viewport, acceptDownloads: true });
@@ -54,7 +45,7 @@ async function open(
       expected = now + 20;
     }, 20);
   });
-  await page.goto(`${server.url}/playground.html?${queryOf({ ...DEFAULTS, ...config })}`);
+  await page.goto(`${site.url}/playground.html?${queryOf({ ...DEFAULTS, ...config })}`);
   await ready(page);
   return { page, problems };
 }
@@ -145,7 +136,7 @@ describe('the playground', () => {
   it('trains on the cpu backend and on WebGL (SwiftShader): the loss falls within a minute', async () => {
     for (const backend of ['cpu', 'webgl'] as const) {
       const phone = backend === 'cpu' ? { width: 390, height: 844 } : undefined;
-      const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 }, browser, phone);
+      const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 }, site.browser, phone);
       const started = Date.now();
       const { first, last } = await train(page, 3, 60_000);
       expect(Date.now() - started).toBeLessThan(60_000);
@@ -174,7 +165,7 @@ describe('the playground', () => {
     await train(first.page, 2);
     await settle(first.page);
     const shared = first.page.url();
-    const second = await browser.newPage();
+    const second = await site.browser.newPage();
     await second.goto(shared);
     await ready(second);
     expect(await second.inputValue('#pg-cell')).toBe('gru');

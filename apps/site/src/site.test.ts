@@ -1,9 +1,8 @@
 import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, relative } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { dist, launch, screenshot, serveSite, watchProblems } from './browser.test-helper.js';
+import { describe, expect, it } from 'vitest';
+import { dist, screenshot, useSite, watchProblems } from './browser.test-helper.js';
 
 // The built site in a real Chromium, served as plain static files: every page loads cleanly,
 // the main pages pass axe-core, and screenshots at desktop and phone widths are kept for review.
@@ -37,16 +36,7 @@ const MAIN_PAGES = [
 /** At phone width, the pages whose layout differs most (the home page, prose with code, equations). */
 const PHONE_PAGES = ['/index.html', '/getting-started.html', '/concepts/carousel.html'];
 
-let server: Awaited<ReturnType<typeof serveSite>>;
-let browser: Browser;
-beforeAll(async () => {
-  server = await serveSite();
-  browser = await launch();
-}, 60_000);
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const site = useSite();
 
 describe('the built site', () => {
   it('has the pages the issue lists, and every page loads with no console error and no failed request', async () => {
@@ -62,10 +52,10 @@ describe('the built site', () => {
     ])
       expect(all).toContain(page);
     expect(all.filter((p) => p.startsWith('/api/@lstm/')).length).toBe(8);
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const problems = watchProblems(page);
     for (const path of all) {
-      await page.goto(`${server.url}${path}`, { waitUntil: 'load' });
+      await page.goto(`${site.url}${path}`, { waitUntil: 'load' });
       // The playground starts its worker after load: let it come up before moving on.
       if (path === '/playground.html') await page.waitForSelector('#pg-status[data-run="idle"]:not(:has-text("Starting"))');
       expect(await page.locator('h1').count(), path).toBeGreaterThan(0);
@@ -76,8 +66,8 @@ describe('the built site', () => {
   }, 180_000);
 
   it('renders equations and the figures drawn at build time', async () => {
-    const page = await browser.newPage();
-    await page.goto(`${server.url}/concepts/carousel.html`, { waitUntil: 'networkidle' });
+    const page = await site.browser.newPage();
+    await page.goto(`${site.url}/concepts/carousel.html`, { waitUntil: 'networkidle' });
     expect(await page.locator('mjx-container svg').count()).toBeGreaterThan(3);
     const figures = await page.$$eval('img[src*="/figures/"]', (images) => images.map((i) => (i as HTMLImageElement).naturalWidth));
     expect(figures.length).toBe(4);
@@ -87,9 +77,9 @@ describe('the built site', () => {
 
   it('passes axe-core with no serious or critical violation, and leaves screenshots at desktop and phone widths', async () => {
     for (const [name, viewport] of Object.entries(VIEWPORTS)) {
-      const page = await browser.newPage({ viewport });
+      const page = await site.browser.newPage({ viewport });
       for (const path of name === 'phone' ? PHONE_PAGES : MAIN_PAGES) {
-        await page.goto(`${server.url}${path}`, { waitUntil: 'networkidle' });
+        await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
         await page.addScriptTag({ content: axeSource });
         const violations = await page.evaluate(async () => {
           const axe = (
@@ -115,13 +105,13 @@ describe('the built site', () => {
       }
     };
     walk(dist);
-    const page = await browser.newPage();
+    const page = await site.browser.newPage();
     const loaded: { url: string; bytes: number; gzip: number }[] = [];
     page.on('response', async (response) => {
       const body = await response.body().catch(() => null);
       if (body) loaded.push({ url: response.url(), bytes: body.length, gzip: gzipSync(body).length });
     });
-    await page.goto(`${server.url}/playground.html`);
+    await page.goto(`${site.url}/playground.html`);
     await page.waitForFunction(() => /^ready/.test(document.querySelector('#pg-status')?.textContent?.trim() ?? ''), null, {
       timeout: 60_000,
     });

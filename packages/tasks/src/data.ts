@@ -33,6 +33,32 @@ export interface SequenceTask {
   config: Record<string, unknown>;
 }
 
+/** The tasks a model file can name (what `lstm train` and the playground store, `lstm eval` rebuilds). */
+export const TASK_NAMES = ['first-last', 'adding', 'copy', 'text', 'series'] as const;
+
+/**
+ * The options that define a task's data, stored with a model (`lstm.task.options`) so the same
+ * task — same seed, same splits — can be rebuilt from the file alone. Named as the CLI's flags.
+ */
+export interface StoredTaskOptions {
+  task: (typeof TASK_NAMES)[number];
+  /** Text or CSV file (text, series). */
+  data?: string;
+  seqLen?: number;
+  classes?: number;
+  noise?: number;
+  markers?: 'levels' | 'gaussian';
+  trainSize?: number;
+  validationSize?: number;
+  testSize?: number;
+  columns?: string[];
+  target?: string;
+  season?: number;
+  maxChars?: number;
+  sotuFrom?: number;
+  seed: number;
+}
+
 export interface SplitSizes {
   trainSize?: number;
   validationSize?: number;

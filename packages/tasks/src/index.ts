@@ -5,7 +5,16 @@
  */
 export { adding, type AddingOptions } from './adding.js';
 export { copy, type CopyOptions } from './copy.js';
-export { gather, splitSizes, type Objective, type SequenceTask, type Split, type SplitSizes } from './data.js';
+export {
+  TASK_NAMES,
+  gather,
+  splitSizes,
+  type Objective,
+  type SequenceTask,
+  type Split,
+  type SplitSizes,
+  type StoredTaskOptions,
+} from './data.js';
 export { firstLast, normalQuantiles, type FirstLastOptions } from './first-last.js';
 export { batchLoss, readStats, summarise, tallyOf, type BatchLoss, type Metrics, type Tally } from './metrics.js';
 export { parseCsv, series, type SeriesOptions, type SeriesScaling, type SeriesTask } from './series.js';

@@ -5,6 +5,7 @@
  */
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
 export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';
+export { GATE_TITLES } from './gates.js';
 export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';
 export { histogram, type HistogramOptions } from './histogram.js';
 export { lineChart, type LineChartOptions, type Marker, type Series } from './line-chart.js';

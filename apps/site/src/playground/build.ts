@@ -1,5 +1,5 @@
 import { SequenceModel, type ModelFile } from '@lstm/layers';
-import { adding, copy, firstLast, text, type AnyTask } from '@lstm/tasks';
+import { adding, copy, firstLast, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
 import { ConfigError, DEFAULTS, TEXT_FILE, validateConfig, type CellName, type PlaygroundConfig } from './config.js';
 import { GETTYSBURG } from './corpus.js';
 
@@ -11,18 +11,7 @@ const MAX_SEQUENCES = 50_000;
 const MAX_STEPS = 1000;
 
 /** A task's options in the CLI's vocabulary: what a model file stores and `lstm eval` rebuilds from. */
-export interface TaskOptions {
-  task: PlaygroundConfig['task'];
-  seqLen?: number;
-  classes?: number;
-  noise?: number;
-  markers?: 'levels' | 'gaussian';
-  trainSize?: number;
-  validationSize?: number;
-  testSize?: number;
-  data?: string;
-  seed: number;
-}
+export type TaskOptions = StoredTaskOptions;
 
 /** The task options of a page configuration (stored with its models). */
 export function taskOptionsOf(config: PlaygroundConfig): TaskOptions {
@@ -82,6 +71,8 @@ export function buildTask(o: TaskOptions, source: string): AnyTask {
       return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
     case 'text':
       return text(source, { source: o.data ?? 'the Gettysburg Address' });
+    case 'series':
+      throw new ConfigError('the playground has no series task; forecast with lstm forecast');
   }
 }
 

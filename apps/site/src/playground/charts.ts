@@ -1,19 +1,7 @@
-import { heatmap, lineChart, type Series } from '@lstm/viz';
+import { GATE_TITLES, heatmap, lineChart, type Series } from '@lstm/viz';
 import type { CurvePoint, EpochSummary, GateMap, Inspection, Snapshot } from './protocol.js';
 
 // The playground's pictures: @lstm/viz SVG strings from what the worker reports.
-
-const GATE_TITLES: Record<string, string> = {
-  i: 'input gate i',
-  f: 'forget gate f',
-  g: 'candidate g',
-  o: 'output gate o',
-  r: 'reset gate r',
-  z: 'update gate z',
-  n: 'candidate n',
-  h: 'hidden state h',
-  c: 'cell state c',
-};
 
 /** Running training loss (per batch) and the per-epoch validation loss. */
 export function lossChart(points: readonly CurvePoint[], epochs: readonly EpochSummary[], width: number): string {
