@@ -58,8 +58,6 @@ export default defineConfig({
   lastUpdated: false,
   // attrs off: TSDoc comments end lines with maths like h_{t−1}, which markdown-it-attrs would eat.
   markdown: { math: true, attrs: { disable: true }, theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' } },
-  // Links into the repository's source (from the copied docs) are not pages of this site.
-  ignoreDeadLinks: [/^\.\.\/(packages|apps|tooling)\//, /^\.\/(packages|apps|tooling)\//, /\.\.\/README/],
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/getting-started' },
