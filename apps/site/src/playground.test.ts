@@ -133,7 +133,7 @@ describe('the playground', () => {
     await page.close();
   }, 120_000);
 
-  it('trains on the cpu backend and on WebGL (SwiftShader): the loss falls within a minute', async () => {
+  it('trains on the cpu backend (then carries the run on to wasm) and on WebGL (SwiftShader): the loss falls within a minute', async () => {
     for (const backend of ['cpu', 'webgl'] as const) {
       const phone = backend === 'cpu' ? { width: 390, height: 844 } : undefined;
       const { page, problems } = await open({ backend, epochs: 4, seqLen: 10, hidden: 8, trainSize: 300 }, site.browser, phone);

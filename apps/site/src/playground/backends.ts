@@ -5,11 +5,11 @@ import type { BackendChoice } from './config.js';
 export const REGISTERED: Record<BackendChoice, string> = { wasm: 'wasm', cpu: 'cpu', webgl: 'tfjs-webgl' };
 
 /**
- * Registers (once) and selects a backend inside the worker. Each backend's code is fetched only
- * when it is chosen, so the page's first load carries none of TensorFlow.js. A backend this
- * browser lacks is refused in one line; the one in use stays selected.
+ * Registers a backend inside the worker (once) and returns its registry name, selecting nothing.
+ * Each backend's code is fetched only when it is chosen, so the page's first load carries none of
+ * TensorFlow.js. A backend this browser lacks is refused in one line.
  */
-export async function useBackend(choice: BackendChoice): Promise<void> {
+export async function registerChoice(choice: BackendChoice): Promise<string> {
   const name = REGISTERED[choice];
   if (!listBackends().includes(name)) {
     switch (choice) {
@@ -34,13 +34,24 @@ export async function useBackend(choice: BackendChoice): Promise<void> {
       }
     }
   }
+  return name;
+}
+
+/** Runs `select` (which makes the backend active), turning a failure to start into one line. */
+export async function starting<T>(choice: BackendChoice, select: () => Promise<T>): Promise<T> {
   try {
-    await setBackend(name);
+    return await select();
   } catch (error) {
     throw new Error(
       `the ${choice} backend failed to start here (${error instanceof Error ? error.message : String(error)}); choose another`,
     );
   }
+}
+
+/** Registers and selects a backend (for a new run: nothing to move). */
+export async function useBackend(choice: BackendChoice): Promise<void> {
+  const name = await registerChoice(choice);
+  await starting(choice, () => setBackend(name));
 }
 
 /** The registry name of the backend in use, if any. */

@@ -1,5 +1,5 @@
 /// <reference lib="webworker" />
-import { REGISTERED, currentBackend, useBackend } from './backends.js';
+import { currentBackend, registerChoice, starting, useBackend } from './backends.js';
 import type { PlaygroundConfig } from './config.js';
 import { inspect, sampleText, snapshot, textSaliency } from './inspect.js';
 import type { FromWorker, Request, RunState, WorkerEvent } from './protocol.js';
@@ -30,11 +30,12 @@ function need(): Session {
   return session;
 }
 
+/** Carries the run on to another backend (weights and Adam's moments move; all or nothing). */
 async function switchBackend(backend: PlaygroundConfig['backend']): Promise<void> {
-  const previous = currentBackend();
-  await useBackend(backend);
-  if (session && previous && previous !== REGISTERED[backend]) await session.trainer.to(REGISTERED[backend]);
-  if (session) session.config.backend = backend;
+  const name = await registerChoice(backend);
+  if (!session) return useBackend(backend);
+  if (currentBackend() !== name) await starting(backend, () => session!.trainer.to(name));
+  session.config.backend = backend;
 }
 
 /** Replaces the run by a new one; the old one stays if building the new one fails. */
