@@ -20,6 +20,7 @@ const site = useSite();
 interface Health {
   longTasks: number[];
   lags: number[];
+  since: number;
 }
 
 /** Opens the playground with a configuration in its URL and waits for its first model. */
@@ -89,6 +90,7 @@ describe('the playground', () => {
       const w = window as unknown as Health;
       w.longTasks.length = 0;
       w.lags.length = 0;
+      w.since = performance.now();
     });
     await page.focus('#pg-run');
     await page.keyboard.press('Enter'); // the controls work from the keyboard
@@ -98,7 +100,7 @@ describe('the playground', () => {
     await page.waitForTimeout(3000);
     const health = await page.evaluate(() => {
       const w = window as unknown as Health;
-      return { longTasks: [...w.longTasks], lags: [...w.lags] };
+      return { longTasks: [...w.longTasks], lags: [...w.lags], window: performance.now() - w.since };
     });
     await screenshot(page, 'desktop-playground-training');
     await page.click('#pg-run'); // pause
@@ -113,16 +115,22 @@ describe('the playground', () => {
     await points(page, '#pg-accuracy', [epochs, epochs, epochs]);
     await cells(page, 3 * 16 * 20);
     expect((await seriesPoints(page, '#pg-flow'))[0]).toBe(20);
-    // Responsive: while the worker trained, no main-thread task blocked input for long.
+    // Responsive while the worker trained: input waits little (a 20 ms timer's lag), and the time
+    // the main thread was blocked (Lighthouse's total blocking time: Σ of each long task beyond 50 ms)
+    // is a small share of the window. Training on the page's thread fails all three bounds at once; a
+    // lone slow task on this 2-core machine (a GC, a descheduled thread: 254 ms once) fails none.
     const lags = [...health.lags].sort((a, b) => a - b);
     const p95 = lags[Math.floor(0.95 * lags.length)]!;
     const longest = Math.max(...health.longTasks, 0);
+    const blocking = health.longTasks.reduce((sum, d) => sum + Math.max(0, d - 50), 0);
     console.log(
-      `playground on wasm: ${lags.length} timer probes, 95th-percentile lag ${p95.toFixed(0)} ms, longest main-thread task ${longest.toFixed(0)} ms (${health.longTasks.length} over 50 ms)`,
+      `playground on wasm: ${lags.length} timer probes over ${(health.window / 1000).toFixed(1)} s, 95th-percentile lag ${p95.toFixed(0)} ms, ` +
+        `total blocking time ${blocking.toFixed(0)} ms (${((100 * blocking) / health.window).toFixed(1)} %), longest task ${longest.toFixed(0)} ms`,
     );
     expect(lags.length).toBeGreaterThan(50);
     expect(p95).toBeLessThan(50);
-    expect(longest).toBeLessThan(250);
+    expect(blocking).toBeLessThan(0.2 * health.window);
+    expect(longest).toBeLessThan(1000);
     await page.addScriptTag({ content: axeSource });
     const violations = await page.evaluate(async () => {
       const axe = (window as unknown as { axe: { run: () => Promise<{ violations: { id: string; impact: string }[] }> } }).axe;
