@@ -69,14 +69,12 @@ export function inspect(session: Session, index: number): Inspection {
     const cells = layer.cells ? unitsBySteps(Float32Array.from(layer.cells.readSync()), 0, steps, 1, H, 0) : null;
     const hidden = unitsBySteps(Float32Array.from(layer.hidden.readSync()), 0, steps, 1, H, 0);
     const out = Array.from(output.readSync());
-    const inputValues = Array.from({ length: steps }, (_, t) => (tokens ? tokens[t]! : (batch!.inputs[t * task.inputSize] ?? 0)));
     const describe = describeOutput(session, out, tokens, batch?.targets ?? null);
     return {
       index,
       inputs: tokens
         ? Array.from(tokens.subarray(0, steps), (id) => vocabulary![id]!)
         : Array.from({ length: steps }, (_, t) => formatInput(batch!.inputs.subarray(t * task.inputSize, (t + 1) * task.inputSize))),
-      inputValues,
       gateNames: layer.gateNames,
       gates,
       cells,

@@ -58,8 +58,6 @@ export interface Inspection {
   index: number;
   /** Labels of the input at each step (a character, or the input's values). */
   inputs: string[];
-  /** Numeric input per step (its first feature) for the input strip. */
-  inputValues: number[];
   gateNames: readonly string[];
   /** Every gate (tanh candidates included), cell states and h, first layer: [unit][step]. */
   gates: GateMap[];

@@ -38,9 +38,8 @@ async function switchBackend(backend: PlaygroundConfig['backend']): Promise<void
   session.config.backend = backend;
 }
 
-/** Replaces the run by a new one; the old one stays if building the new one fails. */
-async function replace(build: () => Session): Promise<void> {
-  const next = build();
+/** Makes a built run the current one (callers build first, so a failure leaves the old run). */
+function replace(next: Session): void {
   session = next;
   setState('idle');
   emit({ type: 'ready', config: { ...next.config }, task: next.info(), snapshot: snapshot(next), history: [...next.history] });
@@ -78,7 +77,7 @@ async function handle(request: Request): Promise<unknown> {
     case 'configure': {
       state = 'idle';
       await useBackend(request.config.backend);
-      await replace(() => Session.create({ ...request.config }, request.text));
+      replace(Session.create({ ...request.config }, request.text));
       return null;
     }
     case 'load': {
@@ -86,7 +85,7 @@ async function handle(request: Request): Promise<unknown> {
       if (!current) throw new Error('the page is still starting; try again in a moment');
       const next = Session.load(request.bytes, request.name, { ...current }, request.text);
       state = 'idle';
-      await replace(() => next);
+      replace(next);
       return { ...next.config };
     }
     case 'run':
