@@ -1,5 +1,5 @@
 import { cpu } from '@lstm/backend-cpu';
-import { listBackends, registerBackend, setBackend } from '@lstm/core';
+import { LstmError, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
 import { SequenceModel, type CellType } from '@lstm/layers';
@@ -89,6 +89,8 @@ export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
   const variant = o.cell === 'peephole' || o.cell === 'coupled' ? o.cell : undefined;
   const cell: CellType = variant ? 'lstm' : (o.cell as CellType);
   if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
+  if (o.forgetBias !== undefined && cell !== 'lstm')
+    throw new UsageError(`--forget-bias sets the bias of an LSTM's forget gate; a ${o.cell} cell has none — drop it, or use --cell lstm`);
   const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
   if (readout === 'all' && o.bidirectional)
     throw new UsageError(`--bidirectional would let the ${task.name} model see the future it must predict; drop it for this task`);
@@ -144,12 +146,61 @@ export function buildOptimizer(model: SequenceModel, o: OptimOptions): { optimiz
   return { optimizer, schedule };
 }
 
-/** Registers the CPU backend and the TensorFlow.js ones, and selects one by name. */
+/**
+ * Registers the CPU backend and the TensorFlow.js ones, and selects one by name. The backend and
+ * its thread count are options, so whatever is wrong with them is a usage error (exit 2): an
+ * unknown name gets "did you mean" and the backends usable on this machine.
+ */
 export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
-  registerAll(threads);
+  try {
+    registerAll(threads);
+  } catch (error) {
+    if (error instanceof LstmError) throw new UsageError(`--threads ${threads}: ${error.message}`);
+    throw error;
+  }
   const known = listBackends();
-  if (!known.includes(name)) throw new UsageError(`unknown backend '${name}'; available here: ${known.join(', ')} (see lstm backends)`);
-  await setBackend(name);
+  if (!known.includes(name)) {
+    const guess = closest(name, known);
+    const usable = await usableBackends();
+    throw new UsageError(
+      `unknown backend '${name}'${guess ? `; did you mean '${guess}'?` : ''} Usable here: ${usable.join(', ')} (see lstm backends)`,
+    );
+  }
+  try {
+    await setBackend(name);
+  } catch (error) {
+    if (error instanceof LstmError) throw new UsageError(`--backend ${name}: ${error.message}`);
+    throw error;
+  }
+}
+
+/** The registered backends that start on this machine (each is tried; the last tried stays active). */
+export async function usableBackends(): Promise<string[]> {
+  const usable: string[] = [];
+  for (const name of listBackends()) if (await setBackend(name).then(() => true, () => false)) usable.push(name);
+  return usable;
+}
+
+/** The known name closest to a mistyped one: containing it (webgl → tfjs-webgl) or within two edits. */
+export function closest(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  const containing = known.filter((k) => k.includes(lower) || lower.includes(k));
+  if (containing.length === 1) return containing[0];
+  const ranked = known.map((k) => ({ k, d: editDistance(lower, k) })).sort((a, b) => a.d - b.d);
+  const best = ranked[0];
+  return best && best.d <= 2 ? best.k : undefined;
+}
+
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
 }
 
 /** Every backend the CLI ships: cpu, wasm, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */

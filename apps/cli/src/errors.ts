@@ -11,8 +11,9 @@ import { CommanderError } from 'commander';
  *       for this machine
  *   3   training diverged (non-finite or exploding loss); the last good weights are on disk
  *   70  internal error: a bug in @lstm (EX_SOFTWARE); LSTM_DEBUG=1 prints the stack
+ *   130 interrupted (Ctrl-C, as shells report SIGINT); the last finished epoch is on disk
  */
-export const EXIT = { ok: 0, badInput: 1, usage: 2, diverged: 3, internal: 70 } as const;
+export const EXIT = { ok: 0, badInput: 1, usage: 2, diverged: 3, internal: 70, interrupted: 130 } as const;
 
 /** A user mistake the CLI reports in one line, with its exit code (usage by default). */
 export class UsageError extends Error {
@@ -52,6 +53,10 @@ export function report(error: unknown): number {
   const stack = () => {
     if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
   };
+  if (error instanceof UsageError && error.exitCode === EXIT.interrupted) {
+    process.stderr.write(`lstm: ${oneLine(error.message)}\n`);
+    return error.exitCode;
+  }
   if (error instanceof UsageError || error instanceof LstmError) {
     process.stderr.write(`lstm: error: ${oneLine(error.message)}\n`);
     stack();

@@ -19,7 +19,7 @@ const program = new Command('lstm')
   .exitOverride()
   .addHelpText(
     'after',
-    '\nExit codes: 0 success, 1 bad input (file or data), 2 usage (options), 3 training diverged, 70 internal error (a bug).',
+    '\nExit codes: 0 success, 1 bad input (file or data), 2 usage (options), 3 training diverged, 70 internal error (a bug), 130 interrupted (Ctrl-C).',
   );
 
 const samplingPair = (value: string): [number, number] => {
@@ -32,7 +32,7 @@ const samplingPair = (value: string): [number, number] => {
 program
   .command('train')
   .description('train a model on a task; writes DIR/model.safetensors and DIR/metrics.jsonl')
-  .addOption(new Option('--task <name>', 'what to learn').choices(TASKS).makeOptionMandatory())
+  .addOption(new Option('--task <name>', 'what to learn (required, except with --resume)').choices(TASKS))
   .option('--data <file>', 'text: a UTF-8 text file (default: State of the Union addresses); series: a CSV (default: Mauna Loa CO₂)')
   .option('--seq-len <n>', 'first-last/adding: sequence length; copy: the delay; series: the window', integer(2))
   .option('--classes <n>', 'first-last: classes, a square (4, 9, …); copy: alphabet size', integer(2))

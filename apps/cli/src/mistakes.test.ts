@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -105,6 +105,12 @@ beforeAll(() => {
   writeFileSync(at('strings.json'), JSON.stringify([['a'], ['b']]));
   writeFileSync(at('overflow.csv'), `x\n${Array.from({ length: 40 }, (_, i) => (i % 2 ? '1e308' : '-1e308')).join('\n')}\n`);
   writeFileSync(at('read-only'), '');
+  writeFileSync(at('one-row.csv'), 'CO2\n1\n');
+  writeFileSync(at('notes.txt'), 'hello\n');
+  writeFileSync(at('model.pt'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(60)]));
+  writeFileSync(at('model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
+  writeFileSync(at('model.h5'), Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(60)]));
+  writeFileSync(at('legacy.pt'), Buffer.concat([Buffer.from([0x80, 0x02, 0x8a, 0x0a]), Buffer.alloc(60)]));
   chmodSync(at('read-only'), 0o444);
 }, 120_000);
 
@@ -151,14 +157,35 @@ const cases: [string, string[], number, RegExp][] = [
     'an unknown backend',
     ['train', ...tiny, '--backend', 'quantum', '--out', at('b')],
     USAGE,
-    /unknown backend 'quantum'; available here: cpu, wasm, tfjs-webgl, tfjs-wasm, tfjs-cpu/,
+    /unknown backend 'quantum' Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu \(see lstm backends\)$/,
   ],
+  // issue 20: a near miss gets "did you mean", and a backend this machine lacks is not offered
+  [
+    'webgl for tfjs-webgl',
+    ['train', ...tiny, '--backend', 'webgl', '--out', at('b')],
+    USAGE,
+    /unknown backend 'webgl'; did you mean 'tfjs-webgl'\? Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu \(/,
+  ],
+  ['a misspelt backend', ['train', ...tiny, '--backend', 'wsam', '--out', at('b')], USAGE, /did you mean 'wasm'\?/],
   [
     'WebGL in Node',
     ['train', ...tiny, '--backend', 'tfjs-webgl', '--out', at('b')],
-    INPUT,
-    /tfjs-webgl: webgl needs a browser; Node offers wasm and cpu; usable here: tfjs-wasm, tfjs-cpu/,
+    USAGE,
+    /--backend tfjs-webgl: tfjs-webgl: webgl needs a browser; Node offers wasm and cpu; usable here: tfjs-wasm, tfjs-cpu/,
   ],
+  // issue 20: a bad thread count is a usage error (2), as the exit-code table says
+  ['wasm with 32 threads', ['train', ...tiny, '--backend', 'wasm', '--threads', '32', '--out', at('b')], USAGE, /wasm: threads must be an integer from 1 to 16, got 32/],
+  // issue 20: an option that does nothing for the cell is refused
+  [
+    '--forget-bias on a GRU',
+    ['train', ...tiny, '--cell', 'gru', '--forget-bias', '2', '--out', at('b')],
+    USAGE,
+    /--forget-bias .* a gru cell has none/,
+  ],
+  ['--forget-bias on an RNN', ['train', ...tiny, '--cell', 'rnn', '--forget-bias', '2', '--out', at('b')], USAGE, /a rnn cell has none/],
+  ['--resume with neither --out nor --task', ['train', '--resume'], USAGE, /--resume needs --out DIR/],
+  // issue 20: a series too short names the option the CLI has (--seq-len), not the library's name
+  ['a one-row CSV', ['train', '--task', 'series', '--data', at('one-row.csv'), '--out', at('s0')], INPUT, /--seq-len/],
   [
     '--bidirectional on a language model',
     ['train', '--task', 'text', '--data', at('abc.txt'), '--bidirectional', '--out', at('bi')],
@@ -193,7 +220,7 @@ const cases: [string, string[], number, RegExp][] = [
     '--resume from a corrupt checkpoint',
     ['train', ...tiny, '--resume', '--out', at('corrupt-run')],
     INPUT,
-    /checkpoint\.safetensors.*not a valid/,
+    /checkpoint\.safetensors: it is a text file, not a \.safetensors file/,
   ],
   [
     '--resume with a different --hidden',
@@ -259,7 +286,13 @@ const cases: [string, string[], number, RegExp][] = [
   ['eval without --model', ['eval'], USAGE, /--model/],
   ['eval of a missing file', ['eval', '--model', at('nope.safetensors')], INPUT, /no such file/],
   ['eval of a directory', ['eval', '--model', at('a-directory')], INPUT, /a-directory is a directory/],
-  ['eval of an empty file', ['eval', '--model', at('empty.safetensors')], INPUT, /only 0 bytes/],
+  ['eval of an empty file', ['eval', '--model', at('empty.safetensors')], INPUT, /the file is empty/],
+  // issue 20: files are sniffed before they are parsed
+  ['info of a text file', ['info', at('notes.txt')], INPUT, /notes\.txt: it is a text file, not a \.safetensors file/],
+  ['info of a torch.save zip', ['info', at('model.pt')], INPUT, /it is a zip archive — a torch\.save\(\) \.pt\/\.pth file .* save_file/],
+  ['info of a model.json', ['info', at('model.json')], INPUT, /it is JSON \(a TensorFlow\.js model\.json\?\)/],
+  ['info of an HDF5 file', ['info', at('model.h5')], INPUT, /it is an HDF5 file/],
+  ['info of a pickle', ['info', at('legacy.pt')], INPUT, /it is a Python pickle/],
   ['eval of random bytes', ['eval', '--model', at('random.safetensors')], INPUT, /not a valid \.safetensors/],
   ['eval of a truncated model', ['eval', '--model', at('truncated.safetensors')], INPUT, /not a valid \.safetensors/],
   ['eval of a checkpoint', ['eval', '--model', at('run/checkpoint.safetensors')], INPUT, /unexpected tensor/],
@@ -318,6 +351,25 @@ describe.concurrent('every user mistake: one line, a documented exit code, no st
       expect(lines[0]).toMatch(message);
       expect(result.stderr).not.toMatch(/internal error|\n\s+at /);
       expect(result.code, result.stderr).toBe(code);
+    });
+  }
+});
+
+describe('a refused run leaves no --out folder behind (issue 20)', () => {
+  const refused: [string, string[]][] = [
+    ['an unknown backend', ['--backend', 'quantum']],
+    ['--forget-bias on a GRU', ['--cell', 'gru', '--forget-bias', '2']],
+    ['--dropout on one layer', ['--dropout', '0.3']],
+    ['a run too large for the machine', ['--hidden', '60000']],
+    ['--record of an unknown kind', ['--record', 'weights']],
+    ['--step-size with a cosine schedule', ['--schedule', 'cosine', '--step-size', '2']],
+  ];
+  for (const [name, extra] of refused) {
+    it(name, async () => {
+      const out = at(`never-${name.replace(/\W+/g, '-')}`);
+      const result = await run(['train', ...tiny, ...extra, '--out', out]);
+      expect(result.code, result.stderr).toBe(USAGE);
+      expect(existsSync(out), `${out} was created`).toBe(false);
     });
   }
 });

@@ -2,10 +2,20 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
 import { encodeModel, encodeSafetensors, parameterCount } from '@lstm/layers';
-import { DivergedError, Trainer, recordingTensors, type AnyTask, type EpochRecord, type FitResult, type TrainerOptions } from '@lstm/tasks';
+import {
+  DivergedError,
+  InterruptedError,
+  Trainer,
+  recordingTensors,
+  type AnyTask,
+  type EpochRecord,
+  type FitResult,
+  type Progress,
+  type TrainerOptions,
+} from '@lstm/tasks';
 import { ensureDirectory, loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
-import { buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
-import { UsageError } from './errors.js';
+import { TASKS, buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
+import { EXIT, UsageError } from './errors.js';
 import { assertFitsInMemory } from './memory.js';
 import { resumeOptions, type OptionSource } from './resume.js';
 import { VERSION } from './version.js';
@@ -32,14 +42,65 @@ export interface TrainOptions extends TaskOptions, ModelOptions, OptimOptions {
 const percent = (v: number | undefined) => (v === undefined ? '' : `${(v * 100).toFixed(1)}%`);
 const fixed = (v: number | undefined, digits = 4) => (v === undefined ? '' : v.toFixed(digits));
 
-/** What the per-epoch line and the final summary show for each kind of task. */
-function headline(task: AnyTask, r: EpochRecord): string {
+/**
+ * What the per-epoch line and the final summary show for each kind of task: the validation
+ * metric that chooses the best epoch comes first after the loss, and the best epoch is marked.
+ */
+function headline(task: AnyTask, r: EpochRecord, markBest = true): string {
   const parts = [`epoch ${String(r.epoch).padStart(3)}`, `loss ${fixed(r.train_loss)} train / ${fixed(r.validation_loss)} val`];
   if (task.objective === 'regression') parts.push(`test rmse ${fixed(r.test_rmse)}`, `mae ${fixed(r.test_mae)}`);
   else if (task.objective === 'language-model') parts.push(`test bpc ${fixed(r.test_bpc, 3)}`, `acc ${percent(r.test_accuracy)}`);
-  else parts.push(`acc ${percent(r.train_accuracy)} train / ${percent(r.test_accuracy)} test`);
+  else parts.push(`acc ${percent(r.train_accuracy)} train / ${percent(r.validation_accuracy)} val / ${percent(r.test_accuracy)} test`);
   parts.push(`lr ${r.lr.toPrecision(3)}`, `|g| ${fixed(r.grad_norm, 3)}`, `${r.seconds.toFixed(1)} s`);
+  if (markBest && r.best_epoch === r.epoch) parts.push(`best so far (${task.objective === 'classification' ? 'val acc' : 'val loss'})`);
   return parts.join('  ');
+}
+
+/** A task's baselines for the log: accuracies in percent, errors as numbers. */
+function baselineLine(baselines: Record<string, number>): string {
+  const shown = Object.entries(baselines).map(([k, v]) => (k.endsWith('accuracy') ? `${k} ${percent(v)}` : `${k} ${v.toFixed(4)}`));
+  return `baselines (test): ${shown.join(', ')}`;
+}
+
+const clock = (seconds: number) => {
+  if (!Number.isFinite(seconds)) return '…';
+  const s = Math.max(0, Math.round(seconds));
+  const [h, m] = [Math.floor(s / 3600), Math.floor((s % 3600) / 60)];
+  const ss = String(s % 60).padStart(2, '0');
+  return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${ss}` : `${m}:${ss}`;
+};
+
+/**
+ * The terminal's progress bar: one bar per epoch, from its first batch (drawn with its values,
+ * never the template) until the epoch's line replaces it, with the ETA of the whole run.
+ */
+function progressBar(): { update: (p: Progress) => void; stop: () => void } {
+  const bar = new SingleBar({
+    format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | run ETA {runEta} | loss {loss}{metric}',
+    hideCursor: true,
+    clearOnComplete: true,
+    stream: process.stderr,
+  });
+  let running = false;
+  return {
+    update: (p) => {
+      const payload = {
+        epoch: p.epoch,
+        epochs: p.epochs,
+        runEta: clock(p.eta),
+        loss: p.loss.toFixed(4),
+        metric: p.accuracy === undefined ? '' : ` | acc ${percent(p.accuracy)}`,
+      };
+      if (!running) {
+        bar.start(p.batches, p.batch, payload);
+        running = true;
+      } else bar.update(p.batch, payload);
+    },
+    stop: () => {
+      if (running) bar.stop();
+      running = false;
+    },
+  };
 }
 
 /** Metadata a model file needs to be used on its own: the task and how to encode / decode data. */
@@ -59,8 +120,6 @@ function taskMetadata(task: AnyTask, o: TaskOptions): Record<string, unknown> {
  */
 function recorder(o: TrainOptions, out: string): TrainerOptions['record'] {
   if (!o.record) return undefined;
-  const unknown = o.record.filter((kind) => kind !== 'gates' && kind !== 'gradients');
-  if (unknown.length) throw new UsageError(`--record ${unknown.join(',')}: record gates, gradients or both`);
   const directory = join(out, 'recordings');
   ensureDirectory(directory);
   return {
@@ -78,16 +137,32 @@ function recorder(o: TrainOptions, out: string): TrainerOptions['record'] {
   };
 }
 
+/** Ctrl-C during `lstm train`: the last finished epoch is on disk; the message says how to go on (exit 130). */
+export class Interrupted extends UsageError {
+  constructor(epochsDone: number, out: string) {
+    super(
+      epochsDone === 0
+        ? `interrupted during epoch 1 — no epoch finished, nothing was saved in ${out}; run the command again to start over`
+        : `interrupted after epoch ${epochsDone} — continue with \`lstm train --resume --out ${out}\``,
+      EXIT.interrupted,
+    );
+  }
+}
+
 export async function train(given: TrainOptions, source: OptionSource = () => undefined): Promise<void> {
-  const out = given.out ?? join('runs', given.task);
-  const modelPath = join(out, 'model.safetensors');
   if (given.resume && given.force) throw new UsageError('--resume continues a run and --force starts over; choose one');
+  if (!given.resume && !given.task)
+    throw new UsageError(`--task <name> is required: one of ${TASKS.join(', ')} (or continue a run with --resume --out DIR)`);
+  if (given.resume && !given.out && !given.task) throw new UsageError('--resume needs --out DIR, the folder of the run to continue');
+  const out = given.out ?? join('runs', given.task ?? '');
+  const modelPath = join(out, 'model.safetensors');
   if (!given.resume && !given.force && existsSync(modelPath)) {
     throw new UsageError(
       `${out} already holds a model; pass --resume to continue that run, --force to overwrite it, or choose another --out`,
     );
   }
-  ensureDirectory(out);
+  const unknownRecord = (given.record ?? []).filter((kind) => kind !== 'gates' && kind !== 'gradients');
+  if (unknownRecord.length) throw new UsageError(`--record ${unknownRecord.join(',')}: record gates, gradients or both`);
   await selectBackend(given.backend, given.threads);
   const resumed = given.resume ? loadCheckpoint(out) : undefined;
   const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
@@ -116,15 +191,11 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   const task = buildTask(taskOptions);
   const model = resumed?.model ?? buildModel(task, o);
   const { optimizer, schedule } = buildOptimizer(model, o);
-  const bar =
-    !o.quiet && process.stderr.isTTY
-      ? new SingleBar({
-          format: 'epoch {epoch}/{epochs} [{bar}] {percentage}% | ETA {eta_formatted} | loss {loss} | {metric}',
-          hideCursor: true,
-          etaBuffer: 200,
-          stream: process.stderr,
-        })
-      : null;
+  // Everything is accepted: only now does the run get its folder.
+  ensureDirectory(out);
+  const bar = !o.quiet && process.stderr.isTTY ? progressBar() : null;
+  const interrupt = new AbortController();
+  const onSigint = () => interrupt.abort();
   // How the run evaluated (text: rows and chunk length change the numbers): lstm eval does the same.
   const evaluation = { batch_size: o.batchSize ?? 32, bptt: o.bptt ?? 64 };
   const trainer = new Trainer(model, task, {
@@ -139,18 +210,8 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
     bptt: o.bptt,
     scheduledSampling: o.scheduledSampling ? { from: o.scheduledSampling[0], to: o.scheduledSampling[1] } : undefined,
     record: recorder(o, out),
-    onProgress: bar
-      ? (p) => {
-          const total = p.epochs * p.batches;
-          if (bar.getTotal() !== total) bar.start(total, 0);
-          bar.update((p.epoch - 1) * p.batches + p.batch, {
-            epoch: p.epoch,
-            epochs: p.epochs,
-            loss: p.loss.toFixed(4),
-            metric: p.accuracy === undefined ? '' : `acc ${percent(p.accuracy)}`,
-          });
-        }
-      : undefined,
+    onProgress: bar?.update,
+    signal: interrupt.signal,
     onEpoch: (record, t) => {
       metricLines.push(JSON.stringify(record));
       writeFileAtomic(join(out, 'metrics.jsonl'), `${metricLines.join('\n')}\n`);
@@ -160,7 +221,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
           encodeModel(model, { ...taskMetadata(task, taskOptions), training: { best_epoch: record.epoch, ...evaluation } }, VERSION),
         );
       saveCheckpoint(out, t, { options: o }, VERSION);
-      if (bar) bar.stop();
+      bar?.stop();
       log(headline(task, record));
     },
   });
@@ -176,17 +237,14 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
     `${o.task}: ${task.objective}, ${task.objective === 'language-model' ? `${task.train.length} training characters` : `${task.train.size} train sequences of ${task.steps} steps`}; ` +
       `${o.cell}, hidden ${o.hidden} × ${o.layers} layer(s), ${parameters.toLocaleString('en-US')} parameters; ${o.optimizer} lr ${o.lr}`,
   );
-  if (baselines)
-    log(
-      `baselines (test): ${Object.entries(baselines)
-        .map(([k, v]) => `${k} ${v.toFixed(4)}`)
-        .join(', ')}`,
-    );
+  if (baselines) log(baselineLine(baselines));
   let result: FitResult;
+  process.once('SIGINT', onSigint);
   try {
     result = await trainer.fit();
   } catch (error) {
     bar?.stop();
+    if (error instanceof InterruptedError) throw new Interrupted(error.epochsDone, out);
     if (!(error instanceof DivergedError)) throw error;
     // The trainer has put the last good weights back: keep them on disk, whichever epoch it was.
     if (trainer.epochsDone === 0) {
@@ -197,6 +255,8 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
     }
     const saved = trainer.epochsDone === 0 ? 'the initial weights' : `the best of its ${trainer.epochsDone} epoch(s)`;
     throw new DivergedError(`${error.message} (${saved}: ${modelPath})`);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
   bar?.stop();
   const last = result.history.at(-1)!;
@@ -219,7 +279,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     log(
-      `best epoch ${result.best!.epoch}${result.stoppedEarly ? ' (stopped early)' : ''}: ${headline(task, result.best!.metrics as EpochRecord)}`,
+      `best epoch ${result.best!.epoch}${result.stoppedEarly ? ' (stopped early)' : ''}: ${headline(task, result.best!.metrics as EpochRecord, false)}`,
     );
     log(`model: ${modelPath}   metrics: ${join(out, 'metrics.jsonl')}`);
   }

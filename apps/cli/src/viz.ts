@@ -1,5 +1,6 @@
 import { basename, extname, join } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
+import { decodeSafetensors } from '@lstm/layers';
 import { oneHot } from '@lstm/tasks';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { GATE_TITLES, heatmap, lineChart, sparkline, terminalHeatmap, useColor, type HeatmapPanel, type Series } from '@lstm/viz';
@@ -39,6 +40,23 @@ export interface RunCurves {
   best_epoch: number | null;
 }
 
+/**
+ * The epoch the trainer chose: `best_epoch` of the last line of metrics.jsonl (written since
+ * 0.3), else the model file's `lstm.training.best_epoch` (runs written before), else none —
+ * never a second opinion computed here.
+ */
+function bestEpoch(dir: string, records: Record<string, number>[]): number | null {
+  const fromMetrics = records.at(-1)?.best_epoch;
+  if (Number.isInteger(fromMetrics)) return fromMetrics ?? null;
+  try {
+    const { metadata } = decodeSafetensors(readUserFile(join(dir, 'model.safetensors')), dir);
+    const stored = (JSON.parse(metadata['lstm.training'] ?? '{}') as { best_epoch?: unknown }).best_epoch;
+    return Number.isInteger(stored) ? (stored as number) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** The learning curves of one run folder (metrics.jsonl), for `metric` or the default one. */
 export function readRun(dir: string, metric: string | undefined): RunCurves {
   const path = join(dir, 'metrics.jsonl');
@@ -58,18 +76,14 @@ export function readRun(dir: string, metric: string | undefined): RunCurves {
       .map((k) => k.slice(5));
     throw new UsageError(`${path} has no metric '${name}'; it has ${known.join(', ')}`);
   }
-  const better = name === 'accuracy' ? 1 : -1;
-  const scored = records.filter((r) => Number.isFinite(r[`validation_${name}`]));
-  const best = scored.length
-    ? scored.reduce((a, b) => (better * b[`validation_${name}`]! > better * a[`validation_${name}`]! ? b : a))
-    : null;
+  const best = bestEpoch(dir, records);
   return {
     run: dir,
     metric: name,
     epochs: records.map((r) => r.epoch!),
     train: records.map((r) => r[`train_${name}`] ?? Number.NaN),
     test: records.map((r) => r[`test_${name}`] ?? Number.NaN),
-    best_epoch: best?.epoch ?? null,
+    best_epoch: best,
   };
 }
 

@@ -62,3 +62,4 @@ export {
   type SafetensorsEntry,
   type SafetensorsFile,
 } from './safetensors.js';
+export { notSafetensors, sniffFormat, type FileFormat } from './sniff.js';

@@ -1,4 +1,5 @@
 import { ValueError } from '@lstm/core';
+import { notSafetensors, sniffFormat } from './sniff.js';
 
 /** The dtypes @lstm reads and writes (safetensors names). */
 export type SafetensorsDType = 'F32' | 'F64';
@@ -73,6 +74,8 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
   const fail = (problem: string): never => {
     throw new ModelFileError(`${what}: ${problem} — it is not a valid .safetensors file (truncated or corrupt?); re-export or re-train it`);
   };
+  const foreign = notSafetensors(sniffFormat(bytes));
+  if (foreign) throw new ModelFileError(`${what}: ${foreign}`);
   if (bytes.length < 8) fail(`only ${bytes.length} bytes, too short for the 8-byte header length`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const declared = view.getBigUint64(0, true);
@@ -109,7 +112,10 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     if (typeof entry !== 'object' || entry === null) fail(`tensor '${name}' is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !KNOWN_DTYPES.includes(dtype)) fail(`tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}`);
-    if (dtype !== 'F32' && dtype !== 'F64') fail(`tensor '${name}' is ${dtype as string}; @lstm reads F32 and F64 only`);
+    if (dtype !== 'F32' && dtype !== 'F64')
+      throw new ModelFileError(
+        `${what}: tensor '${name}' is ${dtype as string}, a dtype @lstm does not read (it reads F32 and F64); in Python, save the state dict as float32: {k: v.float() for k, v in sd.items()}`,
+      );
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
       fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
     if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every((o) => Number.isSafeInteger(o) && o >= 0)) {

@@ -18,3 +18,15 @@ export class NonFiniteLossError extends DivergedError {
     this.name = 'NonFiniteLossError';
   }
 }
+
+/**
+ * Training was stopped through `TrainerOptions.signal` (a Ctrl-C, a Stop button). `epochsDone`
+ * epochs completed; the model holds the weights of the last of them (the initial ones if none),
+ * and the state `onEpoch` saw then is the one to resume from.
+ */
+export class InterruptedError extends LstmError {
+  constructor(readonly epochsDone: number) {
+    super(`training interrupted after epoch ${epochsDone}`, 'INTERRUPTED');
+    this.name = 'InterruptedError';
+  }
+}

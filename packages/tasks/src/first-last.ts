@@ -80,6 +80,8 @@ export function firstLast(options: FirstLastOptions = {}): SequenceTask {
     train: make(sizes.trainSize),
     validation: make(sizes.validationSize),
     test: make(sizes.testSize),
+    // What a model gets by guessing, and by reading the last step alone (classes are balanced).
+    baselines: { 'chance accuracy': 1 / classes, 'last-step accuracy': 1 / m },
     config: { task: 'first-last', steps, classes, noise, markers, seed, ...sizes },
   };
 }

@@ -24,9 +24,10 @@ export { saliency, type Saliency } from './saliency.js';
 export { sampleToken } from './sampling.js';
 export { recordActivity, recordingTensors, type RecordOptions, type Recording } from './recording.js';
 export { evaluate, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
-export { sampleInputs, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';
+export { sampleInputs, streamChunks, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';
 export {
   DivergedError,
+  InterruptedError,
   NonFiniteLossError,
   Trainer,
   type AnyTask,

@@ -104,7 +104,7 @@ export function series(csv: string, options: SeriesOptions = {}): SeriesTask {
   const trainCount = windows - testCount - validationCount;
   if (trainCount < 1 || testCount < 1 || validationCount < 1) {
     throw new ValueError(
-      `series: ${levels[target]!.length} rows are too few for windows of ${window} and three splits; use a smaller --window or a longer series`,
+      `series: ${levels[target]!.length} rows are too few for windows of ${window} and three splits; use a shorter window (--seq-len) or a longer series`,
     );
   }
   // Statistics from the rows the training windows can see.

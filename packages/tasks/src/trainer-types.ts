@@ -28,6 +28,10 @@ export interface EpochRecord {
   /** Mean global gradient norm before clipping, over the epoch's batches. */
   grad_norm: number;
   seconds: number;
+  /**
+   * Also `best_epoch`: the epoch the trainer holds best so far (by `monitor` on the validation
+   * split). The last record's is the epoch whose weights `fit()` restores and the CLI saves.
+   */
   [metric: string]: number;
 }
 
@@ -77,6 +81,7 @@ export const TRAINER_OPTION_NAMES = [
   'evaluateTest',
   'onProgress',
   'onEpoch',
+  'signal',
 ] as const;
 
 export interface TrainerOptions {
@@ -126,4 +131,11 @@ export interface TrainerOptions {
   onProgress?: (progress: Progress) => void;
   /** After each epoch, with the model holding that epoch's weights (write checkpoints here). */
   onEpoch?: (record: EpochRecord, trainer: Trainer) => void | Promise<void>;
+  /**
+   * Stops the run when aborted: `fit()` then rejects with an `InterruptedError` and the model
+   * holds the last completed epoch's weights. With a signal, `fit()` hands control back to the
+   * event loop every 50 ms or so (between batches), so a Ctrl-C or a page's message is heard
+   * mid-epoch; without one it never waits.
+   */
+  signal?: AbortSignal;
 }

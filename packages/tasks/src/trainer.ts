@@ -1,7 +1,7 @@
 import { Rng, ValueError, assertKnownOptions, setBackend, tidy } from '@lstm/core';
 import { loadStateDict, moveModule, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
 import { gather } from './data.js';
-import { DivergedError, NonFiniteLossError } from './errors.js';
+import { DivergedError, InterruptedError, NonFiniteLossError } from './errors.js';
 import { DivergenceGuard, assertFits, snapshot } from './guards.js';
 import { recordActivity } from './recording.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
@@ -17,10 +17,10 @@ import {
   type TrainerOptions,
   type TrainerState,
 } from './trainer-types.js';
-import { streamPass } from './truncated-bptt.js';
+import { streamChunks } from './truncated-bptt.js';
 
 export type { AnyTask } from './evaluate.js';
-export { DivergedError, NonFiniteLossError } from './errors.js';
+export { DivergedError, InterruptedError, NonFiniteLossError } from './errors.js';
 export { snapshot } from './guards.js';
 export type { BestEpoch, EpochRecord, FitResult, Progress, TrainerOptions, TrainerState } from './trainer-types.js';
 
@@ -42,6 +42,7 @@ export class Trainer {
   private lastGood: Record<string, Float32Array | Float64Array>;
   private readonly divergence: DivergenceGuard;
   private readonly reader: StepReader;
+  private lastBreath = 0;
 
   constructor(
     readonly model: SequenceModel,
@@ -93,7 +94,7 @@ export class Trainer {
     while (this.epoch < epochs) {
       const epochStart = performance.now();
       const epoch = this.epoch + 1;
-      const train = this.trainEpoch(epoch, (done) => {
+      const train = await this.trainEpoch(epoch, (done) => {
         const elapsed = (performance.now() - started) / 1000;
         const fraction = (epoch - 1 - firstEpoch + done) / (epochs - firstEpoch);
         return { elapsed, eta: fraction > 0 ? (elapsed * (1 - fraction)) / fraction : Number.NaN };
@@ -113,6 +114,8 @@ export class Trainer {
       } else {
         this.badEpochs++;
       }
+      // The one answer to "which epoch is best" (so far): charts and reports read it from metrics.jsonl.
+      record.best_epoch = this.best.epoch;
       this.options.schedule?.step(record.validation_loss);
       if (epoch % (recording?.every ?? 1) === 0 || epoch === epochs) await recordAt(epoch);
       await this.options.onEpoch?.(record, this);
@@ -131,10 +134,28 @@ export class Trainer {
     return evaluate(this.model, this.task, split, { batchSize: this.batchSize, bptt: this.options.bptt });
   }
 
-  private trainEpoch(epoch: number, timing: Timing): { metrics: Metrics; gradNorm: number } {
+  /**
+   * With a `signal`: hands control to the event loop if 50 ms have passed since it last did (so
+   * a signal handler or a message can run), then stops if the signal was aborted.
+   */
+  private async breathe(): Promise<void> {
+    const { signal } = this.options;
+    if (!signal) return;
+    if (performance.now() - this.lastBreath >= 50) {
+      await new Promise((resolve) => setTimeout(resolve, 0));
+      this.lastBreath = performance.now();
+    }
+    if (signal.aborted) {
+      this.options.optimizer.zeroGrad();
+      loadStateDict(this.model, this.lastGood);
+      throw new InterruptedError(this.epoch);
+    }
+  }
+
+  private async trainEpoch(epoch: number, timing: Timing): Promise<{ metrics: Metrics; gradNorm: number }> {
     const task = this.task;
     if (task.objective === 'language-model') {
-      const { tally, gradNorm } = this.streamTrain(task, epoch, timing);
+      const { tally, gradNorm } = await this.streamTrain(task, epoch, timing);
       return { metrics: summarise('language-model', tally), gradNorm };
     }
     const data = task.train;
@@ -143,6 +164,7 @@ export class Trainer {
     const tally = emptyTally();
     let normSum = 0;
     for (let b = 0; b < batches; b++) {
+      await this.breathe();
       const batch = gather(data, order.slice(b * this.batchSize, (b + 1) * this.batchSize));
       const step = tidy(() =>
         withoutFiniteChecks(() => {
@@ -214,14 +236,14 @@ export class Trainer {
   }
 
   /** Truncated BPTT over a token stream cut into `batchSize` parallel rows. */
-  private streamTrain(task: TextTask, epoch: number, timing: Timing): { tally: Tally; gradNorm: number } {
+  private async streamTrain(task: TextTask, epoch: number, timing: Timing): Promise<{ tally: Tally; gradNorm: number }> {
     const { epochs, scheduledSampling, bptt = 64 } = this.options;
     const probability = scheduledSampling
       ? scheduledSampling.from + (scheduledSampling.to - scheduledSampling.from) * (epochs > 1 ? (epoch - 1) / (epochs - 1) : 1)
       : 0;
     let normSum = 0,
       chunks = 0;
-    const tally = streamPass(this.model, task, task.train, {
+    const pass = streamChunks(this.model, task, task.train, {
       batchSize: this.batchSize,
       bptt,
       sampling: { probability, rng: this.shuffleRng },
@@ -235,6 +257,13 @@ export class Trainer {
         this.progress(epoch, chunk, total, running, true, timing);
       },
     });
+    let next: IteratorResult<number, Tally>;
+    try {
+      for (next = pass.next(); !next.done; next = pass.next()) await this.breathe();
+    } finally {
+      pass.return(emptyTally());
+    }
+    const tally = next.value;
     const rest = this.flush(epoch, chunks);
     addTally(tally, rest.tally);
     return { tally, gradNorm: (normSum + rest.norm) / Math.max(chunks, 1) };

@@ -37,6 +37,23 @@ export interface StreamPassOptions {
  * its gradient does not. Returns the tally of next-character predictions over the whole stream.
  */
 export function streamPass(model: SequenceModel, task: TextTask, stream: Int32Array, options: StreamPassOptions): Tally {
+  const pass = streamChunks(model, task, stream, options);
+  let next = pass.next();
+  while (!next.done) next = pass.next();
+  return next.value;
+}
+
+/**
+ * `streamPass` one chunk at a time: yields after each chunk and returns the tally, so a caller
+ * can hand control back to the event loop between chunks (a Ctrl-C, a page's messages). A pass
+ * abandoned half-way (`return()`) disposes its carried state.
+ */
+export function* streamChunks(
+  model: SequenceModel,
+  task: TextTask,
+  stream: Int32Array,
+  options: StreamPassOptions,
+): Generator<number, Tally, void> {
   const { bptt, train, sampling } = options;
   const rows = Math.min(options.batchSize, Math.max(1, Math.floor((stream.length - 1) / 2)));
   const width = Math.floor((stream.length - 1) / rows);
@@ -49,6 +66,7 @@ export function streamPass(model: SequenceModel, task: TextTask, stream: Int32Ar
   const total = Math.ceil(width / bptt);
   const tally = emptyTally();
   let state: RecurrentState | undefined;
+  try {
   for (let chunk = 0; chunk < total; chunk++) {
     const start = chunk * bptt;
     const steps = Math.min(bptt, width - start);
@@ -78,8 +96,11 @@ export function streamPass(model: SequenceModel, task: TextTask, stream: Int32Ar
     disposeState(state);
     state = next;
     options.onChunk?.(chunk + 1, total, tally);
+    yield chunk + 1;
   }
-  disposeState(state);
+  } finally {
+    disposeState(state);
+  }
   return tally;
 }
 
