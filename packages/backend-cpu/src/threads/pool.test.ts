@@ -36,3 +36,39 @@ describe('thread pool arena', () => {
     expect(await products('tight')).toEqual(expected);
   });
 });
+
+describe('thread pool results (issue 20)', () => {
+  it('adds to C exactly as one thread does: accumulating products are bit-identical', async () => {
+    const { ThreadPool } = await import('./pool.js');
+    const { gemmSerial } = await import('../kernels/gemm.js');
+    const pool = await ThreadPool.create({ threads: 2, minWork: 0 });
+    try {
+      // Odd sizes, so every path of the kernel (4×4 blocks, leftover columns and rows) takes part.
+      for (const [M, N, K] of [
+        [7, 37, 19],
+        [1, 64, 33],
+        [32, 128, 64],
+      ] as const) {
+        const values = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 0.37 + seed) * 3);
+        const A = values(M * K, 1);
+        const B = values(N * K, 2);
+        const serial = values(M * N, 3);
+        const threaded = serial.slice();
+        gemmSerial(M, N, K, A, 0, K, B, 0, K, serial, 0, N, true);
+        const ran = pool.run({
+          rows: M,
+          cols: N,
+          depth: K,
+          left: { data: A, stride: K },
+          right: { data: B, stride: K },
+          out: { data: threaded, stride: N },
+          accumulate: true,
+        });
+        expect(ran, `${M}×${N}×${K} ran on the pool`).toBe(true);
+        expect(Array.from(threaded), `${M}×${N}×${K}`).toEqual(Array.from(serial));
+      }
+    } finally {
+      await pool.destroy();
+    }
+  });
+});

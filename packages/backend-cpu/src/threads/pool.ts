@@ -7,8 +7,10 @@ import { gemmSerial, leftoverRows, type ParallelGemm, type ProductNT } from '../
  *   - B (the weights side) is copied in once and cached by array identity — safe because
  *     handles are immutable by the backend contract; the cache resets when the arena fills;
  *   - the rows of A are copied in per product (small: h or a block of dG);
- *   - worker t computes a slice of C's columns into the arena; the main thread computes its own
- *     slice straight into C, then adds the workers' slices in.
+ *   - worker t computes a slice of C's columns into the arena (accumulating onto a copy of C's
+ *     slice, so every element is rounded once, as serially); the main thread computes its own
+ *     slice straight into C, then copies the workers' slices in. Each element is the same
+ *     k-ordered sum on every thread: the result is bit-identical to one thread's.
  * Workers spin for a short while after each job before sleeping in Atomics.wait, because a
  * 40 µs matrix–vector product cannot afford a futex wake-up per step.
  */
@@ -18,7 +20,7 @@ type WorkerConstructor = new (source: string, options: { eval: true; workerData:
 
 const CONTROL_INTS = 16;
 // control layout (per worker): 0 job sequence, 1 done sequence, 2 M, 3 columns, 4 K, 5 aOff,
-// 6 bOff, 7 cOff, 8 float64?, 15 shutdown
+// 6 bOff, 7 cOff, 8 float64?, 9 accumulate?, 15 shutdown
 
 export interface ThreadPoolOptions {
   threads: number;
@@ -110,6 +112,10 @@ export class ThreadPool implements ParallelGemm {
       control[6] = bStart + n0 * K;
       control[7] = outOffset;
       control[8] = wide ? 1 : 0;
+      control[9] = accumulate ? 1 : 0;
+      // Accumulating, the worker adds its unrounded dot products to C's own values (copied in),
+      // as the serial kernel does: one rounding per element, so any thread count gives the same bits.
+      if (accumulate) for (let m = 0; m < M; m++) view.set(C.subarray(cOff + m * ldc + n0, cOff + m * ldc + n1), outOffset + m * (n1 - n0));
       Atomics.store(control, 0, sequence);
       Atomics.notify(control, 0);
       outOffset += M * (n1 - n0);
@@ -127,8 +133,7 @@ export class ThreadPool implements ParallelGemm {
       for (let m = 0; m < M; m++) {
         const target = cOff + m * ldc + n0;
         const source = outOffset + m * width;
-        if (accumulate) for (let j = 0; j < width; j++) C[target + j] += view[source + j]!;
-        else for (let j = 0; j < width; j++) C[target + j] = view[source + j]!;
+        for (let j = 0; j < width; j++) C[target + j] = view[source + j]!;
       }
       outOffset += M * width;
     }
@@ -175,7 +180,7 @@ for (;;) {
   if (control[15] === 1) break;
   const view = control[8] === 1 ? f64 : f32;
   const M = control[2], N = control[3], K = control[4];
-  gemmSerial(M, N, K, view, control[5], K, view, control[6], K, view, control[7], N, false);
+  gemmSerial(M, N, K, view, control[5], K, view, control[6], K, view, control[7], N, control[9] === 1);
   Atomics.store(control, 1, seen);
 }
 `;
