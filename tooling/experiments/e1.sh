@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# E1 (SPEC §4, seed 000): the published protocol through the `lstm` command — 2 layers, hidden 128,
+# E1 (spec §5, article A0): the published protocol through the `lstm` command — 2 layers, hidden 128,
 # dropout 0.3, Adam 1e-3 halved every 20 epochs, clipping 1.0, 5,000 training sequences, 100
 # epochs — for an LSTM and a vanilla RNN. Runs resume where they stopped (checkpoint in --out).
 # CELLS=rnn runs one cell; THREADS=2 gives the cpu backend worker threads.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# E4 (SPEC §4, seed 001): the adding problem at T = 50 — LSTM, GRU and vanilla RNN under one
+# E4 (spec §5, article A1): the adding problem at T = 50 — LSTM, GRU and vanilla RNN under one
 # protocol (the seed publishes none): 1 layer, hidden 64, Adam 3e-3, clipping 1.0, batches of 32,
 # 10,000 training sequences, 15 epochs. Runs resume where they stopped.
 # Then `pnpm --filter @lstm/experiments report e4` writes docs/results/e4.md.

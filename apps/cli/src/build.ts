@@ -177,7 +177,14 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
 /** The registered backends that start on this machine (each is tried; the last tried stays active). */
 export async function usableBackends(): Promise<string[]> {
   const usable: string[] = [];
-  for (const name of listBackends()) if (await setBackend(name).then(() => true, () => false)) usable.push(name);
+  for (const name of listBackends())
+    if (
+      await setBackend(name).then(
+        () => true,
+        () => false,
+      )
+    )
+      usable.push(name);
   return usable;
 }
 

@@ -121,7 +121,7 @@ program
   .command('forecast')
   .description("continue a series N steps beyond a CSV's last row")
   .requiredOption('--model <file>', 'a model trained with --task series')
-  .requiredOption('--data <file>', 'CSV with the model’s column')
+  .option('--data <file>', 'CSV with the model’s column (default: the built-in CO₂ series, for a model trained on it)')
   .requiredOption('--horizon <n>', 'steps to forecast', integer())
   .option('--backend <name>', 'compute backend', 'cpu')
   .option('--json', 'print JSON')
@@ -233,7 +233,7 @@ figure('connectivity', "how much a character model's next prediction depends on 
   .option('--compare <file>', 'a second text model to show beside it (e.g. an RNN)')
   .action((o) => vizConnectivity(o));
 
-figure('trace', "SPEC §3's worked three-step cell trace, computed by the backend's kernels, as a table and a figure (E2f)", {
+figure('trace', "spec §4.5's worked three-step cell trace, computed by the backend's kernels, as a table and a figure (E2f)", {
   preview: 'the numbers in the terminal',
 }).action((o) => vizTrace(o));
 

@@ -174,7 +174,12 @@ const cases: [string, string[], number, RegExp][] = [
     /--backend tfjs-webgl: tfjs-webgl: webgl needs a browser; Node offers wasm and cpu; usable here: tfjs-wasm, tfjs-cpu/,
   ],
   // issue 20: a bad thread count is a usage error (2), as the exit-code table says
-  ['wasm with 32 threads', ['train', ...tiny, '--backend', 'wasm', '--threads', '32', '--out', at('b')], USAGE, /wasm: threads must be an integer from 1 to 16, got 32/],
+  [
+    'wasm with 32 threads',
+    ['train', ...tiny, '--backend', 'wasm', '--threads', '32', '--out', at('b')],
+    USAGE,
+    /wasm: threads must be an integer from 1 to 16, got 32/,
+  ],
   // issue 20: an option that does nothing for the cell is refused
   [
     '--forget-bias on a GRU',

@@ -14,7 +14,16 @@ import {
   type TrainerOptions,
 } from '@lstm/tasks';
 import { ensureDirectory, loadCheckpoint, saveCheckpoint, writeFileAtomic } from '@lstm/tasks/node';
-import { TASKS, buildModel, buildOptimizer, buildTask, selectBackend, type ModelOptions, type OptimOptions, type TaskOptions } from './build.js';
+import {
+  TASKS,
+  buildModel,
+  buildOptimizer,
+  buildTask,
+  selectBackend,
+  type ModelOptions,
+  type OptimOptions,
+  type TaskOptions,
+} from './build.js';
 import { EXIT, UsageError } from './errors.js';
 import { assertFitsInMemory } from './memory.js';
 import { resumeOptions, type OptionSource } from './resume.js';

@@ -1,6 +1,7 @@
 import { Rng, listBackends, setBackend, tensor, tidy } from '@lstm/core';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
+import { co2Csv } from '@lstm/tasks/node';
 import { buildTask, registerAll, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
 import { EXIT, UsageError } from './errors.js';
@@ -172,7 +173,15 @@ export async function generate(
 }
 
 /** `lstm forecast`: continues a series N steps by feeding each prediction back in. */
-export async function forecast(path: string, dataPath: string, o: { horizon: number; backend?: string; json?: boolean }): Promise<void> {
+/**
+ * `lstm forecast --model FILE [--data CSV] --horizon N`: continues the series past the CSV's last
+ * row. Without --data, a model trained on the built-in CO₂ series continues that series.
+ */
+export async function forecast(
+  path: string,
+  dataPath: string | undefined,
+  o: { horizon: number; backend?: string; json?: boolean },
+): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(path);
   const scaling = file.stored.scaling;
@@ -181,13 +190,18 @@ export async function forecast(path: string, dataPath: string, o: { horizon: num
     throw new UsageError(
       `forecasting ${o.horizon} steps ahead needs a model trained on its target column alone (this one reads ${scaling.columns.join(', ')})`,
     );
-  const { data } = parseCsv(readUserFile(dataPath).toString('utf8'), scaling.columns, 'forecast');
+  const stored = taskOf(file).options;
+  if (dataPath === undefined && (stored?.task !== 'series' || stored.data !== undefined))
+    throw new UsageError(`${path} was trained on ${stored?.data ?? 'data of its own'}; give that CSV with --data FILE`);
+  const csv = dataPath === undefined ? co2Csv() : readUserFile(dataPath).toString('utf8');
+  const source = dataPath ?? 'the built-in CO₂ series';
+  const { data } = parseCsv(csv, scaling.columns, 'forecast');
   const values = data[scaling.target]!;
   const [mean, std] = [scaling.mean[0]!, scaling.std[0]!];
   const worked = scaling.difference ? values.slice(1).map((v, i) => v - values[i]!) : values;
   if (worked.length < scaling.window)
     throw new UsageError(
-      `${dataPath} has ${values.length} rows; the model needs the last ${scaling.window + (scaling.difference ? 1 : 0)}`,
+      `${source} has ${values.length} rows; the model needs the last ${scaling.window + (scaling.difference ? 1 : 0)}`,
       1,
     );
   const history = worked.slice(-scaling.window).map((v) => (v - mean) / std);

@@ -24,7 +24,7 @@ export interface GradflowOptions {
 }
 
 /**
- * `lstm viz gradflow` (SPEC E2c–d, seed 003): for L = Σ h_T of an untrained (or a given) stack,
+ * `lstm viz gradflow` (spec E2c–d, article A3): for L = Σ h_T of an untrained (or a given) stack,
  * ‖∂L/∂x_t‖ at every step t for each cell, and ‖∂L/∂c_t‖ for the LSTM, with the preservation
  * metrics per cell. The input is N(0, 1) noise drawn from the seed's 'data' stream.
  */
@@ -80,7 +80,7 @@ export async function vizGradflow(o: GradflowOptions): Promise<void> {
   );
 }
 
-/** `lstm viz decay` (SPEC E2a): 0.585^t, a vanilla RNN's typical factor, against f^t for forget gates f. */
+/** `lstm viz decay` (spec E2a): 0.585^t, a vanilla RNN's typical factor, against f^t for forget gates f. */
 export function vizDecay(o: { steps: number; out?: string; json?: boolean }): void {
   const factors = [
     { name: 'vanilla RNN 0.585^t', base: 0.585 },
@@ -119,7 +119,7 @@ export interface UntrainedFigureOptions {
   backend?: string;
 }
 
-/** `lstm viz forget-heatmap` (SPEC E2b): the forget gates of an untrained LSTM over noise. */
+/** `lstm viz forget-heatmap` (spec E2b): the forget gates of an untrained LSTM over noise. */
 export async function vizForgetHeatmap(o: UntrainedFigureOptions): Promise<void> {
   await selectBackend(o.backend);
   const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
@@ -154,7 +154,7 @@ export async function vizForgetHeatmap(o: UntrainedFigureOptions): Promise<void>
 }
 
 /**
- * `lstm viz explode` (SPEC E2e, seed 003's experiment): an untrained LSTM (input 32, as the seed)
+ * `lstm viz explode` (spec E2e, article A3's experiment): an untrained LSTM (input 32, as the article)
  * whose recurrent weights are scaled reads a long N(0, 1) sequence; L = Σ (h_T − target)². The
  * global gradient norm at scale 1 and at the chosen scale, and after clipping at each threshold
  * (clipping rescales every gradient by min(1, threshold / norm), so the norm becomes the smaller).

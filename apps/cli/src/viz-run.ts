@@ -192,7 +192,7 @@ ${figures.map(([title, svg]) => `<h2>${escapeXml(title)}</h2>\n${svg}`).join('\n
 }
 
 /**
- * `lstm viz connectivity --model FILE --text TEXT` (E3, seed 004): how much the prediction after
+ * `lstm viz connectivity --model FILE --text TEXT` (E3, article A4): how much the prediction after
  * the last (or the `--position`th) character depends on each earlier character, per model.
  */
 export async function vizConnectivity(o: {

@@ -3,7 +3,7 @@ import { traceFigure, type TraceStep } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { emit } from './viz.js';
 
-/** SPEC §3's three steps (H = 2): the gates given directly, c_0 = [0.5, −0.3], L = Σ h_3. */
+/** spec §4.5's three steps (H = 2): the gates given directly, c_0 = [0.5, −0.3], L = Σ h_3. */
 const STEPS = [
   { f: [0.9, 0.8], i: [0.3, 0.4], g: [0.5, -0.2], o: [0.5, 0.5] },
   { f: [0.85, 0.9], i: [0.4, 0.4], g: [0.3, 0.3], o: [0.5, 0.5] },
@@ -14,7 +14,7 @@ const C0 = [0.5, -0.3];
 const logit = (p: number) => Math.log(p / (1 - p));
 
 /**
- * `lstm viz trace` (SPEC §3, E2f): the worked cell trace computed by the backend's own LSTM
+ * `lstm viz trace` (spec §4.5, E2f): the worked cell trace computed by the backend's own LSTM
  * kernels — an LSTM whose gates are exactly the given values (x_t carries the pre-activations,
  * W_ih is the identity, W_hh and the biases are zero) — with the direct-path ∂L/∂c_t of its
  * backward (W_hh = 0 leaves only the path through the cell).
@@ -51,7 +51,7 @@ export async function vizTrace(o: { out?: string; json?: boolean; backend?: stri
   ];
   const forgetProduct = [0, 1].map((j) => STEPS.reduce((p, s) => p * s.f[j]!, 1));
   const svg = traceFigure(steps, {
-    title: 'SPEC §3: three steps of an LSTM cell, L = Σ h₃ (computed by the backend’s kernels)',
+    title: 'spec §4.5: three steps of an LSTM cell, L = Σ h₃ (computed by the backend’s kernels)',
     forgetProduct,
   });
   if (o.json) process.stdout.write(`${JSON.stringify({ steps, forgetProduct })}\n`);

@@ -138,7 +138,7 @@ describe('lstm viz curves', () => {
   });
 });
 
-describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
+describe('lstm viz gradflow and decay (spec E2, article A3)', () => {
   type Flow = { cells: Record<string, { metrics: { first_to_last_ratio: number; effective_range: number } }> };
   const flow = (...args: string[]) => {
     const r = lstm('viz', 'gradflow', '--cells', 'rnn,lstm', '--seed', '1', '--json', ...args);
@@ -154,7 +154,7 @@ describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
     expect(classed(readFileSync(at('gradflow.svg'), 'utf8'), 'series')).toBe(3); // rnn dx, lstm dx, lstm dc
   });
 
-  it("with PyTorch's default initialisation an untrained LSTM vanishes like the RNN (seed 003's own table)", () => {
+  it("with PyTorch's default initialisation an untrained LSTM vanishes like the RNN (article A3's own table)", () => {
     const { rnn, lstm: cell } = flow();
     expect(cell!.metrics.effective_range).toBeLessThan(10);
     expect(rnn!.metrics.effective_range).toBeLessThan(10);
@@ -193,8 +193,8 @@ describe('lstm viz gradflow and decay (SPEC E2, seed 003)', () => {
   });
 });
 
-describe('lstm viz trace (SPEC §3)', () => {
-  it("prints SPEC §3's numbers, computed by the kernels, and draws four states", () => {
+describe('lstm viz trace (spec §4.5)', () => {
+  it("prints spec §4.5's numbers, computed by the kernels, and draws four states", () => {
     const r = lstm('viz', 'trace', '--json', '--out', at('trace.svg'));
     expect(r.code, r.stderr).toBe(0);
     const { steps, forgetProduct } = JSON.parse(r.stdout) as { steps: { c: number[]; dc: number[] }[]; forgetProduct: number[] };

@@ -1,7 +1,7 @@
 // Generates what the site's pages build on and git does not keep (see apps/site/.gitignore):
 //   docs/api/          the API reference, by TypeDoc from the packages' TSDoc comments;
 //   docs/figures/      the concept figures, drawn by `lstm viz` (@lstm/viz on the cpu backend) now;
-//   docs/results/ …    the repository's own docs (results, gallery, benchmarks, interop,
+//   docs/results/ …    the repository's own docs (spec, results, gallery, benchmarks, interop,
 //                      architecture), copied so the site and the repository say the same thing.
 import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, rmSync } from 'node:fs';
@@ -25,7 +25,7 @@ const FIGURES: Record<string, string[]> = {
 };
 
 /** The repository's docs the site shows as they are (their relative links keep working). */
-const COPIED = ['results', 'gallery', 'gallery.md', 'benchmarks.md', 'interop.md', 'architecture.md'];
+const COPIED = ['spec.md', 'results', 'gallery', 'gallery.md', 'benchmarks.md', 'interop.md', 'architecture.md'];
 
 async function figures(): Promise<void> {
   const out = join(docs, 'public', 'figures');

@@ -1,4 +1,4 @@
-// Fused LSTM forward and backward over a whole sequence (SPEC §1): one call per layer and
+// Fused LSTM forward and backward over a whole sequence (spec §2): one call per layer and
 // direction. Gates are packed i, f, g, o (coupled: f, g, o with i = 1 − f); peephole weights are
 // one [3H] vector p_i, p_f, p_o. The formulas are backend-cpu's, four hidden units per instruction.
 

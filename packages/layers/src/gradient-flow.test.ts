@@ -9,7 +9,7 @@ import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
 
-describe('gradientFlow: ‖∂L/∂x_t‖ for L = Σ h_T (seed 003, SPEC E2c–d)', () => {
+describe('gradientFlow: ‖∂L/∂x_t‖ for L = Σ h_T (article A3, spec E2c–d)', () => {
   const T = 6;
   const I = 2;
   const rng = Rng.derive(4, 'data');

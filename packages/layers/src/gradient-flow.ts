@@ -3,7 +3,7 @@ import { zeroGrad } from './parameter.js';
 import type { RecurrentLayer } from './recurrent.js';
 
 /**
- * How far a gradient travels back in time (seed 003, SPEC E2c–d): the loss is L = Σ h_T, the sum
+ * How far a gradient travels back in time (article A3, spec E2c–d): the loss is L = Σ h_T, the sum
  * of the last layer's final hidden state, and for every step t this reports ‖∂L/∂x_t‖ (the
  * gradient reaching the input at t) and, for LSTMs, ‖∂L/∂c_t‖ of the first layer (the cell
  * state, the "constant error carousel"). Parameters' gradients are cleared afterwards.
@@ -48,7 +48,7 @@ function stepNorms(values: readonly number[], [B, T, F]: number[]): number[] {
 }
 
 /**
- * How well a gradient is preserved across steps (seed 003's metrics), from per-step norms
+ * How well a gradient is preserved across steps (article A3's metrics), from per-step norms
  * g_1 … g_T: `first_to_last_ratio` = g_1 / g_T; `coefficient_of_variation` = std / mean;
  * `effective_range` = the number of steps with g_t above 10% of the largest.
  */

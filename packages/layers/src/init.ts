@@ -1,7 +1,7 @@
 import type { Rng } from '@lstm/core';
 
 /**
- * Initialisers (SPEC §1). Each returns fresh float64 values drawn from the given generator, in
+ * Initialisers (spec §3). Each returns fresh float64 values drawn from the given generator, in
  * row-major order, so a seed fixes every weight bit for bit.
  */
 

@@ -2,15 +2,7 @@
  * What a file is, told from its first bytes before any parser sees it, so a wrong file gets
  * one line naming its format and the fix instead of a parser's complaint about a header length.
  */
-export type FileFormat =
-  | 'safetensors'
-  | 'zip'
-  | 'pickle'
-  | 'hdf5'
-  | 'json'
-  | 'text'
-  | 'empty'
-  | 'unknown';
+export type FileFormat = 'safetensors' | 'zip' | 'pickle' | 'hdf5' | 'json' | 'text' | 'empty' | 'unknown';
 
 const HDF5 = [0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a];
 

@@ -13,7 +13,7 @@ export interface SerializedState {
 }
 
 /**
- * Stateful inference one step at a time at O(1) cost per step (SPEC §4 E5): the stream keeps
+ * Stateful inference one step at a time at O(1) cost per step (spec §5, E5): the stream keeps
  * only h (and c) per layer, never the history. `state` is a plain serialisable object, so a
  * stream can be saved, sent elsewhere and resumed.
  * @example

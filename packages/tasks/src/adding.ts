@@ -8,7 +8,7 @@ export interface AddingOptions extends SplitSizes {
 }
 
 /**
- * E4 — the adding problem (Hochreiter & Schmidhuber 1997, as in Le et al. 2015; seed 001).
+ * E4 — the adding problem (Hochreiter & Schmidhuber 1997, as in Le et al. 2015; article A1).
  * Two features per step: a value v_t ~ U(0, 1) and a marker m_t ∈ {0, 1}. Exactly two steps are
  * marked, one drawn uniformly from the first half, one from the second half; the target is the sum
  * of their values. Predicting the mean (1.0) scores MSE = Var(v₁ + v₂) = 1/6 ≈ 0.167: a model has

@@ -1,5 +1,5 @@
 /**
- * Reduced versions of the published experiments (SPEC §4), small enough for CI, that still show
+ * Reduced versions of the published experiments (spec §5), small enough for CI, that still show
  * what the full runs in docs/results show: the LSTM learns the long-range dependency and the
  * vanilla RNN does not.
  */

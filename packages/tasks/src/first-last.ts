@@ -19,7 +19,7 @@ export interface FirstLastOptions extends SplitSizes {
 }
 
 /**
- * E1 — the long-range classification task (SPEC §4, seed 000). The seed does not publish its
+ * E1 — the long-range classification task (spec §5, article A0). The article does not publish its
  * encoding; ours is:
  *
  * - one feature per step; x₁ and x_T are drawn from N(0, 1), the T − 2 steps between from

@@ -9,7 +9,7 @@ import { oneHot } from './text.js';
 registerBackend(cpu());
 setBackendSync('cpu');
 
-describe('saliency: |∂ log p(next) / ∂ x_t| (seed 004, SPEC E3)', () => {
+describe('saliency: |∂ log p(next) / ∂ x_t| (article A4, spec E3)', () => {
   for (const cell of ['lstm', 'rnn'] as const) {
     it(`${cell}: equals central finite differences on a small float64 model`, () => {
       const V = 5;

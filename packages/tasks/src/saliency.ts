@@ -2,7 +2,7 @@ import { tensor, tidy } from '@lstm/core';
 import { type SequenceModel, zeroGrad } from '@lstm/layers';
 import { oneHot } from './text.js';
 
-/** Which inputs a character model's prediction at one position depends on (seed 004's connectivity). */
+/** Which inputs a character model's prediction at one position depends on (article A4's connectivity). */
 export interface Saliency {
   /** The character the model predicts after position `position` (its most likely next token). */
   predicted: number;

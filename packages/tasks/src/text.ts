@@ -25,7 +25,7 @@ export interface TextOptions {
 }
 
 /**
- * Character-level language modelling on any UTF-8 text (E3, seed 004). The vocabulary is every
+ * Character-level language modelling on any UTF-8 text (E3, article A4). The vocabulary is every
  * distinct code point of the text, sorted; the splits are contiguous (train, then validation,
  * then test) so no sentence leaks across. Inputs are one-hot characters; the model predicts the
  * next one, and bits per character (loss / ln 2) is the headline metric.

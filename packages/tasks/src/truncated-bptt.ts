@@ -67,37 +67,37 @@ export function* streamChunks(
   const tally = emptyTally();
   let state: RecurrentState | undefined;
   try {
-  for (let chunk = 0; chunk < total; chunk++) {
-    const start = chunk * bptt;
-    const steps = Math.min(bptt, width - start);
-    const inputs = new Int32Array(rows * steps);
-    const targets = new Int32Array(rows * steps);
-    for (let r = 0; r < rows; r++) {
-      for (let t = 0; t < steps; t++) {
-        inputs[r * steps + t] = stream[r * width + start + t]!;
-        targets[r * steps + t] = stream[r * width + start + t + 1]!;
+    for (let chunk = 0; chunk < total; chunk++) {
+      const start = chunk * bptt;
+      const steps = Math.min(bptt, width - start);
+      const inputs = new Int32Array(rows * steps);
+      const targets = new Int32Array(rows * steps);
+      for (let r = 0; r < rows; r++) {
+        for (let t = 0; t < steps; t++) {
+          inputs[r * steps + t] = stream[r * width + start + t]!;
+          targets[r * steps + t] = stream[r * width + start + t + 1]!;
+        }
       }
-    }
-    const next = tidy(() => {
-      const initialState = state;
-      if (train && sampling && sampling.probability > 0) {
-        sampleInputs(model, { inputs, rows, steps, vocabulary }, sampling.probability, sampling.rng, initialState);
-      }
-      const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], model.rnn.dtype);
-      // Token ids are finite by construction: skip the per-tensor device checks (a read each).
-      const { forward, loss } = withoutFiniteChecks(() => {
-        const forward = model.forward(x, { training: train !== undefined, initialState });
-        return { forward, loss: batchLoss('language-model', forward.output, targets) };
+      const next = tidy(() => {
+        const initialState = state;
+        if (train && sampling && sampling.probability > 0) {
+          sampleInputs(model, { inputs, rows, steps, vocabulary }, sampling.probability, sampling.rng, initialState);
+        }
+        const x = tensor(oneHot(inputs, vocabulary), [rows, steps, vocabulary], model.rnn.dtype);
+        // Token ids are finite by construction: skip the per-tensor device checks (a read each).
+        const { forward, loss } = withoutFiniteChecks(() => {
+          const forward = model.forward(x, { training: train !== undefined, initialState });
+          return { forward, loss: batchLoss('language-model', forward.output, targets) };
+        });
+        addTally(tally, train ? train({ forward, loss, chunk: chunk + 1 }) : tallyOf(readStats(loss.stats), loss.count));
+        // Carry the state into the next chunk, but not its gradient: BPTT is cut at the boundary.
+        return { h: keep(forward.state.h), c: forward.state.c ? keep(forward.state.c) : undefined };
       });
-      addTally(tally, train ? train({ forward, loss, chunk: chunk + 1 }) : tallyOf(readStats(loss.stats), loss.count));
-      // Carry the state into the next chunk, but not its gradient: BPTT is cut at the boundary.
-      return { h: keep(forward.state.h), c: forward.state.c ? keep(forward.state.c) : undefined };
-    });
-    disposeState(state);
-    state = next;
-    options.onChunk?.(chunk + 1, total, tally);
-    yield chunk + 1;
-  }
+      disposeState(state);
+      state = next;
+      options.onChunk?.(chunk + 1, total, tally);
+      yield chunk + 1;
+    }
   } finally {
     disposeState(state);
   }

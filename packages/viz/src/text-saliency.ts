@@ -23,7 +23,7 @@ const RED = '#d7191c';
 const hot = interpolateRgb(BLUE, RED);
 
 /**
- * The colour of a saliency in [0, 1], as seed 004 draws it: transparent when cold, through blue,
+ * The colour of a saliency in [0, 1], as article A4 draws it: transparent when cold, through blue,
  * to red when hot. Returns a fill colour and its opacity.
  */
 export function saliencyColor(t: number): { fill: string; opacity: number } {

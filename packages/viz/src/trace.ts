@@ -13,7 +13,7 @@ export interface TraceStep {
 const show = (v: readonly number[]) => `[${v.map((x) => Number(x.toFixed(4))).join(', ')}]`;
 
 /**
- * The worked trace of SPEC §3 as a figure: the cell states c_0 … c_T in boxes along the
+ * The worked trace of spec §4.5 as a figure: the cell states c_0 … c_T in boxes along the
  * constant error carousel (each arrow ×f_t, + i_t ⊙ g_t), the gradient ∂L/∂c_t under each box
  * flowing back, and a table of the numbers. `steps[0]` is c_0 (no gates).
  */

@@ -164,14 +164,14 @@ function e1(): string {
   }`;
   return `# E1 — long-range classification (first-last, T = 30)
 
-Reproduces SPEC §4 E1 (seed 000) with the published protocol, through the \`lstm\` command:
+Reproduces E1 (spec §5) with the published protocol, through the \`lstm\` command:
 \`tooling/experiments/e1.sh\` runs it (resumable), \`pnpm --filter @lstm/experiments report e1\` writes this page.
 
 **Protocol** (published): 2-layer LSTM, hidden 128, dropout 0.3, Adam lr 1e-3 halved every 20 epochs
 (\`--step-size 20 --gamma 0.5\`), gradient clipping at norm 1.0, 5,000 training sequences, ${lstm.length} of 100 epochs run${resumed.length ? ` (stopped and resumed from its checkpoint after epoch${resumed.length > 1 ? 's' : ''} ${resumed.join(' and ')})` : ''}.
 **Our choices where the seed is silent**: the task encoding below; minibatches of 32; a separate validation set of
 1,000 sequences for model selection (early stopping), and a test set of 1,000; forget-gate bias initialised to 2
-(\`--forget-bias 2\`, SPEC E5 practice: the gradient to step 1 passes 29 forget gates; with a forget bias of 1
+(\`--forget-bias 2\`, spec §3 and E5: the gradient to step 1 passes 29 forget gates; with a forget bias of 1
 a hidden-32 LSTM sat at 50% for 40 epochs, with 2 it passed 95% by epoch 11); seed 1 for data, initialisation, dropout and shuffling.
 Our model has 199,684 parameters; the article reports 204,290 for its own input encoding and head.
 
@@ -257,7 +257,7 @@ function e4(): string {
   const verdict = `${learnt.length ? `Below 10% of the baseline: ${learnt.join(', ')}.` : 'No cell got below 10% of the baseline.'}${failed.length ? ` Not below it: ${failed.join(', ')}.` : ''}`;
   return `# E4 — the adding problem (T = 50)
 
-Reproduces SPEC §4 E4 (seed 001): pairs (value, marker) over T = 50 steps, the target is the sum of the two
+Reproduces E4 (spec §5): pairs (value, marker) over T = 50 steps, the target is the sum of the two
 marked values (one marker in each half). \`tooling/experiments/e4.sh\` runs it through the \`lstm\` command
 (resumable); \`pnpm --filter @lstm/experiments report e4\` writes this page.
 

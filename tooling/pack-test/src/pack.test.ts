@@ -1,8 +1,9 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { commandsOf } from '../../house/src/docs-commands.js';
 
 const root = resolve(import.meta.dirname, '../../..');
 const packages = ['core', 'backend-cpu', 'backend-tfjs', 'layers', 'optim'];
@@ -167,4 +168,67 @@ describe('published tarballs install alone and work', () => {
     expect(cells).toBe(4);
     expect(png).toMatch(/PNG output needs @resvg\/resvg-js and dejavu-fonts-ttf/);
   }, 180_000);
+});
+
+describe('the install path of the README (issue 20)', () => {
+  it("pnpm pack:all writes every published package; the README's npm install lines work in an empty project, the lstm command too", () => {
+    execFileSync('pnpm', ['pack:all'], { cwd: root, stdio: 'pipe' });
+    const published = [...readdirSync(join(root, 'packages')).map((name) => join('packages', name)), join('apps', 'cli')]
+      .map(
+        (folder) =>
+          JSON.parse(readFileSync(join(root, folder, 'package.json'), 'utf8')) as { name: string; version: string; private?: boolean },
+      )
+      .filter((manifest) => !manifest.private)
+      .map((manifest) => `${manifest.name.replace('@', '').replace('/', '-')}-${manifest.version}.tgz`);
+    expect(readdirSync(join(root, 'tarballs')).sort()).toEqual(published.sort());
+    const installs = commandsOf('README.md', readFileSync(join(root, 'README.md'), 'utf8')).filter((c) =>
+      c.text.startsWith('npm install ./tarballs/'),
+    );
+    expect(installs.length).toBeGreaterThanOrEqual(2);
+    for (const [i, install] of installs.entries()) {
+      const project = join(work, `readme-${i}`);
+      execFileSync('mkdir', ['-p', project]);
+      writeFileSync(join(project, 'package.json'), JSON.stringify({ name: `readme-${i}`, private: true, type: 'module' }));
+      cpSync(join(root, 'tarballs'), join(project, 'tarballs'), { recursive: true });
+      // As the README shows it, through a shell (globs), with npm's quiet flags.
+      execFileSync('sh', ['-c', install.text.replace(/^npm install /, 'npm install --no-audit --no-fund ')], {
+        cwd: project,
+        stdio: 'pipe',
+        env: userEnv,
+      });
+      const names = install.text.match(/lstm-[a-z-]+(?=-\d)/g) ?? [];
+      const installed = readdirSync(join(project, 'node_modules', '@lstm'));
+      if (!install.text.includes('*')) expect(installed.sort()).toEqual(names.map((n) => n.replace(/^lstm-/, '')).sort());
+      else expect(installed).toContain('cli');
+    }
+    // The lstm command from its tarball: version, then a short run.
+    const project = join(work, `readme-${installs.length - 1}`);
+    expect(execFileSync('npx', ['lstm', '--version'], { cwd: project, encoding: 'utf8', env: userEnv }).trim()).toMatch(/^\d+\.\d+\.\d+$/);
+    const summary = JSON.parse(
+      execFileSync(
+        'npx',
+        [
+          'lstm',
+          'train',
+          '--task',
+          'first-last',
+          '--epochs',
+          '1',
+          '--train-size',
+          '200',
+          '--validation-size',
+          '50',
+          '--test-size',
+          '50',
+          '--hidden',
+          '8',
+          '--quiet',
+          '--json',
+        ],
+        { cwd: project, encoding: 'utf8', env: userEnv },
+      ),
+    ) as { epochs: number; model: string };
+    expect(summary.epochs).toBe(1);
+    expect(existsSync(join(project, summary.model))).toBe(true);
+  }, 600_000);
 });

@@ -34,7 +34,7 @@ const guide: DefaultTheme.SidebarItem[] = [
   {
     text: 'Experiments',
     items: [
-      { text: 'E1–E4 at a glance', link: '/experiments' },
+      { text: 'E1–E5 at a glance', link: '/experiments' },
       { text: 'E1: long-range classification', link: '/results/e1' },
       { text: 'E4: the adding problem', link: '/results/e4' },
       { text: 'Gallery (E1–E4 figures)', link: '/gallery' },
@@ -43,6 +43,7 @@ const guide: DefaultTheme.SidebarItem[] = [
   {
     text: 'Inside',
     items: [
+      { text: 'Specification', link: '/spec' },
       { text: 'Benchmarks', link: '/benchmarks' },
       { text: 'Architecture', link: '/architecture' },
     ],

@@ -5,7 +5,7 @@ import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /**
- * Fused LSTM forward over a whole sequence (SPEC §1), gates packed i, f, g, o:
+ * Fused LSTM forward over a whole sequence (spec §2), gates packed i, f, g, o:
  *   i = σ(P_i + R_i [+ p_i ⊙ c_{t−1}])   f = σ(P_f + R_f [+ p_f ⊙ c_{t−1}])   g = tanh(P_g + R_g)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g            o = σ(P_o + R_o [+ p_o ⊙ c_t])        h_t = o ⊙ tanh(c_t)
  * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step, added

@@ -6,7 +6,7 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
 /**
  * Fused vanilla RNN backward: dpre_t = (dh + dy_t) ⊙ act'(h_t), dh_{t−1} = dpre_t · W_hh.
  * tanh' = 1 − h², relu' = [h > 0]. Over k steps the gradient is multiplied by W_hh and act'
- * k times: this is where it vanishes (SPEC §2).
+ * k times: this is where it vanishes (spec §4.2).
  */
 export function RnnBackward(inputs: RnnBackwardInputs, { reverse, lengths, record, nonlinearity }: RnnAttrs): RnnBackwardOutputs {
   const dims = dimsOf(inputs.x, inputs.weightHh);

@@ -20,7 +20,7 @@ export function tanhOf(fast: boolean) {
 }
 
 /**
- * One step's gate update from the pre-activations `pre` [G·H, B] (SPEC §1):
+ * One step's gate update from the pre-activations `pre` [G·H, B] (spec §2):
  *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
  *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
  *   h_t = o ⊙ tanh(c_t)

@@ -10,7 +10,7 @@ import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosL
 
 /**
  * LSTM composed from primitive ops, one step at a time (the fallback and the oracle that
- * fused kernels are tested against). Equations (SPEC §1), gates packed i, f, g, o:
+ * fused kernels are tested against). Equations (spec §2), gates packed i, f, g, o:
  *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
  *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
  *   h_t = o ⊙ tanh(c_t)

@@ -17,10 +17,10 @@ function gatesAsInputs(steps: { i: number[]; f: number[]; g: number[]; o: number
   return { x, identity, H, T: steps.length };
 }
 
-/** SPEC §3: the worked examples, run through the backend's LSTM kernels. */
+/** spec §4.5: the worked examples, run through the backend's LSTM kernels. */
 export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
   const dtype = capabilities.dtypes.includes('float64') ? 'float64' : 'float32';
-  describe('SPEC §3 worked examples', () => {
+  describe('spec §4.5 worked examples', () => {
     it('one cell update: f = 0.9, i = 0.3, g = 0.5, c = [1, 2, 3] → [1.05, 1.95, 2.85]', () => {
       const { x, identity, H } = gatesAsInputs([{ i: [0.3, 0.3, 0.3], f: [0.9, 0.9, 0.9], g: [0.5, 0.5, 0.5], o: [0.5, 0.5, 0.5] }]);
       tidy(() => {
