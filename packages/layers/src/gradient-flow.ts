@@ -27,11 +27,12 @@ export function gradientFlow(layer: RecurrentLayer, x: Tensor): GradientFlow {
     dh.fill(1, last * B * H, (last + 1) * B * H);
     const dState = { h: tensor(dh, [stacks, B, H], layer.dtype), c: state.c ? zeros(state.c.shape, layer.dtype) : undefined };
     const { steps, dx } = layer.backward(cache, { dState, record: true });
-    const first = steps!.find((s) => s.layer === 0 && s.direction === 'forward')!;
+    const first = steps?.find((s) => s.layer === 0 && s.direction === 'forward');
+    if (!first) throw new Error('gradientFlow: the backward pass recorded no steps of the first layer');
     return {
-      dx: stepNorms(dx.toArray(), dx.shape as number[]),
-      dh: stepNorms(first.dh.toArray(), first.dh.shape as number[]),
-      dc: first.dc ? stepNorms(first.dc.toArray(), first.dc.shape as number[]) : undefined,
+      dx: stepNorms(dx.toArray(), dx.shape as Dims),
+      dh: stepNorms(first.dh.toArray(), first.dh.shape as Dims),
+      dc: first.dc ? stepNorms(first.dc.toArray(), first.dc.shape as Dims) : undefined,
     };
   });
   zeroGrad(layer);
@@ -39,10 +40,12 @@ export function gradientFlow(layer: RecurrentLayer, x: Tensor): GradientFlow {
 }
 
 /** ‖v_t‖ over batch and features of a [B, T, F] array, for each t. */
-function stepNorms(values: readonly number[], [B, T, F]: number[]): number[] {
-  return Array.from({ length: T! }, (_, t) => {
+type Dims = [batch: number, time: number, features: number];
+
+function stepNorms(values: readonly number[], [B, T, F]: Dims): number[] {
+  return Array.from({ length: T }, (_, t) => {
     let sum = 0;
-    for (let b = 0; b < B!; b++) for (let f = 0; f < F!; f++) sum += values[(b * T! + t) * F! + f]! ** 2;
+    for (let b = 0; b < B; b++) for (let f = 0; f < F; f++) sum += (values[(b * T + t) * F + f] ?? 0) ** 2;
     return Math.sqrt(sum);
   });
 }
@@ -61,7 +64,7 @@ export function preservationMetrics(norms: readonly number[]): {
   const variance = norms.reduce((a, b) => a + (b - mean) ** 2, 0) / norms.length;
   const max = Math.max(...norms);
   return {
-    first_to_last_ratio: norms[0]! / norms.at(-1)!,
+    first_to_last_ratio: (norms[0] ?? Number.NaN) / (norms.at(-1) ?? Number.NaN),
     coefficient_of_variation: Math.sqrt(variance) / mean,
     effective_range: norms.filter((g) => g > 0.1 * max).length,
   };

@@ -44,15 +44,16 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
       `no recurrent weights (weight_ih_l0, weight_hh_l0, …) among ${Object.keys(tensors).slice(0, 6).join(', ') || 'no tensors'}; it holds no nn.LSTM, nn.GRU or nn.RNN`,
     );
   }
-  const prefixes = [...new Set(recurrent.map((name) => RECURRENT.exec(name)![1]!))];
+  const prefixes = [...new Set(recurrent.map((name) => recurrentName(name).prefix))];
+  const [only, ...others] = prefixes;
   const prefix =
     options.prefix ??
-    (prefixes.length === 1
-      ? prefixes[0]!
+    (only !== undefined && others.length === 0
+      ? only
       : fail(`recurrent weights under several prefixes (${prefixes.map((p) => `'${p}'`).join(', ')}); choose one with --prefix`));
   if (!prefixes.includes(prefix))
     fail(`no recurrent weights under the prefix '${prefix}'; found ${prefixes.map((p) => `'${p}'`).join(', ')}`);
-  const own = recurrent.filter((name) => RECURRENT.exec(name)![1] === prefix);
+  const own = recurrent.filter((name) => recurrentName(name).prefix === prefix);
   if (own.some((name) => name.includes('weight_hr')))
     fail('it has weight_hr (an LSTM with proj_size); projected LSTMs are not supported — train without proj_size');
   const entry = (name: string) => tensors[`${prefix}${name}`] ?? fail(`'${prefix}${name}' is missing`);
@@ -69,10 +70,11 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
           ? 'rnn'
           : fail(`'${prefix}weight_hh_l0' is [${GH}, ${H}]: ${GH} is not 4, 3 or 1 times ${H} (LSTM, GRU or RNN)`);
   if (cell === 'rnn' && !options.nonlinearity) fail("an nn.RNN's nonlinearity is not in its state dict; give --nonlinearity tanh or relu");
-  const layers = Math.max(...own.map((name) => Number(RECURRENT.exec(name)![3]))) + 1;
+  const layers = Math.max(...own.map((name) => recurrentName(name).layer)) + 1;
   const D = own.some((name) => name.endsWith('_reverse')) ? 2 : 1;
   const biases = own.some((name) => name.includes('bias_'));
-  const inputSize = entry('weight_ih_l0').shape[1]!;
+  const ih = entry('weight_ih_l0');
+  const inputSize = ih.shape[1] ?? fail(`'${prefix}weight_ih_l0' has shape [${ih.shape.join(', ')}]; an input weight is [G·H, I]`);
   const weights: Record<string, Float32Array | Float64Array> = {};
   for (let layer = 0; layer < layers; layer++) {
     for (let d = 0; d < D; d++) {
@@ -97,12 +99,12 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
   }
   const features = H * D;
   const head = findHead(tensors, prefix, features, options.head, fail);
-  const outputSize = head ? tensors[`${head}weight`]!.shape[0]! : features;
+  const outputSize = head ? (head.weight.shape[0] ?? features) : features;
   if (head) {
-    weights['head.weight'] = tensors[`${head}weight`]!.data;
-    const bias = tensors[`${head}bias`];
+    weights['head.weight'] = head.weight.data;
+    const bias = tensors[`${head.prefix}bias`];
     if (bias && bias.shape.join() !== String(outputSize))
-      fail(`'${head}bias' has shape [${bias.shape.join(', ')}]; the head needs [${outputSize}]`);
+      fail(`'${head.prefix}bias' has shape [${bias.shape.join(', ')}]; the head needs [${outputSize}]`);
     weights['head.bias'] = bias ? bias.data : new Float64Array(outputSize);
   } else {
     weights['head.weight'] = Float64Array.from({ length: features * features }, (_, k) =>
@@ -128,7 +130,13 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
     throw error;
   }
   loadStateDict(model, weights);
-  return { model, found: { prefix, head, cell, biases } };
+  return { model, found: { prefix, head: head?.prefix ?? null, cell, biases } };
+}
+
+/** The prefix and layer of a recurrent tensor's name (one that matched RECURRENT). */
+function recurrentName(name: string): { prefix: string; layer: number } {
+  const [, prefix = '', , layer = '0'] = RECURRENT.exec(name) ?? [];
+  return { prefix, layer: Number(layer) };
 }
 
 /** The Linear reading the stack's features: `<p>weight` [O, H·D] outside the recurrent prefix. */
@@ -138,13 +146,13 @@ function findHead(
   features: number,
   chosen: string | undefined,
   fail: (m: string) => never,
-): string | null {
+): { prefix: string; weight: SafetensorsEntry } | null {
   if (chosen !== undefined) {
     const weight = tensors[`${chosen}weight`];
-    if (!weight) fail(`no '${chosen}weight' for the head`);
-    if (weight!.shape.length !== 2 || weight!.shape[1] !== features)
-      fail(`'${chosen}weight' is [${weight!.shape.join(', ')}]; a head reading ${features} features is [outputs, ${features}]`);
-    return chosen;
+    if (!weight) return fail(`no '${chosen}weight' for the head`);
+    if (weight.shape.length !== 2 || weight.shape[1] !== features)
+      fail(`'${chosen}weight' is [${weight.shape.join(', ')}]; a head reading ${features} features is [outputs, ${features}]`);
+    return { prefix: chosen, weight };
   }
   const candidates = Object.entries(tensors)
     .filter(
@@ -165,5 +173,7 @@ function findHead(
     fail(
       `tensors ${others.slice(0, 4).join(', ')} belong to neither the recurrent layer nor a linear head; import supports rnn + Linear models`,
     );
-  return candidates[0] ?? null;
+  const [name] = candidates;
+  const weight = name === undefined ? undefined : tensors[`${name}weight`];
+  return name === undefined || !weight ? null : { prefix: name, weight };
 }

@@ -26,13 +26,13 @@ export function orthogonal(rng: Rng, n: number): Float64Array {
     for (let k = 0; k < j; k++) {
       let dot = 0;
       for (let i = 0; i < n; i++) dot += q[i * n + j]! * q[i * n + k]!;
-      for (let i = 0; i < n; i++) q[i * n + j] -= dot * q[i * n + k]!;
+      for (let i = 0; i < n; i++) q[i * n + j]! -= dot * q[i * n + k]!;
     }
     let norm = 0;
     for (let i = 0; i < n; i++) norm += q[i * n + j]! ** 2;
     norm = Math.sqrt(norm);
     // Gram–Schmidt's R has a positive diagonal, which is the sign convention that makes Q Haar.
-    for (let i = 0; i < n; i++) q[i * n + j] /= norm;
+    for (let i = 0; i < n; i++) q[i * n + j]! /= norm;
   }
   return q;
 }

@@ -63,7 +63,7 @@ export function importOnnx(bytes: Uint8Array, options: { readout?: Readout; what
   const initializers = new Map((graph.initializer ?? []).map((t) => [t.name ?? '', readTensor(t, fail)]));
   const recurrent = nodes.filter((n) => n.opType === 'LSTM' || n.opType === 'GRU' || n.opType === 'RNN');
   if (recurrent.length === 0) fail(`no LSTM, GRU or RNN node; found ${[...new Set(nodes.map((n) => n.opType))].join(', ') || 'no nodes'}`);
-  const op = recurrent[0]!.opType!;
+  const op = recurrent[0]?.opType ?? fail('no LSTM, GRU or RNN node');
   if (recurrent.some((n) => n.opType !== op))
     fail(`it mixes ${[...new Set(recurrent.map((n) => n.opType))].join(' and ')} layers; one cell type per model is supported`);
   const cell = op === 'LSTM' ? 'lstm' : op === 'GRU' ? 'gru' : 'rnn';
@@ -161,21 +161,23 @@ function findHead(
   features: number,
 ): { name: string; weight: Float32Array; bias: Float32Array } | null {
   for (const node of nodes) {
-    const weight = initializers.get(node.input?.[1] ?? '');
-    if (weight?.dims.length !== 2 || weight.data.length !== weight.dims[0]! * weight.dims[1]!) continue;
+    const name = node.input?.[1] ?? '';
+    const weight = initializers.get(name);
+    if (weight?.dims.length !== 2) continue;
+    const [rows, columns] = weight.dims as [number, number];
+    if (weight.data.length !== rows * columns) continue;
     if (node.opType === 'Gemm') {
       const transB = Number(node.attribute?.find((a) => a.name === 'transB')?.i ?? 0) === 1;
-      const [rows, columns] = weight.dims as [number, number];
       const O = transB ? rows : columns;
       if ((transB ? columns : rows) !== features) continue;
       const bias = initializers.get(node.input?.[2] ?? '')?.data ?? new Float32Array(O);
-      return { name: node.input![1]!, weight: transB ? weight.data : transpose(weight.data, features, O), bias };
+      return { name, weight: transB ? weight.data : transpose(weight.data, features, O), bias };
     }
-    if (node.opType === 'MatMul' && weight.dims[0] === features) {
-      const O = weight.dims[1]!;
+    if (node.opType === 'MatMul' && rows === features) {
+      const O = columns;
       const add = nodes.find((n) => n.opType === 'Add' && n.input?.includes(node.output?.[0] ?? ''));
       const bias = initializers.get(add?.input?.find((i) => i !== node.output?.[0]) ?? '')?.data ?? new Float32Array(O);
-      return { name: node.input![1]!, weight: transpose(weight.data, features, O), bias };
+      return { name, weight: transpose(weight.data, features, O), bias };
     }
   }
   return null;

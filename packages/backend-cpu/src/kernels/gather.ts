@@ -18,7 +18,7 @@ export function ScatterAdd({ updates }: ScatterAddInputs, { indices, numRows }: 
   for (let i = 0; i < indices.length; i++) {
     const target = indices[i]! * cols;
     const source = i * cols;
-    for (let j = 0; j < cols; j++) out[target + j] += U[source + j]!;
+    for (let j = 0; j < cols; j++) out[target + j]! += U[source + j]!;
   }
   return { handle: out, shape: [numRows, cols], dtype: updates.dtype };
 }

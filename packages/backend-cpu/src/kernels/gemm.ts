@@ -101,10 +101,10 @@ export function gemmSerial(
       }
       let o = cOff + m * ldc + n;
       if (accumulate) {
-        C[o] += c00; C[o + 1] += c01; C[o + 2] += c02; C[o + 3] += c03; o += ldc;
-        C[o] += c10; C[o + 1] += c11; C[o + 2] += c12; C[o + 3] += c13; o += ldc;
-        C[o] += c20; C[o + 1] += c21; C[o + 2] += c22; C[o + 3] += c23; o += ldc;
-        C[o] += c30; C[o + 1] += c31; C[o + 2] += c32; C[o + 3] += c33;
+        C[o]! += c00; C[o + 1]! += c01; C[o + 2]! += c02; C[o + 3]! += c03; o += ldc;
+        C[o]! += c10; C[o + 1]! += c11; C[o + 2]! += c12; C[o + 3]! += c13; o += ldc;
+        C[o]! += c20; C[o + 1]! += c21; C[o + 2]! += c22; C[o + 3]! += c23; o += ldc;
+        C[o]! += c30; C[o + 1]! += c31; C[o + 2]! += c32; C[o + 3]! += c33;
       } else {
         C[o] = c00; C[o + 1] = c01; C[o + 2] = c02; C[o + 3] = c03; o += ldc;
         C[o] = c10; C[o + 1] = c11; C[o + 2] = c12; C[o + 3] = c13; o += ldc;
@@ -121,7 +121,7 @@ export function gemmSerial(
       let c = 0;
       for (let k = 0; k < K; k++) c += A[a0 + k]! * B[b0 + k]!;
       const o = cOff + m * ldc + n;
-      if (accumulate) C[o] += c;
+      if (accumulate) C[o]! += c;
       else C[o] = c;
     }
   }
@@ -156,7 +156,7 @@ export function leftoverRows(
       }
       const o = out + n;
       if (accumulate) {
-        C[o] += c0; C[o + 1] += c1; C[o + 2] += c2; C[o + 3] += c3; C[o + 4] += c4; C[o + 5] += c5; C[o + 6] += c6; C[o + 7] += c7;
+        C[o]! += c0; C[o + 1]! += c1; C[o + 2]! += c2; C[o + 3]! += c3; C[o + 4]! += c4; C[o + 5]! += c5; C[o + 6]! += c6; C[o + 7]! += c7;
       } else {
         C[o] = c0; C[o + 1] = c1; C[o + 2] = c2; C[o + 3] = c3; C[o + 4] = c4; C[o + 5] = c5; C[o + 6] = c6; C[o + 7] = c7;
       }
@@ -165,7 +165,7 @@ export function leftoverRows(
       const b0 = bOff + n * ldb;
       let c = 0;
       for (let k = 0; k < K; k++) c += A[a + k]! * B[b0 + k]!;
-      if (accumulate) C[out + n] += c;
+      if (accumulate) C[out + n]! += c;
       else C[out + n] = c;
     }
   }

@@ -74,9 +74,9 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
           dG[p + oG + j] = dcT * i * (1 - g * g);
           if (peep) {
             dcPrev += dIpre * peep[j]! + dFpre * peep[H + j]!;
-            dPeep![j] += dIpre * cPrev;
-            dPeep![H + j] += dFpre * cPrev;
-            dPeep![2 * H + j] += dOpre * cT;
+            dPeep![j]! += dIpre * cPrev;
+            dPeep![H + j]! += dFpre * cPrev;
+            dPeep![2 * H + j]! += dOpre * cT;
           }
         }
         dG[p + oO + j] = dOpre;

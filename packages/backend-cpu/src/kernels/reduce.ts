@@ -17,7 +17,7 @@ export function Sum({ x }: ReduceInputs, { axis, keepDims }: ReduceAttrs): Tenso
     for (let k = 0; k < length; k++) {
       const base = (o * length + k) * inner,
         target = o * inner;
-      for (let i = 0; i < inner; i++) out[target + i] += X[base + i]!;
+      for (let i = 0; i < inner; i++) out[target + i]! += X[base + i]!;
     }
   }
   return { handle: out, shape, dtype: x.dtype };

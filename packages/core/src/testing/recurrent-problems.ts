@@ -61,13 +61,35 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
   return { case: c, dims, values, shapes };
 }
 
-export function toTensors(problem: Problem, dtype: DType, override: Record<string, Float64Array> = {}): Record<string, Tensor> {
+/** A problem's tensors: inputs, weights and initial state, incoming gradients (c0, dc: LSTM; peephole: its variant). */
+export interface ProblemTensors {
+  x: Tensor;
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh: Tensor;
+  biasHh: Tensor;
+  h0: Tensor;
+  dy: Tensor;
+  dh: Tensor;
+  c0?: Tensor;
+  dc?: Tensor;
+  peephole?: Tensor;
+}
+
+/** An LSTM problem's cell state (its tensors always have one). */
+function cellState(t: ProblemTensors): Tensor {
+  if (!t.c0) throw new Error('an LSTM problem without c0');
+  return t.c0;
+}
+
+export function toTensors(problem: Problem, dtype: DType, override: Record<string, Float64Array> = {}): ProblemTensors {
   const out: Record<string, Tensor> = {};
   for (const [name, shape] of Object.entries(problem.shapes)) {
-    const values = override[name] ?? problem.values[name]!;
+    const values = override[name] ?? problem.values[name];
+    if (!values) throw new Error(`problem ${caseName(problem.case)} has no values for '${name}'`);
     out[name] = tensor(dtype === 'float64' ? values : Float32Array.from(values), shape, dtype);
   }
-  return out;
+  return out as unknown as ProblemTensors;
 }
 
 export interface RunOptions {
@@ -81,38 +103,38 @@ export interface RunOptions {
 type Outputs = Record<string, Tensor | undefined>;
 
 /** Forward of the problem's cell through the op (backend kernel) or the reference composition. */
-export function runForward(problem: Problem, t: Record<string, Tensor>, options: RunOptions): Outputs {
+export function runForward(problem: Problem, t: ProblemTensors, options: RunOptions): Outputs {
   const c = problem.case;
-  const weights = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh!, peephole: t.peephole };
+  const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true };
   if (c.cell === 'lstm') {
     if (options.reference)
-      return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: t.c0 }, { ...attrs, variant: c.variant! });
-    return lstmForward(t.x!, weights, t.h0!, t.c0!, { ...attrs, variant: c.variant });
+      return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: cellState(t) }, { ...attrs, variant: c.variant! });
+    return lstmForward(t.x, weights, t.h0, t.c0!, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
     if (options.reference) return referenceKernels.GruForward({ x: t.x, ...weights, h0: t.h0 }, attrs);
-    return gruForward(t.x!, weights, t.h0!, attrs);
+    return gruForward(t.x, weights, t.h0, attrs);
   }
   if (options.reference) return referenceKernels.RnnForward({ x: t.x, ...weights, h0: t.h0 }, { ...attrs, nonlinearity: c.nonlinearity! });
-  return rnnForward(t.x!, weights, t.h0!, { ...attrs, nonlinearity: c.nonlinearity });
+  return rnnForward(t.x, weights, t.h0, { ...attrs, nonlinearity: c.nonlinearity });
 }
 
 /** Backward with dy, dh (and dc) from the problem as incoming gradients. */
-export function runBackward(problem: Problem, t: Record<string, Tensor>, forward: Outputs, options: RunOptions): Outputs {
+export function runBackward(problem: Problem, t: ProblemTensors, forward: Outputs, options: RunOptions): Outputs {
   const c = problem.case;
-  const weights = { weightIh: t.weightIh!, weightHh: t.weightHh!, biasIh: t.biasIh!, biasHh: t.biasHh!, peephole: t.peephole };
+  const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? false };
   const grads = { dy: t.dy, dh: t.dh, dc: t.dc };
   if (c.cell === 'lstm') {
     const saved = { y: forward.y!, gates: forward.gates!, cells: forward.cells! };
     if (options.reference) {
       return referenceKernels.LstmBackward(
-        { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: t.c0, ...saved, ...grads },
+        { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: cellState(t), ...saved, ...grads },
         { ...attrs, variant: c.variant! },
       );
     }
-    return lstmBackward(t.x!, weights, t.h0!, t.c0!, saved, grads, { ...attrs, variant: c.variant });
+    return lstmBackward(t.x, weights, t.h0, t.c0!, saved, grads, { ...attrs, variant: c.variant });
   }
   if (c.cell === 'gru') {
     const saved = { y: forward.y!, gates: forward.gates!, hn: forward.hn! };
@@ -122,7 +144,7 @@ export function runBackward(problem: Problem, t: Record<string, Tensor>, forward
         attrs,
       );
     }
-    return gruBackward(t.x!, weights, t.h0!, saved, { dy: t.dy, dh: t.dh }, attrs);
+    return gruBackward(t.x, weights, t.h0, saved, { dy: t.dy, dh: t.dh }, attrs);
   }
   if (options.reference) {
     return referenceKernels.RnnBackward(
@@ -130,7 +152,7 @@ export function runBackward(problem: Problem, t: Record<string, Tensor>, forward
       { ...attrs, nonlinearity: c.nonlinearity! },
     );
   }
-  return rnnBackward(t.x!, weights, t.h0!, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity });
+  return rnnBackward(t.x, weights, t.h0, { y: forward.y! }, { dy: t.dy, dh: t.dh }, { ...attrs, nonlinearity: c.nonlinearity });
 }
 
 /** L = Σ y ⊙ dy + Σ h_T ⊙ dh (+ Σ c_T ⊙ dc): its gradient with respect to y, h_T, c_T is dy, dh, dc. */
