@@ -11,10 +11,15 @@ const startsWith = (bytes: Uint8Array, prefix: readonly number[]) => prefix.ever
 /** Whether the first bytes decode as UTF-8 text with no control characters but tab, CR and LF. */
 function looksLikeText(bytes: Uint8Array): boolean {
   const head = bytes.subarray(0, 512);
-  // A cut in the middle of a multi-byte character at the end of the window is not a reason to refuse.
   const text = new TextDecoder('utf-8').decode(head);
+  // A cut in the middle of a multi-byte character at the end of the window is not a reason to refuse.
   const body = head.length === 512 ? text.slice(0, -2) : text;
-  return !/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffd]/.test(body);
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    const control = code < 0x20 && code !== 0x09 && code !== 0x0a && code !== 0x0d;
+    if (control || code === 0xfffd) return false;
+  }
+  return true;
 }
 
 /** The format of a file from its first bytes (no parsing beyond them). */
