@@ -1,6 +1,6 @@
 import { LstmError } from '@lstm/core';
 import { DivergedError } from '@lstm/tasks';
-import { CommanderError } from 'commander';
+import { CommanderError } from '@commander-js/extra-typings';
 
 /**
  * The exit codes of the `lstm` command, one per kind of outcome (documented in the CLI's

@@ -1,5 +1,5 @@
 import { LIMITS } from '@lstm/layers';
-import { Command, InvalidArgumentError, Option } from 'commander';
+import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
 import { report } from './errors.js';
 import { integer, list, number, positive, probability } from './options.js';
@@ -85,7 +85,7 @@ program
   .option('--record-samples <k>', 'validation sequences to record', integer(1, 256), 4)
   .option('--json', 'print one JSON summary at the end (stdout)')
   .option('--quiet', 'no progress output')
-  .action((options: TrainOptions, command: Command) => train(options, (key) => command.getOptionValueSource(key)));
+  .action((options, command) => train(options, (key) => command.getOptionValueSource(key as keyof typeof options)));
 
 program
   .command('eval')

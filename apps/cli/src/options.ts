@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError } from '@commander-js/extra-typings';
 
 /** Commander argument parsers: a bad value is a one-line error naming the option. */
 export const integer =

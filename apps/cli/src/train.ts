@@ -29,7 +29,9 @@ import { assertFitsInMemory } from './memory.js';
 import { resumeOptions, type OptionSource } from './resume.js';
 import { VERSION } from './version.js';
 
-export interface TrainOptions extends TaskOptions, ModelOptions, OptimOptions {
+/** `lstm train`'s options as parsed (`task` may come from the checkpoint with --resume). */
+export interface TrainOptions extends Omit<TaskOptions, 'task'>, ModelOptions, OptimOptions {
+  task?: TaskOptions['task'];
   batchSize: number;
   clip?: number;
   clipValue?: number;
@@ -175,12 +177,14 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   await selectBackend(given.backend, given.threads);
   const resumed = given.resume ? loadCheckpoint(out) : undefined;
   const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
+  if (!o.task) throw new UsageError(`--task <name> is required: one of ${TASKS.join(', ')}`);
+  const taskName = o.task;
   assertFitsInMemory(o);
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
   const taskOptions: TaskOptions = {
-    task: o.task,
+    task: taskName,
     data: o.data,
     seqLen: o.seqLen,
     classes: o.classes,

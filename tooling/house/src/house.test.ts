@@ -1,5 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
+import ts from 'typescript';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -70,5 +71,28 @@ describe('house rules', () => {
     const libraries = files.filter((f) => /^packages\/(core|layers|optim|tasks|viz)\/src\//.test(f) && !isTest(f));
     const importsBackend = /(from\s+|import\s*\(\s*)['"]@lstm\/backend-/;
     expect(libraries.filter((f) => importsBackend.test(read(f)))).toEqual([]);
+  });
+
+  it('checks indexes: noUncheckedIndexedAccess is on, and @lstm/layers keeps at most 33 non-null assertions (issue 20)', () => {
+    expect(JSON.parse(read('tsconfig.base.json')).compilerOptions.noUncheckedIndexedAccess).toBe(true);
+    const layers = files.filter((f) => f.startsWith('packages/layers/src/') && !isTest(f));
+    const assertions = layers.reduce((sum, f) => {
+      const source = ts.createSourceFile(f, read(f), ts.ScriptTarget.Latest, true);
+      let count = 0;
+      const visit = (node: ts.Node): void => {
+        if (node.kind === ts.SyntaxKind.NonNullExpression) count++;
+        ts.forEachChild(node, visit);
+      };
+      visit(source);
+      return sum + count;
+    }, 0);
+    expect(assertions).toBeLessThanOrEqual(33);
+  });
+
+  it("types the CLI's options end to end: commander's typed builder, no `any` action parameters (issue 20)", () => {
+    const cli = files.filter((f) => f.startsWith('apps/cli/src/') && !isTest(f));
+    expect(cli.filter((f) => /from ['"]commander['"]/.test(read(f)))).toEqual([]);
+    expect(read('apps/cli/src/main.ts')).toMatch(/from '@commander-js\/extra-typings'/);
+    expect(cli.filter((f) => /\.action\(\([^)]*: any/.test(read(f)))).toEqual([]);
   });
 });
