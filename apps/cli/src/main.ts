@@ -3,7 +3,7 @@ import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typin
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
 import { report } from './errors.js';
 import { integer, list, number, positive, probability } from './options.js';
-import { train, type TrainOptions } from './train.js';
+import { train } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { vizCurves, vizGates } from './viz.js';
 import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
