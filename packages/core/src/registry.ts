@@ -3,7 +3,21 @@ import { engine, type EngineOptions, type MemoryInfo } from './engine.js';
 import { BackendError } from './errors.js';
 import type { Tensor } from './tensor.js';
 
-/** Makes a backend available under its factory's name. Registering a name again replaces it. */
+/**
+ * Makes a backend available under its factory's name. Registering a name again replaces it.
+ * The first backend registered becomes the active one; `setBackend` switches.
+ * @example
+ * ```ts
+ * import { registerBackend, setBackend, getBackend } from '@lstm/core';
+ * import { cpu } from '@lstm/backend-cpu';
+ * import { wasm } from '@lstm/backend-wasm';
+ *
+ * registerBackend(cpu());
+ * registerBackend(wasm({ threads: 2 }));
+ * await setBackend('wasm'); // creation is async (compiles the module, starts the threads)
+ * getBackend().name; // 'wasm'
+ * ```
+ */
 export function registerBackend(factory: BackendFactory): void {
   engine.register(factory);
 }

@@ -32,6 +32,16 @@ const RECURRENT = /^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(
  * linear head. The cell comes from the gate count (4H LSTM, 3H GRU, H RNN), layers and directions
  * from the names, sizes from the shapes. A module built with `bias=False` becomes zero biases; a
  * stack without a head gets an identity head, so the outputs are the stack's features unchanged.
+ * @example
+ * ```ts
+ * // Python: safetensors.torch.save_file(net.state_dict(), 'net.safetensors')
+ * import { readFileSync } from 'node:fs';
+ * import { decodeSafetensors, importStateDict } from '@lstm/layers';
+ *
+ * const { tensors } = decodeSafetensors(readFileSync('net.safetensors'));
+ * const { model, found } = importStateDict(tensors, { readout: 'last' });
+ * found; // { prefix: 'encoder.rnn.', head: 'fc.', cell: 'lstm', biases: true }
+ * ```
  */
 export function importStateDict(tensors: Record<string, SafetensorsEntry>, options: ImportOptions = {}): ImportedModel {
   const what = options.what ?? 'state dict';

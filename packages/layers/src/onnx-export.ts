@@ -15,6 +15,14 @@ import type { SequenceModel } from './sequence-model.js';
  *   ('last') or on every step ('all') → output.
  * Gate blocks are reordered from PyTorch's (i, f, g, o; r, z, n) to ONNX's (i, o, f, c; z, r, h),
  * GRUs use linear_before_reset = 1 (PyTorch's formulation), peepholes go in as P (p_i, p_o, p_f).
+ * @example
+ * ```ts
+ * import { writeFileSync } from 'node:fs';
+ * import { exportOnnx } from '@lstm/layers/onnx';
+ *
+ * writeFileSync('model.onnx', exportOnnx(model));
+ * // onnxruntime: session.run({ input: x [batch, time, features], sequence_lens: int32 [batch] }) → { output }
+ * ```
  */
 export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Array {
   const rnn = model.rnn;

@@ -47,6 +47,18 @@ export interface SequenceForwardResult {
  * A recurrent stack and a linear head (`head.weight`, `head.bias`) — the model of every task in
  * @lstm/tasks. Parameters carry PyTorch's names, so a state dict loads into
  * `nn.LSTM(...)` + `nn.Linear(...)` as is.
+ * @example
+ * ```ts
+ * import { tensor } from '@lstm/core';
+ * import { SequenceModel, softmaxCrossEntropy } from '@lstm/layers';
+ *
+ * const model = new SequenceModel({ cell: 'lstm', inputSize: 1, hiddenSize: 32, outputSize: 4, readout: 'last', seed: 1 });
+ * const x = tensor(new Float32Array(8 * 30), [8, 30, 1]); // [batch, time, features]
+ * const { output, cache } = model.forward(x, { training: true });
+ * output.shape; // [8, 4]: one row of logits per sequence
+ * const { grad } = softmaxCrossEntropy(output, [0, 1, 2, 3, 0, 1, 2, 3]);
+ * model.backward(grad, cache); // fills every parameter's .grad
+ * ```
  */
 export class SequenceModel implements Module {
   readonly rnn: RecurrentLayer;

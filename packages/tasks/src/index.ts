@@ -1,5 +1,5 @@
 /**
- * Seeded sequence tasks (first-last, adding, copy, text, series), metrics and a trainer for @lstm models.
+ * Seeded sequence tasks (first-last, adding, copy, text, series), metrics and a trainer for `@lstm` models.
  * @packageDocumentation
  * @module @lstm/tasks
  */

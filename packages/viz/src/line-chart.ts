@@ -35,6 +35,19 @@ export interface LineChartOptions {
 /**
  * Several series on shared axes, with a legend; each series is one `<path class="series">` whose
  * `data-points` attribute counts the points drawn.
+ * @example
+ * ```ts
+ * import { lineChart } from '@lstm/viz';
+ *
+ * const svg = lineChart(
+ *   [
+ *     { name: 'train', points: [[1, 0.6], [2, 0.8], [3, 0.9]], dashed: true },
+ *     { name: 'test', points: [[1, 0.64], [2, 0.78], [3, 0.88]] },
+ *   ],
+ *   { title: 'accuracy by epoch', xLabel: 'epoch', yLabel: 'accuracy' },
+ * );
+ * svg.startsWith('<svg'); // true — write it to a file, or svgToPng(svg) from '@lstm/viz/node'
+ * ```
  */
 export function lineChart(series: readonly Series[], options: LineChartOptions): string {
   if (series.length === 0) throw new RangeError('lineChart: no series to draw');
