@@ -4,8 +4,10 @@
 //   docs/results/ …    the repository's own docs (spec, results, gallery, benchmarks, interop,
 //                      architecture), copied so the site and the repository say the same thing.
 import { execFile } from 'node:child_process';
-import { cpSync, mkdirSync, rmSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
+import { heatmap } from '@lstm/viz';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -39,6 +41,36 @@ async function figures(): Promise<void> {
   );
 }
 
+/**
+ * The home page's figure: the README's first command trains an LSTM (about 20 s), and three of
+ * its gates over one test sequence are drawn at the size the hero shows them (text at 12 px).
+ */
+async function hero(): Promise<void> {
+  const cli = join(repo, 'apps', 'cli', 'src', 'main.ts');
+  const tsx = join(site, 'node_modules', '.bin', 'tsx');
+  const out = mkdtempSync(join(tmpdir(), 'lstm-hero-'));
+  const lstm = (...args: string[]) => run(tsx, ['--conditions=@lstm/source', cli, ...args], { cwd: repo, maxBuffer: 16 << 20 });
+  try {
+    // biome-ignore format: the README's first command, one option pair per group
+    await lstm('train', '--task', 'first-last', '--hidden', '32', '--forget-bias', '2', '--lr', '3e-3', '--clip', '1',
+      '--train-size', '2000', '--validation-size', '500', '--test-size', '500', '--epochs', '12', '--seed', '1', '--out', out, '--quiet');
+    const { stdout } = await lstm('viz', 'gates', '--model', join(out, 'model.safetensors'), '--units', '6', '--gates', 'i,f,o', '--json');
+    const { gates } = JSON.parse(stdout) as { gates: Record<string, number[][]> };
+    const names: Record<string, string> = { i: 'input gate i', f: 'forget gate f', o: 'output gate o' };
+    const panels = ['i', 'f', 'o'].map((g) => ({ title: names[g] ?? g, values: gates[g] ?? [] }));
+    const svg = heatmap(panels, {
+      title: 'A trained LSTM: write at step 1, hold, read at step 30',
+      domain: [0, 1],
+      colorBarLabel: 'gate value',
+      width: 520,
+      panelHeight: 84,
+    });
+    writeFileSync(join(docs, 'public', 'figures', 'hero-gates.svg'), svg);
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function api(): Promise<void> {
   rmSync(join(docs, 'api'), { recursive: true, force: true });
   await run(join(site, 'node_modules', '.bin', 'typedoc'), [], { cwd: site });
@@ -50,7 +82,8 @@ function copyDocs(): void {
 
 const started = performance.now();
 copyDocs();
-await Promise.all([figures(), api()]);
+mkdirSync(join(docs, 'public', 'figures'), { recursive: true });
+await Promise.all([figures(), api(), hero()]);
 console.log(
   `site: API reference, ${Object.keys(FIGURES).length} figures and the repository docs ready in ${((performance.now() - started) / 1000).toFixed(1)} s`,
 );

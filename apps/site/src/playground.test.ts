@@ -251,4 +251,26 @@ describe('the playground', () => {
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('offers "Train N more epochs" when a run ends, and carries the run on; an RNN\'s heat map is titled as the hidden state (issue 20)', async () => {
+    const { page, problems } = await open({ backend: 'wasm', cell: 'rnn', epochs: 2, seqLen: 8, hidden: 8, trainSize: 200 });
+    await expect
+      .poll(() => page.locator('#pg-gates .title').textContent(), { timeout: 10_000 })
+      .toMatch(/^Hidden state h of the first layer/);
+    await train(page, 2);
+    await settle(page);
+    const button = page.locator('#pg-run');
+    await expect.poll(() => button.textContent(), { timeout: 5000 }).toMatch(/^\s*Train 2 more epochs\s*$/);
+    expect(await button.isDisabled()).toBe(false);
+    await button.click();
+    await page.waitForFunction(() => Number(document.querySelector('#pg-status')?.getAttribute('data-epochs')) >= 4, null, {
+      timeout: 60_000,
+    });
+    await settle(page);
+    expect((await status(page)).epochs).toBe(4);
+    expect(await button.textContent()).toMatch(/Train 2 more epochs/);
+    expect(new URL(page.url()).searchParams.get('epochs')).toBe('4');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -51,7 +51,10 @@ describe('the built site', () => {
       '/benchmarks.html',
     ])
       expect(all).toContain(page);
-    expect(all.filter((p) => p.startsWith('/api/@lstm/')).length).toBe(8);
+    // The API reference: one page per package (and @lstm/layers/onnx), one per class.
+    const api = all.filter((p) => p.startsWith('/api/@lstm/'));
+    expect(api.filter((p) => p.endsWith('/index.html'))).toHaveLength(9);
+    expect(api.filter((p) => p.includes('/classes/')).length).toBeGreaterThan(30);
     const page = await site.browser.newPage();
     const problems = watchProblems(page);
     for (const path of all) {
@@ -127,4 +130,36 @@ describe('the built site', () => {
     expect(total).toBeLessThan(30e6);
     await page.close();
   });
+
+  it('shows chart text at 11 px or more at 1280 px wide, the home page figure included (issue 20)', async () => {
+    const page = await site.browser.newPage({ viewport: VIEWPORTS.desktop });
+    const checked: string[] = [];
+    for (const path of [
+      '/index.html',
+      '/concepts/cell.html',
+      '/concepts/carousel.html',
+      '/gallery.html',
+      '/results/e1.html',
+      '/results/e4.html',
+    ]) {
+      await page.goto(`${site.url}${path}`, { waitUntil: 'networkidle' });
+      const figures = await page.$$eval('img[src$=".svg"]', (images) =>
+        images.map((i) => ({
+          src: (i as HTMLImageElement).src,
+          shown: i.getBoundingClientRect().width,
+          natural: (i as HTMLImageElement).naturalWidth,
+        })),
+      );
+      if (path === '/index.html') expect(figures.map((f) => f.src)).toEqual([expect.stringMatching(/\/figures\/hero-gates\.svg$/)]);
+      for (const figure of figures) {
+        const svg = await (await fetch(figure.src)).text();
+        const sizes = [...svg.matchAll(/font-size="([\d.]+)"/g)].map((m) => Number(m[1]));
+        const smallest = Math.min(...sizes) * (figure.shown / figure.natural);
+        checked.push(`${path} ${figure.src.split('/').pop()}`);
+        expect(smallest, `${path}: ${figure.src} shows text at ${smallest.toFixed(1)} px`).toBeGreaterThanOrEqual(11);
+      }
+    }
+    expect(checked.length).toBeGreaterThan(10);
+    await page.close();
+  }, 120_000);
 });

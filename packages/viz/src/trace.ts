@@ -31,7 +31,7 @@ export function traceFigure(steps: readonly TraceStep[], options: { title: strin
         el('rect', { x, y: 50, width: box, height: 46, rx: 6, fill: '#eef4fb', stroke: '#2c7bb6' }),
         text(`c${t}`, { x: x + box / 2, y: 67, 'text-anchor': 'middle', 'font-weight': 'bold' }),
         text(show(step.c), { x: x + box / 2, y: 86, 'text-anchor': 'middle' }),
-        text(`∂L/∂c${t} = ${show(step.dc)}`, { x: x + box / 2, y: 120, 'text-anchor': 'middle', fill: '#d7191c', 'font-size': 10 }),
+        text(`∂L/∂c${t} = ${show(step.dc)}`, { x: x + box / 2, y: 120, 'text-anchor': 'middle', fill: '#d7191c', 'font-size': 11 }),
       ),
     );
     if (t > 0) {
@@ -42,8 +42,8 @@ export function traceFigure(steps: readonly TraceStep[], options: { title: strin
           { class: 'arrow' },
           el('line', { x1: x0 + 2, x2: x - 4, y1: 73, y2: 73, stroke: '#333', 'stroke-width': 1.5 }),
           el('path', { d: `M${x - 4},73 l-7,-4 l0,8 z`, fill: '#333' }),
-          text(`×f${t}`, { x: x0 + gap / 2, y: 66, 'text-anchor': 'middle', 'font-size': 10 }),
-          text(`+i${t}⊙g${t}`, { x: x0 + gap / 2, y: 88, 'text-anchor': 'middle', 'font-size': 10 }),
+          text(`×f${t}`, { x: x0 + gap / 2, y: 66, 'text-anchor': 'middle', 'font-size': 11 }),
+          text(`+i${t}⊙g${t}`, { x: x0 + gap / 2, y: 88, 'text-anchor': 'middle', 'font-size': 11 }),
           el('line', { x1: x - 4, x2: x0 + 4, y1: 136, y2: 136, stroke: '#d7191c', 'stroke-dasharray': '3 2' }),
           el('path', { d: `M${x0 + 4},136 l7,-4 l0,8 z`, fill: '#d7191c' }),
         ),

@@ -42,7 +42,7 @@ export function lineChart(lines: Line[], o: ChartOptions): string {
   const px = (x: number) => left + ((x - x0) / (x1 - x0 || 1)) * (W - left - right);
   const py = (y: number) => top + (1 - (f(y) - y0) / (y1 - y0 || 1)) * (H - top - bottom);
   const out = [
-    `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" viewBox="0 0 ${W} ${H}" font-family="DejaVu Sans, Arial, sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
     `<text x="${W / 2 - right / 2 + left / 2}" y="20" text-anchor="middle" font-size="14" font-weight="bold">${o.title}</text>`,
   ];

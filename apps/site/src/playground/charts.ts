@@ -30,7 +30,11 @@ export function gateHeatmap(snapshot: Snapshot, width: number): string {
   return heatmap(
     snapshot.gates.map((g) => ({ title: GATE_TITLES[g.name] ?? g.name, values: g.values })),
     {
-      title: `Gates of the first layer after epoch ${snapshot.epoch} (one validation sequence)`,
+      // A vanilla RNN has no gates: its panel is the hidden state h, and the title says so.
+      title:
+        domain[0] < 0
+          ? `Hidden state h of the first layer after epoch ${snapshot.epoch} (an RNN has no gates; one validation sequence)`
+          : `Gates of the first layer after epoch ${snapshot.epoch} (one validation sequence)`,
       xLabel: 'step',
       yLabel: 'unit',
       domain,

@@ -21,6 +21,8 @@ export function usePlayground() {
     task: null as TaskInfo | null,
     run: 'idle' as RunState,
     epochsDone: 0,
+    /** Epochs a run trains when started from scratch: what "Train N more epochs" adds after it ends. */
+    runLength: DEFAULTS.epochs,
     busy: false,
     error: '',
     notice: '',
@@ -48,6 +50,7 @@ export function usePlayground() {
         state.config = { ...event.config };
         state.task = event.task;
         state.epochsDone = event.history.length;
+        state.runLength = event.config.epochs;
         points.value = [];
         epochs.value = [...event.history];
         snapshot.value = event.snapshot;
@@ -151,6 +154,17 @@ export function usePlayground() {
   }
 
   const toggle = () => act(() => client!.request({ type: state.run === 'running' ? 'pause' : 'run' }));
+  /** After a run has ended: as many epochs again, continuing from the last one (weights, optimizer and curves kept). */
+  const more = () =>
+    act(async () => {
+      const { lr, clip } = state.config;
+      const epochs = state.epochsDone + state.runLength;
+      await client!.request({ type: 'live', lr, clip, epochs });
+      state.config.epochs = epochs;
+      if (state.applied) state.applied.epochs = epochs;
+      syncUrl();
+      await client!.request({ type: 'run' });
+    });
   const step = () => act(() => client!.request({ type: 'step' }));
   const inspect = (index: number) =>
     act(async () => {
@@ -172,7 +186,25 @@ export function usePlayground() {
       state.notice = `Loaded ${name}.`;
     });
 
-  return { state, points, epochs, snapshot, initial, start, reset, changed, toggle, step, inspect, sample, explain, download, load, fail };
+  return {
+    state,
+    points,
+    epochs,
+    snapshot,
+    initial,
+    start,
+    reset,
+    changed,
+    toggle,
+    more,
+    step,
+    inspect,
+    sample,
+    explain,
+    download,
+    load,
+    fail,
+  };
 }
 
 export type Playground = ReturnType<typeof usePlayground>;
