@@ -133,7 +133,8 @@ export class Session {
     const metadata: Record<string, unknown> = {
       task: { ...this.task.config, options: { ...this.taskOptions } },
       training: {
-        best_epoch: this.epochsDone,
+        // The weights as they are now (the page keeps training them): the epoch they come from, not a best one.
+        epochs: this.epochsDone,
         ...(last?.testAccuracy !== undefined ? { test_accuracy: last.testAccuracy } : {}),
         // How the page evaluated (text: rows and chunk length change the numbers), for lstm eval.
         batch_size: this.trainer.batchSize,
