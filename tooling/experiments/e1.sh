@@ -14,8 +14,10 @@ for cell in ${CELLS:-lstm rnn}; do
   out=tooling/experiments/runs/e1-$cell
   resume=()
   [[ -f $out/checkpoint.safetensors ]] && resume=(--resume)
+  forget=()
+  [[ $cell == lstm ]] && forget=(--forget-bias 2) # an RNN has no forget gate
   pnpm -s lstm train --task first-last --seq-len 30 --train-size 5000 --validation-size 1000 --test-size 1000 \
-    --cell "$cell" --hidden 128 --layers 2 --dropout 0.3 --forget-bias 2 \
+    --cell "$cell" --hidden 128 --layers 2 --dropout 0.3 "${forget[@]}" \
     --optimizer adam --lr 1e-3 --step-size 20 --gamma 0.5 --clip 1 --batch-size 32 --epochs "$EPOCHS" --seed 1 --backend "${BACKEND:-wasm}" --threads "${THREADS:-2}" \
     --out "$out" "${resume[@]}" --json > "$out.summary.json" 2> >(tee -a "$out.log" >&2) || true
 done
