@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { quickstartBlock, quickstartText, withoutTiming } from '../../../tooling/experiments/src/quickstart.js';
+import { quickstartBlock, quickstartText, rnnVariant, withoutTiming } from '../../../tooling/experiments/src/quickstart.js';
 import { cli, tensorsOf } from './cli.test-helper.js';
 
 /**
@@ -45,11 +45,17 @@ describe("the README's first command in a terminal", () => {
     expect(screen).toMatch(/baselines \(test\): chance accuracy 25\.0%, last-step accuracy 50\.0%/);
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     // The README's numbers about this command are this run's (pnpm docs:quickstart rewrites them).
-    const records = readFileSync(join(out, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, number>);
-    expect(withoutTiming(quickstartBlock(readFileSync(join(root, 'README.md'), 'utf8')) ?? '')).toBe(quickstartText(records));
+    const rnnOut = join(dir, 'quickstart-rnn');
+    const rnnRun = cli(dir)(...rnnVariant(start.split(/\s+/).slice(3), rnnOut), '--quiet');
+    expect(rnnRun.code, rnnRun.stderr).toBe(0);
+    const read = (run: string) =>
+      readFileSync(join(run, 'metrics.jsonl'), 'utf8')
+        .trim()
+        .split('\n')
+        .map((line) => JSON.parse(line) as Record<string, number>);
+    expect(withoutTiming(quickstartBlock(readFileSync(join(root, 'README.md'), 'utf8')) ?? '')).toBe(
+      quickstartText(read(out), read(rnnOut)),
+    );
   }, 300_000);
 });
 

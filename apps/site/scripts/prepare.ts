@@ -59,7 +59,7 @@ async function hero(): Promise<void> {
     const names: Record<string, string> = { i: 'input gate i', f: 'forget gate f', o: 'output gate o' };
     const panels = ['i', 'f', 'o'].map((g) => ({ title: names[g] ?? g, values: gates[g] ?? [] }));
     const svg = heatmap(panels, {
-      title: 'A trained LSTM: write at step 1, hold, read at step 30',
+      title: 'Gates of a trained LSTM over one 30-step sequence',
       domain: [0, 1],
       colorBarLabel: 'gate value',
       width: 520,

@@ -13,8 +13,17 @@ export const END = '<!-- /quickstart -->';
 
 const pct = (v: number | undefined) => `${Math.round((v ?? Number.NaN) * 100)} %`;
 
+/** The quick-start's `lstm train` arguments with a vanilla RNN in place of the LSTM (it has no forget gate to bias). */
+export function rnnVariant(args: readonly string[], out: string): string[] {
+  const at = args.indexOf('--forget-bias');
+  const rest = at >= 0 ? [...args.slice(0, at), ...args.slice(at + 2)] : [...args];
+  const outAt = rest.indexOf('--out');
+  if (outAt >= 0) rest.splice(outAt, 2);
+  return [...rest, '--cell', 'rnn', '--out', out];
+}
+
 /** The README's sentence about the quick-start run, from its per-epoch records (and, if given, its duration). */
-export function quickstartText(records: Record<string, number>[], seconds?: number): string {
+export function quickstartText(records: Record<string, number>[], rnn: Record<string, number>[], seconds?: number): string {
   const last = records.at(-1);
   const best = records.find((r) => r.epoch === last?.best_epoch) ?? last;
   const first = records.slice(0, 4).map((r) => Math.round((r.test_accuracy ?? Number.NaN) * 100));
@@ -23,6 +32,7 @@ export function quickstartText(records: Record<string, number>[], seconds?: numb
     `Test accuracy climbs from chance (25 %) and 50 % (the last step alone) to ${pct(last?.test_accuracy)} after`,
     `${records.length} epochs (${first.join(' → ')} % over the first four${time}); the model file holds epoch`,
     `${best?.epoch}, the best on the validation split (${pct(best?.validation_accuracy)} there, ${pct(best?.test_accuracy)} on the test split).`,
+    `The same run with a vanilla RNN (\`--cell rnn\` in place of \`--forget-bias 2\`) ends at ${pct(rnn.at(-1)?.test_accuracy)}.`,
   ].join('\n');
 }
 
@@ -41,15 +51,21 @@ if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop()
   const started = performance.now();
   execFileSync('pnpm', ['start'], { cwd: root, stdio: 'inherit' });
   const seconds = (performance.now() - started) / 1000;
-  const records = readFileSync(join(root, 'runs/quickstart/metrics.jsonl'), 'utf8')
-    .trim()
-    .split('\n')
-    .map((line) => JSON.parse(line) as Record<string, number>);
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const args = (scripts.start ?? '').split(/\s+/).slice(3); // after `pnpm -s lstm`
+  execFileSync('pnpm', ['-s', 'lstm', ...rnnVariant(args, 'runs/quickstart-rnn'), '--force'], { cwd: root, stdio: 'inherit' });
+  const read = (run: string) =>
+    readFileSync(join(root, run, 'metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as Record<string, number>);
+  const records = read('runs/quickstart');
+  const rnn = read('runs/quickstart-rnn');
   const path = join(root, 'README.md');
   const readme = readFileSync(path, 'utf8');
   if (quickstartBlock(readme) === null) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
   const start = readme.indexOf(BEGIN);
   const end = readme.indexOf(END);
-  writeFileSync(path, `${readme.slice(0, start + BEGIN.length)}\n${quickstartText(records, seconds)}\n${readme.slice(end)}`);
-  console.log(quickstartText(records, seconds));
+  writeFileSync(path, `${readme.slice(0, start + BEGIN.length)}\n${quickstartText(records, rnn, seconds)}\n${readme.slice(end)}`);
+  console.log(quickstartText(records, rnn, seconds));
 }
