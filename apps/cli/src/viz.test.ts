@@ -136,6 +136,28 @@ describe('lstm viz curves', () => {
       [1, 2],
     ]);
   });
+
+  it('marks the epoch the trainer chose (the model file holds it), for classes and for text alike (issue 20)', () => {
+    for (const run of ['lstm', 'text']) {
+      const chosen = JSON.parse(
+        readFileSync(at(`${run}/model.safetensors`))
+          .subarray(8, 8 + readFileSync(at(`${run}/model.safetensors`)).readUInt32LE(0))
+          .toString(),
+      ).__metadata__['lstm.training'];
+      const best = (JSON.parse(chosen) as { best_epoch: number }).best_epoch;
+      const records = readFileSync(at(`${run}/metrics.jsonl`), 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, number>);
+      expect(records.at(-1)?.best_epoch).toBe(best);
+      // Whatever metric is drawn, the marker is the trainer's choice, not one made again by that metric.
+      for (const metric of run === 'text' ? ['accuracy', 'loss', 'bpc'] : ['accuracy', 'loss']) {
+        const r = lstm('viz', 'curves', '--run', at(run), '--metric', metric, '--json');
+        expect(r.code, r.stderr).toBe(0);
+        expect(JSON.parse(r.stdout).runs[0].best_epoch, `${run} ${metric}`).toBe(best);
+      }
+    }
+  });
 });
 
 describe('lstm viz gradflow and decay (spec E2, article A3)', () => {
