@@ -294,6 +294,7 @@ marked values (one marker in each half). \`tooling/experiments/e4.sh\` runs it t
 
 **Protocol** (the article publishes none; the same for all three cells): 1 layer, hidden 64, Adam lr 3e-3,
 gradient clipping at norm 1.0, minibatches of 32, 10,000 training / 1,000 validation / 1,000 test sequences, seed 1.
+Computed on ${where('e4-lstm')} (\`BACKEND\` and \`THREADS\` in \`e4.sh\`).
 The reference error is predicting the mean sum (1.0): test MSE ${baseline.toFixed(4)} (≈ 1/6). "Learnt" means below
 10% of it, ${(baseline / 10).toFixed(4)}.
 
