@@ -118,15 +118,18 @@ describe('Ctrl-C during training (issue 20)', () => {
     });
     expect(sent).toBe(true);
     expect(interrupted.code, interrupted.stderr).toBe(130);
-    const last = interrupted.stderr.trim().split('\n').at(-1);
-    expect(last).toBe(`lstm: interrupted after epoch 2 — continue with \`lstm train --resume --out ${cut}\``);
-    expect(interrupted.stderr).not.toMatch(/^epoch +3 +loss/m);
+    const last = interrupted.stderr.trim().split('\n').at(-1) ?? '';
+    // Sent during epoch 3; a machine too busy to deliver it for a whole epoch stops after epoch 3 instead.
+    const done = Number(/after epoch (\d+)/.exec(last)?.[1]);
+    expect([2, 3]).toContain(done);
+    expect(last).toBe(`lstm: interrupted after epoch ${done} — continue with \`lstm train --resume --out ${cut}\``);
+    expect(interrupted.stderr).not.toMatch(new RegExp(`^epoch +${done + 1} +loss`, 'm'));
     const metrics = readFileSync(join(cut, 'metrics.jsonl'), 'utf8').trim().split('\n');
-    expect(metrics).toHaveLength(2);
+    expect(metrics).toHaveLength(done);
 
     const resumed = lstm('train', '--resume', '--out', cut);
     expect(resumed.code, resumed.stderr).toBe(0);
-    expect(resumed.stderr).toMatch(/resuming .* after epoch 2/);
+    expect(resumed.stderr).toMatch(new RegExp(`resuming .* after epoch ${done}`));
     expect(tensorsOf(join(cut, 'model.safetensors'))).toEqual(tensorsOf(join(whole, 'model.safetensors')));
     expect(tensorsOf(join(cut, 'checkpoint.safetensors'))).toEqual(tensorsOf(join(whole, 'checkpoint.safetensors')));
   }, 240_000);
