@@ -58,7 +58,26 @@ export default defineConfig({
   cleanUrls: false,
   lastUpdated: false,
   // attrs off: TSDoc comments end lines with maths like h_{t−1}, which markdown-it-attrs would eat.
-  markdown: { math: true, attrs: { disable: true }, theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' } },
+  markdown: {
+    math: true,
+    attrs: { disable: true },
+    theme: { light: 'github-light-high-contrast', dark: 'github-dark-high-contrast' },
+    config: (md) => {
+      // A paragraph holding an SVG figure scrolls sideways where the figure is wider than the column
+      // (custom.css keeps figures at their drawn size): it takes the keyboard focus, so the arrow keys
+      // scroll it too.
+      md.core.ruler.push('figure-focus', (state) => {
+        state.tokens.forEach((token, i) => {
+          const inline = state.tokens[i + 1];
+          const figure = inline?.children?.some((child) => child.type === 'image' && /\.svg$/.test(child.attrGet('src') ?? ''));
+          if (token.type === 'paragraph_open' && figure) {
+            token.attrSet('tabindex', '0');
+            token.attrSet('class', 'figure');
+          }
+        });
+      });
+    },
+  },
   themeConfig: {
     nav: [
       { text: 'Guide', link: '/getting-started' },
