@@ -3,6 +3,7 @@ import { loadStateDict, moveModule, type SequenceForwardResult, type SequenceMod
 import { gather } from './data.js';
 import { DivergedError, InterruptedError, NonFiniteLossError } from './errors.js';
 import { DivergenceGuard, assertFits, snapshot } from './guards.js';
+import { Interruption, drain } from './interruption.js';
 import { recordActivity } from './recording.js';
 import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
 import { addTally, batchLoss, emptyTally, inputTensor, summarise, type BatchLoss, type Metrics, type Tally } from './metrics.js';
@@ -55,7 +56,7 @@ export class Trainer {
   private lastGood: Record<string, Float32Array | Float64Array>;
   private readonly divergence: DivergenceGuard;
   private readonly reader: StepReader;
-  private lastBreath = 0;
+  private readonly interruption: Interruption;
 
   constructor(
     readonly model: SequenceModel,
@@ -74,6 +75,7 @@ export class Trainer {
     this.lastGood = snapshot(model);
     this.divergence = new DivergenceGuard(options.divergenceFactor ?? 1000);
     this.reader = new StepReader(options.logEvery ?? 1);
+    this.interruption = new Interruption(options.signal);
     if (!Number.isInteger(this.reader.every) || this.reader.every < 1)
       throw new ValueError(`Trainer: logEvery must be a positive integer, got ${options.logEvery}`);
   }
@@ -147,22 +149,12 @@ export class Trainer {
     return evaluate(this.model, this.task, split, { batchSize: this.batchSize, bptt: this.options.bptt });
   }
 
-  /**
-   * With a `signal`: hands control to the event loop if 50 ms have passed since it last did (so
-   * a signal handler or a message can run), then stops if the signal was aborted.
-   */
+  /** Stops between batches when the signal is aborted, with the last finished epoch's weights. */
   private async breathe(): Promise<void> {
-    const { signal } = this.options;
-    if (!signal) return;
-    if (performance.now() - this.lastBreath >= 50) {
-      await new Promise((resolve) => setTimeout(resolve, 0));
-      this.lastBreath = performance.now();
-    }
-    if (signal.aborted) {
-      this.options.optimizer.zeroGrad();
-      loadStateDict(this.model, this.lastGood);
-      throw new InterruptedError(this.epoch);
-    }
+    if (!(await this.interruption.heard())) return;
+    this.options.optimizer.zeroGrad();
+    loadStateDict(this.model, this.lastGood);
+    throw new InterruptedError(this.epoch);
   }
 
   private async trainEpoch(epoch: number, timing: Timing): Promise<{ metrics: Metrics; gradNorm: number }> {
@@ -270,13 +262,7 @@ export class Trainer {
         this.progress(epoch, chunk, total, running, true, timing);
       },
     });
-    let next: IteratorResult<number, Tally>;
-    try {
-      for (next = pass.next(); !next.done; next = pass.next()) await this.breathe();
-    } finally {
-      pass.return(emptyTally());
-    }
-    const tally = next.value;
+    const tally = await drain(pass, () => this.breathe());
     const rest = this.flush(epoch, chunks);
     addTally(tally, rest.tally);
     return { tally, gradNorm: (normSum + rest.norm) / Math.max(chunks, 1) };
