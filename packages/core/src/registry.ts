@@ -5,7 +5,7 @@ import type { Tensor } from './tensor.js';
 
 /**
  * Makes a backend available under its factory's name. Registering a name again replaces it.
- * The first backend registered becomes the active one; `setBackend` switches.
+ * Until `setBackend` chooses, the first op uses the registered backend of highest priority.
  * @example
  * ```ts
  * import { registerBackend, setBackend, getBackend } from '@lstm/core';
