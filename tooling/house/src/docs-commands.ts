@@ -133,3 +133,30 @@ export function claimedOutputs(args: string[]): string[] {
   if (command === 'viz' && sub === 'report') return [value('--out') ?? `${value('--run')}/report.html`];
   return [value('--out'), value('--onnx')].filter((path): path is string => path !== undefined);
 }
+
+/** A TypeScript example of a page: its code, and whether the page marks it as a fragment of a larger program. */
+export interface DocExample {
+  file: string;
+  code: string;
+  fragment: boolean;
+}
+
+/** The ```ts blocks of a Markdown page (```ts fragment marks one that is not a whole program). */
+export function examplesOf(file: string, markdown: string): DocExample[] {
+  const examples: DocExample[] = [];
+  let current: { fragment: boolean; lines: string[] } | null = null;
+  for (const line of markdown.split('\n')) {
+    const fence = /^```(\w*)\s*(.*)$/.exec(line.trim());
+    if (current === null && fence && (fence[1] === 'ts' || fence[1] === 'typescript')) {
+      current = { fragment: (fence[2] ?? '').split(/\s+/).includes('fragment'), lines: [] };
+      continue;
+    }
+    if (current !== null && line.trim().startsWith('```')) {
+      examples.push({ file, code: current.lines.join('\n'), fragment: current.fragment });
+      current = null;
+      continue;
+    }
+    current?.lines.push(line);
+  }
+  return examples;
+}

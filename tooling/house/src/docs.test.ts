@@ -1,10 +1,10 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { claimedOutputs, commandsOf, reduced, shellWords, type DocCommand } from './docs-commands.js';
+import { claimedOutputs, commandsOf, examplesOf, reduced, shellWords, type DocCommand } from './docs-commands.js';
 
 /**
  * Docs as tests (issue 20): every shell command that README.md, docs/ and the site's pages show
@@ -206,4 +206,40 @@ describe('every command the docs show (issue 20)', () => {
       }
     }, 900_000);
   });
+});
+
+describe('every TypeScript example the docs show runs (issue 20)', () => {
+  const examples = pages().flatMap((page) => examplesOf(page, readFileSync(join(root, page), 'utf8')));
+
+  it('finds the examples, whole programs and marked fragments', () => {
+    expect(examples.filter((e) => !e.fragment).length).toBeGreaterThan(6);
+    expect(examples.filter((e) => e.fragment).length).toBeGreaterThan(0);
+    // A fragment is marked as one on its page; anything else is a program a reader can paste and run.
+    for (const e of examples.filter((x) => !x.fragment)) expect(e.code, e.file).toMatch(/^import /);
+  });
+
+  // Written inside the CLI's node_modules so that `@lstm/…` and the peers resolve as in a user's project.
+  const dir = join(root, 'apps/cli/node_modules/.docs-examples');
+  it.each(examples.filter((e) => !e.fragment).map((e, i) => ({ ...e, name: `${e.file} #${i + 1}` })))(
+    '$name',
+    async ({ code, name }) => {
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${name.replace(/\W+/g, '-')}.mts`);
+      writeFileSync(file, code);
+      try {
+        const result = await run(process.execPath, ['--conditions=@lstm/source', '--import', tsx, file], {
+          cwd: dir,
+          timeout: 180_000,
+          encoding: 'utf8',
+        }).then(
+          () => ({ code: 0, stderr: '' }),
+          (error: { code?: number; stderr?: string }) => ({ code: error.code ?? -1, stderr: error.stderr ?? '' }),
+        );
+        expect(result.code, `${name}\n${result.stderr}`).toBe(0);
+      } finally {
+        rmSync(file, { force: true });
+      }
+    },
+    240_000,
+  );
 });
