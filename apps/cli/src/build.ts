@@ -161,7 +161,7 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
   const known = listBackends();
   if (!known.includes(name)) {
     const guess = closest(name, known);
-    const usable = await usableBackends();
+    const usable = (await probeBackends()).filter((b) => b.usable).map((b) => b.name);
     throw new UsageError(
       `unknown backend '${name}'${guess ? `; did you mean '${guess}'?` : ''} Usable here: ${usable.join(', ')} (see lstm backends)`,
     );
@@ -174,18 +174,17 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
   }
 }
 
-/** The registered backends that start on this machine (each is tried; the last tried stays active). */
-export async function usableBackends(): Promise<string[]> {
-  const usable: string[] = [];
-  for (const name of listBackends())
-    if (
-      await setBackend(name).then(
-        () => true,
-        () => false,
-      )
-    )
-      usable.push(name);
-  return usable;
+/** Each registered backend, whether it starts on this machine and why not (each is tried; the last tried stays active). */
+export async function probeBackends(): Promise<{ name: string; usable: boolean; why: string | null }[]> {
+  const rows: { name: string; usable: boolean; why: string | null }[] = [];
+  for (const name of listBackends()) {
+    const why = await setBackend(name).then(
+      () => null,
+      (error: unknown) => (error instanceof Error ? error.message.replace(/^[^:]*: /, '').replace(/; usable here:.*$/, '') : String(error)),
+    );
+    rows.push({ name, usable: why === null, why });
+  }
+  return rows;
 }
 
 /** The known name closest to a mistyped one: containing it (webgl → tfjs-webgl) or within two edits. */

@@ -25,6 +25,17 @@ export class UsageError extends Error {
   }
 }
 
+/** Ctrl-C during `lstm train`: not a mistake, so no "error:"; the last finished epoch is on disk (exit 130). */
+export class Interrupted extends Error {
+  constructor(epochsDone: number, out: string) {
+    super(
+      epochsDone === 0
+        ? `interrupted during epoch 1 — no epoch finished, nothing was saved in ${out}; run the command again to start over`
+        : `interrupted after epoch ${epochsDone} — continue with \`lstm train --resume --out ${out}\``,
+    );
+  }
+}
+
 /** What the file system says, turned into one line that names the path and the fix. */
 const FILE_SYSTEM: Record<string, (path: string) => string> = {
   ENOENT: (path) => `no such file: ${path}; check the path`,
@@ -53,9 +64,9 @@ export function report(error: unknown): number {
   const stack = () => {
     if (debug) process.stderr.write(`${(error as Error)?.stack}\n`);
   };
-  if (error instanceof UsageError && error.exitCode === EXIT.interrupted) {
+  if (error instanceof Interrupted) {
     process.stderr.write(`lstm: ${oneLine(error.message)}\n`);
-    return error.exitCode;
+    return EXIT.interrupted;
   }
   if (error instanceof UsageError || error instanceof LstmError) {
     process.stderr.write(`lstm: error: ${oneLine(error.message)}\n`);

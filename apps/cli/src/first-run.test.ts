@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { quickstartBlock, quickstartText, rnnVariant, withoutTiming } from '../../../tooling/experiments/src/quickstart.js';
+import { quickstartBlock, quickstartText, rnnVariant, startArgs, withoutTiming } from '../../../tooling/experiments/src/quickstart.js';
+import { readMetrics } from '../../../tooling/experiments/src/runs.js';
 import { cli, tensorsOf } from './cli.test-helper.js';
 
 /**
@@ -19,9 +20,8 @@ const dir = mkdtempSync(join(tmpdir(), 'lstm-first-run-'));
 describe("the README's first command in a terminal", () => {
   it('draws a progress bar in every epoch, with its values and never the template', () => {
     // `pnpm start` as package.json defines it, with only --out moved to a temporary folder.
-    const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
-    const start = scripts.start ?? '';
-    expect(start).toMatch(/^pnpm -s lstm train /);
+    const args = startArgs();
+    expect(args[0]).toBe('train');
     const out = join(dir, 'quickstart');
     // util-linux `script` runs the command under a pseudo-terminal, as a user's shell would.
     const result = spawnSync('script', ['-qefc', `pnpm -s start --out ${out}`, '/dev/null'], {
@@ -32,7 +32,7 @@ describe("the README's first command in a terminal", () => {
     expect(result.status, result.stdout).toBe(0);
     const screen = result.stdout.replace(/\r/g, '\n');
     expect(screen).not.toMatch(/\{[a-z_]+\}/);
-    const epochs = Number(/--epochs (\d+)/.exec(start)?.[1]);
+    const epochs = Number(args[args.indexOf('--epochs') + 1]);
     expect(epochs).toBeGreaterThan(1);
     for (let epoch = 1; epoch <= epochs; epoch++) {
       // A frame of this epoch's bar: the epoch, the bar, the run's ETA, the running loss and accuracy.
@@ -46,15 +46,10 @@ describe("the README's first command in a terminal", () => {
     expect(existsSync(join(out, 'model.safetensors'))).toBe(true);
     // The README's numbers about this command are this run's (pnpm docs:quickstart rewrites them).
     const rnnOut = join(dir, 'quickstart-rnn');
-    const rnnRun = cli(dir)(...rnnVariant(start.split(/\s+/).slice(3), rnnOut), '--quiet');
+    const rnnRun = cli(dir)(...rnnVariant(args, rnnOut), '--quiet');
     expect(rnnRun.code, rnnRun.stderr).toBe(0);
-    const read = (run: string) =>
-      readFileSync(join(run, 'metrics.jsonl'), 'utf8')
-        .trim()
-        .split('\n')
-        .map((line) => JSON.parse(line) as Record<string, number>);
     expect(withoutTiming(quickstartBlock(readFileSync(join(root, 'README.md'), 'utf8')) ?? '')).toBe(
-      quickstartText(read(out), read(rnnOut)),
+      quickstartText(readMetrics(out), readMetrics(rnnOut)),
     );
   }, 300_000);
 });

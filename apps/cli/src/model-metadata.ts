@@ -61,6 +61,12 @@ const TrainingSchema = v.looseObject({
   bptt: v.optional(count(1, 1e6)),
 });
 
+/** The epoch whose weights a model file holds, as `lstm train` stored it (checked like the rest), if it says. */
+export function storedBestEpoch(file: Pick<ModelFile, 'metadata'>, path: string): number | undefined {
+  const { training } = file.metadata;
+  return training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training').best_epoch;
+}
+
 export interface StoredMetadata {
   task?: { task: (typeof TASKS)[number]; options?: TaskOptions };
   vocabulary?: string[];

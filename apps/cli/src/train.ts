@@ -24,7 +24,7 @@ import {
   type OptimOptions,
   type TaskOptions,
 } from './build.js';
-import { EXIT, UsageError } from './errors.js';
+import { Interrupted, UsageError } from './errors.js';
 import { assertFitsInMemory } from './memory.js';
 import { resumeOptions, type OptionSource } from './resume.js';
 import { VERSION } from './version.js';
@@ -146,18 +146,6 @@ function recorder(o: TrainOptions, out: string): TrainerOptions['record'] {
       );
     },
   };
-}
-
-/** Ctrl-C during `lstm train`: the last finished epoch is on disk; the message says how to go on (exit 130). */
-export class Interrupted extends UsageError {
-  constructor(epochsDone: number, out: string) {
-    super(
-      epochsDone === 0
-        ? `interrupted during epoch 1 — no epoch finished, nothing was saved in ${out}; run the command again to start over`
-        : `interrupted after epoch ${epochsDone} — continue with \`lstm train --resume --out ${out}\``,
-      EXIT.interrupted,
-    );
-  }
 }
 
 export async function train(given: TrainOptions, source: OptionSource = () => undefined): Promise<void> {

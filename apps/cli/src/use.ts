@@ -1,8 +1,8 @@
-import { Rng, listBackends, setBackend, tensor, tidy } from '@lstm/core';
+import { Rng, tensor, tidy } from '@lstm/core';
 import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
 import { co2Csv } from '@lstm/tasks/node';
-import { buildTask, registerAll, selectBackend } from './build.js';
+import { buildTask, probeBackends, registerAll, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
@@ -59,14 +59,7 @@ export async function info(path: string, json: boolean): Promise<void> {
 /** `lstm backends`: each backend the CLI knows, whether it runs here, and why not. */
 export async function backends(json: boolean): Promise<void> {
   registerAll();
-  const rows: { name: string; usable: boolean; why: string | null }[] = [];
-  for (const name of listBackends()) {
-    const why = await setBackend(name).then(
-      () => null,
-      (error: unknown) => (error instanceof Error ? error.message.replace(/^[^:]*: /, '').replace(/; usable here:.*$/, '') : String(error)),
-    );
-    rows.push({ name, usable: why === null, why });
-  }
+  const rows = await probeBackends();
   if (json) {
     process.stdout.write(`${JSON.stringify({ backends: rows })}\n`);
     return;

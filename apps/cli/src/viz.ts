@@ -9,6 +9,7 @@ import { buildTask, selectBackend } from './build.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { assertFitsInMemory } from './memory.js';
+import { storedBestEpoch } from './model-metadata.js';
 import { readModel, readSequences } from './use.js';
 
 /**
@@ -48,12 +49,13 @@ export interface RunCurves {
 function bestEpoch(dir: string, records: Record<string, number>[]): number | null {
   const fromMetrics = records.at(-1)?.best_epoch;
   if (Number.isInteger(fromMetrics)) return fromMetrics ?? null;
+  const path = join(dir, 'model.safetensors');
   try {
-    const { metadata } = decodeSafetensors(readUserFile(join(dir, 'model.safetensors')), dir);
-    const stored = (JSON.parse(metadata['lstm.training'] ?? '{}') as { best_epoch?: unknown }).best_epoch;
-    return Number.isInteger(stored) ? (stored as number) : null;
+    const { metadata } = decodeSafetensors(readUserFile(path), path);
+    const training = metadata['lstm.training'];
+    return (training === undefined ? undefined : storedBestEpoch({ metadata: { training: JSON.parse(training) } }, path)) ?? null;
   } catch {
-    return null;
+    return null; // no model file, or one that says nothing usable: the chart marks no epoch
   }
 }
 

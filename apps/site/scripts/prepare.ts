@@ -15,6 +15,10 @@ const run = promisify(execFile);
 const site = join(dirname(fileURLToPath(import.meta.url)), '..');
 const repo = join(site, '..', '..');
 const docs = join(site, 'docs');
+/** The lstm command, from its sources. */
+const cli = join(repo, 'apps', 'cli', 'src', 'main.ts');
+const tsx = join(site, 'node_modules', '.bin', 'tsx');
+const lstm = (...args: string[]) => run(tsx, ['--conditions=@lstm/source', cli, ...args], { cwd: repo, maxBuffer: 16 << 20 });
 
 /** Figures of the concept pages: each is one `lstm viz` command of the CLI (run from source). */
 const FIGURES: Record<string, string[]> = {
@@ -32,13 +36,7 @@ const COPIED = ['spec.md', 'results', 'gallery', 'gallery.md', 'benchmarks.md', 
 async function figures(): Promise<void> {
   const out = join(docs, 'public', 'figures');
   mkdirSync(out, { recursive: true });
-  const cli = join(repo, 'apps', 'cli', 'src', 'main.ts');
-  const tsx = join(site, 'node_modules', '.bin', 'tsx');
-  await Promise.all(
-    Object.entries(FIGURES).map(([file, args]) =>
-      run(tsx, ['--conditions=@lstm/source', cli, ...args, '--out', join(out, file)], { cwd: repo }),
-    ),
-  );
+  await Promise.all(Object.entries(FIGURES).map(([file, args]) => lstm(...args, '--out', join(out, file))));
 }
 
 /**
@@ -46,10 +44,7 @@ async function figures(): Promise<void> {
  * its gates over one test sequence are drawn at the size the hero shows them (text at 12 px).
  */
 async function hero(): Promise<void> {
-  const cli = join(repo, 'apps', 'cli', 'src', 'main.ts');
-  const tsx = join(site, 'node_modules', '.bin', 'tsx');
   const out = mkdtempSync(join(tmpdir(), 'lstm-hero-'));
-  const lstm = (...args: string[]) => run(tsx, ['--conditions=@lstm/source', cli, ...args], { cwd: repo, maxBuffer: 16 << 20 });
   try {
     // biome-ignore format: the README's first command, one option pair per group
     await lstm('train', '--task', 'first-last', '--hidden', '32', '--forget-bias', '2', '--lr', '3e-3', '--clip', '1',

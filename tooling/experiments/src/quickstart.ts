@@ -5,11 +5,24 @@
  * the page cannot drift from the code.
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { readBlock, readMetrics, root, writeBlock } from './runs.js';
 
-export const BEGIN = '<!-- quickstart: numbers written by `pnpm docs:quickstart` (tooling/experiments/src/quickstart.ts) -->';
-export const END = '<!-- /quickstart -->';
+/** The README's markers around the numbers of its first command. */
+export const QUICKSTART = {
+  begin: '<!-- quickstart: numbers written by `pnpm docs:quickstart` (tooling/experiments/src/quickstart.ts) -->',
+  end: '<!-- /quickstart -->',
+};
+
+/** The `lstm` arguments of the README's first command (`pnpm start`: `pnpm -s lstm train …`), from package.json. */
+export function startArgs(): string[] {
+  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
+  const words = (scripts.start ?? '').split(/\s+/);
+  if (words.slice(0, 3).join(' ') !== 'pnpm -s lstm')
+    throw new Error(`package.json's start script is not \`pnpm -s lstm …\`: ${scripts.start}`);
+  return words.slice(3);
+}
 
 const pct = (v: number | undefined) => `${Math.round((v ?? Number.NaN) * 100)} %`;
 
@@ -36,36 +49,17 @@ export function quickstartText(records: Record<string, number>[], rnn: Record<st
   ].join('\n');
 }
 
-/** The block between the markers in a README, without the timing clause (which no two runs share). */
-export function quickstartBlock(readme: string): string | null {
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  if (start < 0 || end < start) return null;
-  return readme.slice(start + BEGIN.length, end).trim();
-}
+/** The README's quick-start numbers, or null when it has no such block. */
+export const quickstartBlock = (readme: string): string | null => readBlock(readme, QUICKSTART);
 
 export const withoutTiming = (text: string) => text.replace(/, \d+ seconds on one core of the machine that wrote this line/, '');
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].split('/').pop() ?? '')) {
-  const root = join(import.meta.dirname, '..', '..', '..');
   const started = performance.now();
   execFileSync('pnpm', ['start'], { cwd: root, stdio: 'inherit' });
   const seconds = (performance.now() - started) / 1000;
-  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
-  const args = (scripts.start ?? '').split(/\s+/).slice(3); // after `pnpm -s lstm`
-  execFileSync('pnpm', ['-s', 'lstm', ...rnnVariant(args, 'runs/quickstart-rnn'), '--force'], { cwd: root, stdio: 'inherit' });
-  const read = (run: string) =>
-    readFileSync(join(root, run, 'metrics.jsonl'), 'utf8')
-      .trim()
-      .split('\n')
-      .map((line) => JSON.parse(line) as Record<string, number>);
-  const records = read('runs/quickstart');
-  const rnn = read('runs/quickstart-rnn');
-  const path = join(root, 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  if (quickstartBlock(readme) === null) throw new Error(`README.md has no ${BEGIN} … ${END} block`);
-  const start = readme.indexOf(BEGIN);
-  const end = readme.indexOf(END);
-  writeFileSync(path, `${readme.slice(0, start + BEGIN.length)}\n${quickstartText(records, rnn, seconds)}\n${readme.slice(end)}`);
-  console.log(quickstartText(records, rnn, seconds));
+  execFileSync('pnpm', ['-s', 'lstm', ...rnnVariant(startArgs(), 'runs/quickstart-rnn'), '--force'], { cwd: root, stdio: 'inherit' });
+  const text = quickstartText(readMetrics(join(root, 'runs/quickstart')), readMetrics(join(root, 'runs/quickstart-rnn')), seconds);
+  writeBlock(join(root, 'README.md'), QUICKSTART, text);
+  console.log(text);
 }

@@ -139,7 +139,7 @@ function e1(): Report {
         : 'It gets above the 50% that the last step alone gives, so it uses step 1 in part.'
   }`;
   const summary = `the LSTM peaks at ${pct(peak.test_accuracy)} test accuracy (published 95.7%) and, with the best-validation weights
-  (epoch ${bestValidation.epoch}), tests at ${pct(bestValidation.test_accuracy)} (published final 94.1%); it reaches ${pct(at5?.test_accuracy)} at epoch 5 (published 90.5%).${
+(epoch ${bestValidation.epoch}), tests at ${pct(bestValidation.test_accuracy)} (published final 94.1%); it reaches ${pct(at5?.test_accuracy)} at epoch 5 (published 90.5%).${
     !rnnPeak
       ? ''
       : rnnBreak

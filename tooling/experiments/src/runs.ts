@@ -9,13 +9,17 @@ export const runs = join(root, 'tooling', 'experiments', 'runs');
 export const docs = join(root, 'docs', 'results');
 export type Row = Record<string, number>;
 
-export function load(name: string): Row[] | null {
-  const path = join(runs, name, 'metrics.jsonl');
-  if (!existsSync(path)) return null;
-  return readFileSync(path, 'utf8')
+/** A run folder's metrics.jsonl, one record per epoch. */
+export function readMetrics(dir: string): Row[] {
+  return readFileSync(join(dir, 'metrics.jsonl'), 'utf8')
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as Row);
+}
+
+/** An experiment's run (tooling/experiments/runs/NAME), or null when it has not been run. */
+export function load(name: string): Row[] | null {
+  return existsSync(join(runs, name, 'metrics.jsonl')) ? readMetrics(join(runs, name)) : null;
 }
 
 /** Epochs after which a run was resumed (`lstm train --resume` logs them). */
@@ -62,16 +66,32 @@ export interface Report {
   summary: string;
 }
 
-/** Replaces the README's `<!-- name -->…<!-- /name -->` block (the summary of a results page). */
+/** Where a generated block sits in a page: between a `begin` and an `end` marker (HTML comments). */
+export interface Block {
+  begin: string;
+  end: string;
+}
+
+/** The text between a block's markers, trimmed, or null when the page has no such block. */
+export function readBlock(page: string, { begin, end }: Block): string | null {
+  const start = page.indexOf(begin);
+  const stop = page.indexOf(end);
+  return start < 0 || stop < start ? null : page.slice(start + begin.length, stop).trim();
+}
+
+/** Replaces the text between a block's markers in the file at `path` (each line of it indented by `indent`). */
+export function writeBlock(path: string, block: Block, body: string, indent = ''): void {
+  const page = readFileSync(path, 'utf8');
+  if (readBlock(page, block) === null) throw new Error(`${path} has no ${block.begin} … ${block.end} block`);
+  const start = page.indexOf(block.begin) + block.begin.length;
+  const lines = body.split('\n').map((line) => `${indent}${line}`);
+  writeFileSync(path, `${page.slice(0, start)}\n${lines.join('\n')}\n${indent}${page.slice(page.indexOf(block.end))}`);
+}
+
+/** Replaces the README's summary of a results page (`<!-- e1: … -->` … `<!-- /e1 -->`). */
 export function updateReadme(name: string, summary: string): void {
-  const path = join(root, 'README.md');
-  const readme = readFileSync(path, 'utf8');
-  const begin = `<!-- ${name}: written by pnpm --filter @lstm/experiments report ${name} -->`;
-  const end = `<!-- /${name} -->`;
-  const start = readme.indexOf(begin);
-  const stop = readme.indexOf(end);
-  if (start < 0 || stop < start) throw new Error(`README.md has no ${begin} … ${end} block`);
-  writeFileSync(path, `${readme.slice(0, start + begin.length)}\n  ${summary}\n  ${readme.slice(stop)}`);
+  const block = { begin: `<!-- ${name}: written by pnpm --filter @lstm/experiments report ${name} -->`, end: `<!-- /${name} -->` };
+  writeBlock(join(root, 'README.md'), block, summary, '  ');
 }
 
 /** Replaces the result cell of the experiment's row in the site's table of experiments. */

@@ -4,7 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { claimedOutputs, commandsOf, examplesOf, reduced, shellWords, type DocCommand } from './docs-commands.js';
+import { encodeSafetensors } from '../../../packages/layers/src/safetensors.js';
+import { startArgs } from '../../experiments/src/quickstart.js';
+import { claimedOutputs, commandsOf, examplesOf, reduced, type DocCommand } from './docs-commands.js';
 
 /**
  * Docs as tests (issue 20): every shell command that README.md, docs/ and the site's pages show
@@ -47,19 +49,13 @@ function pages(): string[] {
     .filter((file) => file.endsWith('.md'));
 }
 
-/** `pnpm start` is the README's first command: its script, an `lstm train`, runs here reduced. */
-function startScript(): string[] {
-  const scripts = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).scripts as Record<string, string>;
-  return shellWords(scripts.start ?? '').slice(3); // after `pnpm -s lstm`
-}
-
 /** The words of `lstm …` for a command that is one, or null. */
 function lstmWords(command: DocCommand): string[] | null {
   const [first, second, third] = command.words;
   if (first === 'lstm') return command.words.slice(1);
   if ((first === 'pnpm' || first === 'npx') && second === 'lstm') return command.words.slice(2);
   if (first === 'pnpm' && second === '-s' && third === 'lstm') return command.words.slice(3);
-  if (first === 'pnpm' && second === 'start' && command.words.length === 2) return startScript();
+  if (first === 'pnpm' && second === 'start' && command.words.length === 2) return startArgs(); // `pnpm start`: the README's first command, an `lstm train`
   return null;
 }
 
@@ -92,7 +88,7 @@ function workspace(page: string): string {
   }
   tensors['fc.weight'] = { dtype: 'F32', shape: [4, 128], data: random(512, seed++) };
   tensors['fc.bias'] = { dtype: 'F32', shape: [4], data: random(4, seed++) };
-  writeFileSync(join(dir, 'net.safetensors'), encode(tensors));
+  writeFileSync(join(dir, 'net.safetensors'), encodeSafetensors(tensors));
   // One sequence, [[x…] per step]: 8 features for the imported net, 1 for a first-last model.
   const features = page === 'docs/interop.md' ? 8 : 1;
   const steps = Array.from({ length: 30 }, (_, t) => Array.from({ length: features }, (_, f) => Math.cos(t + f)));
@@ -102,27 +98,6 @@ function workspace(page: string): string {
     'The world will little note, nor long remember what we say here, but it can never forget what they did here. '.repeat(40),
   );
   return dir;
-}
-
-/** safetensors as PyTorch's save_file writes it (the CLI's reader is what is under test, not this). */
-function encode(tensors: Record<string, { shape: number[]; data: Float32Array }>): Uint8Array {
-  let offset = 0;
-  const header: Record<string, unknown> = {};
-  for (const [name, t] of Object.entries(tensors)) {
-    header[name] = { dtype: 'F32', shape: t.shape, data_offsets: [offset, offset + t.data.length * 4] };
-    offset += t.data.length * 4;
-  }
-  let json = JSON.stringify(header);
-  json += ' '.repeat((8 - (json.length % 8)) % 8);
-  const bytes = Buffer.alloc(8 + json.length + offset);
-  bytes.writeBigUInt64LE(BigInt(json.length), 0);
-  bytes.write(json, 8, 'utf8');
-  let at = 8 + json.length;
-  for (const t of Object.values(tensors)) {
-    Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength).copy(bytes, at);
-    at += t.data.byteLength;
-  }
-  return bytes;
 }
 
 describe('the docs parser', () => {
