@@ -5,6 +5,7 @@ import { Embedding } from './embedding.js';
 import { Linear } from './linear.js';
 import { mse, softmaxCrossEntropy } from './losses.js';
 import { RecurrentLayer } from './recurrent.js';
+import { READOUTS, SequenceModel } from './sequence-model.js';
 import type { RecurrentLayerOptions } from './recurrent-types.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
@@ -103,6 +104,38 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
       }
       expect(layer.parameters().some((p) => p.name === 'peephole_l1_reverse')).toBe(extra.variant === 'peephole');
       layer.dispose();
+    });
+  }
+});
+
+describe('finite-difference gradient checks of SequenceModel readouts (float64, bidirectional, variable lengths)', () => {
+  for (const readout of READOUTS) {
+    it(readout, () => {
+      const model = new SequenceModel({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, outputSize: 2, readout, dtype: 'float64', seed: 5 });
+      const lengths = [4, 2];
+      const x = probe(1, B * T * I);
+      const r = probe(2, readout === 'all' ? B * T * 2 : B * 2);
+      const loss = (values: Float64Array) => tidy(() => dot(model.forward(tensor(values, [B, T, I], 'float64'), { lengths }).output, r));
+      const dx = tidy(() => {
+        const { output, cache } = model.forward(tensor(x, [B, T, I], 'float64'), { lengths, training: true });
+        return model.backward(tensor(r, output.shape, 'float64'), cache).dx.readSync();
+      });
+      expect(compareGradients(dx, numericGradient(loss, x, 1e-5)).maxRelativeError).toBeLessThan(1e-6);
+      for (const p of model.parameters()) {
+        const original = p.value;
+        const numeric = numericGradient(
+          (v) => {
+            p.value = tensor(v, p.shape, 'float64');
+            const result = loss(x);
+            p.value.dispose();
+            return result;
+          },
+          Float64Array.from(original.readSync()),
+          1e-5,
+        );
+        p.value = original;
+        expect(compareGradients(p.grad!.readSync(), numeric).maxRelativeError, p.name).toBeLessThan(1e-6);
+      }
     });
   }
 });

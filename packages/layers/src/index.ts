@@ -14,6 +14,7 @@ export { Parameter, moveModule, parameterCount, stateDict, zeroGrad, type Module
 export { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
 export {
+  READOUTS,
   SequenceModel,
   type Readout,
   type SequenceForwardOptions,

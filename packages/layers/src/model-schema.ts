@@ -21,7 +21,7 @@ export const ArchitectureSchema = v.strictObject({
   bidirectional: v.boolean(),
   dropout: v.pipe(v.number(), v.minValue(0), v.maxValue(1)),
   outputSize: size(LIMITS.outputSize),
-  readout: v.picklist(['last', 'all']),
+  readout: v.picklist(['last', 'last-output', 'all']),
   dtype: v.picklist(['float32', 'float64']),
   variant: v.optional(v.picklist(['standard', 'peephole', 'coupled'])),
   nonlinearity: v.optional(v.picklist(['tanh', 'relu'])),

@@ -12,7 +12,8 @@ import type { SequenceModel } from './sequence-model.js';
  *   input [batch, sequence, features] (float32), sequence_lens [batch] (int32; pass the full
  *   length for unpadded rows) → Transpose to sequence-major → one LSTM / GRU / RNN node per layer
  *   (both directions in one node) → the linear head on the last layer's final state [h_fwd; h_bwd]
- *   ('last') or on every step ('all') → output.
+ *   ('last'), on the output at each row's last step ('last-output', a GatherND at
+ *   sequence_lens − 1) or on every step ('all') → output.
  * Gate blocks are reordered from PyTorch's (i, f, g, o; r, z, n) to ONNX's (i, o, f, c; z, r, h),
  * GRUs use linear_before_reset = 1 (PyTorch's formulation), peepholes go in as P (p_i, p_o, p_f).
  * @example
@@ -89,6 +90,17 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
     constant('head_weight', [O, D * H], get('head.weight'));
     constant('head_bias', [O], get('head.bias'));
     nodes.push(node('Gemm', ['features', 'head_weight', 'head_bias'], ['output'], [intAttribute('transB', 1)]));
+  } else if (model.readout === 'last-output') {
+    // out[b, sequence_lens[b] − 1]: GatherND over [batch, sequence, dirs·H] with one index per row.
+    initializers.push(int64Tensor('one', [], [1]), int64Tensor('axis_1', [1], [1]));
+    nodes.push(node('Transpose', [x], ['outputs'], [intsAttribute('perm', [1, 0, 2])]));
+    nodes.push(node('Cast', ['sequence_lens'], ['lens64'], [intAttribute('to', onnx.TensorProto.DataType.INT64)]));
+    nodes.push(node('Sub', ['lens64', 'one'], ['last_step']));
+    nodes.push(node('Unsqueeze', ['last_step', 'axis_1'], ['last_index']));
+    nodes.push(node('GatherND', ['outputs', 'last_index'], ['features'], [intAttribute('batch_dims', 1)]));
+    constant('head_weight', [O, D * H], get('head.weight'));
+    constant('head_bias', [O], get('head.bias'));
+    nodes.push(node('Gemm', ['features', 'head_weight', 'head_bias'], ['output'], [intAttribute('transB', 1)]));
   } else {
     nodes.push(node('Transpose', [x], ['features'], [intsAttribute('perm', [1, 0, 2])]));
     constant('head_weight_t', [D * H, O], transpose(get('head.weight'), O, D * H));
@@ -105,7 +117,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
       valueInfo('input', FLOAT, ['batch', 'sequence', rnn.inputSize]),
       valueInfo('sequence_lens', onnx.TensorProto.DataType.INT32, ['batch']),
     ],
-    output: [valueInfo('output', FLOAT, model.readout === 'last' ? ['batch', O] : ['batch', 'sequence', O])],
+    output: [valueInfo('output', FLOAT, model.readout === 'all' ? ['batch', 'sequence', O] : ['batch', O])],
   };
   const proto = onnx.ModelProto.create({
     irVersion: 7,

@@ -8,6 +8,8 @@ export interface SafetensorsEntry {
   dtype: SafetensorsDType;
   shape: number[];
   data: Float32Array | Float64Array;
+  /** Set when the file held the tensor in half precision, widened to float32 on reading. */
+  stored?: 'F16' | 'BF16';
 }
 
 export interface SafetensorsFile {
@@ -23,7 +25,30 @@ export class ModelFileError extends ValueError {
   }
 }
 
-const ITEM_SIZE: Record<SafetensorsDType, number> = { F32: 4, F64: 8 };
+/** The dtypes read: F32 and F64 as they are, F16 and BF16 widened to float32 (exactly: every half value is a float32). */
+type StoredDType = SafetensorsDType | 'F16' | 'BF16';
+const ITEM_SIZE: Record<StoredDType, number> = { F32: 4, F64: 8, F16: 2, BF16: 2 };
+const READ: Record<StoredDType, (view: DataView, at: number) => number> = {
+  F32: (view, at) => view.getFloat32(at, true),
+  F64: (view, at) => view.getFloat64(at, true),
+  F16: (view, at) => halfToNumber(view.getUint16(at, true)),
+  // bfloat16 is the upper half of a float32.
+  BF16: (view, at) => {
+    scratch.setUint32(0, view.getUint16(at, true) << 16, true);
+    return scratch.getFloat32(0, true);
+  },
+};
+const scratch = new DataView(new ArrayBuffer(4));
+
+/** An IEEE 754 binary16 value (1 sign, 5 exponent, 10 fraction bits) as a number. */
+export function halfToNumber(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * fraction * 2 ** -24; // zero and subnormals
+  if (exponent === 0x1f) return fraction ? Number.NaN : sign * Number.POSITIVE_INFINITY;
+  return sign * (1 + fraction / 1024) * 2 ** (exponent - 15);
+}
 const KNOWN_DTYPES = ['BOOL', 'U8', 'I8', 'I16', 'U16', 'F16', 'BF16', 'I32', 'U32', 'F32', 'F64', 'I64', 'U64', 'F8_E4M3', 'F8_E5M2'];
 const MAX_HEADER = 100_000_000;
 
@@ -105,16 +130,16 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
       metadata[k] = v as string;
     }
   }
-  const ranges: { name: string; begin: number; end: number; dtype: SafetensorsDType; shape: number[] }[] = [];
+  const ranges: { name: string; begin: number; end: number; dtype: StoredDType; shape: number[] }[] = [];
   for (const [name, value] of Object.entries(entries)) {
     if (name === '__metadata__') continue;
     const entry = value as { dtype?: unknown; shape?: unknown; data_offsets?: unknown };
     if (typeof entry !== 'object' || entry === null) fail(`tensor '${name}' is not an object`);
     const { dtype, shape, data_offsets: offsets } = entry;
     if (typeof dtype !== 'string' || !KNOWN_DTYPES.includes(dtype)) fail(`tensor '${name}' has unknown dtype ${JSON.stringify(dtype)}`);
-    if (dtype !== 'F32' && dtype !== 'F64')
+    if (!((dtype as string) in ITEM_SIZE))
       throw new ModelFileError(
-        `${what}: tensor '${name}' is ${dtype as string}, a dtype @lstm does not read (it reads F32 and F64); in Python, save the state dict as float32: {k: v.float() for k, v in sd.items()}`,
+        `${what}: tensor '${name}' is ${dtype as string}, a dtype @lstm does not read (it reads F32, F64, and F16 and BF16 widened to float32); in Python, save the state dict as float32: {k: v.float() for k, v in sd.items()}`,
       );
     if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0))
       fail(`tensor '${name}' has an invalid shape ${JSON.stringify(shape)}`);
@@ -124,12 +149,12 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     const [begin, end] = offsets as [number, number];
     if (begin > end || end > dataLength) fail(`tensor '${name}' spans bytes [${begin}, ${end}) but the data section has ${dataLength}`);
     const size = (shape as number[]).reduce((a, b) => a * b, 1);
-    if (size * ITEM_SIZE[dtype as SafetensorsDType] !== end - begin) {
+    if (size * ITEM_SIZE[dtype as StoredDType] !== end - begin) {
       fail(
         `tensor '${name}' has shape [${(shape as number[]).join(', ')}] (${size} values) but ${end - begin} bytes of ${dtype as string}`,
       );
     }
-    ranges.push({ name, begin, end, dtype: dtype as SafetensorsDType, shape: shape as number[] });
+    ranges.push({ name, begin, end, dtype: dtype as StoredDType, shape: shape as number[] });
   }
   ranges.sort((a, b) => a.begin - b.begin || a.end - b.end);
   let covered = 0;
@@ -141,12 +166,12 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
   if (covered !== dataLength) fail(`${dataLength - covered} bytes trail the last tensor`);
   const tensors: Record<string, SafetensorsEntry> = {};
   for (const { name, begin, end, dtype, shape } of ranges) {
-    const count = (end - begin) / ITEM_SIZE[dtype];
-    const data = dtype === 'F32' ? new Float32Array(count) : new Float64Array(count);
-    for (let i = 0; i < count; i++) {
-      data[i] = dtype === 'F32' ? view.getFloat32(dataStart + begin + i * 4, true) : view.getFloat64(dataStart + begin + i * 8, true);
-    }
-    tensors[name] = { dtype, shape, data };
+    const size = ITEM_SIZE[dtype];
+    const count = (end - begin) / size;
+    const data = dtype === 'F64' ? new Float64Array(count) : new Float32Array(count);
+    const read = READ[dtype];
+    for (let i = 0; i < count; i++) data[i] = read(view, dataStart + begin + i * size);
+    tensors[name] = { dtype: dtype === 'F64' ? 'F64' : 'F32', shape, data, ...(dtype === 'F16' || dtype === 'BF16' ? { stored: dtype } : {}) };
   }
   return { tensors, metadata };
 }

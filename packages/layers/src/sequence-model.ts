@@ -1,10 +1,32 @@
-import { Rng, add, concat, reshape, slice, transpose, zeros, type Tensor, assertKnownOptions, assertPositiveInteger } from '@lstm/core';
+import {
+  Rng,
+  add,
+  concat,
+  gather,
+  reshape,
+  scatterAdd,
+  slice,
+  transpose,
+  zeros,
+  type Tensor,
+  assertKnownOptions,
+  assertPositiveInteger,
+  ValueError,
+} from '@lstm/core';
 import { Linear } from './linear.js';
 import { RECURRENT_OPTION_NAMES, RecurrentLayer } from './recurrent.js';
 import type { CellType, LayerTrace, RecurrentCache, RecurrentLayerOptions, RecurrentState } from './recurrent-types.js';
 import { moveModule, type Module, type Parameter } from './parameter.js';
 
-export type Readout = 'last' | 'all';
+/**
+ * What the head reads. 'last': the last layer's final state, [h_fwd_T; h_bwd_1] — PyTorch's
+ * `h_n` (`fc(h[-1])`, `fc(cat(h[-2], h[-1]))`). 'last-output': the output at each sequence's last
+ * step, [h_fwd_T; h_bwd_T] — PyTorch's `fc(out[:, -1])`; it differs from 'last' only in the
+ * backward direction of a bidirectional layer. 'all': the output at every step (`fc(out)`).
+ */
+export type Readout = 'last' | 'last-output' | 'all';
+
+export const READOUTS: readonly Readout[] = ['last', 'last-output', 'all'];
 
 export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng' | 'dropoutRng'> {
   cell?: CellType;
@@ -12,7 +34,8 @@ export interface SequenceModelOptions extends Omit<RecurrentLayerOptions, 'rng' 
   outputSize: number;
   /**
    * 'last': the head reads the last layer's final hidden state ([h_fwd; h_bwd]) → [B, O]
-   * (sequence classification / regression). 'all': it reads every step's output → [B, T, O]
+   * (sequence classification / regression). 'last-output': the output at each sequence's last
+   * step → [B, O] (PyTorch's `out[:, -1]`). 'all': it reads every step's output → [B, T, O]
    * (tagging, language models).
    */
   readout?: Readout;
@@ -25,6 +48,8 @@ export interface SequenceModelCache {
   rnn?: RecurrentCache;
   features: Tensor;
   batch: number;
+  /** 'last-output': the rows of [B·T, D·H] the head read (b·T + length_b − 1), and T. */
+  lastRows?: { rows: Int32Array; steps: number };
 }
 
 export interface SequenceForwardOptions {
@@ -70,6 +95,8 @@ export class SequenceModel implements Module {
     assertKnownOptions('SequenceModel', options, OPTION_NAMES);
     const { cell = 'lstm', outputSize, readout = 'last', seed, ...rest } = options;
     this.outputSize = assertPositiveInteger('SequenceModel', 'outputSize', outputSize);
+    if (!READOUTS.includes(readout))
+      throw new ValueError(`SequenceModel: readout '${String(readout)}' is not one of ${READOUTS.map((r) => `'${r}'`).join(', ')}`);
     this.readout = readout;
     // One stream initialises the stack, then the head (PyTorch's order); dropout draws apart.
     const rng = Rng.derive(seed ?? 0, 'init');
@@ -102,15 +129,21 @@ export class SequenceModel implements Module {
     const { output, state, cache, trace } = this.rnn.forward(x, options);
     const B = x.shape[0]!;
     let features: Tensor;
+    let lastRows: SequenceModelCache['lastRows'];
     if (this.readout === 'all') {
       features = output;
+    } else if (this.readout === 'last-output') {
+      const T = x.shape[1]!;
+      const rows = Int32Array.from({ length: B }, (_, b) => b * T + (options.lengths?.[b] ?? T) - 1);
+      lastRows = { rows, steps: T };
+      features = gather(reshape(output, [B * T, output.shape[2]!]), rows);
     } else {
       const { numLayers, numDirections: D, hiddenSize: H } = this.rnn;
       const last = slice(state.h, [(numLayers - 1) * D, 0, 0], [D, B, H]);
       features = reshape(transpose(last, [1, 0, 2]), [B, D * H]);
     }
     const head = this.head.forward(features);
-    return { output: head.output, state, trace, cache: { rnn: cache, features: head.input, batch: B } };
+    return { output: head.output, state, trace, cache: { rnn: cache, features: head.input, batch: B, lastRows } };
   }
 
   /**
@@ -123,6 +156,11 @@ export class SequenceModel implements Module {
     const dFeatures = this.head.backward(dOutput, cache.features);
     if (this.readout === 'all') {
       return this.rnn.backward(cache.rnn, { dOutput: reshape(dFeatures, [B, -1, D * H]), dState: options.dState, record: options.record });
+    }
+    if (cache.lastRows) {
+      const { rows, steps } = cache.lastRows;
+      const dOutput = reshape(scatterAdd(dFeatures, rows, B * steps), [B, steps, D * H]);
+      return this.rnn.backward(cache.rnn, { dOutput, dState: options.dState, record: options.record });
     }
     const dLast = transpose(reshape(dFeatures, [B, D, H]), [1, 0, 2]);
     let dh = numLayers > 1 ? concat([zeros([(numLayers - 1) * D, B, H], dOutput.dtype), dLast], 0) : dLast;

@@ -43,8 +43,11 @@ export function assertFits(model: SequenceModel, task: AnyTask): void {
       `Trainer: the model outputs ${model.outputSize} values but task '${task.name}' needs ${task.outputSize}; build the model with outputSize ${task.outputSize}`,
     );
   }
-  const wantReadout = objective === 'classification' || objective === 'regression' ? 'last' : 'all';
-  if (model.readout !== wantReadout) throw new ValueError(`Trainer: task '${task.name}' needs a model with readout '${wantReadout}'`);
+  const perSequence = objective === 'classification' || objective === 'regression';
+  if (perSequence !== (model.readout !== 'all'))
+    throw new ValueError(
+      `Trainer: task '${task.name}' needs a model with readout ${perSequence ? "'last' or 'last-output'" : "'all'"}, not '${model.readout}'`,
+    );
   if (objective !== 'language-model') for (const split of ['train', 'validation', 'test'] as const) assertFiniteSplit(task, split);
 }
 
