@@ -1,5 +1,14 @@
 import { existsSync } from 'node:fs';
-import { decodeSafetensors, encodeModel, importStateDict, type Readout } from '@lstm/layers';
+import {
+  ModelFileError,
+  decodeSafetensors,
+  encodeModel,
+  importStateDict,
+  type OutputKind,
+  type Readout,
+  sniffFormat,
+  wrongFormat,
+} from '@lstm/layers';
 import { exportOnnx, importOnnx } from '@lstm/layers/onnx';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { selectBackend } from './build.js';
@@ -14,6 +23,8 @@ export interface ImportCommandOptions {
   head?: string;
   nonlinearity?: 'tanh' | 'relu';
   readout?: Readout;
+  output?: OutputKind;
+  ignore?: string[];
   force?: boolean;
   json?: boolean;
 }
@@ -28,10 +39,17 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
   if (existsSync(o.out) && !o.force) throw new UsageError(`${o.out} already exists; pass --force to overwrite it or choose another --out`);
   await selectBackend();
   const bytes = readUserFile(path);
-  const { model, found } = path.endsWith('.onnx')
-    ? importOnnx(bytes, { readout: o.readout, what: path })
-    : importStateDict(decodeSafetensors(bytes, path).tensors, { ...o, what: path });
-  writeFileAtomic(o.out, encodeModel(model, { imported: { from: path, ...found } }, VERSION));
+  // The format is told by the bytes, not the name: a .pt renamed .safetensors is named as what it is.
+  const format = sniffFormat(bytes);
+  if (format !== 'safetensors' && format !== 'onnx')
+    throw new ModelFileError(
+      `${path}: ${wrongFormat(format, 'a state dict (.safetensors) or an ONNX model') ?? 'it is neither a safetensors state dict nor an ONNX model'}`,
+    );
+  const { model, found } =
+    format === 'onnx'
+      ? importOnnx(bytes, { ...o, what: path })
+      : importStateDict(decodeSafetensors(bytes, path).tensors, { ...o, what: path });
+  writeFileAtomic(o.out, encodeModel(model, { imported: { from: path, ...found }, output: found.output }, VERSION));
   const summary = {
     model: o.out,
     cell: found.cell,
@@ -43,13 +61,18 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
     input_size: model.inputSize,
     hidden_size: model.rnn.hiddenSize,
     output_size: model.outputSize,
+    output: found.output,
     readout: model.readout,
+    dtype: model.rnn.dtype,
+    ignored: found.ignored,
   };
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stderr.write(
-      `imported ${found.cell.toUpperCase()} from '${found.prefix}' (${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${o.out}\n`,
+      `imported ${found.cell.toUpperCase()} from '${found.prefix}' (${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${model.outputSize} ${found.output}, readout ${model.readout}, ${model.rnn.dtype} → ${o.out}\n`,
     );
+    if (found.ignored.length)
+      process.stderr.write(`ignored ${found.ignored.length} tensor(s), as --ignore asked: ${found.ignored.join(', ')}\n`);
   }
 }
 

@@ -1,4 +1,4 @@
-import { LIMITS } from '@lstm/layers';
+import { LIMITS, READOUTS } from '@lstm/layers';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
 import { report } from './errors.js';
@@ -143,8 +143,13 @@ program
   .option('--head <p>', "prefix of the linear head, e.g. 'fc.' (found when there is one)")
   .addOption(new Option('--nonlinearity <f>', 'nn.RNN: its nonlinearity (not stored in a state dict)').choices(['tanh', 'relu']))
   .addOption(
-    new Option('--readout <r>', 'the head reads the final state (last) or every step (all)').choices(['last', 'all']).default('last'),
+    new Option(
+      '--readout <r>',
+      'what the head reads: h_n (last), out[:, -1] (last-output) or every step (all); ONNX: found in the graph',
+    ).choices(READOUTS),
   )
+  .addOption(new Option('--output <kind>', 'what the head predicts (found when it has one output)').choices(['classes', 'values'] as const))
+  .option('--ignore <pattern...>', "tensors to leave out knowingly, by name or glob, e.g. 'embedding.*'")
   .option('--force', 'overwrite --out')
   .option('--json', 'print what was found as JSON')
   .action((file: string, o) => importCommand(file, o));

@@ -108,7 +108,10 @@ beforeAll(() => {
   writeFileSync(at('one-row.csv'), 'CO2\n1\n');
   writeFileSync(at('notes.txt'), 'hello\n');
   writeFileSync(at('model.pt'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from('archive/data.pkl')]));
-  writeFileSync(at('script.pt'), Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from('archive/constants.pkl')]));
+  writeFileSync(
+    at('script.pt'),
+    Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.alloc(26), Buffer.from('archive/constants.pkl')]),
+  );
   writeFileSync(at('model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
   writeFileSync(at('model.h5'), Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(60)]));
   writeFileSync(at('legacy.pt'), Buffer.concat([Buffer.from([0x80, 0x02, 0x8a, 0x0a]), Buffer.alloc(60)]));
@@ -295,8 +298,18 @@ const cases: [string, string[], number, RegExp][] = [
   ['eval of an empty file', ['eval', '--model', at('empty.safetensors')], INPUT, /the file is empty/],
   // issue 20: files are sniffed before they are parsed
   ['info of a text file', ['info', at('notes.txt')], INPUT, /notes\.txt: it is a text file, not a \.safetensors file/],
-  ['info of a torch.save zip', ['info', at('model.pt')], INPUT, /it is a torch\.save\(\) archive \(\.pt\/\.pth\), not a \.safetensors file; .*save_file\(torch\.load/],
-  ['info of a TorchScript file', ['info', at('script.pt')], INPUT, /it is a TorchScript model \(torch\.jit\.save\), not a \.safetensors file; .*torch\.jit\.load/],
+  [
+    'info of a torch.save zip',
+    ['info', at('model.pt')],
+    INPUT,
+    /it is a torch\.save\(\) archive \(\.pt\/\.pth\), not a \.safetensors file; .*save_file\(torch\.load/,
+  ],
+  [
+    'info of a TorchScript file',
+    ['info', at('script.pt')],
+    INPUT,
+    /it is a TorchScript model \(torch\.jit\.save\), not a \.safetensors file; .*torch\.jit\.load/,
+  ],
   ['info of a model.json', ['info', at('model.json')], INPUT, /it is a TensorFlow\.js model\.json, not a \.safetensors file/],
   ['info of an HDF5 file', ['info', at('model.h5')], INPUT, /it is an HDF5 file/],
   ['info of a pickle', ['info', at('legacy.pt')], INPUT, /it is a Python pickle/],

@@ -111,7 +111,16 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
 describe('finite-difference gradient checks of SequenceModel readouts (float64, bidirectional, variable lengths)', () => {
   for (const readout of READOUTS) {
     it(readout, () => {
-      const model = new SequenceModel({ inputSize: I, hiddenSize: H, numLayers: 2, bidirectional: true, outputSize: 2, readout, dtype: 'float64', seed: 5 });
+      const model = new SequenceModel({
+        inputSize: I,
+        hiddenSize: H,
+        numLayers: 2,
+        bidirectional: true,
+        outputSize: 2,
+        readout,
+        dtype: 'float64',
+        seed: 5,
+      });
       const lengths = [4, 2];
       const x = probe(1, B * T * I);
       const r = probe(2, readout === 'all' ? B * T * 2 : B * 2);

@@ -1,7 +1,10 @@
 import { ValueError } from '@lstm/core';
 import { ModelFileError, type SafetensorsEntry } from './safetensors.js';
-import { SequenceModel, type Readout } from './sequence-model.js';
+import { type Readout, SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
+
+/** What a model's head predicts: class scores (logits) or values (regression). */
+export type OutputKind = 'classes' | 'values';
 
 /** What cannot be read off a state dict's names and shapes, and choices between candidates. */
 export interface ImportOptions {
@@ -11,20 +14,73 @@ export interface ImportOptions {
   head?: string;
   /** nn.RNN only: 'tanh' or 'relu' — a state dict does not say which. */
   nonlinearity?: 'tanh' | 'relu';
-  /** 'last' (the head reads the final state: classification, regression) or 'all' (every step). */
+  /** What the head reads: 'last' (h_n), 'last-output' (out[:, -1]) or 'all' (every step). */
   readout?: Readout;
+  /** What the head predicts; a head with one output (or none) predicts values, otherwise say which. */
+  output?: OutputKind;
+  /** Tensors to leave out knowingly: names or globs (`*` any characters), e.g. 'embedding.*'. */
+  ignore?: readonly string[];
+  /** 'float64' keeps F64 weights as they are; 'float32' refuses F64 values float32 cannot hold. Default: the file's. */
   dtype?: 'float32' | 'float64';
   /** Names the file in errors. */
   what?: string;
 }
 
+export interface ImportFound {
+  prefix: string;
+  head: string | null;
+  cell: 'lstm' | 'gru' | 'rnn';
+  biases: boolean;
+  output: OutputKind;
+  /** Tensors left out because an `ignore` pattern named them. */
+  ignored: string[];
+}
+
 export interface ImportedModel {
   model: SequenceModel;
-  /** How each part was found: 'rnn.' prefix, 'fc.' head, biases present… */
-  found: { prefix: string; head: string | null; cell: 'lstm' | 'gru' | 'rnn'; biases: boolean };
+  /** How each part was found: 'rnn.' prefix, 'fc.' head, biases present, what was ignored… */
+  found: ImportFound;
 }
 
 const RECURRENT = /^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(_reverse)?$/;
+
+/** A glob (`*` any run of characters, `?` one) as an anchored regular expression. */
+export function globToRegExp(pattern: string): RegExp {
+  const body = pattern
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '.*')
+    .replace(/\?/g, '.');
+  return new RegExp(`^${body}$`);
+}
+
+/**
+ * Splits `names` into those an ignore pattern names and the rest; a pattern that names nothing is
+ * refused (a typo would otherwise ignore nothing without a word).
+ */
+export function applyIgnore(
+  names: string[],
+  patterns: readonly string[],
+  fail: (m: string) => never,
+): { kept: string[]; ignored: string[] } {
+  const regexps = patterns.map((p) => ({ p, re: globToRegExp(p) }));
+  for (const { p, re } of regexps)
+    if (!names.some((n) => re.test(n))) fail(`--ignore '${p}' names no tensor; the file holds ${list(names)}`);
+  const ignored = names.filter((n) => regexps.some(({ re }) => re.test(n)));
+  return { kept: names.filter((n) => !ignored.includes(n)), ignored };
+}
+
+/** The first few of a list of names, quoted, and how many more. */
+export function list(names: readonly string[], shown = 4): string {
+  const head = names.slice(0, shown).map((n) => `'${n}'`);
+  return names.length > shown ? `${head.join(', ')} and ${names.length - shown} more` : head.join(', ') || 'nothing';
+}
+
+/** What a model's outputs are: given, or decided by the width (one output, or no head, is a value). */
+export function outputKind(given: OutputKind | undefined, outputSize: number, hasHead: boolean, fail: (m: string) => never): OutputKind {
+  if (given) return given;
+  if (outputSize === 1 || !hasHead) return 'values';
+  return fail(`its head has ${outputSize} outputs; say what they are with --output classes (class scores) or --output values (regression)`);
+}
 
 /**
  * Builds a SequenceModel from a PyTorch `nn.LSTM` / `nn.GRU` / `nn.RNN` state dict (as written by
@@ -32,6 +88,8 @@ const RECURRENT = /^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(
  * linear head. The cell comes from the gate count (4H LSTM, 3H GRU, H RNN), layers and directions
  * from the names, sizes from the shapes. A module built with `bias=False` becomes zero biases; a
  * stack without a head gets an identity head, so the outputs are the stack's features unchanged.
+ * Every tensor of the file is accounted for: it is mapped, or named by `ignore`, or the import is
+ * refused in one line naming what would be left over.
  * @example
  * ```ts
  * // Python: safetensors.torch.save_file(net.state_dict(), 'net.safetensors')
@@ -39,20 +97,20 @@ const RECURRENT = /^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(
  * import { decodeSafetensors, importStateDict } from '@lstm/layers';
  *
  * const { tensors } = decodeSafetensors(readFileSync('net.safetensors'));
- * const { model, found } = importStateDict(tensors, { readout: 'last' });
- * found; // { prefix: 'encoder.rnn.', head: 'fc.', cell: 'lstm', biases: true }
+ * const { model, found } = importStateDict(tensors, { readout: 'last', output: 'classes' });
+ * found; // { prefix: 'encoder.rnn.', head: 'fc.', cell: 'lstm', biases: true, output: 'classes', ignored: [] }
  * ```
  */
-export function importStateDict(tensors: Record<string, SafetensorsEntry>, options: ImportOptions = {}): ImportedModel {
+export function importStateDict(all: Record<string, SafetensorsEntry>, options: ImportOptions = {}): ImportedModel {
   const what = options.what ?? 'state dict';
   const fail = (message: string): never => {
     throw new ModelFileError(`${what}: ${message}`);
   };
-  const recurrent = Object.keys(tensors).filter((name) => RECURRENT.test(name));
+  const { kept, ignored } = applyIgnore(Object.keys(all), options.ignore ?? [], fail);
+  const tensors = Object.fromEntries(kept.map((name) => [name, all[name]!]));
+  const recurrent = kept.filter((name) => RECURRENT.test(name));
   if (recurrent.length === 0) {
-    fail(
-      `no recurrent weights (weight_ih_l0, weight_hh_l0, …) among ${Object.keys(tensors).slice(0, 6).join(', ') || 'no tensors'}; it holds no nn.LSTM, nn.GRU or nn.RNN`,
-    );
+    fail(`no recurrent weights (weight_ih_l0, weight_hh_l0, …) among ${list(kept, 6)}; it holds no nn.LSTM, nn.GRU or nn.RNN`);
   }
   const prefixes = [...new Set(recurrent.map((name) => recurrentName(name).prefix))];
   const [only, ...others] = prefixes;
@@ -60,13 +118,19 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
     options.prefix ??
     (only !== undefined && others.length === 0
       ? only
-      : fail(`recurrent weights under several prefixes (${prefixes.map((p) => `'${p}'`).join(', ')}); choose one with --prefix`));
+      : fail(
+          `recurrent weights under several prefixes (${prefixes.map((p) => `'${p}'`).join(', ')}); a model here is one recurrent stack — choose it with --prefix`,
+        ));
   if (!prefixes.includes(prefix))
     fail(`no recurrent weights under the prefix '${prefix}'; found ${prefixes.map((p) => `'${p}'`).join(', ')}`);
   const own = recurrent.filter((name) => recurrentName(name).prefix === prefix);
   if (own.some((name) => name.includes('weight_hr')))
     fail('it has weight_hr (an LSTM with proj_size); projected LSTMs are not supported — train without proj_size');
-  const entry = (name: string) => tensors[`${prefix}${name}`] ?? fail(`'${prefix}${name}' is missing`);
+  const used = new Set<string>();
+  const entry = (name: string) => {
+    used.add(`${prefix}${name}`);
+    return tensors[`${prefix}${name}`] ?? fail(`'${prefix}${name}' is missing`);
+  };
   const hh = entry('weight_hh_l0');
   if (hh.shape.length !== 2) fail(`'${prefix}weight_hh_l0' has shape [${hh.shape.join(', ')}]; a recurrent weight is [G·H, H]`);
   const [GH, H] = hh.shape as [number, number];
@@ -108,13 +172,15 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
     }
   }
   const features = H * D;
-  const head = findHead(tensors, prefix, features, options.head, fail);
-  const outputSize = head ? (head.weight.shape[0] ?? features) : features;
+  const head = findHead(tensors, used, features, options.head, fail);
+  const outputSize = head ? head.weight.shape[0]! : features;
   if (head) {
+    used.add(`${head.prefix}weight`);
     weights['head.weight'] = head.weight.data;
     const bias = tensors[`${head.prefix}bias`];
     if (bias && bias.shape.join() !== String(outputSize))
       fail(`'${head.prefix}bias' has shape [${bias.shape.join(', ')}]; the head needs [${outputSize}]`);
+    if (bias) used.add(`${head.prefix}bias`);
     weights['head.bias'] = bias ? bias.data : new Float64Array(outputSize);
   } else {
     weights['head.weight'] = Float64Array.from({ length: features * features }, (_, k) =>
@@ -122,6 +188,14 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
     );
     weights['head.bias'] = new Float64Array(features);
   }
+  const leftover = kept.filter((name) => !used.has(name));
+  if (leftover.length) fail(leftoverMessage(leftover, tensors, { prefix, inputSize, H, D, layers, head: head?.prefix ?? null }));
+  const output = outputKind(options.output, outputSize, head !== null, fail);
+  const dtype = importDtype(
+    [...used].map((name) => tensors[name]!),
+    options.dtype,
+    fail,
+  );
   let model: SequenceModel;
   try {
     model = new SequenceModel({
@@ -132,7 +206,7 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
       bidirectional: D === 2,
       outputSize,
       readout: options.readout ?? 'last',
-      dtype: options.dtype ?? 'float32',
+      dtype,
       ...(cell === 'rnn' ? { nonlinearity: options.nonlinearity } : {}),
     });
   } catch (error) {
@@ -140,7 +214,56 @@ export function importStateDict(tensors: Record<string, SafetensorsEntry>, optio
     throw error;
   }
   loadStateDict(model, weights);
-  return { model, found: { prefix, head: head?.prefix ?? null, cell, biases } };
+  return { model, found: { prefix, head: head?.prefix ?? null, cell, biases, output, ignored } };
+}
+
+/**
+ * The dtype of an imported model: float64 when the file holds F64 weights, else float32 (F16 and
+ * BF16 are widened exactly). Asking for float32 of F64 weights that float32 cannot hold is refused.
+ */
+export function importDtype(
+  entries: { dtype: string; data: ArrayLike<number> }[],
+  wanted: 'float32' | 'float64' | undefined,
+  fail: (m: string) => never,
+): 'float32' | 'float64' {
+  const wide = entries.filter((e) => e.dtype === 'F64' || e.dtype === 'DOUBLE');
+  if (wanted === 'float32' && wide.some((e) => Array.prototype.some.call(e.data, (v: number) => Math.fround(v) !== v)))
+    fail(
+      'its float64 weights are not all float32 values; import it as float64 (the default for an F64 file), or save it as float32 in Python',
+    );
+  return wanted ?? (wide.length ? 'float64' : 'float32');
+}
+
+/** Why tensors were left over, with a guess at what they are when the shapes say so. */
+function leftoverMessage(
+  leftover: string[],
+  tensors: Record<string, SafetensorsEntry>,
+  s: { prefix: string; inputSize: number; H: number; D: number; layers: number; head: string | null },
+): string {
+  const shape = (name: string) => tensors[name]!.shape;
+  const guesses: string[] = [];
+  const otherStacks = [...new Set(leftover.filter((n) => RECURRENT.test(n)).map((n) => recurrentName(n).prefix))];
+  if (otherStacks.length) guesses.push(`another recurrent stack under ${otherStacks.map((p) => `'${p}'`).join(', ')}`);
+  // [L·D, 1, H], [L·D, H] or [H]: a tensor the size of one state, not a layer's weight or bias.
+  const state = leftover.find((n) => {
+    const dims = shape(n);
+    const states = dims.length === 1 ? 1 : dims[0];
+    return !/(weight|bias)$/.test(n) && dims.at(-1) === s.H && states === s.layers * s.D && dims.slice(1, -1).every((d) => d === 1);
+  });
+  if (state)
+    guesses.push(
+      `'${state}' [${shape(state).join(', ')}] looks like a learned initial state, which a state dict does not say how to use — export the model with torch.onnx.export and import the .onnx`,
+    );
+  const before = leftover.find((n) => n.endsWith('weight') && shape(n).length === 2 && shape(n)[0] === s.inputSize && !RECURRENT.test(n));
+  if (before)
+    guesses.push(
+      `'${before}' [${shape(before).join(', ')}] looks like a layer before the recurrent one (it outputs its ${s.inputSize} inputs)`,
+    );
+  return (
+    `${leftover.length} tensor(s) fit no part of the model — ${list(leftover)}; a model here is one recurrent stack ('${s.prefix}')` +
+    ` and at most one Linear head reading its features${s.head === null ? '' : ` ('${s.head}')`}` +
+    `${guesses.length ? ` (${guesses.join('; ')})` : ''}; pass --ignore PATTERN to leave them out knowingly`
+  );
 }
 
 /** The prefix and layer of a recurrent tensor's name (one that matched RECURRENT). */
@@ -149,10 +272,10 @@ function recurrentName(name: string): { prefix: string; layer: number } {
   return { prefix, layer: Number(layer) };
 }
 
-/** The Linear reading the stack's features: `<p>weight` [O, H·D] outside the recurrent prefix. */
+/** The Linear reading the stack's features: `<p>weight` [O, H·D] among the tensors not yet used. */
 function findHead(
   tensors: Record<string, SafetensorsEntry>,
-  prefix: string,
+  used: Set<string>,
   features: number,
   chosen: string | undefined,
   fail: (m: string) => never,
@@ -166,23 +289,11 @@ function findHead(
   }
   const candidates = Object.entries(tensors)
     .filter(
-      ([name, t]) =>
-        name.endsWith('weight') &&
-        !RECURRENT.test(name) &&
-        !(prefix && name.startsWith(prefix) && RECURRENT.test(name)) &&
-        t.shape.length === 2 &&
-        t.shape[1] === features,
+      ([name, t]) => name.endsWith('weight') && !used.has(name) && !RECURRENT.test(name) && t.shape.length === 2 && t.shape[1] === features,
     )
     .map(([name]) => name.slice(0, -'weight'.length));
   if (candidates.length > 1)
     fail(`several layers could be the head (${candidates.map((c) => `'${c}'`).join(', ')}); choose one with --head`);
-  const others = Object.keys(tensors).filter(
-    (name) => !RECURRENT.test(name) && !(candidates[0] !== undefined && name.startsWith(candidates[0])),
-  );
-  if (others.length)
-    fail(
-      `tensors ${others.slice(0, 4).join(', ')} belong to neither the recurrent layer nor a linear head; import supports rnn + Linear models`,
-    );
   const [name] = candidates;
   const weight = name === undefined ? undefined : tensors[`${name}weight`];
   return name === undefined || !weight ? null : { prefix: name, weight };

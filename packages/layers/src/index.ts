@@ -5,7 +5,7 @@
  */
 export { Dropout, dropoutMask } from './dropout.js';
 export { Embedding, type EmbeddingOptions } from './embedding.js';
-export { importStateDict, type ImportOptions, type ImportedModel } from './import-state-dict.js';
+export { importStateDict, type ImportFound, type ImportOptions, type ImportedModel, type OutputKind } from './import-state-dict.js';
 export { gradientFlow, preservationMetrics, type GradientFlow } from './gradient-flow.js';
 export { orthogonal, uniform, xavierUniform } from './init.js';
 export { Linear, type LinearOptions } from './linear.js';
@@ -63,4 +63,4 @@ export {
   type SafetensorsEntry,
   type SafetensorsFile,
 } from './safetensors.js';
-export { notSafetensors, sniffFormat, type FileFormat } from './sniff.js';
+export { notSafetensors, sniffFormat, wrongFormat, type FileFormat } from './sniff.js';

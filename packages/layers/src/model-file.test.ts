@@ -87,7 +87,7 @@ describe('safetensors container', () => {
     [
       'a dtype @lstm does not read',
       () => withHeader(valid, (h) => (h.a.dtype = 'I64')),
-      /is I64, a dtype @lstm does not read \(it reads F32 and F64\)/,
+      /is I64, a dtype @lstm does not read \(it reads F32, F64, and F16 and BF16 widened to float32\)/,
     ],
     [
       'overlapping offsets',

@@ -20,7 +20,11 @@ const cases: [string, Partial<SequenceModelOptions>, number[] | null][] = [
   ['GRU, 2 layers, last', { cell: 'gru', numLayers: 2 }, null],
   ['RNN tanh, 2 layers', { cell: 'rnn', numLayers: 2 }, [2, 6, 4]],
   ['RNN relu, bidirectional', { cell: 'rnn', nonlinearity: 'relu', bidirectional: true }, null],
-  ['LSTM, bidirectional, padded batch, last-output', { cell: 'lstm', bidirectional: true, numLayers: 2, readout: 'last-output' }, [6, 3, 5]],
+  [
+    'LSTM, bidirectional, padded batch, last-output',
+    { cell: 'lstm', bidirectional: true, numLayers: 2, readout: 'last-output' },
+    [6, 3, 5],
+  ],
   ['GRU, bidirectional, last-output', { cell: 'gru', bidirectional: true, readout: 'last-output' }, null],
 ];
 

@@ -38,7 +38,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
   const initializers: T.ITensorProto[] = [];
   const nodes: T.INodeProto[] = [];
   const constant = (name: string, dims: number[], data: Float32Array) => initializers.push(floatTensor(name, dims, data));
-  initializers.push(int64Tensor('shape_keep_merge', [3], [0, 0, -1]), int64Tensor('shape_batch_flat', [2], [0, -1]));
+
   nodes.push(node('Transpose', ['input'], ['x_l0'], [intsAttribute('perm', [1, 0, 2])]));
   let x = 'x_l0';
   let finalH = '';
@@ -75,8 +75,9 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
     if (rnn.cell === 'rnn') attributes.push(stringsAttribute('activations', Array(D).fill(rnn.nonlinearity === 'relu' ? 'Relu' : 'Tanh')));
     const op = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' }[rnn.cell];
     nodes.push(node(op, inputs, [`y_l${layer}`, `h_l${layer}`], attributes));
-    // Y [seq, dirs, batch, H] → [seq, batch, dirs·H]: the next layer's input.
+    // Y [seq, dirs, batch, H] → [seq, batch, dirs·H]: the next layer's input, or what 'all' and 'last-output' read.
     nodes.push(node('Transpose', [`y_l${layer}`], [`yt_l${layer}`], [intsAttribute('perm', [0, 2, 1, 3])]));
+    if (!initializers.some((t) => t.name === 'shape_keep_merge')) initializers.push(int64Tensor('shape_keep_merge', [3], [0, 0, -1]));
     nodes.push(node('Reshape', [`yt_l${layer}`, 'shape_keep_merge'], [`x_l${layer + 1}`]));
     x = `x_l${layer + 1}`;
     finalH = `h_l${layer}`;
@@ -85,6 +86,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
   const O = model.outputSize;
   if (model.readout === 'last') {
     // Y_h [dirs, batch, H] → [batch, dirs·H] = [h_fwd; h_bwd], then the head.
+    initializers.push(int64Tensor('shape_batch_flat', [2], [0, -1]));
     nodes.push(node('Transpose', [finalH], ['ht'], [intsAttribute('perm', [1, 0, 2])]));
     nodes.push(node('Reshape', ['ht', 'shape_batch_flat'], ['features']));
     constant('head_weight', [O, D * H], get('head.weight'));

@@ -13,30 +13,67 @@ useCpu();
 const directory = new URL('./__fixtures__/onnx/', import.meta.url);
 const fixtures = readdirSync(directory).filter((f) => f.endsWith('.onnx'));
 
+interface Fixture {
+  readout: 'last' | 'last-output' | 'all';
+  opset: number;
+  dtype: 'float32' | 'float64';
+  batch_first: boolean;
+  outputs: number;
+  input_shape: number[];
+  input: number[];
+  output: number[];
+}
+
 describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onnx_models.py)', () => {
-  it('has the six fixtures', () => {
-    expect(fixtures.sort()).toEqual([
-      'gru-l1.onnx',
-      'gru-l3-bi-all.onnx',
-      'lstm-l1-nobias.onnx',
-      'lstm-l2-bi.onnx',
-      'rnn-relu-l2-all.onnx',
-      'rnn-tanh-l1-bi.onnx',
-    ]);
+  const cases = fixtures.filter((f) => !f.startsWith('refuse-'));
+  it('has the seventeen fixtures and four refusals', () => {
+    expect(cases).toHaveLength(17);
+    expect(fixtures.length - cases.length).toBe(4);
   });
-  for (const file of fixtures) {
-    it(`${file}: computes PyTorch's outputs to 1e-5`, () => {
-      const c = JSON.parse(readFileSync(new URL(file.replace('.onnx', '.json'), directory), 'utf8')) as {
-        readout: 'last' | 'all';
-        input_shape: number[];
-        input: number[];
-        output: number[];
-      };
-      const { model } = importOnnx(readFileSync(new URL(file, directory)), { readout: c.readout });
-      const output = tidy(() => model.forward(tensor(c.input, c.input_shape)).output.readSync());
+  for (const file of cases) {
+    it(`${file}: finds the readout in the graph and computes PyTorch's outputs to 1e-5`, () => {
+      const c = JSON.parse(readFileSync(new URL(file.replace('.onnx', '.json'), directory), 'utf8')) as Fixture;
+      const { model, found } = importOnnx(readFileSync(new URL(file, directory)), { output: c.outputs === 1 ? undefined : 'classes' });
+      // A unidirectional out[:, -1] is h_n: the import names the simpler readout.
+      const bidirectional = model.rnn.numDirections === 2;
+      expect(model.readout).toBe(c.readout === 'last-output' && !bidirectional ? 'last' : c.readout);
+      expect(model.rnn.dtype).toBe(c.dtype);
+      expect(found.output).toBe(c.outputs === 1 ? 'values' : 'classes');
+      let input = c.input;
+      const [a, b, I] = c.input_shape as [number, number, number];
+      if (!c.batch_first)
+        input = Array.from(
+          { length: a * b * I },
+          (_, k) => c.input[(((k % (a * I)) / I) | 0) * b * I + Math.floor(k / (a * I)) * I + (k % I)]!,
+        );
+      const [B, T] = c.batch_first ? [a, b] : [b, a];
+      const output = tidy(() => model.forward(tensor(input, [B, T, I], c.dtype)).output.readSync());
       expect(normwiseError(output, c.output)).toBeLessThan(1e-5);
     });
   }
+
+  const refusals: [string, RegExp][] = [
+    ['refuse-projection.onnx', /Add before the first LSTM: a layer the model cannot hold \(an input projection\?\)/],
+    ['refuse-learned-state.onnx', /GRU node 0's initial_h is learned \(non-zero, the same for every sequence\)/],
+    ['refuse-two-linears.onnx', /2 linear layers \(Gemm, Gemm\) after the recurrent ones; a model here has at most one Linear head/],
+    ['refuse-softmax.onnx', /operators "Softmax" are not supported/],
+  ];
+  for (const [file, message] of refusals) {
+    it(`refuses ${file} in one line`, () => {
+      expect(() => importOnnx(readFileSync(new URL(file, directory)), { output: 'classes' })).toThrow(message);
+    });
+  }
+
+  it('a --readout the graph does not compute is refused, naming the one it does', () => {
+    const bytes = readFileSync(new URL('lstm-l1-bi-last-output.onnx', directory));
+    expect(() => importOnnx(bytes, { readout: 'last', output: 'classes' })).toThrow(
+      /its head reads 'last-output', not --readout last — import it without --readout, or with --readout last-output/,
+    );
+  });
+
+  it('a head of several outputs needs --output; one output is a value', () => {
+    expect(() => importOnnx(readFileSync(new URL('lstm-l2-bi.onnx', directory)))).toThrow(/its head has 2 outputs; say what they are/);
+  });
 
   it('reads back what exportOnnx writes (a peephole LSTM, every step)', () => {
     const model = new SequenceModel({
@@ -49,7 +86,9 @@ describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onn
       bidirectional: true,
       seed: 4,
     });
-    const back = importOnnx(exportOnnx(model), { readout: 'all' }).model;
+    const back = importOnnx(exportOnnx(model), { output: 'classes' }).model;
+    expect(back.readout).toBe('all');
+    expect(back.rnn.variant).toBe('peephole');
     const rng = Rng.derive(5, 'data');
     const x = Float32Array.from({ length: 2 * 7 * 3 }, () => rng.normal());
     const [a, b] = [model, back].map((m) => tidy(() => m.forward(tensor(x, [2, 7, 3])).output.readSync()));
@@ -60,7 +99,7 @@ describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onn
     expect(() => importOnnx(new TextEncoder().encode('not a model'))).toThrow(ModelFileError);
     const fixture = readFileSync(new URL('gru-l1.onnx', directory));
     const withConv = Buffer.from(fixture.toString('latin1').replaceAll('Gemm', 'Conv'), 'latin1');
-    expect(() => importOnnx(withConv)).toThrow(/operators "Conv" are not supported; a recurrent model uses LSTM, GRU, RNN/);
+    expect(() => importOnnx(withConv)).toThrow(/operators "Conv" are not supported; a recurrent model here is made of LSTM, GRU, RNN/);
   });
 });
 
@@ -76,7 +115,7 @@ describe('importOnnx on damaged files', () => {
       if (i % 2 === 0) for (let n = 1 + rng.int(6); n > 0; n--) bytes[rng.int(bytes.length)]! ^= 1 << rng.int(8);
       const started = performance.now();
       try {
-        importOnnx(bytes);
+        importOnnx(bytes, { output: 'classes' });
         accepted++;
       } catch (error) {
         if (error instanceof LstmError && !(error as Error).message.includes('\n')) rejected++;

@@ -171,7 +171,12 @@ export function decodeSafetensors(bytes: Uint8Array, what = 'model file'): Safet
     const data = dtype === 'F64' ? new Float64Array(count) : new Float32Array(count);
     const read = READ[dtype];
     for (let i = 0; i < count; i++) data[i] = read(view, dataStart + begin + i * size);
-    tensors[name] = { dtype: dtype === 'F64' ? 'F64' : 'F32', shape, data, ...(dtype === 'F16' || dtype === 'BF16' ? { stored: dtype } : {}) };
+    tensors[name] = {
+      dtype: dtype === 'F64' ? 'F64' : 'F32',
+      shape,
+      data,
+      ...(dtype === 'F16' || dtype === 'BF16' ? { stored: dtype } : {}),
+    };
   }
   return { tensors, metadata };
 }

@@ -50,7 +50,9 @@ function contains(bytes: Uint8Array, needle: string): boolean {
  * one of the fields a model begins with (producer name or version, domain, opset, graph).
  */
 function looksLikeOnnx(bytes: Uint8Array): boolean {
-  return bytes[0] === 0x08 && (bytes[1] ?? 0) >= 1 && (bytes[1] ?? 0) <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(bytes[2] ?? 0);
+  return (
+    bytes[0] === 0x08 && (bytes[1] ?? 0) >= 1 && (bytes[1] ?? 0) <= 30 && [0x12, 0x1a, 0x22, 0x28, 0x32, 0x3a, 0x42].includes(bytes[2] ?? 0)
+  );
 }
 
 /** The format of a file from its bytes (no parsing beyond magic numbers and archive entry names). */
@@ -83,7 +85,7 @@ export const STATE_DICT_TO_SAFETENSORS =
   "in Python: import torch; from safetensors.torch import save_file; save_file(torch.load('PATH', map_location='cpu'), 'OUT.safetensors') — then lstm import OUT.safetensors";
 
 /** One line saying what a file that is not `expected` is, and what to do with it; null for an unknown format. */
-export function wrongFormat(format: FileFormat, expected: 'a .safetensors file' | 'an ONNX model'): string | null {
+export function wrongFormat(format: FileFormat, expected: string): string | null {
   const not = `not ${expected}`;
   switch (format) {
     case 'empty':
