@@ -101,6 +101,7 @@ program
   .description('run a model on sequences from a JSON file ([[x…] per step] or a list of them) or a CSV')
   .requiredOption('--model <file>', 'a model written by lstm train')
   .requiredOption('--input <file>', 'the input sequence(s)')
+  .option('--raw', "print the head's outputs as they are (logits of a classifier)")
   .option('--backend <name>', 'compute backend', 'cpu')
   .option('--json', 'print JSON')
   .action((o) => predict(o.model, o.input, o));

@@ -29,6 +29,9 @@ const TaskOptionsSchema = v.strictObject({
   seed: count(0, Number.MAX_SAFE_INTEGER),
 });
 
+/** Tasks whose model predicts values (regression), not class scores. */
+export const VALUE_TASKS: readonly string[] = ['adding', 'series'];
+
 const TaskSchema = v.looseObject({ task: v.picklist(TASKS), options: v.optional(TaskOptionsSchema) });
 
 const VocabularySchema = v.pipe(
@@ -67,7 +70,11 @@ export function storedBestEpoch(file: Pick<ModelFile, 'metadata'>, path: string)
   return training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training').best_epoch;
 }
 
+const OutputSchema = v.picklist(['classes', 'values']);
+
 export interface StoredMetadata {
+  /** What the head predicts (written since 0.3; before, told by the task or the width). */
+  output: 'classes' | 'values';
   task?: { task: (typeof TASKS)[number]; options?: TaskOptions };
   vocabulary?: string[];
   scaling?: v.InferOutput<typeof ScalingSchema>;
@@ -77,11 +84,20 @@ export interface StoredMetadata {
 
 /** Validates what `lstm train` stored with a model; `path` names the file in the one-line error. */
 export function storedMetadata(file: ModelFile, path: string): StoredMetadata {
-  const { task, vocabulary, scaling, training } = file.metadata;
+  const { task, vocabulary, scaling, training, output } = file.metadata;
   const run = training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training');
+  const stored = task === undefined ? undefined : parseWith(TaskSchema, task, path, 'lstm.task');
+  const told = stored
+    ? VALUE_TASKS.includes(stored.task)
+      ? 'values'
+      : 'classes'
+    : file.architecture.outputSize === 1
+      ? 'values'
+      : 'classes';
   return {
+    output: output === undefined ? told : parseWith(OutputSchema, output, path, 'lstm.output'),
     evaluation: { batchSize: run?.batch_size, bptt: run?.bptt },
-    task: task === undefined ? undefined : parseWith(TaskSchema, task, path, 'lstm.task'),
+    task: stored,
     vocabulary: vocabulary === undefined ? undefined : parseWith(VocabularySchema, vocabulary, path, 'lstm.vocabulary'),
     scaling: scaling === undefined ? undefined : parseWith(ScalingSchema, scaling, path, 'lstm.scaling'),
   };

@@ -118,6 +118,7 @@ function progressBar(): { update: (p: Progress) => void; stop: () => void } {
 function taskMetadata(task: AnyTask, o: TaskOptions): Record<string, unknown> {
   const meta: Record<string, unknown> = {
     task: { ...task.config, options: { ...o } },
+    output: task.objective === 'regression' ? 'values' : 'classes',
   };
   if (task.objective === 'language-model') meta.vocabulary = task.vocabulary;
   if ('scaling' in task) meta.scaling = task.scaling;

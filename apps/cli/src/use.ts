@@ -14,6 +14,12 @@ export function readModel(path: string): ModelFile & { stored: StoredMetadata } 
   return { ...file, stored: storedMetadata(file, path) };
 }
 
+const READOUT_WORDS = {
+  last: 'reading the final state h_n',
+  'last-output': 'reading the output at the last step, out[:, -1]',
+  all: 'at every step',
+} as const;
+
 const taskOf = (file: { stored: StoredMetadata }) => file.stored.task ?? { task: undefined, options: undefined };
 
 /** `lstm info FILE`: architecture, parameter count, PyTorch names and shapes. */
@@ -37,6 +43,7 @@ export async function info(path: string, json: boolean): Promise<void> {
     tensors: parameters,
     pytorch: torch,
     task: taskOf(file).task ?? null,
+    output: file.stored.output,
     training: file.metadata.training ?? null,
   };
   if (json) {
@@ -46,7 +53,7 @@ export async function info(path: string, json: boolean): Promise<void> {
   const lines = [
     `${path} (written by @lstm ${file.version})`,
     `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
-      `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} (${a.readout === 'last' ? 'from the last step' : 'at every step'})`,
+      `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} ${file.stored.output} (${READOUT_WORDS[a.readout]})`,
     `parameters: ${summary.parameters.toLocaleString('en-US')}`,
     `task: ${summary.task ?? 'unknown'}`,
     `PyTorch: ${torch}`,
@@ -102,29 +109,36 @@ export async function evaluate(path: string, o: { data?: string; backend?: strin
 
 /**
  * `lstm predict --model FILE --input FILE`: the input is JSON — one sequence [[f…] per step] or a
- * list of them (or a CSV of features per step, one sequence). Prints class probabilities or values.
+ * list of them (or a CSV of features per step, one sequence). Prints what the head predicts: class
+ * probabilities (per step for a tagger), or values; `--raw` prints the head's outputs as they are.
  */
-export async function predict(path: string, inputPath: string, o: { backend?: string; json?: boolean }): Promise<void> {
+export async function predict(path: string, inputPath: string, o: { backend?: string; json?: boolean; raw?: boolean }): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(path);
-  const { inputSize, readout } = file.architecture;
+  const { inputSize, readout, outputSize } = file.architecture;
   const sequences = readSequences(inputPath, inputSize);
-  const results = sequences.map((sequence) => {
-    return tidy(() => {
+  const classes = file.stored.output === 'classes' && !o.raw;
+  const results = sequences.map((sequence) =>
+    tidy(() => {
       const x = tensor(Float32Array.from(sequence.flat()), [1, sequence.length, inputSize]);
       const values = Array.from(file.model.forward(x).output.readSync());
-      const task = taskOf(file).task;
-      if (task === 'adding' || task === 'series' || readout === 'all') return { output: values };
+      if (!classes) return { output: values };
+      if (readout === 'all') {
+        const steps = Array.from({ length: values.length / outputSize }, (_, t) => values.slice(t * outputSize, (t + 1) * outputSize));
+        return { classes: steps.map((row) => row.indexOf(Math.max(...row))) };
+      }
       const probabilities = softmax(values);
       return { class: probabilities.indexOf(Math.max(...probabilities)), probabilities };
-    });
-  });
+    }),
+  );
   if (o.json) process.stdout.write(`${JSON.stringify(results)}\n`);
-  else
-    for (const r of results)
-      process.stdout.write(
-        `${'class' in r ? `class ${r.class}  p = [${r.probabilities!.map((p) => p.toFixed(3)).join(', ')}]` : `output [${r.output.map((v) => v.toFixed(4)).join(', ')}]`}\n`,
-      );
+  else for (const r of results) process.stdout.write(`${describePrediction(r)}\n`);
+}
+
+function describePrediction(r: { output?: number[]; classes?: number[]; class?: number; probabilities?: number[] }): string {
+  if (r.probabilities) return `class ${r.class}  p = [${r.probabilities.map((p) => p.toFixed(3)).join(', ')}]`;
+  if (r.classes) return `classes [${r.classes.join(', ')}]`;
+  return `output [${(r.output ?? []).map((v) => v.toFixed(4)).join(', ')}]`;
 }
 
 function softmax(values: number[]): number[] {

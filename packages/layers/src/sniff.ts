@@ -64,14 +64,15 @@ export function sniffFormat(bytes: Uint8Array): FileFormat {
     if (contains(bytes, 'constants.pkl') || contains(bytes, '/code/')) return 'torchscript';
     return contains(bytes, 'data.pkl') ? 'torch-zip' : 'zip';
   }
-  // Python pickles start with the PROTO opcode and a protocol number (torch.save's legacy format).
-  if (bytes[0] === 0x80 && (bytes[1] ?? 0) >= 2 && (bytes[1] ?? 0) <= 5) return 'pickle';
   // safetensors: a little-endian u64 header length, then a JSON object.
   if (bytes.length >= 9 && bytes[8] === 0x7b) {
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const declared = view.getBigUint64(0, true);
     if (declared >= 2n && declared <= BigInt(bytes.length - 8)) return 'safetensors';
   }
+  // Python pickles start with the PROTO opcode and a protocol number (torch.save's legacy format);
+  // checked after safetensors, whose header length may begin with the same two bytes.
+  if (bytes[0] === 0x80 && (bytes[1] ?? 0) >= 2 && (bytes[1] ?? 0) <= 5) return 'pickle';
   if (looksLikeOnnx(bytes)) return 'onnx';
   if (looksLikeText(bytes)) {
     if (!/^\s*[[{]/.test(new TextDecoder().decode(bytes.subarray(0, 64)))) return 'text';
