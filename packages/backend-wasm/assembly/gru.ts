@@ -1,21 +1,21 @@
-// Fused GRU forward and backward (PyTorch's formulation), gates packed r, z, n:
+// Fused GRU forward and backward (PyTorch's formulation), gates packed r, z, n (σ, or hardSigmoid when `hard`):
 //   r = σ(P_r + R_r + b_hr)   z = σ(P_z + R_z + b_hz)   hn = R_n + b_hn
 //   n = tanh(P_n + r ⊙ hn)    h_t = (1 − z) ⊙ n + z ⊙ h_{t−1}
 // P = x W_ihᵀ + b_ih for all steps, R = h_{t−1} W_hhᵀ per step (b_hh stays apart: r multiplies
 // only the recurrent part of n).
 
 import { gemmPacked } from './gemm';
-import { ld, splat, st, vsigmoid, vtanh } from './simd';
+import { ld, splat, st, vgate, vgateGrad, vtanh } from './simd';
 import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
 // @ts-ignore: decorator
 @inline
-function forwardUnits(j: i32, full: bool, H: i32, p: usize, r: usize, bhh: usize, h: usize, y: usize, gates: usize, hnRow: usize): void {
+function forwardUnits(j: i32, full: bool, H: i32, hard: bool, p: usize, r: usize, bhh: usize, h: usize, y: usize, gates: usize, hnRow: usize): void {
   const at = f32s(j);
   const H1 = f32s(H);
   const H2 = f32s(2 * H);
-  const rGate = vsigmoid(f32x4.add(f32x4.add(ld(p + at, full), ld(r + at, full)), ld(bhh + at, full)));
-  const z = vsigmoid(f32x4.add(f32x4.add(ld(p + H1 + at, full), ld(r + H1 + at, full)), ld(bhh + H1 + at, full)));
+  const rGate = vgate(f32x4.add(f32x4.add(ld(p + at, full), ld(r + at, full)), ld(bhh + at, full)), hard);
+  const z = vgate(f32x4.add(f32x4.add(ld(p + H1 + at, full), ld(r + H1 + at, full)), ld(bhh + H1 + at, full)), hard);
   const hn = f32x4.add(ld(r + H2 + at, full), ld(bhh + H2 + at, full));
   const n = vtanh(f32x4.add(ld(p + H2 + at, full), f32x4.mul(rGate, hn)));
   const hNew = f32x4.add(f32x4.mul(f32x4.sub(splat(1), z), n), f32x4.mul(z, ld(h + at, full)));
@@ -31,7 +31,7 @@ function forwardUnits(j: i32, full: bool, H: i32, p: usize, r: usize, bhh: usize
 
 /** y, h (from h0), and with `record` gates [B, T, 3H], hn [B, T, H]. W_ih, W_hh packed (NT); scratch P [B·T·3H], R [B·3H]. */
 export function gruForward(
-  B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
+  B: i32, T: i32, I: i32, H: i32, reverse: bool, hard: bool, lengths: usize,
   x: usize, bih: usize, bhh: usize, h0: usize,
   y: usize, h: usize, gates: usize, hn: usize,
   P: usize, R: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
@@ -54,8 +54,8 @@ export function gruForward(
       const out = f32s(row * H);
       const g = gates ? gates + f32s(row * GH) : 0;
       let j = 0;
-      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, p, rr, bhh, h + hb, y + out, g, hn + out);
-      for (; j < H; j++) forwardUnits(j, false, H, p, rr, bhh, h + hb, y + out, g, hn + out);
+      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, hard, p, rr, bhh, h + hb, y + out, g, hn + out);
+      for (; j < H; j++) forwardUnits(j, false, H, hard, p, rr, bhh, h + hb, y + out, g, hn + out);
     }
   }
 }
@@ -63,7 +63,7 @@ export function gruForward(
 // @ts-ignore: decorator
 @inline
 function backwardUnits(
-  j: i32, full: bool, H: i32,
+  j: i32, full: bool, H: i32, hard: bool,
   gate: usize, hnRow: usize, hPrevRow: usize, dy: usize, dh: usize, dGx: usize, dGh: usize, hPrev: usize, dhStep: usize,
 ): void {
   const at = f32s(j);
@@ -78,8 +78,8 @@ function backwardUnits(
   const z = ld(gate + H1 + at, full);
   const n = ld(gate + H2 + at, full);
   const dnPre = f32x4.mul(f32x4.mul(dhT, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(n, n)));
-  const dzPre = f32x4.mul(f32x4.mul(dhT, f32x4.sub(hp, n)), f32x4.mul(z, f32x4.sub(one, z)));
-  const drPre = f32x4.mul(f32x4.mul(dnPre, ld(hnRow + at, full)), f32x4.mul(r, f32x4.sub(one, r)));
+  const dzPre = f32x4.mul(f32x4.mul(dhT, f32x4.sub(hp, n)), vgateGrad(z, hard));
+  const drPre = f32x4.mul(f32x4.mul(dnPre, ld(hnRow + at, full)), vgateGrad(r, hard));
   st(dGx + at, drPre, full);
   st(dGx + H1 + at, dzPre, full);
   st(dGx + H2 + at, dnPre, full);
@@ -95,7 +95,7 @@ function backwardUnits(
  * dh0. W_ih, W_hh packed (NN); scratch dGx, dGh [B·T·3H], hPrev [B·T·H] (then `weightGradients`).
  */
 export function gruBackward(
-  B: i32, T: i32, I: i32, H: i32, reverse: bool, lengths: usize,
+  B: i32, T: i32, I: i32, H: i32, reverse: bool, hard: bool, lengths: usize,
   x: usize, h0: usize, y: usize, gates: usize, hn: usize,
   dy: usize, dhIn: usize,
   dx: usize, dh: usize, dhSteps: usize,
@@ -124,8 +124,8 @@ export function gruBackward(
       const gx = dGx + f32s(row * GH);
       const gh = dGh + f32s(row * GH);
       let j = 0;
-      for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
-      for (; j < H; j++) backwardUnits(j, false, H, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
+      for (; j + 4 <= H; j += 4) backwardUnits(j, true, H, hard, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
+      for (; j < H; j++) backwardUnits(j, false, H, hard, g, hn + out, hPrevRow, dyRow, dh + hb, gx, gh, hPrev + out, dhs);
     }
     gemmPacked(b1 - b0, H, GH, dGh + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);
   }

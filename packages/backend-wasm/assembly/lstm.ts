@@ -1,13 +1,15 @@
 // Fused LSTM forward and backward over a whole sequence (spec §2): one call per layer and
 // direction. Gates are packed i, f, g, o (coupled: f, g, o with i = 1 − f); peephole weights are
-// one [3H] vector p_i, p_f, p_o. The formulas are backend-cpu's, four hidden units per instruction.
+// one [3H] vector p_i, p_f, p_o; gates squash with σ or (HARD) hardSigmoid. The formulas are backend-cpu's, four hidden units per instruction.
 
 import { gemmPacked } from './gemm';
-import { ld, madd, splat, st, vsigmoid, vtanh } from './simd';
+import { ld, madd, splat, st, vgate, vgateGrad, vtanh } from './simd';
 import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
+// Variant bits: the cell's variant, and hardSigmoid gates.
 const PEEPHOLE = 1;
 const COUPLED = 2;
+const HARD = 4;
 
 /** Byte offset of gate block k (i = 0, f, g, o) in a packed row; the coupled variant has no i block. */
 // @ts-ignore: decorator
@@ -24,7 +26,9 @@ function forwardUnits(
   p: usize, c: usize, h: usize, y: usize, peep: usize, gates: usize, cells: usize,
 ): void {
   const at = f32s(j);
-  const coupled = variant == COUPLED;
+  const coupled = (variant & COUPLED) != 0;
+  const peephole = (variant & PEEPHOLE) != 0;
+  const hard = (variant & HARD) != 0;
   const oF = gateOffset(1, coupled, H);
   const oG = gateOffset(2, coupled, H);
   const oO = gateOffset(3, coupled, H);
@@ -33,19 +37,19 @@ function forwardUnits(
   let i = splat(0);
   if (!coupled) {
     let iPre = ld(p + at, full);
-    if (variant == PEEPHOLE) {
+    if (peephole) {
       iPre = madd(ld(peep + at, full), cPrev, iPre);
       fPre = madd(ld(peep + f32s(H) + at, full), cPrev, fPre);
     }
-    i = vsigmoid(iPre);
+    i = vgate(iPre, hard);
   }
-  const f = vsigmoid(fPre);
+  const f = vgate(fPre, hard);
   if (coupled) i = f32x4.sub(splat(1), f);
   const g = vtanh(ld(p + oG + at, full));
   const cNew = f32x4.add(f32x4.mul(f, cPrev), f32x4.mul(i, g));
   let oPre = ld(p + oO + at, full);
-  if (variant == PEEPHOLE) oPre = madd(ld(peep + f32s(2 * H) + at, full), cNew, oPre);
-  const o = vsigmoid(oPre);
+  if (peephole) oPre = madd(ld(peep + f32s(2 * H) + at, full), cNew, oPre);
+  const o = vgate(oPre, hard);
   const hNew = f32x4.mul(o, vtanh(cNew));
   st(c + at, cNew, full);
   st(h + at, hNew, full);
@@ -70,7 +74,7 @@ export function lstmForward(
   y: usize, h: usize, c: usize, gates: usize, cells: usize,
   P: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
-  const GH = (variant == COUPLED ? 3 : 4) * H;
+  const GH = ((variant & COUPLED) != 0 ? 3 : 4) * H;
   projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, bhh, P);
   copyRows(h, h0, b0, b1, H);
   copyRows(c, c0, b0, b1, H);
@@ -106,7 +110,9 @@ function backwardUnits(
   dh: usize, dc: usize, dG: usize, hPrev: usize, peep: usize, dPeep: usize, dhStep: usize, dcStep: usize,
 ): void {
   const at = f32s(j);
-  const coupled = variant == COUPLED;
+  const coupled = (variant & COUPLED) != 0;
+  const peephole = (variant & PEEPHOLE) != 0;
+  const hard = (variant & HARD) != 0;
   const oF = gateOffset(1, coupled, H);
   const oG = gateOffset(2, coupled, H);
   const oO = gateOffset(3, coupled, H);
@@ -120,23 +126,23 @@ function backwardUnits(
   const f = ld(gate + oF + at, full);
   const g = ld(gate + oG + at, full);
   const o = ld(gate + oO + at, full);
-  const dOpre = f32x4.mul(f32x4.mul(f32x4.mul(dhT, tc), o), f32x4.sub(one, o));
+  const dOpre = f32x4.mul(f32x4.mul(dhT, tc), vgateGrad(o, hard));
   let dcT = f32x4.add(ld(dc + at, full), f32x4.mul(f32x4.mul(dhT, o), f32x4.sub(one, f32x4.mul(tc, tc))));
-  if (variant == PEEPHOLE) dcT = madd(dOpre, ld(peep + f32s(2 * H) + at, full), dcT);
+  if (peephole) dcT = madd(dOpre, ld(peep + f32s(2 * H) + at, full), dcT);
   let dcPrev = f32x4.mul(dcT, f);
-  const fGrad = f32x4.mul(f, f32x4.sub(one, f));
+  const fGrad = vgateGrad(f, hard);
   const gGrad = f32x4.sub(one, f32x4.mul(g, g));
   if (coupled) {
     st(dG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(cPrev, g)), fGrad), full);
     st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(one, f)), gGrad), full);
   } else {
     const i = ld(gate + at, full);
-    const dIpre = f32x4.mul(f32x4.mul(dcT, g), f32x4.mul(i, f32x4.sub(one, i)));
+    const dIpre = f32x4.mul(f32x4.mul(dcT, g), vgateGrad(i, hard));
     const dFpre = f32x4.mul(f32x4.mul(dcT, cPrev), fGrad);
     st(dG + at, dIpre, full);
     st(dG + oF + at, dFpre, full);
     st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, i), gGrad), full);
-    if (variant == PEEPHOLE) {
+    if (peephole) {
       dcPrev = madd(dIpre, ld(peep + at, full), dcPrev);
       dcPrev = madd(dFpre, ld(peep + f32s(H) + at, full), dcPrev);
       st(dPeep + at, madd(dIpre, cPrev, ld(dPeep + at, full)), full);
@@ -167,7 +173,7 @@ export function lstmBackward(
   dhSteps: usize, dcSteps: usize,
   dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
-  const GH = (variant == COUPLED ? 3 : 4) * H;
+  const GH = ((variant & COUPLED) != 0 ? 3 : 4) * H;
   copyRows(dh, dhIn, b0, b1, H);
   copyRows(dc, dcIn, b0, b1, H);
   zeroRows(dG, b0, b1, T * GH);

@@ -47,6 +47,22 @@ export function vsigmoid(x: v128): v128 {
   return f32x4.div(splat(1), f32x4.add(splat(1), vexp(f32x4.neg(x))));
 }
 
+/** A gate's squashing: σ, or (hard) clip(0.2·x + 0.5, 0, 1), TensorFlow.js's hardSigmoid. */
+// @ts-ignore: decorator
+@inline
+export function vgate(x: v128, hard: bool): v128 {
+  if (hard) return f32x4.min(f32x4.max(f32x4.add(f32x4.mul(x, splat(0.2)), splat(0.5)), splat(0)), splat(1));
+  return vsigmoid(x);
+}
+
+/** A gate's derivative from its value s: s(1 − s) for σ; 0.2 inside (0, 1), 0 where hardSigmoid clipped. */
+// @ts-ignore: decorator
+@inline
+export function vgateGrad(s: v128, hard: bool): v128 {
+  if (hard) return v128.and(v128.and(f32x4.gt(s, splat(0)), f32x4.lt(s, splat(1))), splat(0.2));
+  return f32x4.mul(s, f32x4.sub(splat(1), s));
+}
+
 // @ts-ignore: decorator
 @inline
 export function vtanh(x: v128): v128 {

@@ -24,6 +24,12 @@ export const RECURRENT_KERNELS = [LstmForward, LstmBackward, GruForward, GruBack
 export type RecurrentKernelName = (typeof RECURRENT_KERNELS)[number];
 
 export type LstmVariant = 'standard' | 'peephole' | 'coupled';
+/**
+ * The squashing function of an LSTM's or GRU's gates: 'sigmoid' (PyTorch's, ONNX's default) or
+ * 'hardSigmoid', clip(0.2·x + 0.5, 0, 1) — TensorFlow.js's default recurrent activation (and
+ * Keras 2's, and ONNX's HardSigmoid with α = 0.2, β = 0.5). Its derivative is 0.2 inside (0, 1), 0 outside.
+ */
+export type GateActivation = 'sigmoid' | 'hardSigmoid';
 export type RnnNonlinearity = 'tanh' | 'relu';
 
 export interface RecurrentAttrs {
@@ -50,6 +56,8 @@ export interface LstmForwardInputs {
 }
 export interface LstmAttrs extends RecurrentAttrs {
   variant: LstmVariant;
+  /** Absent: 'sigmoid'. */
+  gateActivation?: GateActivation;
 }
 export interface LstmForwardOutputs {
   y: TensorInfo; // [B, T, H]  h_t at every valid step, 0 at padded steps
@@ -93,7 +101,10 @@ export interface GruForwardInputs {
   biasHh: TensorInfo;
   h0: TensorInfo;
 }
-export type GruAttrs = RecurrentAttrs;
+export interface GruAttrs extends RecurrentAttrs {
+  /** Absent: 'sigmoid'. */
+  gateActivation?: GateActivation;
+}
 export interface GruForwardOutputs {
   y: TensorInfo;
   h: TensorInfo;

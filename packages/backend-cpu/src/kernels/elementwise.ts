@@ -11,6 +11,22 @@ export function sigmoid(x: number): number {
   return 1 / (1 + Math.exp(-x));
 }
 
+/** clip(0.2·x + 0.5, 0, 1): TensorFlow.js's default gate activation. */
+export function hardSigmoid(x: number): number {
+  const y = 0.2 * x + 0.5;
+  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+}
+
+/** A gate's squashing (`hard`: hardSigmoid, else σ); the flag is loop-invariant, so the branch costs nothing. */
+export function gate(x: number, hard: boolean): number {
+  return hard ? hardSigmoid(x) : sigmoid(x);
+}
+
+/** A gate's derivative from its value s: s(1 − s) for σ; 0.2 inside (0, 1), 0 where hardSigmoid clipped. */
+export function gateGrad(s: number, hard: boolean): number {
+  return hard ? (s > 0 && s < 1 ? 0.2 : 0) : s * (1 - s);
+}
+
 // Each op gets its own loop: a shared `fn(x)` call site sees every op, turns megamorphic and
 // is not inlined, which measured 5–10× slower per element than these monomorphic loops.
 function unaryOut(x: TensorInfo): [FloatArray, FloatArray] {

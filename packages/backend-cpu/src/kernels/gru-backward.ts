@@ -1,5 +1,6 @@
 import type { GruAttrs, GruBackwardInputs, GruBackwardOutputs } from '@lstm/core';
 import { alloc } from './buffers.js';
+import { gateGrad } from './elementwise.js';
 import { gemmNT, matrix } from './gemm.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
@@ -10,7 +11,8 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
  *   input side dGx = [dr', dz', dn']        recurrent side dGh = [dr', dz', dn' ⊙ r]
  *   dh_{t−1} = dh_t ⊙ z + dGh_t · W_hh
  */
-export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, record }: GruAttrs): GruBackwardOutputs {
+export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, record, gateActivation }: GruAttrs): GruBackwardOutputs {
+  const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
   const X = data(inputs.x),
@@ -46,8 +48,8 @@ export function GruBackward(inputs: GruBackwardInputs, { reverse, lengths, recor
           z = gates[p + H + j]!,
           n = gates[p + 2 * H + j]!;
         const dnPre = dhT * (1 - z) * (1 - n * n);
-        const dzPre = dhT * (hPrev - n) * z * (1 - z);
-        const drPre = dnPre * hnAll[out + j]! * r * (1 - r);
+        const dzPre = dhT * (hPrev - n) * gateGrad(z, hard);
+        const drPre = dnPre * hnAll[out + j]! * gateGrad(r, hard);
         dGx[p + j] = drPre;
         dGx[p + H + j] = dzPre;
         dGx[p + 2 * H + j] = dnPre;

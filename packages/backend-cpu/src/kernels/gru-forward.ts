@@ -1,5 +1,5 @@
 import type { GruAttrs, GruForwardInputs, GruForwardOutputs } from '@lstm/core';
-import { sigmoid } from './elementwise.js';
+import { gate } from './elementwise.js';
 import { alloc } from './buffers.js';
 import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
@@ -11,7 +11,8 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
  * with P = x W_ihᵀ + b_ih for all steps and R = h_{t−1} W_hhᵀ per step. b_hh stays separate
  * because r multiplies only the recurrent part of n.
  */
-export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record }: GruAttrs): GruForwardOutputs {
+export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record, gateActivation }: GruAttrs): GruForwardOutputs {
+  const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
   const X = data(inputs.x),
@@ -35,8 +36,8 @@ export function GruForward(inputs: GruForwardInputs, { reverse, lengths, record 
         r = b * GH,
         out = row * H;
       for (let j = 0; j < H; j++) {
-        const rGate = sigmoid(P[p + j]! + R[r + j]! + bhh[j]!);
-        const z = sigmoid(P[p + H + j]! + R[r + H + j]! + bhh[H + j]!);
+        const rGate = gate(P[p + j]! + R[r + j]! + bhh[j]!, hard);
+        const z = gate(P[p + H + j]! + R[r + H + j]! + bhh[H + j]!, hard);
         const hn = R[r + 2 * H + j]! + bhh[2 * H + j]!;
         const n = Math.tanh(P[p + 2 * H + j]! + rGate * hn);
         const hNew = (1 - z) * n + z * h[hb + j]!;

@@ -1,5 +1,6 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { alloc } from './buffers.js';
+import { gateGrad } from './elementwise.js';
 import { gemmNT, matrix } from './gemm.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
@@ -13,7 +14,8 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
  * Coupled (i = 1 − f): df' = dc_t ⊙ (c_{t−1} − g) ⊙ f(1 − f),  dg' = dc_t ⊙ (1 − f) ⊙ (1 − g²).
  * dG (pre-activation gradients) is kept for all steps so the weight gradients are two GEMMs.
  */
-export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmBackwardOutputs {
+export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, record, variant, gateActivation }: LstmAttrs): LstmBackwardOutputs {
+  const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
   const X = data(inputs.x),
@@ -58,17 +60,17 @@ export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, rec
         const f = gates[p + oF + j]!,
           g = gates[p + oG + j]!,
           o = gates[p + oO + j]!;
-        const dOpre = dhT * tc * o * (1 - o);
+        const dOpre = dhT * tc * gateGrad(o, hard);
         let dcT = dc[hb + j]! + dhT * o * (1 - tc * tc);
         if (peep) dcT += dOpre * peep[2 * H + j]!;
         let dcPrev = dcT * f;
         if (coupled) {
-          dG[p + j] = dcT * (cPrev - g) * f * (1 - f);
+          dG[p + j] = dcT * (cPrev - g) * gateGrad(f, hard);
           dG[p + oG + j] = dcT * (1 - f) * (1 - g * g);
         } else {
           const i = gates[p + j]!;
-          const dIpre = dcT * g * i * (1 - i);
-          const dFpre = dcT * cPrev * f * (1 - f);
+          const dIpre = dcT * g * gateGrad(i, hard);
+          const dFpre = dcT * cPrev * gateGrad(f, hard);
           dG[p + j] = dIpre;
           dG[p + oF + j] = dFpre;
           dG[p + oG + j] = dcT * i * (1 - g * g);

@@ -1,5 +1,5 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
-import { sigmoid } from './elementwise.js';
+import { gate } from './elementwise.js';
 import { alloc } from './buffers.js';
 import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
@@ -10,9 +10,11 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
  *   c_t = f ⊙ c_{t−1} + i ⊙ g            o = σ(P_o + R_o [+ p_o ⊙ c_t])        h_t = o ⊙ tanh(c_t)
  * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step, added
  * into P's rows for step t in place).
- * Coupled variant: gates packed f, g, o and i = 1 − f.
+ * Coupled variant: gates packed f, g, o and i = 1 − f. With gateActivation 'hardSigmoid' every σ
+ * above is clip(0.2·x + 0.5, 0, 1).
  */
-export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmForwardOutputs {
+export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, variant, gateActivation }: LstmAttrs): LstmForwardOutputs {
+  const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
   const X = data(inputs.x),
@@ -54,15 +56,15 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
             iPre += peep[j]! * cPrev;
             fPre += peep[H + j]! * cPrev;
           }
-          i = sigmoid(iPre);
+          i = gate(iPre, hard);
         }
-        const f = sigmoid(fPre);
+        const f = gate(fPre, hard);
         if (coupled) i = 1 - f;
         const g = Math.tanh(P[p + oG + j]!);
         const cNew = f * cPrev + i * g;
         let oPre = P[p + oO + j]!;
         if (peep) oPre += peep[2 * H + j]! * cNew;
-        const o = sigmoid(oPre);
+        const o = gate(oPre, hard);
         const hNew = o * Math.tanh(cNew);
         c[hb + j] = cNew;
         h[hb + j] = hNew;

@@ -1,6 +1,6 @@
 import type { GruAttrs, GruBackwardInputs, GruBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { block } from './lstm-cell.js';
+import { block, gateGradOf } from './lstm-cell.js';
 import { BackwardWalk, allSteps, columnStep, fromColumnSteps, inputGradients, masked, outputs, toColumnSteps } from './recurrent-common.js';
 
 /**
@@ -12,6 +12,7 @@ import { BackwardWalk, allSteps, columnStep, fromColumnSteps, inputGradients, ma
 export function GruBackward(inputs: GruBackwardInputs, attrs: GruAttrs): GruBackwardOutputs {
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
+  const sigmoidGrad = gateGradOf(attrs.gateActivation);
   const result = tf.tidy(() => {
     const weightHhT = tf.transpose(t(inputs.weightHh));
     const gates = toColumnSteps(t(inputs.gates));
@@ -23,8 +24,8 @@ export function GruBackward(inputs: GruBackwardInputs, attrs: GruAttrs): GruBack
       const g3 = columnStep(gates, step);
       const [r, z, n] = [block(g3, 0, H), block(g3, 1, H), block(g3, 2, H)];
       const dnPre = tf.mul(tf.mul(dhT, tf.sub(1, z)), tf.sub(1, tf.mul(n, n)));
-      const dzPre = tf.mul(tf.mul(dhT, tf.sub(hPrev, n)), tf.mul(z, tf.sub(1, z)));
-      const drPre = tf.mul(tf.mul(dnPre, columnStep(hns, step)), tf.mul(r, tf.sub(1, r)));
+      const dzPre = tf.mul(tf.mul(dhT, tf.sub(hPrev, n)), sigmoidGrad(z));
+      const drPre = tf.mul(tf.mul(dnPre, columnStep(hns, step)), sigmoidGrad(r));
       dXps[step] = masked(m, tf.concat([drPre, dzPre, dnPre], 0));
       dHps[step] = masked(m, tf.concat([drPre, dzPre, tf.mul(dnPre, r)], 0));
       walk.carry(m, tf.add(tf.mul(dhT, z), tf.matMul(weightHhT, dHps[step]!)));

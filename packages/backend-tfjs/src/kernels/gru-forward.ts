@@ -1,6 +1,6 @@
 import type { GruAttrs, GruForwardInputs, GruForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { block, tanhOf } from './lstm-cell.js';
+import { block, gateOf, tanhOf } from './lstm-cell.js';
 import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, projectColumns, timeOrder } from './recurrent-common.js';
 
 /**
@@ -14,6 +14,7 @@ export function GruForward(inputs: GruForwardInputs, attrs: GruAttrs): GruForwar
   const [B, T] = inputs.x.shape as [number, number];
   const H = inputs.weightHh.shape[1]!;
   const tanh = tanhOf(tf.getBackend() === 'wasm');
+  const sigmoid = gateOf(attrs.gateActivation);
   const result = tf.tidy(() => {
     const weightHh = t(inputs.weightHh);
     const biasHh = tf.reshape(t(inputs.biasHh), [3 * H, 1]);
@@ -26,8 +27,8 @@ export function GruForward(inputs: GruForwardInputs, attrs: GruAttrs): GruForwar
     for (const step of timeOrder(T, attrs.reverse)) {
       const xp = columnStep(projected, step);
       const hp = tf.add(tf.matMul(weightHh, h), biasHh);
-      const r = tf.sigmoid(tf.add(block(xp, 0, H), block(hp, 0, H)));
-      const z = tf.sigmoid(tf.add(block(xp, 1, H), block(hp, 1, H)));
+      const r = sigmoid(tf.add(block(xp, 0, H), block(hp, 0, H)));
+      const z = sigmoid(tf.add(block(xp, 1, H), block(hp, 1, H)));
       const hn = block(hp, 2, H);
       const n = tanh(tf.add(block(xp, 2, H), tf.mul(r, hn)));
       const hNew = tf.add(n, tf.mul(z, tf.sub(h, n)));

@@ -1,4 +1,4 @@
-import type { LstmVariant } from '@lstm/core';
+import type { GateActivation, LstmVariant } from '@lstm/core';
 import { tf } from '../tf.js';
 
 // The LSTM's per-step element-wise work as tfjs ops, in the column layout the wasm and cpu
@@ -19,6 +19,18 @@ export function tanhOf(fast: boolean) {
   return fast ? (x: tf.Tensor) => tf.sub(tf.mul(tf.sigmoid(tf.mul(x, 2)), 2), 1) : tf.tanh;
 }
 
+/** A gate's squashing: σ, or hardSigmoid = clip(0.2·x + 0.5, 0, 1). */
+export function gateOf(activation: GateActivation | undefined): (x: tf.Tensor) => tf.Tensor {
+  return activation === 'hardSigmoid' ? (x) => tf.clipByValue(tf.add(tf.mul(x, 0.2), 0.5), 0, 1) : (x) => tf.sigmoid(x);
+}
+
+/** A gate's derivative from its value s: s(1 − s) for σ; 0.2 inside (0, 1), 0 where hardSigmoid clipped. */
+export function gateGradOf(activation: GateActivation | undefined): (s: tf.Tensor) => tf.Tensor {
+  return activation === 'hardSigmoid'
+    ? (s) => tf.mul(tf.cast(tf.logicalAnd(tf.greater(s, 0), tf.less(s, 1)), s.dtype), 0.2)
+    : (s) => tf.mul(s, tf.sub(1, s));
+}
+
 /**
  * One step's gate update from the pre-activations `pre` [G·H, B] (spec §2):
  *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
@@ -32,20 +44,21 @@ export function lstmCellColumns(
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
   tanh: (x: tf.Tensor) => tf.Tensor,
+  sigmoid: (x: tf.Tensor) => tf.Tensor,
 ) {
   const H = c.shape[0]!;
   if (variant === 'coupled') {
-    const f = tf.sigmoid(block(pre, 0, H));
+    const f = sigmoid(block(pre, 0, H));
     const g = tanh(block(pre, 1, H));
     const cNew = tf.add(tf.mul(f, c), tf.mul(tf.sub(1, f), g));
-    const o = tf.sigmoid(block(pre, 2, H));
+    const o = sigmoid(block(pre, 2, H));
     return { gates: [f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
   }
-  const i = tf.sigmoid(peephole ? tf.add(block(pre, 0, H), tf.mul(peephole[0]!, c)) : block(pre, 0, H));
-  const f = tf.sigmoid(peephole ? tf.add(block(pre, 1, H), tf.mul(peephole[1]!, c)) : block(pre, 1, H));
+  const i = sigmoid(peephole ? tf.add(block(pre, 0, H), tf.mul(peephole[0]!, c)) : block(pre, 0, H));
+  const f = sigmoid(peephole ? tf.add(block(pre, 1, H), tf.mul(peephole[1]!, c)) : block(pre, 1, H));
   const g = tanh(block(pre, 2, H));
   const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-  const o = tf.sigmoid(peephole ? tf.add(block(pre, 3, H), tf.mul(peephole[2]!, cNew)) : block(pre, 3, H));
+  const o = sigmoid(peephole ? tf.add(block(pre, 3, H), tf.mul(peephole[2]!, cNew)) : block(pre, 3, H));
   return { gates: [i, f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
 }
 
@@ -63,9 +76,9 @@ export function lstmCellBackwardColumns(
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
   tanh: (x: tf.Tensor) => tf.Tensor,
+  sigmoidGrad: (s: tf.Tensor) => tf.Tensor,
 ) {
   const H = cT.shape[0]!;
-  const sigmoidGrad = (a: tf.Tensor) => tf.mul(a, tf.sub(1, a));
   const tc = tanh(cT);
   const coupled = variant === 'coupled';
   const f = block(gates, coupled ? 0 : 1, H);

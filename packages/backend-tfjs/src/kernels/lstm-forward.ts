@@ -1,6 +1,6 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { lstmCellColumns, tanhOf } from './lstm-cell.js';
+import { gateOf, lstmCellColumns, tanhOf } from './lstm-cell.js';
 import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, projectColumns, timeOrder } from './recurrent-common.js';
 import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
 
@@ -29,7 +29,7 @@ export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmFo
     for (const step of timeOrder(T, attrs.reverse)) {
       const pre = tf.add(columnStep(projected, step), tf.matMul(weightHh, h));
       const m = masks?.[step] ?? null;
-      const next = lstmCellColumns(pre, c, peephole, attrs.variant, tanh);
+      const next = lstmCellColumns(pre, c, peephole, attrs.variant, tanh, gateOf(attrs.gateActivation));
       ys[step] = m ? tf.mul(m, next.h) : next.h;
       if (attrs.record) {
         const gates = tf.concat(next.gates, 0);

@@ -4,7 +4,7 @@ import { sequenceDims, sequenceWork, weightGradients } from './sequence.js';
 
 /** Fused GRU forward: one wasm call per layer and direction (assembly/gru.ts); threads split the batch. */
 export function gruForwardKernel(ctx: Context) {
-  return (inputs: GruForwardInputs, { reverse, lengths, record }: GruAttrs): GruForwardOutputs =>
+  return (inputs: GruForwardInputs, { reverse, lengths, record, gateActivation }: GruAttrs): GruForwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
       const dims = sequenceDims(inputs.x, inputs.weightHh);
       const { B, T, I, H, GH } = dims;
@@ -15,7 +15,7 @@ export function gruForwardKernel(ctx: Context) {
       }
       const scratch = [frame.scratch(B * T * GH), frame.scratch(B * GH)]; // P, R
       const packs = [ctx.packs.get(inputs.weightIh, 'nt'), ctx.packs.get(inputs.weightHh, 'nt')];
-      const head = [B, T, I, H, reverse ? 1 : 0, frame.lengths(lengths)];
+      const head = [B, T, I, H, reverse ? 1 : 0, gateActivation === 'hardSigmoid' ? 1 : 0, frame.lengths(lengths)];
       const ins = [inputs.x, inputs.biasIh, inputs.biasHh, inputs.h0].map(ptrOf);
       const outs = [ptrOf(result.y), ptrOf(result.h), optionalPtr(result.gates), optionalPtr(result.hn)];
       ctx.team.split('gruForward', B, 1, sequenceWork(dims), (b0, b1) => [...head, ...ins, ...outs, ...scratch, ...packs, b0, b1]);
@@ -25,7 +25,7 @@ export function gruForwardKernel(ctx: Context) {
 
 /** Fused GRU backward through time: one wasm call per layer and direction, then the weight gradients. */
 export function gruBackwardKernel(ctx: Context) {
-  return (inputs: GruBackwardInputs, { reverse, lengths, record }: GruAttrs): GruBackwardOutputs =>
+  return (inputs: GruBackwardInputs, { reverse, lengths, record, gateActivation }: GruAttrs): GruBackwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
       const dims = sequenceDims(inputs.x, inputs.weightHh);
       const { B, T, I, H, GH } = dims;
@@ -40,7 +40,7 @@ export function gruBackwardKernel(ctx: Context) {
       if (record) result.dhSteps = frame.output([B, T, H]);
       const [dGx, dGh, hPrev] = [frame.scratch(B * T * GH), frame.scratch(B * T * GH), frame.scratch(B * T * H)];
       const packs = [ctx.packs.get(inputs.weightIh, 'nn'), ctx.packs.get(inputs.weightHh, 'nn')];
-      const head = [B, T, I, H, reverse ? 1 : 0, frame.lengths(lengths)];
+      const head = [B, T, I, H, reverse ? 1 : 0, gateActivation === 'hardSigmoid' ? 1 : 0, frame.lengths(lengths)];
       const ins = [inputs.x, inputs.h0, inputs.y, inputs.gates, inputs.hn].map(ptrOf);
       const grads = [optionalPtr(inputs.dy), optionalPtr(inputs.dh)];
       const outs = [ptrOf(result.dx), ptrOf(result.dh0), optionalPtr(result.dhSteps)];

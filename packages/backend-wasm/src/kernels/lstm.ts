@@ -3,11 +3,16 @@ import { type Context, optionalPtr, ptrOf, withFrame } from './context.js';
 import { sequenceDims, sequenceWork, weightGradients } from './sequence.js';
 
 const VARIANTS = { standard: 0, peephole: 1, coupled: 2 } as const;
+const HARD = 4; // assembly/lstm.ts: hardSigmoid gates
+
+/** The variant bits assembly/lstm.ts reads: the cell's variant, and hardSigmoid gates. */
+const variantBits = ({ variant, gateActivation }: LstmAttrs) => VARIANTS[variant] | (gateActivation === 'hardSigmoid' ? HARD : 0);
 
 /** Fused LSTM forward: one wasm call per layer and direction (assembly/lstm.ts); threads split the batch. */
 export function lstmForwardKernel(ctx: Context) {
-  return (inputs: LstmForwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmForwardOutputs =>
+  return (inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
+      const { reverse, lengths, record, variant } = attrs;
       const dims = sequenceDims(inputs.x, inputs.weightHh);
       const { B, T, I, H, GH } = dims;
       const result: LstmForwardOutputs = { y: frame.output([B, T, H]), h: frame.output([B, H]), c: frame.output([B, H]) };
@@ -18,7 +23,7 @@ export function lstmForwardKernel(ctx: Context) {
       const peephole = optionalPtr(variant === 'peephole' ? inputs.peephole : undefined);
       const P = frame.scratch(B * T * GH);
       const packs = [ctx.packs.get(inputs.weightIh, 'nt'), ctx.packs.get(inputs.weightHh, 'nt')];
-      const head = [B, T, I, H, VARIANTS[variant], reverse ? 1 : 0, frame.lengths(lengths)];
+      const head = [B, T, I, H, variantBits(attrs), reverse ? 1 : 0, frame.lengths(lengths)];
       const ins = [ptrOf(inputs.x), ptrOf(inputs.biasIh), ptrOf(inputs.biasHh), peephole, ptrOf(inputs.h0), ptrOf(inputs.c0)];
       const outs = [ptrOf(result.y), ptrOf(result.h), ptrOf(result.c), optionalPtr(result.gates), optionalPtr(result.cells)];
       ctx.team.split('lstmForward', B, 1, sequenceWork(dims), (b0, b1) => [...head, ...ins, ...outs, P, ...packs, b0, b1]);
@@ -28,8 +33,9 @@ export function lstmForwardKernel(ctx: Context) {
 
 /** Fused LSTM backward through time: one wasm call per layer and direction, then the weight gradients. */
 export function lstmBackwardKernel(ctx: Context) {
-  return (inputs: LstmBackwardInputs, { reverse, lengths, record, variant }: LstmAttrs): LstmBackwardOutputs =>
+  return (inputs: LstmBackwardInputs, attrs: LstmAttrs): LstmBackwardOutputs =>
     withFrame(ctx, inputs.x.dtype, (frame) => {
+      const { reverse, lengths, record, variant } = attrs;
       const dims = sequenceDims(inputs.x, inputs.weightHh);
       const { B, T, I, H, GH } = dims;
       const result: LstmBackwardOutputs = {
@@ -50,7 +56,7 @@ export function lstmBackwardKernel(ctx: Context) {
       const dG = frame.scratch(B * T * GH);
       const hPrev = frame.scratch(B * T * H);
       const packs = [ctx.packs.get(inputs.weightIh, 'nn'), ctx.packs.get(inputs.weightHh, 'nn')];
-      const head = [B, T, I, H, VARIANTS[variant], reverse ? 1 : 0, frame.lengths(lengths)];
+      const head = [B, T, I, H, variantBits(attrs), reverse ? 1 : 0, frame.lengths(lengths)];
       const ins = [inputs.x, peephole ? inputs.peephole : undefined, inputs.h0, inputs.c0, inputs.y, inputs.gates, inputs.cells].map(
         optionalPtr,
       );

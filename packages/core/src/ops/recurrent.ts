@@ -1,7 +1,7 @@
 import { engine } from '../engine.js';
 import type { KernelResult } from '../kernel-types.js';
 import { ShapeError, ValueError } from '../errors.js';
-import type { LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
+import type { GateActivation, LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { gruBackwardReference, gruForwardReference } from '../reference/gru.js';
@@ -96,6 +96,15 @@ function resolveLengths(op: string, lengths: RecurrentOptions['lengths'], B: num
   return resolved.every((length) => length === T) ? null : resolved;
 }
 
+export const GATE_ACTIVATIONS: readonly GateActivation[] = ['sigmoid', 'hardSigmoid'];
+
+function gateActivationOf(op: string, options: { gateActivation?: GateActivation }): GateActivation {
+  const activation = options.gateActivation ?? 'sigmoid';
+  if (!GATE_ACTIVATIONS.includes(activation))
+    throw new ValueError(`${op}: gateActivation '${String(activation)}' is not one of ${GATE_ACTIVATIONS.map((a) => `'${a}'`).join(', ')}`);
+  return activation;
+}
+
 function recurrentAttrs(op: string, options: RecurrentOptions, B: number, T: number): RecurrentAttrs {
   return { reverse: options.reverse ?? false, lengths: resolveLengths(op, options.lengths, B, T), record: options.record ?? false };
 }
@@ -110,12 +119,12 @@ export function lstmForward(
   weights: RecurrentWeights,
   h0: Tensor,
   c0: Tensor,
-  options: RecurrentOptions & { variant?: LstmVariant } = {},
+  options: RecurrentOptions & { variant?: LstmVariant; gateActivation?: GateActivation } = {},
 ): LstmForwardResult {
   const variant = options.variant ?? 'standard';
   const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', variant), h0, c0);
   checkPeephole('lstm', variant, weights.peephole, H);
-  const attrs = { ...recurrentAttrs('lstm', options, B, T), variant };
+  const attrs = { ...recurrentAttrs('lstm', options, B, T), variant, gateActivation: gateActivationOf('lstm', options) };
   return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs);
 }
 
@@ -145,12 +154,12 @@ export function lstmBackward(
   c0: Tensor,
   saved: { y: Tensor; gates: Tensor; cells: Tensor },
   grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor },
-  options: RecurrentOptions & { variant?: LstmVariant } = {},
+  options: RecurrentOptions & { variant?: LstmVariant; gateActivation?: GateActivation } = {},
 ): LstmBackwardResult {
   const variant = options.variant ?? 'standard';
   const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', variant), h0, c0);
   checkGrads('lstm backward', grads, B, T, H);
-  const attrs = { ...recurrentAttrs('lstm backward', options, B, T), variant };
+  const attrs = { ...recurrentAttrs('lstm backward', options, B, T), variant, gateActivation: gateActivationOf('lstm backward', options) };
   const { weightIh, weightHh, peephole } = weights;
   return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs);
 }
@@ -169,9 +178,14 @@ function checkGrads(op: string, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }
 // ─── GRU ────────────────────────────────────────────────────────────────────────────────
 export type GruForwardResult = KernelResult<'GruForward'>;
 
-export function gruForward(x: Tensor, weights: RecurrentWeights, h0: Tensor, options: RecurrentOptions = {}): GruForwardResult {
+export function gruForward(
+  x: Tensor,
+  weights: RecurrentWeights,
+  h0: Tensor,
+  options: RecurrentOptions & { gateActivation?: GateActivation } = {},
+): GruForwardResult {
   const { B, T } = checkDims('gru', x, weights, 3, h0);
-  const attrs = recurrentAttrs('gru', options, B, T);
+  const attrs = { ...recurrentAttrs('gru', options, B, T), gateActivation: gateActivationOf('gru', options) };
   const { weightIh, weightHh, biasIh, biasHh } = weights;
   return engine.run('GruForward', { x, weightIh, weightHh, biasIh, biasHh, h0 }, attrs);
 }
@@ -184,11 +198,11 @@ export function gruBackward(
   h0: Tensor,
   saved: { y: Tensor; gates: Tensor; hn: Tensor },
   grads: { dy?: Tensor; dh?: Tensor },
-  options: RecurrentOptions = {},
+  options: RecurrentOptions & { gateActivation?: GateActivation } = {},
 ): GruBackwardResult {
   const { B, T, H } = checkDims('gru backward', x, weights, 3, h0);
   checkGrads('gru backward', grads, B, T, H);
-  const attrs = recurrentAttrs('gru backward', options, B, T);
+  const attrs = { ...recurrentAttrs('gru backward', options, B, T), gateActivation: gateActivationOf('gru backward', options) };
   return engine.run('GruBackward', { x, weightIh: weights.weightIh, weightHh: weights.weightHh, h0, ...saved, ...grads }, attrs);
 }
 

@@ -1,12 +1,12 @@
 import type { GruAttrs } from '../kernel-names.js';
 import { tidy } from '../registry.js';
-import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
+import { add, mul, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat } from '../ops/shape-ops.js';
 import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
-import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
+import { block, gate, gateGrad, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
 /**
  * GRU composed from primitive ops (PyTorch's formulation, gates packed r, z, n):
@@ -27,8 +27,8 @@ export function gruForwardReference(inputs: KernelInputs<'GruForward'>, attrs: G
       const m = stepMask(attrs.lengths, t, B, x.dtype);
       const xp = add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh);
       const hp = add(matMul(h, weightHh, { transposeB: true }), biasHh);
-      const r = sigmoid(add(block(xp, 0, H), block(hp, 0, H)));
-      const z = sigmoid(add(block(xp, 1, H), block(hp, 1, H)));
+      const r = gate(add(block(xp, 0, H), block(hp, 0, H)), attrs.gateActivation);
+      const z = gate(add(block(xp, 1, H), block(hp, 1, H)), attrs.gateActivation);
       const hn = block(hp, 2, H);
       const n = tanh(add(block(xp, 2, H), mul(r, hn)));
       const hNew = add(n, mul(z, sub(h, n)));
@@ -77,8 +77,8 @@ export function gruBackwardReference(inputs: KernelInputs<'GruBackward'>, attrs:
       const hn = stepOf(hnAll!, t);
       const dhT = dy ? add(dh, mul(m, stepOf(dy, t))) : dh;
       const dnPre = mul(mul(dhT, add(mul(z, -1), 1)), add(mul(mul(n, n), -1), 1));
-      const dzPre = mul(mul(dhT, sub(hPrev, n)), mul(z, add(mul(z, -1), 1)));
-      const drPre = mul(mul(dnPre, hn), mul(r, add(mul(r, -1), 1)));
+      const dzPre = mul(mul(dhT, sub(hPrev, n)), gateGrad(z, attrs.gateActivation));
+      const drPre = mul(mul(dnPre, hn), gateGrad(r, attrs.gateActivation));
       const dXp = mul(m, concat([drPre, dzPre, dnPre], 1));
       const dHp = mul(m, concat([drPre, dzPre, mul(dnPre, r)], 1));
       dxs[t] = matMul(dXp, weightIh);

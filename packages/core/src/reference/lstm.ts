@@ -1,12 +1,12 @@
 import type { LstmAttrs } from '../kernel-names.js';
 import { tidy } from '../registry.js';
-import { add, mul, sigmoid, sub, tanh } from '../ops/elementwise.js';
+import { add, mul, sub, tanh } from '../ops/elementwise.js';
 import { matMul } from '../ops/mat-mul.js';
 import { sum } from '../ops/reduce.js';
 import { concat, reshape, slice } from '../ops/shape-ops.js';
 import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
-import { block, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
+import { block, gate, gateGrad, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
 /**
  * LSTM composed from primitive ops, one step at a time (the fallback and the oracle that
@@ -35,17 +35,17 @@ export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs:
       );
       let i: Tensor, f: Tensor, g: Tensor, o: Tensor, cNew: Tensor;
       if (coupled) {
-        f = sigmoid(block(pre, 0, H));
+        f = gate(block(pre, 0, H), attrs.gateActivation);
         g = tanh(block(pre, 1, H));
         i = add(mul(f, -1), 1);
         cNew = add(mul(f, c), mul(i, g));
-        o = sigmoid(block(pre, 2, H));
+        o = gate(block(pre, 2, H), attrs.gateActivation);
       } else {
-        i = sigmoid(p ? add(block(pre, 0, H), mul(p[0]!, c)) : block(pre, 0, H));
-        f = sigmoid(p ? add(block(pre, 1, H), mul(p[1]!, c)) : block(pre, 1, H));
+        i = gate(p ? add(block(pre, 0, H), mul(p[0]!, c)) : block(pre, 0, H), attrs.gateActivation);
+        f = gate(p ? add(block(pre, 1, H), mul(p[1]!, c)) : block(pre, 1, H), attrs.gateActivation);
         g = tanh(block(pre, 2, H));
         cNew = add(mul(f, c), mul(i, g));
-        o = sigmoid(p ? add(block(pre, 3, H), mul(p[2]!, cNew)) : block(pre, 3, H));
+        o = gate(p ? add(block(pre, 3, H), mul(p[2]!, cNew)) : block(pre, 3, H), attrs.gateActivation);
       }
       const hNew = mul(o, tanh(cNew));
       ys[t] = mul(m, hNew);
@@ -113,7 +113,7 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
         g = block(g4, 2, H);
         o = block(g4, 3, H);
       }
-      const sigmoidGrad = (a: Tensor) => mul(a, add(mul(a, -1), 1));
+      const sigmoidGrad = (a: Tensor) => gateGrad(a, attrs.gateActivation);
       const dOpre = mul(mul(dhT, tc), sigmoidGrad(o));
       let dcT = add(dc, mul(mul(dhT, o), add(mul(mul(tc, tc), -1), 1)));
       if (p) dcT = add(dcT, mul(dOpre, p[2]!));

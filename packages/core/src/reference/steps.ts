@@ -1,6 +1,7 @@
 import type { DType } from '../dtype.js';
 import { tensor, zeros } from '../ops/create.js';
-import { add, mul, neg } from '../ops/elementwise.js';
+import type { GateActivation } from '../kernel-names.js';
+import { add, mul, neg, relu, sigmoid } from '../ops/elementwise.js';
 import { concat, reshape, slice } from '../ops/shape-ops.js';
 import type { Tensor } from '../tensor.js';
 
@@ -43,4 +44,24 @@ export function stackSteps(steps: readonly Tensor[]): Tensor {
 
 export function zerosLike(x: Tensor): Tensor {
   return zeros(x.shape, x.dtype);
+}
+
+/** A gate's squashing: σ(x), or hardSigmoid(x) = clip(0.2·x + 0.5, 0, 1) = 1 − relu(1 − relu(0.2·x + 0.5)). */
+export function gate(x: Tensor, activation: GateActivation = 'sigmoid'): Tensor {
+  if (activation === 'sigmoid') return sigmoid(x);
+  return add(neg(relu(add(neg(relu(add(mul(x, 0.2), 0.5))), 1))), 1);
+}
+
+/**
+ * A gate's derivative from its value s: s(1 − s) for σ, 0.2 inside (0, 1) and 0 where hardSigmoid
+ * clipped. (The clipped set is read off the values: the reference favours plainness over speed.)
+ */
+export function gateGrad(s: Tensor, activation: GateActivation = 'sigmoid'): Tensor {
+  if (activation === 'sigmoid') return mul(s, add(neg(s), 1));
+  const values = s.readSync();
+  return tensor(
+    Array.from(values, (v) => (v > 0 && v < 1 ? 0.2 : 0)),
+    s.shape,
+    s.dtype,
+  );
 }

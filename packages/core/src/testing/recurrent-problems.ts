@@ -1,5 +1,5 @@
 import type { DType } from '../dtype.js';
-import type { LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import type { GateActivation, LstmVariant, RnnNonlinearity } from '../kernel-names.js';
 import { tensor } from '../ops/create.js';
 import { gateCount, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '../ops/recurrent.js';
 import { Rng } from '../random.js';
@@ -11,19 +11,25 @@ export interface CellCase {
   cell: 'lstm' | 'gru' | 'rnn';
   variant?: LstmVariant;
   nonlinearity?: RnnNonlinearity;
+  /** LSTM and GRU gates: absent = σ. */
+  gateActivation?: GateActivation;
 }
 
 export const CELL_CASES: readonly CellCase[] = [
   { cell: 'lstm', variant: 'standard' },
   { cell: 'lstm', variant: 'peephole' },
   { cell: 'lstm', variant: 'coupled' },
+  { cell: 'lstm', variant: 'standard', gateActivation: 'hardSigmoid' },
+  { cell: 'lstm', variant: 'coupled', gateActivation: 'hardSigmoid' },
   { cell: 'gru' },
+  { cell: 'gru', gateActivation: 'hardSigmoid' },
   { cell: 'rnn', nonlinearity: 'tanh' },
   { cell: 'rnn', nonlinearity: 'relu' },
 ];
 
 export function caseName(c: CellCase): string {
-  return c.cell === 'lstm' ? `lstm/${c.variant}` : c.cell === 'rnn' ? `rnn/${c.nonlinearity}` : 'gru';
+  const gates = c.gateActivation === 'hardSigmoid' ? '+hardSigmoid' : '';
+  return c.cell === 'lstm' ? `lstm/${c.variant}${gates}` : c.cell === 'rnn' ? `rnn/${c.nonlinearity}` : `gru${gates}`;
 }
 
 /** Named flat arrays (float64) and shapes of one random problem. */
@@ -102,11 +108,14 @@ export interface RunOptions {
 
 type Outputs = Record<string, Tensor | undefined>;
 
+/** The gate activation attribute of LSTM and GRU cases (RNN kernels take none). */
+const gatesOf = (c: CellCase) => (c.cell === 'rnn' ? {} : { gateActivation: c.gateActivation ?? ('sigmoid' as const) });
+
 /** Forward of the problem's cell through the op (backend kernel) or the reference composition. */
 export function runForward(problem: Problem, t: ProblemTensors, options: RunOptions): Outputs {
   const c = problem.case;
   const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
-  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true };
+  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true, ...gatesOf(c) };
   if (c.cell === 'lstm') {
     if (options.reference)
       return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: cellState(t) }, { ...attrs, variant: c.variant! });
@@ -124,7 +133,7 @@ export function runForward(problem: Problem, t: ProblemTensors, options: RunOpti
 export function runBackward(problem: Problem, t: ProblemTensors, forward: Outputs, options: RunOptions): Outputs {
   const c = problem.case;
   const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
-  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? false };
+  const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? false, ...gatesOf(c) };
   const grads = { dy: t.dy, dh: t.dh, dc: t.dc };
   if (c.cell === 'lstm') {
     const saved = { y: forward.y!, gates: forward.gates!, cells: forward.cells! };

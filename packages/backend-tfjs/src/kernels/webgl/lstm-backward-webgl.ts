@@ -38,7 +38,7 @@ export function lstmBackwardWebgl(inputs: LstmBackwardInputs, attrs: LstmAttrs):
       hPrevs[step] = previous < 0 ? h0 : keepWhereMasked(masks?.[previous] ?? null, ys[previous]!, h0);
       const cPrev = previous < 0 ? c0 : cells[previous]!;
       const dhT = dys ? tf.add(dh, m ? tf.mul(m, dys[step]!) : dys[step]!) : dh;
-      const cell = lstmCellBackwardProgram(dhT, dc, gates[step]!, cPrev, cells[step]!, m, peephole, attrs.variant);
+      const cell = lstmCellBackwardProgram(dhT, dc, gates[step]!, cPrev, cells[step]!, m, peephole, attrs.variant, attrs.gateActivation);
       const dG = cell.dG;
       dGs[step] = dG;
       if (cell.peepholeTerms && dPeephole) {

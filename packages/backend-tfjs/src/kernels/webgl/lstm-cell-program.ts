@@ -1,4 +1,4 @@
-import type { LstmVariant } from '@lstm/core';
+import type { GateActivation, LstmVariant } from '@lstm/core';
 import type { GPGPUProgram, MathBackendWebGL } from '@tensorflow/tfjs-backend-webgl';
 import { tf } from '../../tf.js';
 
@@ -7,14 +7,17 @@ import { tf } from '../../tf.js';
 // (a handful of flops), so no intermediate texture is written. Programs are cached by tfjs
 // under their source, which bakes in H, the variant and whether masks/peepholes are present.
 
-const HELPERS = `
-float sigm(float v) { return 1.0 / (1.0 + exp(-v)); }
+/** GLSL helpers: the gate squashing (σ or hardSigmoid) and its derivative from the gate's value. */
+const helpers = (hard: boolean) => `
+float sigm(float v) { return ${hard ? 'clamp(0.2 * v + 0.5, 0.0, 1.0)' : '1.0 / (1.0 + exp(-v))'}; }
+float sigmGrad(float s) { return ${hard ? '(s > 0.0 && s < 1.0) ? 0.2 : 0.0' : 's * (1.0 - s)'}; }
 float tanhSafe(float v) { float e = exp(-2.0 * abs(v)); return sign(v) * (1.0 - e) / (1.0 + e); }
 `;
 
 interface Layout {
   H: number;
   variant: LstmVariant;
+  hard: boolean;
   masked: boolean;
   peephole: boolean;
 }
@@ -57,7 +60,7 @@ function pairProgram(names: string[], layout: Layout, B: number, source: string,
   return {
     variableNames: names,
     outputShape: [2, B, layout.H],
-    userCode: `${HELPERS}
+    userCode: `${helpers(layout.hard)}
     void main() {
       ivec3 rc = getOutputCoords();
       int b = rc.y; int j = rc.z;
@@ -82,7 +85,7 @@ function packedGatesProgram(names: string[], layout: Layout, B: number, source: 
   return {
     variableNames: names,
     outputShape: [B, perGate.length * layout.H],
-    userCode: `${HELPERS}
+    userCode: `${helpers(layout.hard)}
     void main() {
       ivec2 rc = getOutputCoords();
       int b = rc.x; int k = rc.y / ${layout.H}; int j = rc.y - k * ${layout.H};
@@ -119,9 +122,10 @@ export function lstmCellProgram(
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
   record: boolean,
+  gateActivation: GateActivation | undefined,
 ) {
   const [B, H] = cPrev.shape as [number, number];
-  const layout: Layout = { H, variant, masked: mask !== null, peephole: peephole !== null };
+  const layout: Layout = { H, variant, hard: gateActivation === 'hardSigmoid', masked: mask !== null, peephole: peephole !== null };
   const extra = [...(mask ? [mask] : []), ...(peephole ? [tf.concat(peephole)] : [])];
   const state = run(stateProgram(layout, B), [pre, cPrev, hPrev, ...extra]);
   const gates = record ? run(gatesProgram(layout, B), [pre, cPrev, ...extra]) : null;
@@ -139,13 +143,13 @@ function backwardSource({ H, variant, peephole }: Layout): string {
       float cp = getCPrev(b, j); float ct = getCT(b, j);
       float dh = getDh(b, j); float dcNext = getDc(b, j);
       float tc = tanhSafe(ct);
-      float dO = dh * tc * go * (1.0 - go);
+      float dO = dh * tc * sigmGrad(go);
       float dct = dcNext + dh * go * (1.0 - tc * tc)${peephole ? ` + dO * ${p(2)}` : ''};
       float dG = dct * gi * (1.0 - gg * gg);
       ${
         coupled
-          ? 'float dF = dct * (cp - gg) * gf * (1.0 - gf); float dI = 0.0;'
-          : 'float dI = dct * gg * gi * (1.0 - gi); float dF = dct * cp * gf * (1.0 - gf);'
+          ? 'float dF = dct * (cp - gg) * sigmGrad(gf); float dI = 0.0;'
+          : 'float dI = dct * gg * sigmGrad(gi); float dF = dct * cp * sigmGrad(gf);'
       }
       float dcp = dct * gf${peephole ? ` + dI * ${p(0)} + dF * ${p(1)}` : ''};`;
 }
@@ -174,9 +178,10 @@ export function lstmCellBackwardProgram(
   mask: tf.Tensor | null,
   peephole: tf.Tensor[] | null,
   variant: LstmVariant,
+  gateActivation: GateActivation | undefined,
 ) {
   const [B, H] = cT.shape as [number, number];
-  const layout: Layout = { H, variant, masked: mask !== null, peephole: peephole !== null };
+  const layout: Layout = { H, variant, hard: gateActivation === 'hardSigmoid', masked: mask !== null, peephole: peephole !== null };
   const inputs = [dhT, dc, gates, cPrev, cT, ...(mask ? [mask] : []), ...(peephole ? [tf.concat(peephole)] : [])];
   const dG = run(gateGradientProgram(layout, B), inputs);
   const cells = run(cellGradientProgram(layout, B), inputs);

@@ -27,7 +27,7 @@ export function lstmForwardWebgl(inputs: LstmForwardInputs, attrs: LstmAttrs): L
     for (const step of timeOrder(T, attrs.reverse)) {
       const pre = tf.add(steps[step]!, tf.matMul(h, weightHh, false, true));
       const m = masks?.[step] ?? null;
-      const next = lstmCellProgram(pre, c, h, m, peephole, attrs.variant, attrs.record);
+      const next = lstmCellProgram(pre, c, h, m, peephole, attrs.variant, attrs.record, attrs.gateActivation);
       ys[step] = m ? tf.mul(m, next.h) : next.h;
       if (next.gates) gateSteps[step] = next.gates;
       // The programs keep padded rows' state already.
