@@ -91,7 +91,7 @@ describe('lstm import', () => {
     const p = lstm('predict', '--model', at('regression.safetensors'), '--input', at('regression-input.json'), '--json');
     expect(p.code, p.stderr).toBe(0);
     const predicted = (JSON.parse(p.stdout) as { output: number[] }[]).map((r) => r.output[0]!);
-    predicted.forEach((v, b) => expect(v).toBeCloseTo(output[b]!, 5));
+    for (const [b, v] of predicted.entries()) expect(v).toBeCloseTo(output[b]!, 5);
     expect(lstm('predict', '--model', at('regression.safetensors'), '--input', at('regression-input.json')).stdout).toMatch(
       /^output \[-?\d\.\d{4}\]\n/,
     );
@@ -105,7 +105,7 @@ describe('lstm import', () => {
     const p = lstm('predict', '--model', at('bi.safetensors'), '--input', at('bi-input.json'), '--raw', '--json');
     const raw = (JSON.parse(p.stdout) as { output: number[] }[]).flatMap((r) => r.output);
     expect(raw).toHaveLength(rows * 3);
-    raw.forEach((v, k) => expect(v).toBeCloseTo(output[k]!, 5));
+    for (const [k, v] of raw.entries()) expect(v).toBeCloseTo(output[k]!, 5);
     expect(lstm('info', at('bi.safetensors')).stdout).toMatch(/head → 3 classes \(reading the output at the last step, out\[:, -1\]\)/);
   });
 

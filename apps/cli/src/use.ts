@@ -28,13 +28,14 @@ export async function info(path: string, json: boolean): Promise<void> {
   const file = readModel(path);
   const { architecture: a, model } = file;
   const parameters = model.parameters().map((p) => ({ name: storedName(p.name), shape: [...p.shape] }));
+  const hard = a.gateActivation === 'hardSigmoid';
   const torchCell =
-    a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
+    (a.cell === 'lstm' && a.variant && a.variant !== 'standard') || hard ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
   const torch = torchCell
     ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True` +
       `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); ` +
       `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
-    : `no PyTorch module (the ${a.variant} LSTM is not in torch.nn)`;
+    : `no PyTorch module (${hard ? 'hardSigmoid gates are' : `the ${a.variant} LSTM is`} not in torch.nn)`;
   const summary = {
     file: path,
     version: file.version,
@@ -52,7 +53,7 @@ export async function info(path: string, json: boolean): Promise<void> {
   }
   const lines = [
     `${path} (written by @lstm ${file.version})`,
-    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
+    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}${hard ? ' (hardSigmoid gates)' : ''}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
       `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} ${file.stored.output} (${READOUT_WORDS[a.readout]})`,
     `parameters: ${summary.parameters.toLocaleString('en-US')}`,
     `task: ${summary.task ?? 'unknown'}`,

@@ -49,18 +49,23 @@ export interface Cell {
 export const CELLS: { readonly [C in CellType]: Cell } = {
   lstm: {
     gateNames: (config) => (config.variant === 'coupled' ? ['f', 'g', 'o'] : ['i', 'f', 'g', 'o']),
-    forward: (config, x, weights, h0, c0, options) => lstmForward(x, weights, h0, need(c0, 'c0'), { ...options, variant: config.variant }),
+    forward: (config, x, weights, h0, c0, options) =>
+      lstmForward(x, weights, h0, need(c0, 'c0'), { ...options, variant: config.variant, gateActivation: config.gateActivation }),
     backward: (config, x, weights, h0, c0, saved, grads, options) => {
       const kept = { y: saved.y, gates: need(saved.gates, 'gates'), cells: need(saved.cells, 'cells') };
-      return lstmBackward(x, weights, h0, need(c0, 'c0'), kept, grads, { ...options, variant: config.variant });
+      return lstmBackward(x, weights, h0, need(c0, 'c0'), kept, grads, {
+        ...options,
+        variant: config.variant,
+        gateActivation: config.gateActivation,
+      });
     },
   },
   gru: {
     gateNames: () => ['r', 'z', 'n'],
-    forward: (_config, x, weights, h0, _c0, options) => gruForward(x, weights, h0, options),
-    backward: (_config, x, weights, h0, _c0, saved, grads, options) => {
+    forward: (config, x, weights, h0, _c0, options) => gruForward(x, weights, h0, { ...options, gateActivation: config.gateActivation }),
+    backward: (config, x, weights, h0, _c0, saved, grads, options) => {
       const kept = { y: saved.y, gates: need(saved.gates, 'gates'), hn: need(saved.hn, 'hn') };
-      return gruBackward(x, weights, h0, kept, { dy: grads.dy, dh: grads.dh }, options);
+      return gruBackward(x, weights, h0, kept, { dy: grads.dy, dh: grads.dh }, { ...options, gateActivation: config.gateActivation });
     },
   },
   rnn: {
@@ -70,6 +75,30 @@ export const CELLS: { readonly [C in CellType]: Cell } = {
       rnnBackward(x, weights, h0, { y: saved.y }, { dy: grads.dy, dh: grads.dh }, { ...options, nonlinearity: config.nonlinearity }),
   },
 };
+
+/**
+ * A cell's configuration from a layer's options, checked: the variant (LSTM), the nonlinearity
+ * (RNN) and the gate activation (LSTM, GRU) apply to their cells only, each one of its values.
+ */
+export function cellConfig(
+  cell: CellType,
+  options: { variant?: string; nonlinearity?: string; gateActivation?: string },
+  what: string,
+): Omit<CellConfig, 'cell'> {
+  const pick = <T extends string>(name: 'variant' | 'nonlinearity' | 'gateActivation', cells: CellType[], values: readonly T[]): T => {
+    const value = options[name];
+    if (value !== undefined && !cells.includes(cell))
+      throw new ValueError(`${what}: '${name}' applies to ${cells.map((c) => `${c.toUpperCase()}s`).join(' and ')} only`);
+    if (value !== undefined && !(values as readonly string[]).includes(value))
+      throw new ValueError(`${what}: unknown ${name} '${value}'; expected ${values.join(', ')}`);
+    return (value as T | undefined) ?? values[0]!;
+  };
+  return {
+    variant: pick('variant', ['lstm'], ['standard', 'peephole', 'coupled'] as const),
+    nonlinearity: pick('nonlinearity', ['rnn'], ['tanh', 'relu'] as const),
+    gateActivation: pick('gateActivation', ['lstm', 'gru'], ['sigmoid', 'hardSigmoid'] as const),
+  };
+}
 
 /** The current values of one layer-direction's parameters. */
 export function weightsOf(p: CellParameters): RecurrentWeights {

@@ -29,6 +29,8 @@ const STACKS: [string, 'lstm' | 'gru' | 'rnn', Partial<RecurrentLayerOptions>][]
   ['coupled LSTM', 'lstm', { variant: 'coupled' }],
   ['standard LSTM', 'lstm', {}],
   ['GRU', 'gru', {}],
+  ['hardSigmoid LSTM', 'lstm', { gateActivation: 'hardSigmoid' }],
+  ['hardSigmoid GRU', 'gru', { gateActivation: 'hardSigmoid' }],
   ['relu RNN', 'rnn', { nonlinearity: 'relu' }],
 ];
 
@@ -44,6 +46,9 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
         seed: 3,
         ...extra,
       });
+      if (extra.gateActivation === 'hardSigmoid')
+        // Larger weights, so pre-activations reach both ranges where hardSigmoid clips (derivative 0).
+        for (const p of layer.parameters()) p.value = tensor(Float64Array.from(p.value.readSync(), (v) => 4 * v), p.shape, 'float64');
       const stateShape = [4, B, H];
       const values = { x: probe(1, B * T * I), h0: probe(2, 4 * B * H), c0: probe(4, 4 * B * H) };
       const r = { out: probe(5, B * T * 2 * H), h: probe(6, 4 * B * H), c: probe(7, 4 * B * H) };

@@ -10,7 +10,7 @@ export type Architecture = Required<
     'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout' | 'outputSize' | 'readout' | 'dtype'
   >
 > &
-  Pick<SequenceModelOptions, 'variant' | 'nonlinearity'>;
+  Pick<SequenceModelOptions, 'variant' | 'nonlinearity' | 'gateActivation'>;
 
 export interface ModelFile {
   model: SequenceModel;
@@ -40,6 +40,9 @@ export function architectureOf(model: SequenceModel): Architecture {
     dtype: rnn.dtype,
     ...(rnn.cell === 'lstm' ? { variant: rnn.variant } : {}),
     ...(rnn.cell === 'rnn' ? { nonlinearity: rnn.nonlinearity } : {}),
+    // Stored only when not σ: files of σ models stay as they were, and a reader that predates
+    // hardSigmoid refuses such a file (an unknown field) instead of running it with σ.
+    ...(rnn.gateActivation === 'hardSigmoid' ? { gateActivation: rnn.gateActivation } : {}),
   };
 }
 

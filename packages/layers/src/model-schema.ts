@@ -25,6 +25,7 @@ export const ArchitectureSchema = v.strictObject({
   dtype: v.picklist(['float32', 'float64']),
   variant: v.optional(v.picklist(['standard', 'peephole', 'coupled'])),
   nonlinearity: v.optional(v.picklist(['tanh', 'relu'])),
+  gateActivation: v.optional(v.picklist(['sigmoid', 'hardSigmoid'])),
 });
 
 export type StoredArchitecture = v.InferOutput<typeof ArchitectureSchema>;

@@ -72,6 +72,11 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
       inputs.push('', '', `P_l${layer}`);
     }
     if (rnn.cell === 'gru') attributes.push(intAttribute('linear_before_reset', 1));
+    // hardSigmoid gates: ONNX's HardSigmoid with its default α = 0.2, β = 0.5 is exactly clip(0.2·x + 0.5, 0, 1).
+    if (rnn.cell !== 'rnn' && rnn.gateActivation === 'hardSigmoid') {
+      const perDirection = rnn.cell === 'lstm' ? ['HardSigmoid', 'Tanh', 'Tanh'] : ['HardSigmoid', 'Tanh'];
+      attributes.push(stringsAttribute('activations', Array.from({ length: D }, () => perDirection).flat()));
+    }
     if (rnn.cell === 'rnn') attributes.push(stringsAttribute('activations', Array(D).fill(rnn.nonlinearity === 'relu' ? 'Relu' : 'Tanh')));
     const op = { lstm: 'LSTM', gru: 'GRU', rnn: 'RNN' }[rnn.cell];
     nodes.push(node(op, inputs, [`y_l${layer}`, `h_l${layer}`], attributes));

@@ -7,7 +7,10 @@ type Fail = (m: string) => never;
 type Constant = (name: string, label: string) => Value;
 
 export interface Stack {
-  options: Pick<SequenceModelOptions, 'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'variant' | 'nonlinearity'>;
+  options: Pick<
+    SequenceModelOptions,
+    'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'variant' | 'nonlinearity' | 'gateActivation'
+  >;
   /** PyTorch-named parameters of the stack. */
   weights: Record<string, Float64Array>;
   /** Width of what the head reads: directions × hidden size. */
@@ -40,6 +43,7 @@ export function readStack(
   let nonlinearity: 'tanh' | 'relu' = 'tanh';
   let peephole = false;
   let biases = true;
+  let gateActivation: 'sigmoid' | 'hardSigmoid' | null = null;
   recurrent.forEach((node, layer) => {
     const attributes = graph.attributes.get(node)!;
     const label = `${op} node ${layer}`;
@@ -62,15 +66,24 @@ export function readStack(
       if (activations.some((a) => a !== first) || (first !== 'Tanh' && first !== 'Relu'))
         fail(`RNN activations ${activations.join(', ')} are not supported (Tanh or Relu, the same in both directions)`);
       nonlinearity = first === 'Relu' ? 'relu' : 'tanh';
-    } else if (
-      activations.length &&
-      activations.join() !==
-        Array(activations.length / DEFAULT_ACTIVATIONS[op]!.length)
-          .fill(DEFAULT_ACTIVATIONS[op])
+    } else if (activations.length) {
+      // σ or HardSigmoid (α = 0.2, β = 0.5, its defaults: TensorFlow.js's hardSigmoid) for the gates, Tanh for the rest.
+      const expected = (gate: string) =>
+        Array.from({ length: D }, () => [gate, ...DEFAULT_ACTIVATIONS[op]!.slice(1)])
           .flat()
-          .join()
-    )
-      fail(`${label} has activations ${activations.join(', ')}; PyTorch's ${op} uses ${DEFAULT_ACTIVATIONS[op]!.join(', ')}`);
+          .join();
+      const gate =
+        activations.join() === expected('Sigmoid') ? 'sigmoid' : activations.join() === expected('HardSigmoid') ? 'hardSigmoid' : null;
+      if (gate === null || attributes.get('activation_alpha') || attributes.get('activation_beta'))
+        fail(
+          `${label} has activations ${activations.join(', ')}; supported: ${DEFAULT_ACTIVATIONS[op]!.join(', ')}, with Sigmoid or HardSigmoid (default α, β) for the gates`,
+        );
+      if (gateActivation !== null && gateActivation !== gate) fail(`${label} squashes its gates unlike the layer before it`);
+      gateActivation = gate;
+    } else {
+      if (gateActivation === 'hardSigmoid') fail(`${label} squashes its gates unlike the layer before it`);
+      gateActivation = 'sigmoid';
+    }
     const input = (k: number, name: string) => constant(node.input?.[k] ?? '', `${label}'s ${name}`);
     const W = input(1, 'W');
     const R = input(2, 'R');
@@ -119,6 +132,7 @@ export function readStack(
       bidirectional: D === 2,
       ...(peephole ? { variant: 'peephole' as const } : {}),
       ...(cell === 'rnn' ? { nonlinearity } : {}),
+      ...(gateActivation === 'hardSigmoid' ? { gateActivation } : {}),
     },
     weights,
     features: D * H,

@@ -10,6 +10,7 @@ const ACTIVATIONS: Record<string, (x: number) => number> = {
   Sigmoid: (x) => 1 / (1 + Math.exp(-x)),
   Tanh: Math.tanh,
   Relu: (x) => Math.max(0, x),
+  HardSigmoid: (x) => Math.min(1, Math.max(0, 0.2 * x + 0.5)), // ONNX's default α = 0.2, β = 0.5
 };
 
 const DEFAULTS = { LSTM: ['Sigmoid', 'Tanh', 'Tanh'], GRU: ['Sigmoid', 'Tanh'], RNN: ['Tanh'] } as const;
@@ -28,6 +29,8 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
   if (Number(attributes.get('layout')?.i ?? 0) !== 0) throw new GraphError(`${op} with layout = 1`);
   if (attributes.get('clip') || Number(attributes.get('input_forget')?.i ?? 0)) throw new GraphError(`${op} with clip or input_forget`);
   const names = (attributes.get('activations')?.strings ?? []).map((s) => new TextDecoder().decode(s));
+  if (attributes.get('activation_alpha') || attributes.get('activation_beta'))
+    throw new GraphError(`${op} with activation_alpha or activation_beta`);
   const defaults = DEFAULTS[op];
   // One list per direction (forward's, then reverse's), or one for both.
   const activation = (d: number, k: number) => {

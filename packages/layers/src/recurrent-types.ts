@@ -1,4 +1,4 @@
-import type { DType, LstmVariant, RnnNonlinearity, Rng, Tensor } from '@lstm/core';
+import type { DType, GateActivation, LstmVariant, RnnNonlinearity, Rng, Tensor } from '@lstm/core';
 import type { Parameter } from './parameter.js';
 
 /**
@@ -32,6 +32,8 @@ export interface RecurrentLayerOptions {
   variant?: LstmVariant;
   /** RNN: 'tanh' | 'relu'. */
   nonlinearity?: RnnNonlinearity;
+  /** LSTM, GRU: the gates' squashing, 'sigmoid' (default, PyTorch's) or 'hardSigmoid' (TensorFlow.js's default). */
+  gateActivation?: GateActivation;
   dtype?: DType;
   /**
    * Seed (default 0): initialisation and dropout masks draw from two independent streams
@@ -142,6 +144,7 @@ export interface CellConfig {
   readonly cell: CellType;
   readonly variant: LstmVariant;
   readonly nonlinearity: RnnNonlinearity;
+  readonly gateActivation: GateActivation;
 }
 
 /** The shape of a stack, as streams and the cell table see it (RecurrentLayer implements it). */

@@ -12,11 +12,12 @@ import {
   slice,
   zeros,
   type DType,
+  type GateActivation,
   type LstmVariant,
   type RnnNonlinearity,
   type Tensor,
 } from '@lstm/core';
-import { CELLS, cellForward, weightsOf } from './cells.js';
+import { CELLS, cellConfig, cellForward, weightsOf } from './cells.js';
 import { dropoutMask } from './dropout.js';
 import type { Module, Parameter } from './parameter.js';
 import { initialiseCells } from './recurrent-init.js';
@@ -49,6 +50,7 @@ export const RECURRENT_OPTION_NAMES: readonly (keyof RecurrentLayerOptions)[] = 
   'dropout',
   'variant',
   'nonlinearity',
+  'gateActivation',
   'dtype',
   'seed',
   'rng',
@@ -71,6 +73,7 @@ export class RecurrentLayer implements Module, StackConfig {
   readonly dropout: number;
   readonly variant: LstmVariant;
   readonly nonlinearity: RnnNonlinearity;
+  readonly gateActivation: GateActivation;
   readonly dtype: DType;
   /** The generator of dropout masks (its state is saved with checkpoints to resume bit for bit). */
   readonly rng: Rng;
@@ -86,14 +89,7 @@ export class RecurrentLayer implements Module, StackConfig {
     this.numLayers = assertPositiveInteger(what, 'numLayers', options.numLayers ?? 1);
     this.numDirections = options.bidirectional ? 2 : 1;
     this.dropout = assertProbability(what, 'dropout', options.dropout ?? 0);
-    this.variant = options.variant ?? 'standard';
-    this.nonlinearity = options.nonlinearity ?? 'tanh';
-    if (options.variant && cell !== 'lstm') throw new ValueError(`${what}: 'variant' applies to LSTMs only`);
-    if (!['standard', 'peephole', 'coupled'].includes(this.variant))
-      throw new ValueError(`${what}: unknown variant '${this.variant}'; expected standard, peephole or coupled`);
-    if (options.nonlinearity && cell !== 'rnn') throw new ValueError(`${what}: 'nonlinearity' applies to RNNs only`);
-    if (!['tanh', 'relu'].includes(this.nonlinearity))
-      throw new ValueError(`${what}: unknown nonlinearity '${this.nonlinearity}'; expected tanh or relu`);
+    ({ variant: this.variant, nonlinearity: this.nonlinearity, gateActivation: this.gateActivation } = cellConfig(cell, options, what));
     this.dtype = options.dtype ?? 'float32';
     const seed = options.seed ?? 0;
     this.rng = options.dropoutRng ?? options.rng ?? Rng.derive(seed, 'dropout');

@@ -8,7 +8,11 @@ const zip = (entry: string) => Uint8Array.from([0x50, 0x4b, 0x03, 0x04, ...new U
 describe('sniffFormat tells formats apart from their first bytes', () => {
   const cases: [string, Uint8Array, FileFormat][] = [
     ['an ONNX model from torch.onnx.export', readFileSync(new URL('./__fixtures__/onnx/gru-l1.onnx', import.meta.url)), 'onnx'],
-    ['a safetensors state dict', readFileSync(new URL('./__fixtures__/state-dicts/gru-l2-f16.safetensors', import.meta.url)), 'safetensors'],
+    [
+      'a safetensors state dict',
+      readFileSync(new URL('./__fixtures__/state-dicts/gru-l2-f16.safetensors', import.meta.url)),
+      'safetensors',
+    ],
     ['a torch.save archive', zip('archive/data.pkl'), 'torch-zip'],
     ['a TorchScript archive', zip('archive/constants.pkl'), 'torchscript'],
     ['another zip', zip('readme.txt'), 'zip'],

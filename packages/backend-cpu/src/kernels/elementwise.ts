@@ -13,8 +13,7 @@ export function sigmoid(x: number): number {
 
 /** clip(0.2·x + 0.5, 0, 1): TensorFlow.js's default gate activation. */
 export function hardSigmoid(x: number): number {
-  const y = 0.2 * x + 0.5;
-  return y <= 0 ? 0 : y >= 1 ? 1 : y;
+  return Math.min(1, Math.max(0, 0.2 * x + 0.5));
 }
 
 /** A gate's squashing (`hard`: hardSigmoid, else σ); the flag is loop-invariant, so the branch costs nothing. */

@@ -14,7 +14,10 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
  * Coupled (i = 1 − f): df' = dc_t ⊙ (c_{t−1} − g) ⊙ f(1 − f),  dg' = dc_t ⊙ (1 − f) ⊙ (1 − g²).
  * dG (pre-activation gradients) is kept for all steps so the weight gradients are two GEMMs.
  */
-export function LstmBackward(inputs: LstmBackwardInputs, { reverse, lengths, record, variant, gateActivation }: LstmAttrs): LstmBackwardOutputs {
+export function LstmBackward(
+  inputs: LstmBackwardInputs,
+  { reverse, lengths, record, variant, gateActivation }: LstmAttrs,
+): LstmBackwardOutputs {
   const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;

@@ -13,7 +13,10 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
  * Coupled variant: gates packed f, g, o and i = 1 − f. With gateActivation 'hardSigmoid' every σ
  * above is clip(0.2·x + 0.5, 0, 1).
  */
-export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, variant, gateActivation }: LstmAttrs): LstmForwardOutputs {
+export function LstmForward(
+  inputs: LstmForwardInputs,
+  { reverse, lengths, record, variant, gateActivation }: LstmAttrs,
+): LstmForwardOutputs {
   const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;

@@ -37,7 +37,17 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
     const dcSteps: tf.Tensor[] = new Array(T);
     for (const { step, previous, m, dhT } of walk.steps()) {
       const cPrev = previous < 0 ? c0 : columnStep(cells, previous);
-      const cell = lstmCellBackwardColumns(dhT, dc, columnStep(gates, step), cPrev, columnStep(cells, step), peephole, attrs.variant, tanh, gateGradOf(attrs.gateActivation));
+      const cell = lstmCellBackwardColumns(
+        dhT,
+        dc,
+        columnStep(gates, step),
+        cPrev,
+        columnStep(cells, step),
+        peephole,
+        attrs.variant,
+        tanh,
+        gateGradOf(attrs.gateActivation),
+      );
       dGs[step] = masked(m, tf.concat(cell.dG, 0));
       const terms = cell.peepholeTerms;
       if (terms && dPeephole) dPeephole = dPeephole.map((total, k) => tf.add(total, tf.sum(masked(m, terms[k]!), 1, true)));

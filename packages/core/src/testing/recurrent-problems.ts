@@ -62,7 +62,9 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
   const values: Record<string, Float64Array> = {};
   for (const [name, shape] of Object.entries(shapes)) {
     const size = shape.reduce((p, d) => p * d, 1);
-    values[name] = Float64Array.from({ length: size }, () => rng.uniform(-scale, scale) * (name === 'x' ? 2 : 1));
+    // hardSigmoid saturates only beyond |x| = 2.5: larger weights put pre-activations in both clipped ranges.
+    const spread = c.gateActivation === 'hardSigmoid' ? 3 * scale : scale;
+    values[name] = Float64Array.from({ length: size }, () => rng.uniform(-spread, spread) * (name === 'x' ? 2 : 1));
   }
   return { case: c, dims, values, shapes };
 }
