@@ -64,3 +64,6 @@ export {
   type SafetensorsFile,
 } from './safetensors.js';
 export { notSafetensors, sniffFormat, wrongFormat, type FileFormat } from './sniff.js';
+export { importTfjs } from './tfjs-import.js';
+export { exportTfjs, type TfjsModelFiles } from './tfjs-export.js';
+export type { ReadWeightFile } from './tfjs-weights.js';
