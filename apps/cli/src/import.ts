@@ -1,9 +1,12 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import {
   ModelFileError,
   decodeSafetensors,
   encodeModel,
+  exportTfjs,
   importStateDict,
+  importTfjs,
   type OutputKind,
   type Readout,
   sniffFormat,
@@ -41,14 +44,22 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
   const bytes = readUserFile(path);
   // The format is told by the bytes, not the name: a .pt renamed .safetensors is named as what it is.
   const format = sniffFormat(bytes);
-  if (format !== 'safetensors' && format !== 'onnx')
-    throw new ModelFileError(
-      `${path}: ${wrongFormat(format, 'a state dict (.safetensors) or an ONNX model') ?? 'it is neither a safetensors state dict nor an ONNX model'}`,
-    );
-  const { model, found } =
-    format === 'onnx'
-      ? importOnnx(bytes, { ...o, what: path })
-      : importStateDict(decodeSafetensors(bytes, path).tensors, { ...o, what: path });
+  const readers: Partial<Record<typeof format, () => ReturnType<typeof importOnnx>>> = {
+    onnx: () => importOnnx(bytes, { ...o, what: path }),
+    safetensors: () => importStateDict(decodeSafetensors(bytes, path).tensors, { ...o, what: path }),
+    tfjs: () => {
+      if (o.readout) throw new UsageError('--readout: a TF.js model says what its head reads (return_sequences); drop --readout');
+      return importTfjs(new TextDecoder().decode(bytes), (file) => weightFile(join(dirname(path), file)), { ...o, what: path });
+    },
+  };
+  const read =
+    readers[format] ??
+    (() => {
+      throw new ModelFileError(
+        `${path}: ${wrongFormat(format, 'a state dict (.safetensors), an ONNX model or a TF.js model.json') ?? 'it is none of the formats lstm import reads'}`,
+      );
+    });
+  const { model, found } = read();
   writeFileAtomic(o.out, encodeModel(model, { imported: { from: path, ...found }, output: found.output }, VERSION));
   const summary = {
     model: o.out,
@@ -76,12 +87,34 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
   }
 }
 
-/** `lstm export --model FILE --onnx OUT.onnx`: the model as an ONNX graph of standard operators. */
-export async function exportCommand(o: { model: string; onnx: string; force?: boolean }): Promise<void> {
-  if (!o.onnx.endsWith('.onnx')) throw new UsageError(`--onnx ${o.onnx}: an ONNX file ends in .onnx`);
-  if (existsSync(o.onnx) && !o.force) throw new UsageError(`${o.onnx} already exists; pass --force to overwrite it or choose another path`);
+/** A weight file named by a model.json, or undefined when it is not there (the importer names it). */
+function weightFile(path: string): Uint8Array | undefined {
+  return existsSync(path) ? readUserFile(path) : undefined;
+}
+
+/**
+ * `lstm export --model FILE --onnx OUT.onnx | --tfjs DIR`: the model as an ONNX graph of standard
+ * operators, or as a TF.js layers model (DIR/model.json and DIR/weights.bin).
+ */
+export async function exportCommand(o: { model: string; onnx?: string; tfjs?: string; force?: boolean }): Promise<void> {
+  if (!o.onnx === !o.tfjs) throw new UsageError('give one of --onnx FILE.onnx or --tfjs DIR');
+  if (o.onnx && !o.onnx.endsWith('.onnx')) throw new UsageError(`--onnx ${o.onnx}: an ONNX file ends in .onnx`);
+  const target = o.onnx ?? join(o.tfjs!, 'model.json');
+  if (existsSync(target) && !o.force) throw new UsageError(`${target} already exists; pass --force to overwrite it or choose another path`);
   await selectBackend();
   const file = readModel(o.model);
-  writeFileAtomic(o.onnx, exportOnnx(file.model, VERSION));
-  process.stderr.write(`wrote ${o.onnx} (inputs: input [batch, sequence, ${file.model.inputSize}] float32, sequence_lens [batch] int32)\n`);
+  if (o.onnx) {
+    writeFileAtomic(o.onnx, exportOnnx(file.model, VERSION));
+    process.stderr.write(
+      `wrote ${o.onnx} (inputs: input [batch, sequence, ${file.model.inputSize}] float32, sequence_lens [batch] int32)\n`,
+    );
+    return;
+  }
+  const { modelJson, weights } = exportTfjs(file.model, VERSION);
+  mkdirSync(o.tfjs!, { recursive: true });
+  writeFileAtomic(join(o.tfjs!, 'weights.bin'), weights);
+  writeFileAtomic(target, new TextEncoder().encode(modelJson));
+  process.stderr.write(
+    `wrote ${target} and weights.bin (tf.loadLayersModel('…/model.json'); input [batch, sequence, ${file.model.inputSize}])\n`,
+  );
 }

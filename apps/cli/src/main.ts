@@ -137,8 +137,8 @@ program
 
 program
   .command('import')
-  .description('turn a PyTorch nn.LSTM/GRU/RNN state dict (.safetensors) or an ONNX model (.onnx) into an @lstm model file')
-  .argument('<file>', 'safetensors.torch.save_file(model.state_dict(), FILE), or torch.onnx.export(…, FILE.onnx)')
+  .description('turn a PyTorch state dict (.safetensors), an ONNX model or a TF.js model.json into an @lstm model file')
+  .argument('<file>', 'safetensors.torch.save_file(model.state_dict(), FILE), torch.onnx.export(…, FILE), or a TF.js model.json')
   .requiredOption('--out <file>', 'the model file to write (.safetensors)')
   .option('--prefix <p>', "module prefix of the recurrent layer, e.g. 'encoder.rnn.' (found when there is one)")
   .option('--head <p>', "prefix of the linear head, e.g. 'fc.' (found when there is one)")
@@ -157,10 +157,11 @@ program
 
 program
   .command('export')
-  .description('write a model as ONNX (standard LSTM/GRU/RNN operators, opset 14) for onnxruntime and others')
+  .description('write a model as ONNX (standard LSTM/GRU/RNN operators, opset 14) or as a TensorFlow.js layers model')
   .requiredOption('--model <file>', 'a model file')
-  .requiredOption('--onnx <file>', 'the .onnx file to write')
-  .option('--force', 'overwrite --onnx')
+  .option('--onnx <file>', 'the .onnx file to write')
+  .option('--tfjs <dir>', 'the folder to write model.json and weights.bin into (tf.loadLayersModel reads them)')
+  .option('--force', 'overwrite what is there')
   .action((o) => exportCommand(o));
 
 const viz = program

@@ -48,7 +48,12 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
       });
       if (extra.gateActivation === 'hardSigmoid')
         // Larger weights, so pre-activations reach both ranges where hardSigmoid clips (derivative 0).
-        for (const p of layer.parameters()) p.value = tensor(Float64Array.from(p.value.readSync(), (v) => 4 * v), p.shape, 'float64');
+        for (const p of layer.parameters())
+          p.value = tensor(
+            Float64Array.from(p.value.readSync(), (v) => 4 * v),
+            p.shape,
+            'float64',
+          );
       const stateShape = [4, B, H];
       const values = { x: probe(1, B * T * I), h0: probe(2, 4 * B * H), c0: probe(4, 4 * B * H) };
       const r = { out: probe(5, B * T * 2 * H), h: probe(6, 4 * B * H), c: probe(7, 4 * B * H) };

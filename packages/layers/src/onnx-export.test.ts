@@ -26,7 +26,11 @@ const cases: [string, Partial<SequenceModelOptions>, number[] | null][] = [
     [6, 3, 5],
   ],
   ['GRU, bidirectional, last-output', { cell: 'gru', bidirectional: true, readout: 'last-output' }, null],
-  ['hardSigmoid LSTM, 2 layers, bidirectional', { cell: 'lstm', gateActivation: 'hardSigmoid', numLayers: 2, bidirectional: true }, [6, 3, 5]],
+  [
+    'hardSigmoid LSTM, 2 layers, bidirectional',
+    { cell: 'lstm', gateActivation: 'hardSigmoid', numLayers: 2, bidirectional: true },
+    [6, 3, 5],
+  ],
   ['hardSigmoid GRU, every step', { cell: 'gru', gateActivation: 'hardSigmoid', readout: 'all' }, null],
 ];
 

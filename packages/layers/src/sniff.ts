@@ -104,9 +104,9 @@ export function wrongFormat(format: FileFormat, expected: string): string | null
     case 'pickle':
       return `it is a Python pickle (torch.save in the legacy format), ${not}; ${STATE_DICT_TO_SAFETENSORS}`;
     case 'hdf5':
-      return `it is an HDF5 file (a Keras .h5 model?), ${not}; @lstm imports PyTorch state dicts and ONNX — convert a Keras model with python -m tf2onnx.convert --keras MODEL.h5 --output OUT.onnx, then lstm import OUT.onnx`;
+      return `it is an HDF5 file (a Keras .h5 model?), ${not}; convert a Keras model with tensorflowjs_converter --input_format keras MODEL.h5 DIR, then lstm import DIR/model.json`;
     case 'tfjs':
-      return `it is a TensorFlow.js model.json, ${not}; @lstm does not read TF.js layers models yet — bring the model as a PyTorch state dict (.safetensors) or ONNX`;
+      return `it is a TensorFlow.js model.json, ${not}; turn it into a model file with lstm import model.json --out MODEL.safetensors`;
     case 'json':
       return `it is JSON, ${not}`;
     case 'text':

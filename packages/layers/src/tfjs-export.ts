@@ -31,9 +31,12 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
     throw new ValueError(`TF.js export: ${why}`);
   };
   if (rnn.cell === 'gru')
-    refuse("TF.js's GRU applies the reset gate before the recurrent product (resetAfter false, the only one it has); ours is PyTorch's — export it to ONNX instead");
+    refuse(
+      "TF.js's GRU applies the reset gate before the recurrent product (resetAfter false, the only one it has); ours is PyTorch's — export it to ONNX instead",
+    );
   if (rnn.cell === 'lstm' && rnn.variant !== 'standard') refuse(`TF.js has no ${rnn.variant} LSTM; export a standard LSTM`);
-  if (rnn.dtype !== 'float32') refuse('TF.js holds float32 weights and this model is float64; rounding it is not an export — train or import it as float32');
+  if (rnn.dtype !== 'float32')
+    refuse('TF.js holds float32 weights and this model is float64; rounding it is not an export — train or import it as float32');
   const D = rnn.numDirections;
   if (model.readout === 'last-output' && D === 2)
     refuse("no TF.js layer reads out[:, -1] of a bidirectional layer (its last output is h_n's); export a model with readout 'last'");
@@ -72,7 +75,10 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
     const first = l === 0 ? { batch_input_shape: [null, null, rnn.inputSize], dtype: 'float32' } : {};
     layers.push(
       D === 2
-        ? { class_name: 'Bidirectional', config: { name: `bidirectional_${l + 1}`, trainable: true, merge_mode: 'concat', layer: cell, ...first } }
+        ? {
+            class_name: 'Bidirectional',
+            config: { name: `bidirectional_${l + 1}`, trainable: true, merge_mode: 'concat', layer: cell, ...first },
+          }
         : { ...cell, config: { ...cell.config, ...first } },
     );
     for (let d = 0; d < D; d++) {

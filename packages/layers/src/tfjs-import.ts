@@ -37,7 +37,9 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
     return fail('not valid JSON');
   }
   if (artifacts?.format === 'graph-model')
-    fail('a TF.js graph model (converted from a SavedModel) has no layers to read; convert the Keras model instead: tensorflowjs_converter --input_format keras MODEL.h5 DIR');
+    fail(
+      'a TF.js graph model (converted from a SavedModel) has no layers to read; convert the Keras model instead: tensorflowjs_converter --input_format keras MODEL.h5 DIR',
+    );
   const topology = (artifacts?.modelTopology ?? fail('no modelTopology — not a TF.js layers model')) as Config;
   const layers = layersOf((topology.model_config ?? topology) as Config, fail);
   const weights = readWeightsManifest(artifacts.weightsManifest, read, fail);
@@ -61,7 +63,9 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
     if (layer.className === 'InputLayer' || INERT.includes(layer.className)) continue;
     if (head) fail(`layer '${layer.name}' (${layer.className}) comes after the Dense head; a model here ends with its head`);
     if (layer.className === 'Masking')
-      fail(`layer '${layer.name}' masks steps; @lstm takes per-row lengths instead — remove the Masking layer and pass lengths (lstm predict reads unpadded sequences)`);
+      fail(
+        `layer '${layer.name}' masks steps; @lstm takes per-row lengths instead — remove the Masking layer and pass lengths (lstm predict reads unpadded sequences)`,
+      );
     const dense = layer.className === 'TimeDistributed' ? innerOf(layer, fail) : layer;
     if (dense.className === 'Dense') {
       const F = stack.at(-1) ? stack.at(-1)!.H * stack.at(-1)!.D : fail(`the Dense layer '${layer.name}' comes before any recurrent layer`);
@@ -76,15 +80,21 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
     }
     const bidirectional = layer.className === 'Bidirectional';
     const rnn = bidirectional ? innerOf(layer, fail) : layer;
-    const cell = RECURRENT[rnn.className] ?? fail(`layer '${layer.name}' is a ${rnn.className}; a model here is LSTM, GRU or SimpleRNN layers and a Dense head`);
+    const cell =
+      RECURRENT[rnn.className] ??
+      fail(`layer '${layer.name}' is a ${rnn.className}; a model here is LSTM, GRU or SimpleRNN layers and a Dense head`);
     if (bidirectional && (layer.config.merge_mode ?? 'concat') !== 'concat')
-      fail(`the Bidirectional layer '${layer.name}' merges by ${JSON.stringify(layer.config.merge_mode)}; only 'concat' (PyTorch's) is supported`);
+      fail(
+        `the Bidirectional layer '${layer.name}' merges by ${JSON.stringify(layer.config.merge_mode)}; only 'concat' (PyTorch's) is supported`,
+      );
     const c = rnn.config;
     const H = positive(c.units, `layer '${layer.name}' units`, fail);
     for (const flag of ['return_state', 'go_backwards', 'stateful', 'time_major'] as const)
       if (c[flag] === true) fail(`layer '${layer.name}' sets ${flag}; PyTorch's ${cell.toUpperCase()} has no such mode`);
     if (cell === 'gru' && c.reset_after !== true)
-      fail(`the GRU '${layer.name}' applies its reset gate before the recurrent product (reset_after false, TF.js's only GRU); PyTorch's GRU (and ours) applies it after — no exact import exists`);
+      fail(
+        `the GRU '${layer.name}' applies its reset gate before the recurrent product (reset_after false, TF.js's only GRU); PyTorch's GRU (and ours) applies it after — no exact import exists`,
+      );
     const activation = String(c.activation ?? 'tanh');
     if (activation !== 'tanh' && !(cell === 'rnn' && activation === 'relu'))
       fail(`layer '${layer.name}' uses activation ${JSON.stringify(activation)}; supported: tanh${cell === 'rnn' ? ' or relu' : ''}`);
@@ -106,7 +116,9 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
       state[`weight_ih${suffix}`] = reorderRows(transposeTo(take(prefix, 'kernel', [inputSize, G * H]), inputSize, G * H), order);
       state[`weight_hh${suffix}`] = reorderRows(transposeTo(take(prefix, 'recurrent_kernel', [H, G * H]), H, G * H), order);
       const useBias = c.use_bias !== false;
-      const bias = !useBias ? new Float32Array((cell === 'gru' ? 2 : 1) * G * H) : take(prefix, 'bias', cell === 'gru' ? [2, G * H] : [G * H]);
+      const bias = !useBias
+        ? new Float32Array((cell === 'gru' ? 2 : 1) * G * H)
+        : take(prefix, 'bias', cell === 'gru' ? [2, G * H] : [G * H]);
       state[`bias_ih${suffix}`] = reorderRows(bias.subarray(0, G * H), order);
       state[`bias_hh${suffix}`] = cell === 'gru' ? reorderRows(bias.subarray(G * H), order) : new Float32Array(G * H);
     }
@@ -115,11 +127,18 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
   }
   const top = stack.at(-1) ?? fail('no LSTM, GRU or SimpleRNN layer');
   const unused = weightsLeft(weights, used);
-  if (unused.length) fail(`weight(s) ${unused.slice(0, 4).map((n) => `'${n}'`).join(', ')} belong to no layer read`);
+  if (unused.length)
+    fail(
+      `weight(s) ${unused
+        .slice(0, 4)
+        .map((n) => `'${n}'`)
+        .join(', ')} belong to no layer read`,
+    );
   const features = top.H * top.D;
   const outputSize = head?.O ?? features;
   const output = head?.softmax ? 'classes' : outputKind(options.output, outputSize, head !== null, fail);
-  state['head.weight'] = head?.weight ?? Float32Array.from({ length: features * features }, (_, k) => (Math.floor(k / features) === k % features ? 1 : 0));
+  state['head.weight'] =
+    head?.weight ?? Float32Array.from({ length: features * features }, (_, k) => (Math.floor(k / features) === k % features ? 1 : 0));
   state['head.bias'] = head?.bias ?? new Float32Array(features);
   let model: SequenceModel;
   try {
@@ -159,7 +178,8 @@ function layersOf(topology: Config, fail: Fail): Layer[] {
   if (className === 'Model' || className === 'Functional') {
     layers.forEach((l, k) => {
       const inbound = l.inbound as unknown[][][] | undefined;
-      const ok = k === 0 ? !inbound?.length : inbound?.length === 1 && inbound[0]?.length === 1 && inbound[0]?.[0]?.[0] === layers[k - 1]!.name;
+      const ok =
+        k === 0 ? !inbound?.length : inbound?.length === 1 && inbound[0]?.length === 1 && inbound[0]?.[0]?.[0] === layers[k - 1]!.name;
       if (!ok) fail(`layer '${l.name}' does not read the layer before it; a model here is one chain of layers`);
     });
   } else if (className !== 'Sequential') fail(`a ${JSON.stringify(className)} model; TF.js layers models are Sequential or Model`);

@@ -47,7 +47,14 @@ async function saved(model: tf.LayersModel): Promise<{ json: string; files: Map<
 /** Every weight redrawn from a seeded uniform in ±scale, larger than the initialisers, so every one matters. */
 function randomise(model: tf.LayersModel, seed: number, scale = 0.8): void {
   const rng = new Rng(seed);
-  model.setWeights(model.getWeights().map((w) => tf.tensor(Float32Array.from({ length: w.size }, () => rng.uniform(-scale, scale)), w.shape)));
+  model.setWeights(
+    model.getWeights().map((w) =>
+      tf.tensor(
+        Float32Array.from({ length: w.size }, () => rng.uniform(-scale, scale)),
+        w.shape,
+      ),
+    ),
+  );
 }
 
 function input(seed: number): Float32Array {
@@ -55,7 +62,7 @@ function input(seed: number): Float32Array {
   return Float32Array.from({ length: B * T * I }, () => rng.uniform(-2, 2));
 }
 
-const lstm = (o: Partial<tf.layers.LSTMLayerArgs> = {}) => tf.layers.lstm({ units: 5, ...o });
+const lstm = (o: Partial<Parameters<typeof tf.layers.lstm>[0]> = {}) => tf.layers.lstm({ units: 5, ...o });
 const cases: [string, () => tf.LayersModel, 'classes' | 'values'][] = [
   [
     'LSTM (hard_sigmoid, the default) + Dense(1)',
@@ -76,7 +83,8 @@ const cases: [string, () => tf.LayersModel, 'classes' | 'values'][] = [
   ],
   [
     'bidirectional LSTM + Dense(2)',
-    () => tf.sequential({ layers: [tf.layers.bidirectional({ layer: lstm() as tf.RNN, inputShape: [T, I] }), tf.layers.dense({ units: 2 })] }),
+    () =>
+      tf.sequential({ layers: [tf.layers.bidirectional({ layer: lstm() as tf.RNN, inputShape: [T, I] }), tf.layers.dense({ units: 2 })] }),
     'classes',
   ],
   [
@@ -167,7 +175,11 @@ describe('TF.js layers models imported (built and saved by tf.layers)', () => {
 describe('our models exported for TF.js (loaded by tf.loadLayersModel)', () => {
   const exports: [string, Partial<SequenceModelOptions>, number[] | null][] = [
     ['LSTM, last', { cell: 'lstm' }, null],
-    ['hardSigmoid LSTM, 2 layers, bidirectional, last', { cell: 'lstm', gateActivation: 'hardSigmoid', numLayers: 2, bidirectional: true }, null],
+    [
+      'hardSigmoid LSTM, 2 layers, bidirectional, last',
+      { cell: 'lstm', gateActivation: 'hardSigmoid', numLayers: 2, bidirectional: true },
+      null,
+    ],
     ['LSTM, every step', { cell: 'lstm', readout: 'all', numLayers: 2 }, null],
     ['RNN relu, bidirectional, every step', { cell: 'rnn', nonlinearity: 'relu', bidirectional: true, readout: 'all' }, null],
     ['LSTM, last-output (unidirectional: the last step)', { cell: 'lstm', readout: 'last-output' }, null],
@@ -198,7 +210,11 @@ describe('our models exported for TF.js (loaded by tf.loadLayersModel)', () => {
   const refused: [string, Partial<SequenceModelOptions>, RegExp][] = [
     ['a GRU', { cell: 'gru' }, /TF\.js's GRU applies the reset gate before the recurrent product/],
     ['a peephole LSTM', { cell: 'lstm', variant: 'peephole' }, /TF\.js has no peephole LSTM/],
-    ['last-output of a bidirectional layer', { cell: 'lstm', bidirectional: true, readout: 'last-output' }, /no TF\.js layer reads out\[:, -1\]/],
+    [
+      'last-output of a bidirectional layer',
+      { cell: 'lstm', bidirectional: true, readout: 'last-output' },
+      /no TF\.js layer reads out\[:, -1\]/,
+    ],
     ['a float64 model', { cell: 'lstm', dtype: 'float64' }, /TF\.js holds float32 weights and this model is float64/],
   ];
   for (const [name, options, message] of refused) {

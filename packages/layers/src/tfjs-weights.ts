@@ -49,7 +49,8 @@ export function readWeightsManifest(manifest: unknown, read: ReadWeightFile, fai
     const bytesPer = entries.map((e) => (e.quantization?.dtype === 'float16' ? 2 : 4));
     const needed = sizes.reduce((n, size, k) => n + size * bytesPer[k]!, 0);
     const parts = (paths as string[]).map((path) => {
-      if (!/^[\w.-]+$/.test(path) || path === '.' || path === '..') fail(`weight file '${path}' is not a plain file name beside model.json`);
+      if (!/^[\w.-]+$/.test(path) || path === '.' || path === '..')
+        fail(`weight file '${path}' is not a plain file name beside model.json`);
       return read(path) ?? fail(`weight file '${path}' is missing; it must sit beside model.json`);
     });
     const held = parts.reduce((n, p) => n + p.length, 0);
@@ -88,7 +89,9 @@ function entryOf(value: unknown, label: string, fail: (m: string) => never): Man
   if (e.dtype !== 'float32') fail(`weight '${e.name}' is ${JSON.stringify(e.dtype)}; TF.js recurrent weights are float32`);
   const q = e.quantization?.dtype;
   if (q !== undefined && q !== 'float16')
-    fail(`weight '${e.name}' is quantized to ${q}, which rounds its values; save the model without quantization (or with float16, read exactly)`);
+    fail(
+      `weight '${e.name}' is quantized to ${q}, which rounds its values; save the model without quantization (or with float16, read exactly)`,
+    );
   return e as ManifestEntry;
 }
 
