@@ -215,7 +215,7 @@ describe('lstm import', () => {
       'a file that is not a state dict',
       ['import', join(fixtures, 'lstm-l1-rnn-head.json'), '--out', at('x.safetensors')],
       1,
-      /it is JSON, not a state dict \(\.safetensors\) or an ONNX model/,
+      /it is JSON, not a state dict \(\.safetensors\), an ONNX model or a TF\.js model\.json/,
     ],
     [
       'an --out that is not .safetensors',

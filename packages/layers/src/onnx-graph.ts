@@ -123,6 +123,11 @@ export function readGraph(bytes: Uint8Array, fail: (m: string) => never): Graph 
 /** Runs every node on one input; returns every value the graph computes, by name. */
 export function runGraph(graph: Graph, x: Value, fail: (m: string) => never): Map<string, Value> {
   const values = new Map(graph.initializers);
+  // No value of a recurrent model's graph outgrows its weights or its per-step states many times
+  // over: a larger one comes from a damaged or hostile file, and is refused before it grows further.
+  const weights = [...graph.initializers.values()].reduce((n, v) => n + v.data.length, 0);
+  const hidden = Math.min(1 << 16, Math.max(1, ...graph.nodes.map((n) => Number(graph.attributes.get(n)?.get('hidden_size')?.i ?? 0))));
+  const budget = Math.max(1 << 16, 16 * weights, 8 * x.dims[0]! * x.dims[1]! * hidden);
   values.set(graph.input.name, x);
   if (graph.lengths) values.set(graph.lengths, value([x.dims[0]!], new Float64Array(x.dims[0]!).fill(x.dims[1]!), true));
   for (const node of graph.nodes) {
@@ -140,7 +145,12 @@ export function runGraph(graph: Graph, x: Value, fail: (m: string) => never): Ma
       return fail(`node ${node.name || node.opType} (${node.opType}) cannot be evaluated: ${error.message}`);
     }
     (node.output ?? []).forEach((name, k) => {
-      if (name && outputs[k]) values.set(name, outputs[k]);
+      const out = outputs[k];
+      if (out && out.data.length > budget)
+        fail(
+          `node ${node.name || node.opType} makes a tensor of shape [${out.dims.join(', ')}], far more than the model's weights and states`,
+        );
+      if (name && out) values.set(name, out);
     });
   }
   return values;

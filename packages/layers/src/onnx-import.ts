@@ -61,6 +61,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     );
   const [x1, x2] = [probe(graph, 1, [2, 3]), probe(graph, 2, [3, 2])];
   const runs = [runGraph(graph, x1.x, fail), runGraph(graph, x2.x, fail)] as const;
+  if (!runs[0].get(graph.output)) fail(`no node computes the graph's output '${graph.output}'`);
   const used = usedInitializers(graph);
   const unused = [...graph.initializers.keys()].filter((name) => !used.has(name));
   const { ignored, kept } = applyIgnore(unused, options.ignore ?? [], fail);

@@ -48,58 +48,54 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
   const h0 = inputs[5];
   const c0 = inputs[6];
   const P = inputs[7];
-  const linearBeforeReset = Number(attributes.get('linear_before_reset')?.i ?? 0) === 1;
+  if (op === 'GRU' && Number(attributes.get('linear_before_reset')?.i ?? 0) !== 1) throw new GraphError('GRU with linear_before_reset = 0');
   const Y = new Float64Array(T * D * Bn * H);
   const Yh = new Float64Array(D * Bn * H);
   const Yc = new Float64Array(D * Bn * H);
+  const GH = G * H;
+  const [Xd, Wd, Rd] = [X.data, W.data, R.data];
   for (let d = 0; d < D; d++) {
     const [f, g, h] = [activation(d, 0), activation(d, 1 % defaults.length), activation(d, 2 % defaults.length)];
-    const w = (gate: number, j: number, k: number) => W.data[((d * G + gate) * H + j) * I + k]!;
-    const r = (gate: number, j: number, k: number) => R.data[((d * G + gate) * H + j) * H + k]!;
-    const wb = (gate: number, j: number) => Bias?.data[d * 2 * G * H + gate * H + j] ?? 0;
-    const rb = (gate: number, j: number) => Bias?.data[d * 2 * G * H + G * H + gate * H + j] ?? 0;
-    const p = (gate: number, j: number) => P?.data[d * 3 * H + gate * H + j] ?? 0;
+    const wBase = d * GH * I;
+    const rBase = d * GH * H;
+    const bias = (k: number) => Bias?.data[d * 2 * GH + k] ?? 0;
+    const wb = Float64Array.from({ length: GH }, (_, k) => bias(k));
+    const rb = Float64Array.from({ length: GH }, (_, k) => bias(GH + k));
+    const xw = new Float64Array(GH); // x·Wᵀ + Wb, all gates
+    const hr = new Float64Array(GH); // h·Rᵀ + Rb, all gates
     for (let b = 0; b < Bn; b++) {
       const length = lengths ? lengths.data[b]! : T;
       let hPrev = Float64Array.from({ length: H }, (_, j) => h0?.data[(d * Bn + b) * H + j] ?? 0);
       let cPrev = Float64Array.from({ length: H }, (_, j) => c0?.data[(d * Bn + b) * H + j] ?? 0);
       for (let s = 0; s < length; s++) {
         const t = d === 0 ? s : length - 1 - s;
-        const x = (k: number) => X.data[(t * Bn + b) * I + k]!;
-        // a[gate][j] = x·W^T + Wb (+ h·R^T + Rb, unless a GRU's h gate applies the reset first)
-        const xw = (gate: number, j: number) => {
-          let sum = wb(gate, j);
-          for (let k = 0; k < I; k++) sum += x(k) * w(gate, j, k);
-          return sum;
-        };
-        const hr = (gate: number, j: number, state: Float64Array) => {
-          let sum = rb(gate, j);
-          for (let k = 0; k < H; k++) sum += state[k]! * r(gate, j, k);
-          return sum;
-        };
+        const xAt = (t * Bn + b) * I;
+        for (let row = 0; row < GH; row++) {
+          let sx = wb[row]!;
+          for (let k = 0, w = wBase + row * I; k < I; k++) sx += Xd[xAt + k]! * Wd[w + k]!;
+          xw[row] = sx;
+          let sh = rb[row]!;
+          for (let k = 0, r = rBase + row * H; k < H; k++) sh += hPrev[k]! * Rd[r + k]!;
+          hr[row] = sh;
+        }
         const hNext = new Float64Array(H);
         const cNext = new Float64Array(H);
-        if (op === 'LSTM') {
-          for (let j = 0; j < H; j++) {
-            const i = f(xw(0, j) + hr(0, j, hPrev) + p(0, j) * cPrev[j]!);
-            const fg = f(xw(2, j) + hr(2, j, hPrev) + p(2, j) * cPrev[j]!);
-            const c = g(xw(3, j) + hr(3, j, hPrev));
-            cNext[j] = fg * cPrev[j]! + i * c;
-            const o = f(xw(1, j) + hr(1, j, hPrev) + p(1, j) * cNext[j]!);
+        const p = (gate: number, j: number) => P?.data[d * 3 * H + gate * H + j] ?? 0;
+        for (let j = 0; j < H; j++) {
+          if (op === 'LSTM') {
+            const i = f(xw[j]! + hr[j]! + p(0, j) * cPrev[j]!);
+            const fg = f(xw[2 * H + j]! + hr[2 * H + j]! + p(2, j) * cPrev[j]!);
+            cNext[j] = fg * cPrev[j]! + i * g(xw[3 * H + j]! + hr[3 * H + j]!);
+            const o = f(xw[H + j]! + hr[H + j]! + p(1, j) * cNext[j]!);
             hNext[j] = o * h(cNext[j]!);
-          }
-        } else if (op === 'GRU') {
-          const z = Float64Array.from({ length: H }, (_, j) => f(xw(0, j) + hr(0, j, hPrev)));
-          const reset = Float64Array.from({ length: H }, (_, j) => f(xw(1, j) + hr(1, j, hPrev)));
-          const resetState = Float64Array.from(hPrev, (v, j) => v * reset[j]!);
-          for (let j = 0; j < H; j++) {
-            const candidate = linearBeforeReset ? g(xw(2, j) + reset[j]! * hr(2, j, hPrev)) : g(xw(2, j) + hr(2, j, resetState));
-            hNext[j] = (1 - z[j]!) * candidate + z[j]! * hPrev[j]!;
-          }
-        } else {
-          for (let j = 0; j < H; j++) hNext[j] = f(xw(0, j) + hr(0, j, hPrev));
+          } else if (op === 'GRU') {
+            const z = f(xw[j]! + hr[j]!);
+            const reset = f(xw[H + j]! + hr[H + j]!);
+            // linear_before_reset = 0 would need (r ⊙ h)·Rᵀ, a product of its own: refused with the node.
+            hNext[j] = (1 - z) * g(xw[2 * H + j]! + reset * hr[2 * H + j]!) + z * hPrev[j]!;
+          } else hNext[j] = f(xw[j]! + hr[j]!);
+          Y[((t * D + d) * Bn + b) * H + j] = hNext[j]!;
         }
-        for (let j = 0; j < H; j++) Y[((t * D + d) * Bn + b) * H + j] = hNext[j]!;
         hPrev = hNext;
         cPrev = cNext;
       }

@@ -9,7 +9,7 @@ export interface Value {
 }
 
 /** Largest tensor a graph may make while being checked (values); a file claiming more is refused. */
-export const MAX_VALUES = 1 << 24;
+export const MAX_VALUES = 1 << 22;
 
 export class GraphError extends Error {}
 

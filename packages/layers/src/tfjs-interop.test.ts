@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Rng, tensor, tidy } from '@lstm/core';
 import { normwiseError, runFuzz } from '@lstm/core/testing';
 import * as tf from '@tensorflow/tfjs';
@@ -169,6 +170,18 @@ describe('TF.js layers models imported (built and saved by tf.layers)', () => {
     expect(() => importTfjs(json, () => bytes.subarray(4))).toThrow(/holds \d+ bytes; its weights need \d+/);
     const escaping = json.replace('group1-shard1of1.bin', '../secret.bin');
     expect(() => importTfjs(escaping, () => bytes)).toThrow(/'\.\.\/secret\.bin' is not a plain file name/);
+  });
+});
+
+describe('a Keras GRU (reset_after=True) as tensorflowjs_converter writes it (tooling/fixtures/keras_models.py)', () => {
+  it("imports as PyTorch's GRU and computes PyTorch's outputs to 1e-5", () => {
+    const at = (file: string) => new URL(`./__fixtures__/keras/${file}`, import.meta.url);
+    const c = JSON.parse(readFileSync(at('expected.json'), 'utf8')) as { input_shape: number[]; input: number[]; output: number[] };
+    const { model, found } = importTfjs(readFileSync(at('model.json'), 'utf8'), (file) => readFileSync(at(file)), { output: 'classes' });
+    expect(found.cell).toBe('gru');
+    expect(model.rnn.gateActivation).toBe('sigmoid');
+    const output = tidy(() => model.forward(tensor(c.input, c.input_shape)).output.readSync());
+    expect(normwiseError(Array.from(output), c.output)).toBeLessThan(1e-5);
   });
 });
 
