@@ -1,5 +1,5 @@
 import { readFileSync, readdirSync } from 'node:fs';
-import { LstmError, Rng, tensor, tidy } from '@lstm/core';
+import { Rng, tensor, tidy } from '@lstm/core';
 import { normwiseError, runFuzz } from '@lstm/core/testing';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './onnx-export.js';

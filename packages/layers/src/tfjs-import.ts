@@ -220,6 +220,6 @@ function transposeTo(values: Float32Array, rows: number, columns: number): Float
 function reorderRows(values: Float32Array, order: readonly number[]): Float32Array {
   const block = values.length / order.length;
   const out = new Float32Array(values.length);
-  order.forEach((k, i) => out.set(values.subarray(k * block, (k + 1) * block), i * block));
+  for (const [i, k] of order.entries()) out.set(values.subarray(k * block, (k + 1) * block), i * block);
   return out;
 }
