@@ -1,5 +1,5 @@
 import { execFile, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -115,6 +115,7 @@ beforeAll(() => {
   writeFileSync(at('model.json'), JSON.stringify({ format: 'layers-model', modelTopology: {} }));
   writeFileSync(at('model.h5'), Buffer.concat([Buffer.from([0x89, 0x48, 0x44, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(60)]));
   writeFileSync(at('legacy.pt'), Buffer.concat([Buffer.from([0x80, 0x02, 0x8a, 0x0a]), Buffer.alloc(60)]));
+  copyFileSync(fileURLToPath(new URL('../../../packages/layers/src/__fixtures__/onnx/gru-l1.onnx', import.meta.url)), at('net.onnx'));
   chmodSync(at('read-only'), 0o444);
 }, 120_000);
 
@@ -313,6 +314,42 @@ const cases: [string, string[], number, RegExp][] = [
   ['info of a model.json', ['info', at('model.json')], INPUT, /it is a TensorFlow\.js model\.json, not a \.safetensors file/],
   ['info of an HDF5 file', ['info', at('model.h5')], INPUT, /it is an HDF5 file/],
   ['info of a pickle', ['info', at('legacy.pt')], INPUT, /it is a Python pickle/],
+  [
+    'info of an ONNX model',
+    ['info', at('net.onnx')],
+    INPUT,
+    /it is an ONNX model, not a \.safetensors file; turn it into a model file with lstm import/,
+  ],
+  [
+    'predict with an ONNX model',
+    ['predict', '--model', at('net.onnx'), '--input', at('nulls.json')],
+    INPUT,
+    /net\.onnx: it is an ONNX model, not a \.safetensors file/,
+  ],
+  [
+    'import of a torch.save archive',
+    ['import', at('model.pt'), '--out', at('pt.safetensors')],
+    INPUT,
+    /torch\.save\(\) archive .*save_file\(torch\.load/,
+  ],
+  [
+    'import of a TorchScript file',
+    ['import', at('script.pt'), '--out', at('ts.safetensors')],
+    INPUT,
+    /TorchScript model .*torch\.onnx\.export/,
+  ],
+  [
+    'import of a Keras .h5',
+    ['import', at('model.h5'), '--out', at('h5.safetensors')],
+    INPUT,
+    /HDF5 file .*tensorflowjs_converter --input_format keras/,
+  ],
+  [
+    'import of an empty model.json',
+    ['import', at('model.json'), '--out', at('j.safetensors')],
+    INPUT,
+    /model\.json: the topology holds no list of layers/,
+  ],
   ['eval of random bytes', ['eval', '--model', at('random.safetensors')], INPUT, /not a valid \.safetensors/],
   ['eval of a truncated model', ['eval', '--model', at('truncated.safetensors')], INPUT, /not a valid \.safetensors/],
   ['eval of a checkpoint', ['eval', '--model', at('run/checkpoint.safetensors')], INPUT, /unexpected tensor/],

@@ -2,9 +2,9 @@ import { ValueError } from '@lstm/core';
 import { ModelFileError, type SafetensorsEntry } from './safetensors.js';
 import { type Readout, SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
+import { applyIgnore, importDtype, list, outputKind, type OutputKind } from './import-common.js';
 
-/** What a model's head predicts: class scores (logits) or values (regression). */
-export type OutputKind = 'classes' | 'values';
+export type { OutputKind } from './import-common.js';
 
 /** What cannot be read off a state dict's names and shapes, and choices between candidates. */
 export interface ImportOptions {
@@ -44,44 +44,6 @@ export interface ImportedModel {
 
 const RECURRENT = /^(.*?)(weight_ih|weight_hh|bias_ih|bias_hh|weight_hr)_l(\d+)(_reverse)?$/;
 
-/** A glob (`*` any run of characters, `?` one) as an anchored regular expression. */
-export function globToRegExp(pattern: string): RegExp {
-  const body = pattern
-    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
-    .replace(/\*/g, '.*')
-    .replace(/\?/g, '.');
-  return new RegExp(`^${body}$`);
-}
-
-/**
- * Splits `names` into those an ignore pattern names and the rest; a pattern that names nothing is
- * refused (a typo would otherwise ignore nothing without a word).
- */
-export function applyIgnore(
-  names: string[],
-  patterns: readonly string[],
-  fail: (m: string) => never,
-): { kept: string[]; ignored: string[] } {
-  const regexps = patterns.map((p) => ({ p, re: globToRegExp(p) }));
-  for (const { p, re } of regexps)
-    if (!names.some((n) => re.test(n))) fail(`--ignore '${p}' names no tensor; the file holds ${list(names)}`);
-  const ignored = names.filter((n) => regexps.some(({ re }) => re.test(n)));
-  return { kept: names.filter((n) => !ignored.includes(n)), ignored };
-}
-
-/** The first few of a list of names, quoted, and how many more. */
-export function list(names: readonly string[], shown = 4): string {
-  const head = names.slice(0, shown).map((n) => `'${n}'`);
-  return names.length > shown ? `${head.join(', ')} and ${names.length - shown} more` : head.join(', ') || 'nothing';
-}
-
-/** What a model's outputs are: given, or decided by the width (one output, or no head, is a value). */
-export function outputKind(given: OutputKind | undefined, outputSize: number, hasHead: boolean, fail: (m: string) => never): OutputKind {
-  if (given) return given;
-  if (outputSize === 1 || !hasHead) return 'values';
-  return fail(`its head has ${outputSize} outputs; say what they are with --output classes (class scores) or --output values (regression)`);
-}
-
 /**
  * Builds a SequenceModel from a PyTorch `nn.LSTM` / `nn.GRU` / `nn.RNN` state dict (as written by
  * `safetensors.torch.save_file(model.state_dict())`), under any module prefix, with or without a
@@ -107,7 +69,8 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
     throw new ModelFileError(`${what}: ${message}`);
   };
   const { kept, ignored } = applyIgnore(Object.keys(all), options.ignore ?? [], fail);
-  const tensors = Object.fromEntries(kept.map((name) => [name, all[name]!]));
+  const keep = new Set(kept);
+  const tensors = Object.fromEntries(Object.entries(all).filter(([name]) => keep.has(name)));
   const recurrent = kept.filter((name) => RECURRENT.test(name));
   if (recurrent.length === 0) {
     fail(`no recurrent weights (weight_ih_l0, weight_hh_l0, …) among ${list(kept, 6)}; it holds no nn.LSTM, nn.GRU or nn.RNN`);
@@ -173,7 +136,7 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
   }
   const features = H * D;
   const head = findHead(tensors, used, features, options.head, fail);
-  const outputSize = head ? head.weight.shape[0]! : features;
+  const outputSize = head ? (head.weight.shape[0] ?? features) : features;
   if (head) {
     used.add(`${head.prefix}weight`);
     weights['head.weight'] = head.weight.data;
@@ -192,7 +155,7 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
   if (leftover.length) fail(leftoverMessage(leftover, tensors, { prefix, inputSize, H, D, layers, head: head?.prefix ?? null }));
   const output = outputKind(options.output, outputSize, head !== null, fail);
   const dtype = importDtype(
-    [...used].map((name) => tensors[name]!),
+    [...used].flatMap((name) => tensors[name] ?? []),
     options.dtype,
     fail,
   );
@@ -217,30 +180,13 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
   return { model, found: { prefix, head: head?.prefix ?? null, cell, biases, output, ignored } };
 }
 
-/**
- * The dtype of an imported model: float64 when the file holds F64 weights, else float32 (F16 and
- * BF16 are widened exactly). Asking for float32 of F64 weights that float32 cannot hold is refused.
- */
-export function importDtype(
-  entries: { dtype: string; data: ArrayLike<number> }[],
-  wanted: 'float32' | 'float64' | undefined,
-  fail: (m: string) => never,
-): 'float32' | 'float64' {
-  const wide = entries.filter((e) => e.dtype === 'F64' || e.dtype === 'DOUBLE');
-  if (wanted === 'float32' && wide.some((e) => Array.prototype.some.call(e.data, (v: number) => Math.fround(v) !== v)))
-    fail(
-      'its float64 weights are not all float32 values; import it as float64 (the default for an F64 file), or save it as float32 in Python',
-    );
-  return wanted ?? (wide.length ? 'float64' : 'float32');
-}
-
 /** Why tensors were left over, with a guess at what they are when the shapes say so. */
 function leftoverMessage(
   leftover: string[],
   tensors: Record<string, SafetensorsEntry>,
   s: { prefix: string; inputSize: number; H: number; D: number; layers: number; head: string | null },
 ): string {
-  const shape = (name: string) => tensors[name]!.shape;
+  const shape = (name: string) => tensors[name]?.shape ?? [];
   const guesses: string[] = [];
   const otherStacks = [...new Set(leftover.filter((n) => RECURRENT.test(n)).map((n) => recurrentName(n).prefix))];
   if (otherStacks.length) guesses.push(`another recurrent stack under ${otherStacks.map((p) => `'${p}'`).join(', ')}`);

@@ -1,7 +1,9 @@
 import type { onnx as T } from 'onnx-proto';
 import { runRecurrentNode } from './onnx-recurrent.js';
-import { type Attributes, GraphError, MAX_VALUES, sizeOf, type Value, value } from './onnx-value.js';
+import { axisOf, binary, broadcastDims, broadcastTo, gather, make, matMul, reshape, slice, transpose } from './onnx-ops.js';
+import { type Attributes, GraphError, sizeOf, type Value, value } from './onnx-value.js';
 
+export { transpose } from './onnx-ops.js';
 export { type Attributes, GraphError, MAX_VALUES, sizeOf, type Value, value } from './onnx-value.js';
 
 /**
@@ -10,144 +12,6 @@ export { type Attributes, GraphError, MAX_VALUES, sizeOf, type Value, value } fr
  * and the recurrent nodes themselves — and compare it with the model it builds. It is written
  * from the operator specifications, not from our kernels, so it is an independent reference.
  */
-
-const make = (dims: number[], integer: boolean, f: (i: number) => number) => {
-  if (sizeOf(dims) > MAX_VALUES) throw new GraphError(`a tensor of shape [${dims.join(', ')}], more values than any recurrent model holds`);
-  return value(
-    dims,
-    Float64Array.from({ length: sizeOf(dims) }, (_, i) => f(i)),
-    integer,
-  );
-};
-
-function strides(dims: readonly number[]): number[] {
-  const out = new Array<number>(dims.length).fill(1);
-  for (let k = dims.length - 2; k >= 0; k--) out[k] = out[k + 1]! * dims[k + 1]!;
-  return out;
-}
-
-/** Numpy broadcasting of `values` to `dims`. */
-function broadcastTo(v: Value, dims: number[]): Value {
-  const offset = dims.length - v.dims.length;
-  if (offset < 0) throw new GraphError(`cannot broadcast [${v.dims.join(', ')}] to [${dims.join(', ')}]`);
-  v.dims.forEach((d, k) => {
-    if (d !== 1 && d !== dims[k + offset]) throw new GraphError(`cannot broadcast [${v.dims.join(', ')}] to [${dims.join(', ')}]`);
-  });
-  const source = strides(v.dims);
-  const target = strides(dims);
-  return make(dims, v.integer, (i) => {
-    let at = 0;
-    for (let k = offset; k < dims.length; k++)
-      if (v.dims[k - offset] !== 1) at += (Math.floor(i / target[k]!) % dims[k]!) * source[k - offset]!;
-    return v.data[at]!;
-  });
-}
-
-function broadcastDims(a: readonly number[], b: readonly number[]): number[] {
-  const rank = Math.max(a.length, b.length);
-  return Array.from({ length: rank }, (_, k) => {
-    const x = a[k - rank + a.length] ?? 1;
-    const y = b[k - rank + b.length] ?? 1;
-    if (x !== y && x !== 1 && y !== 1) throw new GraphError(`shapes [${a.join(', ')}] and [${b.join(', ')}] do not broadcast`);
-    return x === 1 ? y : x;
-  });
-}
-
-function binary(a: Value, b: Value, f: (x: number, y: number) => number): Value {
-  const dims = broadcastDims(a.dims, b.dims);
-  const x = broadcastTo(a, dims);
-  const y = broadcastTo(b, dims);
-  const integer = a.integer && b.integer;
-  return make(dims, integer, (i) => f(x.data[i]!, y.data[i]!));
-}
-
-export function transpose(v: Value, perm: number[]): Value {
-  const dims = perm.map((p) => v.dims[p]!);
-  const source = strides(v.dims);
-  const target = strides(dims);
-  return make(dims, v.integer, (i) => {
-    let at = 0;
-    for (let k = 0; k < dims.length; k++) at += (Math.floor(i / target[k]!) % dims[k]!) * source[perm[k]!]!;
-    return v.data[at]!;
-  });
-}
-
-/** [..., M, K] × [..., K, N] with broadcast leading dimensions (1-D operands as in numpy). */
-function matMul(a: Value, b: Value): Value {
-  const A = a.dims.length === 1 ? value([1, a.dims[0]!], a.data) : a;
-  const B = b.dims.length === 1 ? value([b.dims[0]!, 1], b.data) : b;
-  const [M, K] = A.dims.slice(-2) as [number, number];
-  const [K2, N] = B.dims.slice(-2) as [number, number];
-  if (K !== K2) throw new GraphError(`MatMul of [${a.dims.join(', ')}] and [${b.dims.join(', ')}]`);
-  const lead = broadcastDims(A.dims.slice(0, -2), B.dims.slice(0, -2));
-  const x = broadcastTo(A, [...lead, M, K]);
-  const y = broadcastTo(B, [...lead, K, N]);
-  const out = make([...lead, M, N], false, () => 0);
-  for (let batch = 0; batch < sizeOf(lead); batch++)
-    for (let m = 0; m < M; m++)
-      for (let n = 0; n < N; n++) {
-        let sum = 0;
-        for (let k = 0; k < K; k++) sum += x.data[batch * M * K + m * K + k]! * y.data[batch * K * N + k * N + n]!;
-        out.data[batch * M * N + m * N + n] = sum;
-      }
-  const dims = [...lead, ...(a.dims.length === 1 ? [] : [M]), ...(b.dims.length === 1 ? [] : [N])];
-  return value(dims, out.data);
-}
-
-const axisOf = (axis: number, rank: number) => {
-  const a = axis < 0 ? axis + rank : axis;
-  if (a < 0 || a >= rank) throw new GraphError(`axis ${axis} of a rank-${rank} tensor`);
-  return a;
-};
-
-function gather(v: Value, indices: Value, axis: number): Value {
-  const a = axisOf(axis, v.dims.length);
-  const dims = [...v.dims.slice(0, a), ...indices.dims, ...v.dims.slice(a + 1)];
-  const inner = sizeOf(v.dims.slice(a + 1));
-  const n = v.dims[a]!;
-  return make(dims, v.integer, (i) => {
-    const outer = Math.floor(i / (inner * indices.data.length));
-    const k = Math.floor(i / inner) % indices.data.length;
-    let index = indices.data[k]!;
-    if (index < 0) index += n;
-    if (index < 0 || index >= n) throw new GraphError(`Gather index ${indices.data[k]} outside ${n}`);
-    return v.data[(outer * n + index) * inner + (i % inner)]!;
-  });
-}
-
-function slice(v: Value, starts: number[], ends: number[], axes: number[], steps: number[]): Value {
-  const begin = v.dims.map(() => 0);
-  const step = v.dims.map(() => 1);
-  const dims = [...v.dims];
-  axes.forEach((axis, k) => {
-    const a = axisOf(axis, v.dims.length);
-    const n = v.dims[a]!;
-    const s = steps[k] ?? 1;
-    if (s === 0) throw new GraphError('Slice step 0');
-    const clamp = (x: number, low: number, high: number) => Math.min(Math.max(x < 0 ? x + n : x, low), high);
-    const start = s > 0 ? clamp(starts[k]!, 0, n) : clamp(starts[k]!, -1, n - 1);
-    const end = s > 0 ? clamp(ends[k]!, 0, n) : clamp(ends[k]!, -1, n - 1);
-    begin[a] = start;
-    step[a] = s;
-    dims[a] = Math.max(0, Math.ceil((end - start) / s));
-  });
-  const source = strides(v.dims);
-  const target = strides(dims);
-  return make(dims, v.integer, (i) => {
-    let at = 0;
-    for (let k = 0; k < dims.length; k++) at += (begin[k]! + (Math.floor(i / target[k]!) % dims[k]!) * step[k]!) * source[k]!;
-    return v.data[at]!;
-  });
-}
-
-function reshape(v: Value, shape: number[], allowZero: boolean): Value {
-  const dims = shape.map((d, k) => (d === 0 && !allowZero ? v.dims[k]! : d));
-  const unknown = dims.indexOf(-1);
-  if (unknown >= 0) dims[unknown] = sizeOf(v.dims) / -sizeOf(dims);
-  if (sizeOf(dims) !== sizeOf(v.dims) || dims.some((d) => !Number.isInteger(d) || d < 0))
-    throw new GraphError(`Reshape of [${v.dims.join(', ')}] to [${shape.join(', ')}]`);
-  return value(dims, v.data, v.integer);
-}
 
 const ints = (v: Value | undefined) => Array.from(v?.data ?? []);
 
@@ -227,13 +91,13 @@ export function runNode(
       const first = parts[0] ?? need(0);
       const a = axisOf(int('axis', 0), first.dims.length);
       const dims = [...first.dims];
-      dims[a] = parts.reduce((n, p) => n + p.dims[a]!, 0);
+      dims[a] = parts.reduce((n, p) => n + (p.dims[a] ?? 0), 0);
       const outer = sizeOf(first.dims.slice(0, a));
       const data: number[] = [];
       for (let o = 0; o < outer; o++)
         for (const p of parts) {
           const block = sizeOf(p.dims.slice(a));
-          for (let k = 0; k < block; k++) data.push(p.data[o * block + k]!);
+          for (let k = 0; k < block; k++) data.push(p.data[o * block + k] ?? 0);
         }
       return [
         value(
@@ -246,7 +110,7 @@ export function runNode(
     case 'Slice': {
       const v = need(0);
       if (attributes.get('starts')) {
-        const starts = intList('starts')!;
+        const starts = intList('starts') ?? [];
         return [slice(v, starts, intList('ends') ?? [], intList('axes') ?? starts.map((_, k) => k), [])];
       }
       const starts = ints(need(1));
@@ -283,7 +147,7 @@ export function runNode(
       const [c, a, b] = [need(0), need(1), need(2)];
       const dims = broadcastDims(broadcastDims(c.dims, a.dims), b.dims);
       const [cc, aa, bb] = [broadcastTo(c, dims), broadcastTo(a, dims), broadcastTo(b, dims)];
-      return [make(dims, a.integer && b.integer, (i) => (cc.data[i] ? aa.data[i]! : bb.data[i]!))];
+      return [make(dims, a.integer && b.integer, (i) => (cc.data[i] ? (aa.data[i] ?? 0) : (bb.data[i] ?? 0)))];
     }
     case 'MatMul':
       return [matMul(need(0), need(1))];
@@ -311,10 +175,10 @@ export function runNode(
       return [
         make([B, ...data.dims.slice(2)], data.integer, (i) => {
           const b = Math.floor(i / inner);
-          let index = indices.data[b]!;
+          let index = indices.data[b] ?? 0;
           if (index < 0) index += N;
           if (index < 0 || index >= N) throw new GraphError(`GatherND index ${indices.data[b]} outside ${N}`);
-          return data.data[(b * N + index) * inner + (i % inner)]!;
+          return data.data[(b * N + index) * inner + (i % inner)] ?? 0;
         }),
       ];
     }

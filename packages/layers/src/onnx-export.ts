@@ -1,9 +1,7 @@
 import { ValueError } from '@lstm/core';
-import * as onnxModule from 'onnx-proto';
 import type { onnx as T } from 'onnx-proto';
-
-// onnx-proto is CommonJS whose exports Node's ESM loader cannot list; bundlers and vitest can.
-const { onnx } = ((onnxModule as { default?: typeof onnxModule }).default ?? onnxModule) as typeof onnxModule;
+import { onnx } from './onnx-graph.js';
+import { reorderBlocks, transposed } from './matrix.js';
 import type { SequenceModel } from './sequence-model.js';
 
 /**
@@ -49,17 +47,17 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
     constant(
       `W_l${layer}`,
       [D, order.length * H, input],
-      stack((s) => reorder(get(`weight_ih${s}`), order, H * input)),
+      stack((s) => reorderBlocks(get(`weight_ih${s}`), order)),
     );
     constant(
       `R_l${layer}`,
       [D, order.length * H, H],
-      stack((s) => reorder(get(`weight_hh${s}`), order, H * H)),
+      stack((s) => reorderBlocks(get(`weight_hh${s}`), order)),
     );
     constant(
       `B_l${layer}`,
       [D, 2 * order.length * H],
-      stack((s) => concat([reorder(get(`bias_ih${s}`), order, H), reorder(get(`bias_hh${s}`), order, H)])),
+      stack((s) => concat([reorderBlocks(get(`bias_ih${s}`), order), reorderBlocks(get(`bias_hh${s}`), order)])),
     );
     const inputs = [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`, 'sequence_lens'];
     const attributes = [intAttribute('hidden_size', H), stringAttribute('direction', D === 2 ? 'bidirectional' : 'forward')];
@@ -67,7 +65,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
       constant(
         `P_l${layer}`,
         [D, 3 * H],
-        stack((s) => reorder(get(`peephole${s}`), [0, 2, 1], H)),
+        stack((s) => reorderBlocks(get(`peephole${s}`), [0, 2, 1])),
       );
       inputs.push('', '', `P_l${layer}`);
     }
@@ -110,7 +108,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
     nodes.push(node('Gemm', ['features', 'head_weight', 'head_bias'], ['output'], [intAttribute('transB', 1)]));
   } else {
     nodes.push(node('Transpose', [x], ['features'], [intsAttribute('perm', [1, 0, 2])]));
-    constant('head_weight_t', [D * H, O], transpose(get('head.weight'), O, D * H));
+    constant('head_weight_t', [D * H, O], transposed(get('head.weight'), O, D * H));
     constant('head_bias', [O], get('head.bias'));
     nodes.push(node('MatMul', ['features', 'head_weight_t'], ['projected']));
     nodes.push(node('Add', ['projected', 'head_bias'], ['output']));
@@ -140,11 +138,6 @@ function missing(name: string): never {
   throw new ValueError(`ONNX export: the model has no parameter '${name}'`);
 }
 
-/** Gate blocks of a packed [G·size] array, in the order `order` (block indices of the source). */
-function reorder(values: Float32Array, order: number[], blockSize: number): Float32Array {
-  return concat(order.map((k) => values.subarray(k * blockSize, (k + 1) * blockSize)));
-}
-
 function concat(parts: Float32Array[]): Float32Array {
   const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
   let offset = 0;
@@ -152,12 +145,6 @@ function concat(parts: Float32Array[]): Float32Array {
     out.set(part, offset);
     offset += part.length;
   }
-  return out;
-}
-
-function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
   return out;
 }
 

@@ -1,6 +1,7 @@
 import * as onnxModule from 'onnx-proto';
 import type { onnx as T } from 'onnx-proto';
 import { type Attributes, GraphError, MAX_VALUES, runNode, sizeOf, type Value, value } from './onnx-eval.js';
+import { NO_ATTRIBUTES } from './onnx-value.js';
 import { halfToNumber } from './safetensors.js';
 
 // onnx-proto is CommonJS whose exports Node's ESM loader cannot list; bundlers and vitest can.
@@ -93,7 +94,8 @@ export function readGraph(bytes: Uint8Array, fail: (m: string) => never): Graph 
       d.dimValue !== undefined && d.dimValue !== null && Number(d.dimValue) > 0 ? Number(d.dimValue) : null,
     ),
   });
-  const sequences = inputs.map(describe).filter((i) => i.dims.length === 3 && (i.elem === D.FLOAT || i.elem === D.DOUBLE));
+  const floats: number[] = [D.FLOAT, D.DOUBLE, D.FLOAT16, D.BFLOAT16];
+  const sequences = inputs.map(describe).filter((i) => i.dims.length === 3 && floats.includes(i.elem));
   const lengths = inputs.map(describe).filter((i) => i.dims.length === 1 && (i.elem === D.INT32 || i.elem === D.INT64));
   const [sequence] = sequences;
   if (sequences.length !== 1 || inputs.length !== 1 + Math.min(lengths.length, 1) || !sequence)
@@ -127,9 +129,10 @@ export function runGraph(graph: Graph, x: Value, fail: (m: string) => never): Ma
   // over: a larger one comes from a damaged or hostile file, and is refused before it grows further.
   const weights = [...graph.initializers.values()].reduce((n, v) => n + v.data.length, 0);
   const hidden = Math.min(1 << 16, Math.max(1, ...graph.nodes.map((n) => Number(graph.attributes.get(n)?.get('hidden_size')?.i ?? 0))));
-  const budget = Math.max(1 << 16, 16 * weights, 8 * x.dims[0]! * x.dims[1]! * hidden);
+  const [batch = 1, steps = 1] = x.dims;
+  const budget = Math.max(1 << 16, 16 * weights, 8 * batch * steps * hidden);
   values.set(graph.input.name, x);
-  if (graph.lengths) values.set(graph.lengths, value([x.dims[0]!], new Float64Array(x.dims[0]!).fill(x.dims[1]!), true));
+  if (graph.lengths) values.set(graph.lengths, value([batch], new Float64Array(batch).fill(steps), true));
   for (const node of graph.nodes) {
     const inputs = (node.input ?? []).map((name) => {
       if (!name) return undefined;
@@ -139,7 +142,7 @@ export function runGraph(graph: Graph, x: Value, fail: (m: string) => never): Ma
     });
     let outputs: Value[];
     try {
-      outputs = runNode(node, inputs, graph.attributes.get(node)!, (t) => readTensor(t, fail));
+      outputs = runNode(node, inputs, graph.attributes.get(node) ?? NO_ATTRIBUTES, (t) => readTensor(t, fail));
     } catch (error) {
       if (!(error instanceof GraphError)) throw error;
       return fail(`node ${node.name || node.opType} (${node.opType}) cannot be evaluated: ${error.message}`);
@@ -186,7 +189,7 @@ export function readTensor(t: T.ITensorProto, fail: (m: string) => never): Value
     case D.FLOAT16:
       return view ? readRaw(2, (at) => halfToNumber(view.getUint16(at, true)), false) : fromList(t.int32Data, false, halfToNumber);
     case D.BFLOAT16: {
-      const widen = (bits: number) => new Float32Array(new Uint32Array([bits << 16]).buffer)[0]!;
+      const widen = (bits: number) => new Float32Array(new Uint32Array([bits << 16]).buffer)[0] ?? 0;
       return view ? readRaw(2, (at) => widen(view.getUint16(at, true)), false) : fromList(t.int32Data, false, widen);
     }
     case D.INT64:

@@ -4,7 +4,8 @@ import { normwiseError, runFuzz } from '@lstm/core/testing';
 import { describe, expect, it } from 'vitest';
 import { exportOnnx } from './onnx-export.js';
 import { importOnnx } from './onnx-import.js';
-import { ModelFileError } from './safetensors.js';
+import { onnx } from './onnx-graph.js';
+import { ModelFileError, halfToNumber } from './safetensors.js';
 import { SequenceModel } from './sequence-model.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
@@ -71,6 +72,26 @@ describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onn
     );
   });
 
+  it('float16 weights (and input) are widened to float32 exactly', () => {
+    const original = readFileSync(new URL('lstm-l2-bi.onnx', directory));
+    const proto = onnx.ModelProto.decode(original);
+    for (const t of proto.graph!.initializer!) {
+      if (t.dataType !== onnx.TensorProto.DataType.FLOAT) continue;
+      const values = new Float32Array(Uint8Array.from(t.rawData!).buffer);
+      t.rawData = new Uint8Array(Uint16Array.from(values, toHalf).buffer);
+      t.dataType = onnx.TensorProto.DataType.FLOAT16;
+    }
+    proto.graph!.input![0]!.type!.tensorType!.elemType = onnx.TensorProto.DataType.FLOAT16;
+    const half = importOnnx(onnx.ModelProto.encode(proto).finish(), { output: 'classes' }).model;
+    const full = importOnnx(original, { output: 'classes' }).model;
+    expect(half.rnn.dtype).toBe('float32');
+    for (const [k, p] of half.parameters().entries()) {
+      const widened = Array.from(p.value.readSync());
+      // Every weight is the float16 rounding of the original, held exactly.
+      expect(widened).toEqual(Array.from(full.parameters()[k]!.value.readSync(), (v) => halfToNumber(toHalf(v))));
+    }
+  });
+
   it('a head of several outputs needs --output; one output is a value', () => {
     expect(() => importOnnx(readFileSync(new URL('lstm-l2-bi.onnx', directory)))).toThrow(/its head has 2 outputs; say what they are/);
   });
@@ -126,3 +147,26 @@ describe('importOnnx on damaged files', () => {
     expect(report.rejected).toBeGreaterThan(300);
   });
 });
+
+/** The nearest float16 (round to nearest even) of a float32, as its bits. */
+function toHalf(value: number): number {
+  const f = new Float32Array([value]);
+  const x = new Uint32Array(f.buffer)[0]!;
+  const sign = (x >>> 16) & 0x8000;
+  const exponent = ((x >>> 23) & 0xff) - 127 + 15;
+  let mantissa = x & 0x7fffff;
+  if (exponent <= 0) {
+    if (exponent < -10) return sign;
+    mantissa |= 0x800000;
+    const shift = 14 - exponent;
+    const half = mantissa >>> shift;
+    const rest = mantissa & ((1 << shift) - 1);
+    const midpoint = 1 << (shift - 1);
+    return sign | (half + (rest > midpoint || (rest === midpoint && half & 1) ? 1 : 0));
+  }
+  if (exponent >= 31) return sign | 0x7c00;
+  const rest = mantissa & 0x1fff;
+  let bits = sign | (exponent << 10) | (mantissa >>> 13);
+  if (rest > 0x1000 || (rest === 0x1000 && bits & 1)) bits++;
+  return bits;
+}

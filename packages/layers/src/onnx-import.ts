@@ -1,6 +1,7 @@
 import { Rng, ValueError, tensor, tidy } from '@lstm/core';
 import type { onnx as T } from 'onnx-proto';
-import { applyIgnore, type ImportedModel, type ImportOptions, importDtype, list, outputKind } from './import-state-dict.js';
+import { applyIgnore, importDtype, list, outputKind } from './import-common.js';
+import type { ImportedModel, ImportOptions } from './import-state-dict.js';
 import { transpose, type Value, value } from './onnx-eval.js';
 import { type Graph, readGraph, runGraph } from './onnx-graph.js';
 import { readHead, readStack } from './onnx-layers.js';
@@ -38,7 +39,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   const recurrent = graph.nodes.filter((n) => RECURRENT.includes(n.opType ?? ''));
   if (recurrent.length === 0)
     fail(`no LSTM, GRU or RNN node; found ${[...new Set(graph.nodes.map((n) => n.opType))].join(', ') || 'no nodes'}`);
-  const op = recurrent[0]!.opType!;
+  const op = recurrent[0]?.opType ?? fail('no recurrent node');
   if (recurrent.some((n) => n.opType !== op))
     fail(`it mixes ${[...new Set(recurrent.map((n) => n.opType))].join(' and ')} layers; one cell type per model is supported`);
   const cell = op === 'LSTM' ? 'lstm' : op === 'GRU' ? 'gru' : 'rnn';
@@ -46,7 +47,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   // What feeds each recurrent layer: the graph input for the first, the previous layer for the rest.
   recurrent.forEach((node, k) => {
     const source = traceBack(node.input?.[0] ?? '', producer);
-    const expected = k === 0 ? graph.input.name : recurrent[k - 1]!.output?.[0];
+    const expected = k === 0 ? graph.input.name : recurrent[k - 1]?.output?.[0];
     if (source.name !== expected) {
       const where = k === 0 ? `before the first ${op}` : `between ${op} layers ${k - 1} and ${k}`;
       fail(
@@ -54,14 +55,16 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       );
     }
   });
-  const linears = downstream(recurrent.at(-1)!, graph.nodes).filter((n) => n.opType === 'Gemm' || n.opType === 'MatMul');
+  const linears = downstream(recurrent.at(-1) ?? fail('no recurrent node'), graph.nodes).filter(
+    (n) => n.opType === 'Gemm' || n.opType === 'MatMul',
+  );
   if (linears.length > 1)
     fail(
       `${linears.length} linear layers (${linears.map((n) => n.opType).join(', ')}) after the recurrent ones; a model here has at most one Linear head`,
     );
   const [x1, x2] = [probe(graph, 1, [2, 3]), probe(graph, 2, [3, 2])];
   const runs = [runGraph(graph, x1.x, fail), runGraph(graph, x2.x, fail)] as const;
-  if (!runs[0].get(graph.output)) fail(`no node computes the graph's output '${graph.output}'`);
+  const outputs = runs.map((run) => run.get(graph.output) ?? fail(`no node computes the graph's output '${graph.output}'`));
   const used = usedInitializers(graph);
   const unused = [...graph.initializers.keys()].filter((name) => !used.has(name));
   const { ignored, kept } = applyIgnore(unused, options.ignore ?? [], fail);
@@ -90,20 +93,28 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
       throw error;
     }
   };
-  const rank = runs[0].get(graph.output)?.dims.length;
+  const rank = outputs[0]?.dims.length;
   const candidates: Readout[] = rank === 3 ? ['all'] : ['last', 'last-output'];
-  const matches = (model: SequenceModel) => [x1, x2].every((p, k) => agrees(model, p, runs[k]!.get(graph.output)!, x1.batchMajor));
-  const chosen = candidates.find((readout) => (options.readout === undefined || options.readout === readout) && matches(build(readout)));
-  if (!chosen) {
+  const matches = (model: SequenceModel) => [x1, x2].every((p, k) => agrees(model, p, outputs[k] ?? fail('no output'), x1.batchMajor));
+  // The first readout whose model computes the graph's outputs (the one asked for, if any).
+  let model: SequenceModel | undefined;
+  for (const readout of candidates) {
+    if (options.readout !== undefined && options.readout !== readout) continue;
+    const built = build(readout);
+    if (matches(built)) {
+      model = built;
+      break;
+    }
+  }
+  if (!model) {
     const actual =
       options.readout === undefined ? undefined : candidates.find((readout) => readout !== options.readout && matches(build(readout)));
-    fail(
+    return fail(
       actual
         ? `its head reads '${actual}', not --readout ${options.readout} — import it without --readout, or with --readout ${actual}`
         : 'the graph computes something its recurrent layers and one Linear head do not (checked on two probe inputs); a model here is recurrent layers then one Linear head',
     );
   }
-  const model = build(chosen!);
   return { model, found: { prefix: '', head: head?.name ?? null, cell, biases: stack.biases, output, ignored } };
 }
 
@@ -170,7 +181,7 @@ function agrees(model: SequenceModel, p: ReturnType<typeof probe>, expected: Val
   const theirs = batchMajor || expected.dims.length === 2 ? expected : transpose(expected, [1, 0, 2]);
   if (theirs.data.length !== ours.length) return false;
   const scale = Math.max(1, ...Array.from(theirs.data, Math.abs));
-  return theirs.data.every((v, i) => Math.abs(v - ours[i]!) <= 1e-4 * scale);
+  return theirs.data.every((v, i) => Math.abs(v - (ours[i] ?? Number.NaN)) <= 1e-4 * scale);
 }
 
 function identity(n: number): Float64Array {

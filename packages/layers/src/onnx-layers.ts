@@ -1,5 +1,7 @@
 import type { onnx as T } from 'onnx-proto';
 import type { Value } from './onnx-eval.js';
+import { NO_ATTRIBUTES } from './onnx-value.js';
+import { reorderBlocks } from './matrix.js';
 import type { Graph } from './onnx-graph.js';
 import type { SequenceModelOptions } from './sequence-model.js';
 
@@ -45,7 +47,7 @@ export function readStack(
   let biases = true;
   let gateActivation: 'sigmoid' | 'hardSigmoid' | null = null;
   recurrent.forEach((node, layer) => {
-    const attributes = graph.attributes.get(node)!;
+    const attributes = graph.attributes.get(node) ?? NO_ATTRIBUTES;
     const label = `${op} node ${layer}`;
     const H = Number(attributes.get('hidden_size')?.i ?? fail(`${label} has no hidden_size`));
     const direction = new TextDecoder().decode(attributes.get('direction')?.s ?? new TextEncoder().encode('forward'));
@@ -69,14 +71,14 @@ export function readStack(
     } else if (activations.length) {
       // σ or HardSigmoid (α = 0.2, β = 0.5, its defaults: TensorFlow.js's hardSigmoid) for the gates, Tanh for the rest.
       const expected = (gate: string) =>
-        Array.from({ length: D }, () => [gate, ...DEFAULT_ACTIVATIONS[op]!.slice(1)])
+        Array.from({ length: D }, () => [gate, ...(DEFAULT_ACTIVATIONS[op] ?? []).slice(1)])
           .flat()
           .join();
       const gate =
         activations.join() === expected('Sigmoid') ? 'sigmoid' : activations.join() === expected('HardSigmoid') ? 'hardSigmoid' : null;
       if (gate === null || attributes.get('activation_alpha') || attributes.get('activation_beta'))
         fail(
-          `${label} has activations ${activations.join(', ')}; supported: ${DEFAULT_ACTIVATIONS[op]!.join(', ')}, with Sigmoid or HardSigmoid (default α, β) for the gates`,
+          `${label} has activations ${activations.join(', ')}; supported: ${(DEFAULT_ACTIVATIONS[op] ?? []).join(', ')}, with Sigmoid or HardSigmoid (default α, β) for the gates`,
         );
       if (gateActivation !== null && gateActivation !== gate) fail(`${label} squashes its gates unlike the layer before it`);
       gateActivation = gate;
@@ -115,11 +117,11 @@ export function readStack(
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
       const block = (t: Value, size: number, offset: number) => t.data.subarray(offset, offset + size);
-      weights[`weight_ih${suffix}`] = reorder(block(W, G * H * I, d * G * H * I), order, H * I);
-      weights[`weight_hh${suffix}`] = reorder(block(R, G * H * H, d * G * H * H), order, H * H);
-      weights[`bias_ih${suffix}`] = B ? reorder(block(B, G * H, d * 2 * G * H), order, H) : new Float64Array(G * H);
-      weights[`bias_hh${suffix}`] = B ? reorder(block(B, G * H, d * 2 * G * H + G * H), order, H) : new Float64Array(G * H);
-      if (P) weights[`peephole${suffix}`] = reorder(block(P, 3 * H, d * 3 * H), [0, 2, 1], H);
+      weights[`weight_ih${suffix}`] = reorderBlocks(block(W, G * H * I, d * G * H * I), order);
+      weights[`weight_hh${suffix}`] = reorderBlocks(block(R, G * H * H, d * G * H * H), order);
+      weights[`bias_ih${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H), order) : new Float64Array(G * H);
+      weights[`bias_hh${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H + G * H), order) : new Float64Array(G * H);
+      if (P) weights[`peephole${suffix}`] = reorderBlocks(block(P, 3 * H, d * 3 * H), [0, 2, 1]);
     }
   });
   const { H, D } = shape ?? fail('no recurrent layer');
@@ -171,7 +173,7 @@ export function readHead(
   fail: Fail,
 ): { name: string; weight: Float64Array; bias: Float64Array; outputs: number } | null {
   if (!linear) return null;
-  const attributes = graph.attributes.get(linear)!;
+  const attributes = graph.attributes.get(linear) ?? NO_ATTRIBUTES;
   const name = linear.input?.[1] ?? '';
   const W = constant(name, `the ${linear.opType}'s weight`);
   if (W.dims.length !== 2) fail(`the ${linear.opType}'s weight is [${W.dims.join(', ')}]; a Linear head's is 2-D`);
@@ -184,7 +186,7 @@ export function readHead(
   // Stored as PyTorch's [O, F].
   const weight = Float64Array.from({ length: O * F }, (_, k) => {
     const [o, f] = [Math.floor(k / F), k % F];
-    return alpha * W.data[transB ? o * F + f : f * O + o]!;
+    return alpha * (W.data[transB ? o * F + f : f * O + o] ?? 0);
   });
   let biasName: string | undefined;
   let beta = 1;
@@ -199,15 +201,7 @@ export function readHead(
   if (biasName) {
     const C = constant(biasName, "the head's bias");
     if (C.data.length !== O && C.data.length !== 1) fail(`the head's bias has ${C.data.length} values for ${O} outputs`);
-    for (let o = 0; o < O; o++) bias[o] = beta * C.data[C.data.length === 1 ? 0 : o]!;
+    for (let o = 0; o < O; o++) bias[o] = beta * (C.data[C.data.length === 1 ? 0 : o] ?? 0);
   }
   return { name, weight, bias, outputs: O };
-}
-
-function reorder(values: Float64Array, order: number[], blockSize: number): Float64Array {
-  const out = new Float64Array(values.length);
-  order.forEach((k, i) => {
-    out.set(values.subarray(k * blockSize, (k + 1) * blockSize), i * blockSize);
-  });
-  return out;
 }

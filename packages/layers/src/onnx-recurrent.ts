@@ -34,7 +34,7 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
   const defaults = DEFAULTS[op];
   // One list per direction (forward's, then reverse's), or one for both.
   const activation = (d: number, k: number) => {
-    const name = names[(names.length === defaults.length * D ? d * defaults.length : 0) + k] ?? defaults[k]!;
+    const name = names[(names.length === defaults.length * D ? d * defaults.length : 0) + k] ?? defaults[k] ?? 0;
     const fn = ACTIVATIONS[name];
     if (!fn) throw new GraphError(`${op} activation ${name}`);
     return fn;
@@ -64,18 +64,18 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
     const xw = new Float64Array(GH); // x·Wᵀ + Wb, all gates
     const hr = new Float64Array(GH); // h·Rᵀ + Rb, all gates
     for (let b = 0; b < Bn; b++) {
-      const length = lengths ? lengths.data[b]! : T;
+      const length = lengths ? (lengths.data[b] ?? 0) : T;
       let hPrev = Float64Array.from({ length: H }, (_, j) => h0?.data[(d * Bn + b) * H + j] ?? 0);
       let cPrev = Float64Array.from({ length: H }, (_, j) => c0?.data[(d * Bn + b) * H + j] ?? 0);
       for (let s = 0; s < length; s++) {
         const t = d === 0 ? s : length - 1 - s;
         const xAt = (t * Bn + b) * I;
         for (let row = 0; row < GH; row++) {
-          let sx = wb[row]!;
-          for (let k = 0, w = wBase + row * I; k < I; k++) sx += Xd[xAt + k]! * Wd[w + k]!;
+          let sx = wb[row] ?? 0;
+          for (let k = 0, w = wBase + row * I; k < I; k++) sx += (Xd[xAt + k] ?? 0) * (Wd[w + k] ?? 0);
           xw[row] = sx;
-          let sh = rb[row]!;
-          for (let k = 0, r = rBase + row * H; k < H; k++) sh += hPrev[k]! * Rd[r + k]!;
+          let sh = rb[row] ?? 0;
+          for (let k = 0, r = rBase + row * H; k < H; k++) sh += (hPrev[k] ?? 0) * (Rd[r + k] ?? 0);
           hr[row] = sh;
         }
         const hNext = new Float64Array(H);
@@ -83,18 +83,18 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
         const p = (gate: number, j: number) => P?.data[d * 3 * H + gate * H + j] ?? 0;
         for (let j = 0; j < H; j++) {
           if (op === 'LSTM') {
-            const i = f(xw[j]! + hr[j]! + p(0, j) * cPrev[j]!);
-            const fg = f(xw[2 * H + j]! + hr[2 * H + j]! + p(2, j) * cPrev[j]!);
-            cNext[j] = fg * cPrev[j]! + i * g(xw[3 * H + j]! + hr[3 * H + j]!);
-            const o = f(xw[H + j]! + hr[H + j]! + p(1, j) * cNext[j]!);
-            hNext[j] = o * h(cNext[j]!);
+            const i = f((xw[j] ?? 0) + (hr[j] ?? 0) + p(0, j) * (cPrev[j] ?? 0));
+            const fg = f((xw[2 * H + j] ?? 0) + (hr[2 * H + j] ?? 0) + p(2, j) * (cPrev[j] ?? 0));
+            cNext[j] = fg * (cPrev[j] ?? 0) + i * g((xw[3 * H + j] ?? 0) + (hr[3 * H + j] ?? 0));
+            const o = f((xw[H + j] ?? 0) + (hr[H + j] ?? 0) + p(1, j) * (cNext[j] ?? 0));
+            hNext[j] = o * h(cNext[j] ?? 0);
           } else if (op === 'GRU') {
-            const z = f(xw[j]! + hr[j]!);
-            const reset = f(xw[H + j]! + hr[H + j]!);
+            const z = f((xw[j] ?? 0) + (hr[j] ?? 0));
+            const reset = f((xw[H + j] ?? 0) + (hr[H + j] ?? 0));
             // linear_before_reset = 0 would need (r ⊙ h)·Rᵀ, a product of its own: refused with the node.
-            hNext[j] = (1 - z) * g(xw[2 * H + j]! + reset * hr[2 * H + j]!) + z * hPrev[j]!;
-          } else hNext[j] = f(xw[j]! + hr[j]!);
-          Y[((t * D + d) * Bn + b) * H + j] = hNext[j]!;
+            hNext[j] = (1 - z) * g((xw[2 * H + j] ?? 0) + reset * (hr[2 * H + j] ?? 0)) + z * (hPrev[j] ?? 0);
+          } else hNext[j] = f((xw[j] ?? 0) + (hr[j] ?? 0));
+          Y[((t * D + d) * Bn + b) * H + j] = hNext[j] ?? 0;
         }
         hPrev = hNext;
         cPrev = cNext;

@@ -23,3 +23,6 @@ export function value(dims: number[], data: Float64Array, integer = false): Valu
 }
 
 export type Attributes = Map<string, T.IAttributeProto>;
+
+/** The attributes of a node that has none. */
+export const NO_ATTRIBUTES: Attributes = new Map();

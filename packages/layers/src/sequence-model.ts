@@ -133,10 +133,10 @@ export class SequenceModel implements Module {
     if (this.readout === 'all') {
       features = output;
     } else if (this.readout === 'last-output') {
-      const T = x.shape[1]!;
+      const [, T = 1] = x.shape;
       const rows = Int32Array.from({ length: B }, (_, b) => b * T + (options.lengths?.[b] ?? T) - 1);
       lastRows = { rows, steps: T };
-      features = gather(reshape(output, [B * T, output.shape[2]!]), rows);
+      features = gather(reshape(output, [B * T, -1]), rows);
     } else {
       const { numLayers, numDirections: D, hiddenSize: H } = this.rnn;
       const last = slice(state.h, [(numLayers - 1) * D, 0, 0], [D, B, H]);

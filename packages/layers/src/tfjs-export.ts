@@ -1,4 +1,5 @@
 import { ValueError } from '@lstm/core';
+import { transposed } from './matrix.js';
 import type { SequenceModel } from './sequence-model.js';
 
 /** A TF.js layers model: model.json (its text) and the one weight file it names. */
@@ -43,6 +44,7 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
   const H = rnn.hiddenSize;
   const className = LAYER[rnn.cell as 'lstm' | 'rnn'];
   const values = new Map(model.parameters().map((p) => [p.name, Float32Array.from(p.value.readSync())]));
+  const get = (name: string) => values.get(name) ?? refuse(`the model has no parameter '${name}'`);
   const specs: { name: string; shape: number[]; dtype: 'float32' }[] = [];
   const blobs: Float32Array[] = [];
   const put = (name: string, shape: number[], data: Float32Array) => {
@@ -85,17 +87,18 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
       const prefix = D === 2 ? `bidirectional_${l + 1}/${d === 0 ? 'forward' : 'backward'}_${name}` : name;
       const suffix = `_l${l}${d === 1 ? '_reverse' : ''}`;
       // PyTorch's [G·H, in] is Keras's kernel [in, G·H] transposed; the gate order (i, f, g, o) is the same.
-      put(`${prefix}/kernel`, [input, G * H], transpose(values.get(`weight_ih${suffix}`)!, G * H, input));
-      put(`${prefix}/recurrent_kernel`, [H, G * H], transpose(values.get(`weight_hh${suffix}`)!, G * H, H));
-      const bias = values.get(`bias_ih${suffix}`)!.map((b, k) => b + values.get(`bias_hh${suffix}`)![k]!);
+      put(`${prefix}/kernel`, [input, G * H], transposed(get(`weight_ih${suffix}`), G * H, input));
+      put(`${prefix}/recurrent_kernel`, [H, G * H], transposed(get(`weight_hh${suffix}`), G * H, H));
+      const hh = get(`bias_hh${suffix}`);
+      const bias = get(`bias_ih${suffix}`).map((b, k) => b + (hh[k] ?? 0));
       put(`${prefix}/bias`, [G * H], bias);
     }
   }
   const F = D * H;
   const O = model.outputSize;
   layers.push({ class_name: 'Dense', config: { name: 'dense_1', trainable: true, units: O, activation: 'linear', use_bias: true } });
-  put('dense_1/kernel', [F, O], transpose(values.get('head.weight')!, O, F));
-  put('dense_1/bias', [O], values.get('head.bias')!);
+  put('dense_1/kernel', [F, O], transposed(get('head.weight'), O, F));
+  put('dense_1/bias', [O], get('head.bias'));
   const weights = new Uint8Array(blobs.reduce((n, b) => n + b.byteLength, 0));
   let offset = 0;
   for (const b of blobs) {
@@ -115,11 +118,4 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
     weightsManifest: [{ paths: ['weights.bin'], weights: specs }],
   };
   return { modelJson: JSON.stringify(modelJson), weights };
-}
-
-/** A [rows, columns] matrix (row-major) as [columns, rows]. */
-function transpose(values: Float32Array, rows: number, columns: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
-  return out;
 }

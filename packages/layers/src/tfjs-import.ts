@@ -1,5 +1,7 @@
 import { ValueError } from '@lstm/core';
-import { type ImportedModel, type ImportOptions, outputKind } from './import-state-dict.js';
+import { outputKind } from './import-common.js';
+import type { ImportedModel, ImportOptions } from './import-state-dict.js';
+import { reorderBlocks, transposed } from './matrix.js';
 import { SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
 import { type ReadWeightFile, type TfjsWeight, readWeightsManifest, tfjsError } from './tfjs-weights.js';
@@ -68,14 +70,15 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
       );
     const dense = layer.className === 'TimeDistributed' ? innerOf(layer, fail) : layer;
     if (dense.className === 'Dense') {
-      const F = stack.at(-1) ? stack.at(-1)!.H * stack.at(-1)!.D : fail(`the Dense layer '${layer.name}' comes before any recurrent layer`);
+      const below = stack.at(-1) ?? fail(`the Dense layer '${layer.name}' comes before any recurrent layer`);
+      const F = below.H * below.D;
       const O = positive(dense.config.units, `layer '${layer.name}' units`, fail);
       const activation = dense.config.activation ?? 'linear';
       if (activation !== 'linear' && activation !== 'softmax')
         fail(`the Dense head '${layer.name}' applies ${JSON.stringify(activation)}; a head here is linear (or softmax, a classifier)`);
       const kernel = take(layer.name, 'kernel', [F, O]);
       const bias = dense.config.use_bias === false ? new Float32Array(O) : take(layer.name, 'bias', [O]);
-      head = { name: layer.name, weight: transposeTo(kernel, F, O), bias, O, softmax: activation === 'softmax' };
+      head = { name: layer.name, weight: transposed(kernel, F, O), bias, O, softmax: activation === 'softmax' };
       continue;
     }
     const bidirectional = layer.className === 'Bidirectional';
@@ -113,14 +116,14 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
       const prefix = bidirectional ? `${layer.name}/${d === 0 ? 'forward' : 'backward'}_${rnn.name}` : layer.name;
       const suffix = `_l${l}${d === 1 ? '_reverse' : ''}`;
       const order = ORDER[cell];
-      state[`weight_ih${suffix}`] = reorderRows(transposeTo(take(prefix, 'kernel', [inputSize, G * H]), inputSize, G * H), order);
-      state[`weight_hh${suffix}`] = reorderRows(transposeTo(take(prefix, 'recurrent_kernel', [H, G * H]), H, G * H), order);
+      state[`weight_ih${suffix}`] = reorderBlocks(transposed(take(prefix, 'kernel', [inputSize, G * H]), inputSize, G * H), order);
+      state[`weight_hh${suffix}`] = reorderBlocks(transposed(take(prefix, 'recurrent_kernel', [H, G * H]), H, G * H), order);
       const useBias = c.use_bias !== false;
       const bias = !useBias
         ? new Float32Array((cell === 'gru' ? 2 : 1) * G * H)
         : take(prefix, 'bias', cell === 'gru' ? [2, G * H] : [G * H]);
-      state[`bias_ih${suffix}`] = reorderRows(bias.subarray(0, G * H), order);
-      state[`bias_hh${suffix}`] = cell === 'gru' ? reorderRows(bias.subarray(G * H), order) : new Float32Array(G * H);
+      state[`bias_ih${suffix}`] = reorderBlocks(bias.subarray(0, G * H), order);
+      state[`bias_hh${suffix}`] = cell === 'gru' ? reorderBlocks(bias.subarray(G * H), order) : new Float32Array(G * H);
     }
     stack.push({ cell, H, D, gate, activation, sequences: c.return_sequences === true });
     inputSize = D * H;
@@ -179,7 +182,7 @@ function layersOf(topology: Config, fail: Fail): Layer[] {
     layers.forEach((l, k) => {
       const inbound = l.inbound as unknown[][][] | undefined;
       const ok =
-        k === 0 ? !inbound?.length : inbound?.length === 1 && inbound[0]?.length === 1 && inbound[0]?.[0]?.[0] === layers[k - 1]!.name;
+        k === 0 ? !inbound?.length : inbound?.length === 1 && inbound[0]?.length === 1 && inbound[0]?.[0]?.[0] === layers[k - 1]?.name;
       if (!ok) fail(`layer '${l.name}' does not read the layer before it; a model here is one chain of layers`);
     });
   } else if (className !== 'Sequential') fail(`a ${JSON.stringify(className)} model; TF.js layers models are Sequential or Model`);
@@ -207,19 +210,4 @@ const lastPart = (name: string) => name.slice(name.lastIndexOf('/') + 1).replace
 
 function weightsLeft(weights: TfjsWeight[], used: Set<string>): string[] {
   return weights.filter((w) => !used.has(w.name)).map((w) => w.name);
-}
-
-/** A [rows, columns] matrix (row-major) as [columns, rows]. */
-function transposeTo(values: Float32Array, rows: number, columns: number): Float32Array {
-  const out = new Float32Array(values.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c]!;
-  return out;
-}
-
-/** Gate blocks (rows of H·width values) in PyTorch's order. */
-function reorderRows(values: Float32Array, order: readonly number[]): Float32Array {
-  const block = values.length / order.length;
-  const out = new Float32Array(values.length);
-  for (const [i, k] of order.entries()) out.set(values.subarray(k * block, (k + 1) * block), i * block);
-  return out;
 }

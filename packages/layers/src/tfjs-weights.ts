@@ -40,14 +40,13 @@ export function readWeightsManifest(manifest: unknown, read: ReadWeightFile, fai
     files += (paths as string[]).length;
     if (files > MAX_FILES) fail('the manifest names more weight files than any model has');
     const entries = (weights as unknown[]).map((w, k) => entryOf(w, `weight ${k} of group ${g}`, fail));
-    const sizes = entries.map((e) => {
+    const items = entries.map((e) => {
       const size = e.shape.reduce((a, b) => a * b, 1);
       total += size;
       if (total > MAX_VALUES) fail('the manifest claims more weights than any recurrent model holds');
-      return size;
+      return { e, size, bytes: e.quantization?.dtype === 'float16' ? 2 : 4 };
     });
-    const bytesPer = entries.map((e) => (e.quantization?.dtype === 'float16' ? 2 : 4));
-    const needed = sizes.reduce((n, size, k) => n + size * bytesPer[k]!, 0);
+    const needed = items.reduce((n, { size, bytes }) => n + size * bytes, 0);
     const parts = (paths as string[]).map((path) => {
       if (!/^[\w.-]+$/.test(path) || path === '.' || path === '..')
         fail(`weight file '${path}' is not a plain file name beside model.json`);
@@ -55,23 +54,22 @@ export function readWeightsManifest(manifest: unknown, read: ReadWeightFile, fai
     });
     const held = parts.reduce((n, p) => n + p.length, 0);
     if (held !== needed) fail(`weight group ${g} (${(paths as string[]).join(', ')}) holds ${held} bytes; its weights need ${needed}`);
-    const bytes = new Uint8Array(held);
+    const all = new Uint8Array(held);
     let offset = 0;
     for (const p of parts) {
-      bytes.set(p, offset);
+      all.set(p, offset);
       offset += p.length;
     }
-    const view = new DataView(bytes.buffer);
+    const view = new DataView(all.buffer);
     offset = 0;
-    entries.forEach((e, k) => {
-      const size = sizes[k]!;
+    for (const { e, size, bytes } of items) {
       const data = new Float32Array(size);
-      if (bytesPer[k] === 2) for (let i = 0; i < size; i++) data[i] = halfToNumber(view.getUint16(offset + 2 * i, true));
+      if (bytes === 2) for (let i = 0; i < size; i++) data[i] = halfToNumber(view.getUint16(offset + 2 * i, true));
       else for (let i = 0; i < size; i++) data[i] = view.getFloat32(offset + 4 * i, true);
-      offset += size * bytesPer[k]!;
+      offset += size * bytes;
       if (!data.every(Number.isFinite)) fail(`weight '${e.name}' contains NaN or infinite values`);
       out.push({ name: e.name, shape: e.shape, data });
-    });
+    }
   }
   const names = new Set<string>();
   for (const w of out) {

@@ -1,0 +1,18 @@
+/** Small layout helpers shared by the importers and exporters: row-major matrices and packed gate blocks. */
+
+type Floats = Float32Array | Float64Array;
+
+/** A [rows, columns] matrix (row-major) as [columns, rows], in an array of the same type. */
+export function transposed<A extends Floats>(values: A, rows: number, columns: number): A {
+  const out = new (values.constructor as { new (n: number): A })(values.length);
+  for (let r = 0; r < rows; r++) for (let c = 0; c < columns; c++) out[c * rows + r] = values[r * columns + c] ?? 0;
+  return out;
+}
+
+/** The equal blocks of a packed array (one per gate), in the order `order` (indices of the source's blocks). */
+export function reorderBlocks<A extends Floats>(values: A, order: readonly number[]): A {
+  const block = values.length / order.length;
+  const out = new (values.constructor as { new (n: number): A })(values.length);
+  for (const [i, k] of order.entries()) out.set(values.subarray(k * block, (k + 1) * block), i * block);
+  return out;
+}
