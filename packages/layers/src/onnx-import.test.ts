@@ -27,8 +27,8 @@ interface Fixture {
 
 describe('importOnnx: models exported by torch.onnx.export (tooling/fixtures/onnx_models.py)', () => {
   const cases = fixtures.filter((f) => !f.startsWith('refuse-'));
-  it('has the seventeen fixtures and four refusals', () => {
-    expect(cases).toHaveLength(17);
+  it('has the eighteen fixtures and four refusals', () => {
+    expect(cases).toHaveLength(18);
     expect(fixtures.length - cases.length).toBe(4);
   });
   for (const file of cases) {
