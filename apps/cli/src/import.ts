@@ -80,7 +80,7 @@ export async function importCommand(path: string, o: ImportCommandOptions): Prom
   if (o.json) process.stdout.write(`${JSON.stringify(summary)}\n`);
   else {
     process.stderr.write(
-      `imported ${found.cell.toUpperCase()} from '${found.prefix}' (${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${model.outputSize} ${found.output}, readout ${model.readout}, ${model.rnn.dtype} → ${o.out}\n`,
+      `imported ${found.cell.toUpperCase()} ${found.prefix ? `from '${found.prefix}' ` : ''}(${summary.layers} layer(s), hidden ${summary.hidden_size}${summary.bidirectional ? ', bidirectional' : ''}${found.biases ? '' : ', no biases'}), head ${found.head === null ? 'none (identity)' : `'${found.head}'`} → ${model.outputSize} ${found.output}, readout ${model.readout}, ${model.rnn.dtype} → ${o.out}\n`,
     );
     if (found.ignored.length)
       process.stderr.write(`ignored ${found.ignored.length} tensor(s), as --ignore asked: ${found.ignored.join(', ')}\n`);
