@@ -193,6 +193,12 @@ describe('lstm import', () => {
       /GRU node 0's initial_h is learned/,
     ],
     [
+      'a bidirectional state dict without --readout',
+      ['import', join(fixtures, 'lstm-l1-bi-rnn-fc-last-output.safetensors'), '--output', 'classes', '--out', at('b.safetensors')],
+      1,
+      /it is bidirectional, and a state dict does not say whether the head read h_n .* or out\[:, -1\]; give --readout last or --readout last-output/,
+    ],
+    [
       'a classifier without --output',
       ['import', join(fixtures, 'lstm-l1-rnn-head.safetensors'), '--out', at('o.safetensors')],
       1,

@@ -34,8 +34,9 @@ export interface ImportCommandOptions {
 
 /**
  * `lstm import FILE --out MODEL`: a PyTorch state dict (safetensors) of an nn.LSTM / nn.GRU /
- * nn.RNN, with or without a linear head — or an ONNX model of those operators (FILE.onnx, e.g.
- * from torch.onnx.export) — becomes an @lstm model file every command reads.
+ * nn.RNN, with or without a linear head, an ONNX model of those operators (torch.onnx.export) or
+ * a TF.js layers model.json becomes an @lstm model file every command reads. The format is told by
+ * the bytes; each importer maps the whole file or refuses it.
  */
 export async function importCommand(path: string, o: ImportCommandOptions): Promise<void> {
   if (!o.out.endsWith('.safetensors')) throw new UsageError(`--out ${o.out}: a model file ends in .safetensors`);

@@ -97,6 +97,12 @@ describe('importStateDict refuses what it cannot import, in one line naming what
       /its head has 2 outputs; say what they are with --output classes .* or --output values/,
     ],
     [
+      'a bidirectional stack without --readout',
+      () => stateDict('lstm-l1-bi-rnn-fc-last-output'),
+      { output: 'classes' },
+      /it is bidirectional, .* give --readout last or --readout last-output/,
+    ],
+    [
       'an --ignore that names nothing',
       () => lstm(),
       { ignore: ['embeding.*'], output: 'classes' },

@@ -109,6 +109,12 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
   if (cell === 'rnn' && !options.nonlinearity) fail("an nn.RNN's nonlinearity is not in its state dict; give --nonlinearity tanh or relu");
   const layers = Math.max(...own.map((name) => recurrentName(name).layer)) + 1;
   const D = own.some((name) => name.endsWith('_reverse')) ? 2 : 1;
+  // Bidirectional: h_n and out[:, -1] differ in the backward half and both idioms are common; the
+  // state dict cannot say which the head was trained on, so the caller must.
+  if (D === 2 && options.readout === undefined)
+    fail(
+      'it is bidirectional, and a state dict does not say whether the head read h_n (fc(cat(h[-2], h[-1]))) or out[:, -1]; give --readout last or --readout last-output (or all, for every step)',
+    );
   const biases = own.some((name) => name.includes('bias_'));
   const ih = entry('weight_ih_l0');
   const inputSize = ih.shape[1] ?? fail(`'${prefix}weight_ih_l0' has shape [${ih.shape.join(', ')}]; an input weight is [G·H, I]`);
