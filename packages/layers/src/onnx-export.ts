@@ -23,7 +23,7 @@ import type { SequenceModel } from './sequence-model.js';
  * // onnxruntime: session.run({ input: x [batch, time, features], sequence_lens: int32 [batch] }) → { output }
  * ```
  */
-export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Array {
+export function exportOnnx(model: SequenceModel, producerVersion = '0', options: { float32?: boolean } = {}): Uint8Array {
   const rnn = model.rnn;
   if (rnn.cell === 'lstm' && rnn.variant === 'coupled') {
     throw new ValueError('ONNX export: the coupled LSTM has no ONNX operator; export a standard or peephole LSTM');
@@ -31,11 +31,15 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
   const H = rnn.hiddenSize;
   const D = rnn.numDirections;
   const order = rnn.cell === 'lstm' ? [0, 3, 1, 2] : rnn.cell === 'gru' ? [1, 0, 2] : [0];
-  const byName = new Map(model.parameters().map((p) => [p.name, Float32Array.from(p.value.readSync())]));
+  // A float64 model exports as a DOUBLE graph, exact (ONNX's recurrent operators take double; note
+  // that onnxruntime's LSTM runs float32 only); `float32` rounds it, because the caller asked.
+  const wide = rnn.dtype === 'float64' && !options.float32;
+  const floats = (values: ArrayLike<number>): Floats => (wide ? Float64Array.from(values) : Float32Array.from(values));
+  const byName = new Map(model.parameters().map((p) => [p.name, floats(p.value.readSync())]));
   const get = (name: string) => byName.get(name) ?? missing(name);
   const initializers: T.ITensorProto[] = [];
   const nodes: T.INodeProto[] = [];
-  const constant = (name: string, dims: number[], data: Float32Array) => initializers.push(floatTensor(name, dims, data));
+  const constant = (name: string, dims: number[], data: Floats) => initializers.push(floatTensor(name, dims, data));
 
   nodes.push(node('Transpose', ['input'], ['x_l0'], [intsAttribute('perm', [1, 0, 2])]));
   let x = 'x_l0';
@@ -43,7 +47,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
   let input = rnn.inputSize;
   for (let layer = 0; layer < rnn.numLayers; layer++) {
     const directions = Array.from({ length: D }, (_, d) => `_l${layer}${d === 1 ? '_reverse' : ''}`);
-    const stack = (f: (suffix: string) => Float32Array) => concat(directions.map(f));
+    const stack = (f: (suffix: string) => Floats) => concat(directions.map(f));
     constant(
       `W_l${layer}`,
       [D, order.length * H, input],
@@ -113,7 +117,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0'): Uint8Ar
     nodes.push(node('MatMul', ['features', 'head_weight_t'], ['projected']));
     nodes.push(node('Add', ['projected', 'head_bias'], ['output']));
   }
-  const FLOAT = onnx.TensorProto.DataType.FLOAT;
+  const FLOAT = wide ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
   const graph: T.IGraphProto = {
     name: `@lstm ${rnn.cell}`,
     node: nodes,
@@ -138,8 +142,11 @@ function missing(name: string): never {
   throw new ValueError(`ONNX export: the model has no parameter '${name}'`);
 }
 
-function concat(parts: Float32Array[]): Float32Array {
-  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+type Floats = Float32Array | Float64Array;
+
+function concat(parts: Floats[]): Floats {
+  const total = parts.reduce((n, p) => n + p.length, 0);
+  const out = parts[0] instanceof Float64Array ? new Float64Array(total) : new Float32Array(total);
   let offset = 0;
   for (const part of parts) {
     out.set(part, offset);
@@ -148,8 +155,9 @@ function concat(parts: Float32Array[]): Float32Array {
   return out;
 }
 
-function floatTensor(name: string, dims: number[], data: Float32Array): T.ITensorProto {
-  return { name, dims, dataType: onnx.TensorProto.DataType.FLOAT, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+function floatTensor(name: string, dims: number[], data: Floats): T.ITensorProto {
+  const dataType = data instanceof Float64Array ? onnx.TensorProto.DataType.DOUBLE : onnx.TensorProto.DataType.FLOAT;
+  return { name, dims, dataType, rawData: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
 }
 
 function int64Tensor(name: string, dims: number[], values: number[]): T.ITensorProto {
