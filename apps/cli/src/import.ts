@@ -97,7 +97,7 @@ function weightFile(path: string): Uint8Array | undefined {
  * `lstm export --model FILE --onnx OUT.onnx | --tfjs DIR`: the model as an ONNX graph of standard
  * operators, or as a TF.js layers model (DIR/model.json and DIR/weights.bin).
  */
-export async function exportCommand(o: { model: string; onnx?: string; tfjs?: string; force?: boolean }): Promise<void> {
+export async function exportCommand(o: { model: string; onnx?: string; tfjs?: string; float32?: boolean; force?: boolean }): Promise<void> {
   if (!o.onnx === !o.tfjs) throw new UsageError('give one of --onnx FILE.onnx or --tfjs DIR');
   if (o.onnx && !o.onnx.endsWith('.onnx')) throw new UsageError(`--onnx ${o.onnx}: an ONNX file ends in .onnx`);
   const target = o.onnx ?? join(o.tfjs!, 'model.json');
@@ -105,12 +105,18 @@ export async function exportCommand(o: { model: string; onnx?: string; tfjs?: st
   await selectBackend();
   const file = readModel(o.model);
   if (o.onnx) {
-    writeFileAtomic(o.onnx, exportOnnx(file.model, VERSION));
+    writeFileAtomic(o.onnx, exportOnnx(file.model, VERSION, { float32: o.float32 }));
+    const type = file.model.rnn.dtype === 'float64' && !o.float32 ? 'float64' : 'float32';
     process.stderr.write(
-      `wrote ${o.onnx} (inputs: input [batch, sequence, ${file.model.inputSize}] float32, sequence_lens [batch] int32)\n`,
+      `wrote ${o.onnx} (inputs: input [batch, sequence, ${file.model.inputSize}] ${type}, sequence_lens [batch] int32)\n`,
     );
+    if (type === 'float64')
+      process.stderr.write(
+        "note: the graph is float64, exact; onnxruntime's LSTM runs float32 only — --float32 writes a rounded copy for it\n",
+      );
     return;
   }
+  if (o.float32) throw new UsageError('--float32 applies to --onnx; a TF.js export is float32 already');
   const { modelJson, weights } = exportTfjs(file.model, VERSION);
   mkdirSync(o.tfjs!, { recursive: true });
   writeFileAtomic(join(o.tfjs!, 'weights.bin'), weights);

@@ -161,6 +161,7 @@ program
   .requiredOption('--model <file>', 'a model file')
   .option('--onnx <file>', 'the .onnx file to write')
   .option('--tfjs <dir>', 'the folder to write model.json and weights.bin into (tf.loadLayersModel reads them)')
+  .option('--float32', "--onnx of a float64 model: round it to float32 (onnxruntime's LSTM runs float32 only)")
   .option('--force', 'overwrite what is there')
   .action((o) => exportCommand(o));
 
