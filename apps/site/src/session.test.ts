@@ -83,6 +83,16 @@ describe('a run', () => {
     expect(loaded.config).toMatchObject({ task: 'first-last', hidden: 8, seqLen: 12, cell: 'lstm' });
     expect(inspect(loaded, 5).probabilities).toEqual(inspect(session, 5).probabilities);
   });
+
+  it("keeps a file's readout and gates: an out[:, -1], hardSigmoid model loads, trains and exports as such", async () => {
+    const session = Session.create(small);
+    const file = decodeModel(session.exportModel(), 'page.safetensors');
+    const imported = new SequenceModel({ ...file.architecture, readout: 'last-output', gateActivation: 'hardSigmoid' });
+    const loaded = Session.load(encodeModel(imported, file.metadata, file.version), 'imported.safetensors', DEFAULTS);
+    await loaded.epoch(() => {});
+    const again = decodeModel(loaded.exportModel(), 'again.safetensors').architecture;
+    expect(again).toMatchObject({ readout: 'last-output', gateActivation: 'hardSigmoid' });
+  });
 });
 
 describe('mistakes leave a clear message', () => {
