@@ -2,6 +2,7 @@ import { ValueError } from '@lstm/core';
 import { ModelFileError, type SafetensorsEntry } from './safetensors.js';
 import { type Readout, SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
+import { identity } from './matrix.js';
 import { applyIgnore, importDtype, list, outputKind, type OutputKind } from './import-common.js';
 
 export type { OutputKind } from './import-common.js';
@@ -152,9 +153,7 @@ export function importStateDict(all: Record<string, SafetensorsEntry>, options: 
     if (bias) used.add(`${head.prefix}bias`);
     weights['head.bias'] = bias ? bias.data : new Float64Array(outputSize);
   } else {
-    weights['head.weight'] = Float64Array.from({ length: features * features }, (_, k) =>
-      Math.floor(k / features) === k % features ? 1 : 0,
-    );
+    weights['head.weight'] = identity(features);
     weights['head.bias'] = new Float64Array(features);
   }
   const leftover = kept.filter((name) => !used.has(name));

@@ -16,3 +16,8 @@ export function reorderBlocks<A extends Floats>(values: A, order: readonly numbe
   for (const [i, k] of order.entries()) out.set(values.subarray(k * block, (k + 1) * block), i * block);
   return out;
 }
+
+/** The n × n identity (row-major): the head of an imported stack that has none, so its outputs are the features. */
+export function identity(n: number): Float64Array {
+  return Float64Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 1 : 0));
+}

@@ -1,6 +1,6 @@
 import { Rng, ValueError, tensor, tidy } from '@lstm/core';
 import type { onnx as T } from 'onnx-proto';
-import { applyIgnore, importDtype, list, outputKind } from './import-common.js';
+import { applyIgnore, list, outputKind } from './import-common.js';
 import type { ImportedModel, ImportOptions } from './import-state-dict.js';
 import { transpose, type Value, value } from './onnx-eval.js';
 import { type Graph, readGraph, runGraph } from './onnx-graph.js';
@@ -8,8 +8,9 @@ import { readHead, readStack } from './onnx-layers.js';
 import { ModelFileError } from './safetensors.js';
 import { type Readout, SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
+import { identity } from './matrix.js';
 
-export type OnnxImportOptions = Pick<ImportOptions, 'readout' | 'output' | 'ignore' | 'dtype' | 'what'>;
+export type OnnxImportOptions = Pick<ImportOptions, 'readout' | 'output' | 'ignore' | 'what'>;
 
 const RECURRENT = ['LSTM', 'GRU', 'RNN'];
 /** Operators that move a sequence's values around without computing with them. */
@@ -82,7 +83,8 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
     'head.weight': head?.weight ?? identity(stack.features),
     'head.bias': head?.bias ?? new Float64Array(stack.features),
   };
-  const dtype = importDtype(graph.double || graph.input.double ? [{ dtype: 'DOUBLE', data: [Math.PI] }] : [], options.dtype, fail);
+  // A DOUBLE graph stays float64; FLOAT16 and BFLOAT16 weights were widened to float32, exactly.
+  const dtype = graph.double || graph.input.double ? 'float64' : 'float32';
   const build = (readout: Readout) => {
     try {
       const model = new SequenceModel({ ...stack.options, outputSize: head ? head.outputs : stack.features, readout, dtype });
@@ -95,7 +97,7 @@ export function importOnnx(bytes: Uint8Array, options: OnnxImportOptions = {}): 
   };
   const rank = outputs[0]?.dims.length;
   const candidates: Readout[] = rank === 3 ? ['all'] : ['last', 'last-output'];
-  const matches = (model: SequenceModel) => [x1, x2].every((p, k) => agrees(model, p, outputs[k] ?? fail('no output'), x1.batchMajor));
+  const matches = (model: SequenceModel) => [x1, x2].every((p, k) => agrees(model, p, outputs[k] ?? fail('no output')));
   // The first readout whose model computes the graph's outputs (the one asked for, if any).
   let model: SequenceModel | undefined;
   for (const readout of candidates) {
@@ -154,11 +156,7 @@ function usedInitializers(graph: Graph): Set<string> {
 }
 
 /** A probe input: the graph's fixed dimensions, or `free` [batch, time] for symbolic ones. */
-function probe(
-  graph: Graph,
-  seed: number,
-  free: [number, number],
-): { x: Value; batch: number; steps: number; batchMajor: boolean; values: Float64Array } {
+function probe(graph: Graph, seed: number, free: [number, number]): { x: Value; batchMajor: boolean } {
   const dims = graph.input.dims;
   // exportOnnx and torch (batch_first=True) take [batch, time, features]; a sequence-major graph is
   // recognised by its first recurrent node reading the input directly.
@@ -171,19 +169,16 @@ function probe(
   const rng = new Rng(seed);
   const values = Float64Array.from({ length: batch * steps * features }, () => Math.fround(rng.uniform(-1, 1)));
   const shape = batchMajor ? [batch, steps, features] : [steps, batch, features];
-  return { x: value(shape, values), batch, steps, batchMajor, values };
+  return { x: value(shape, values), batchMajor };
 }
 
 /** Whether the model computes the graph's output on a probe (float32 arithmetic on both sides of the check). */
-function agrees(model: SequenceModel, p: ReturnType<typeof probe>, expected: Value, batchMajor: boolean): boolean {
+function agrees(model: SequenceModel, p: ReturnType<typeof probe>, expected: Value): boolean {
+  const { batchMajor } = p;
   const x = batchMajor ? p.x : transpose(p.x, [1, 0, 2]);
   const ours = tidy(() => model.forward(tensor(x.data, x.dims, model.rnn.dtype)).output.readSync());
   const theirs = batchMajor || expected.dims.length === 2 ? expected : transpose(expected, [1, 0, 2]);
   if (theirs.data.length !== ours.length) return false;
-  const scale = Math.max(1, ...Array.from(theirs.data, Math.abs));
+  const scale = theirs.data.reduce((m, v) => Math.max(m, Math.abs(v)), 1);
   return theirs.data.every((v, i) => Math.abs(v - (ours[i] ?? Number.NaN)) <= 1e-4 * scale);
-}
-
-function identity(n: number): Float64Array {
-  return Float64Array.from({ length: n * n }, (_, k) => (Math.floor(k / n) === k % n ? 1 : 0));
 }

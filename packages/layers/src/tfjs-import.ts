@@ -1,7 +1,7 @@
 import { ValueError } from '@lstm/core';
 import { outputKind } from './import-common.js';
 import type { ImportedModel, ImportOptions } from './import-state-dict.js';
-import { reorderBlocks, transposed } from './matrix.js';
+import { identity, reorderBlocks, transposed } from './matrix.js';
 import { SequenceModel } from './sequence-model.js';
 import { loadStateDict } from './state-dict.js';
 import { type ReadWeightFile, type TfjsWeight, readWeightsManifest, tfjsError } from './tfjs-weights.js';
@@ -140,8 +140,7 @@ export function importTfjs(modelJson: string, read: ReadWeightFile, options: Pic
   const features = top.H * top.D;
   const outputSize = head?.O ?? features;
   const output = head?.softmax ? 'classes' : outputKind(options.output, outputSize, head !== null, fail);
-  state['head.weight'] =
-    head?.weight ?? Float32Array.from({ length: features * features }, (_, k) => (Math.floor(k / features) === k % features ? 1 : 0));
+  state['head.weight'] = head?.weight ?? identity(features);
   state['head.bias'] = head?.bias ?? new Float32Array(features);
   let model: SequenceModel;
   try {
