@@ -1,6 +1,7 @@
 import { SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTable } from '@lstm/core';
 import { Cast, Fill } from './kernels/fill.js';
 import { Gather, ScatterAdd } from './kernels/gather.js';
+import { AdamUpdate } from './kernels/adam.js';
 import { GruBackward } from './kernels/gru-backward.js';
 import { GruForward } from './kernels/gru-forward.js';
 import { Concat, Slice, Transpose } from './kernels/layout.js';
@@ -28,7 +29,7 @@ export interface CpuBackendOptions {
   arenaBytes?: number;
 }
 
-const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward };
+const fusedKernels: Partial<KernelTable> = { LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward, AdamUpdate };
 
 /**
  * The primitive kernels over plain typed arrays (every required kernel). Exported so a backend
