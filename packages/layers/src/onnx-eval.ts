@@ -3,9 +3,6 @@ import { runRecurrentNode } from './onnx-recurrent.js';
 import { axisOf, binary, broadcastDims, broadcastTo, gather, make, matMul, reshape, slice, transpose } from './onnx-ops.js';
 import { type Attributes, GraphError, sizeOf, type Value, value } from './onnx-value.js';
 
-export { transpose } from './onnx-ops.js';
-export { type Attributes, GraphError, MAX_VALUES, sizeOf, type Value, value } from './onnx-value.js';
-
 /**
  * A small float64 interpreter of the ONNX operators a recurrent model's graph is made of, so an
  * import can run the whole graph — shape arithmetic, initial-state builders, weight reshuffles

@@ -1,7 +1,7 @@
 import * as onnxModule from 'onnx-proto';
 import type { onnx as T } from 'onnx-proto';
-import { type Attributes, GraphError, MAX_VALUES, runNode, sizeOf, type Value, value } from './onnx-eval.js';
-import { NO_ATTRIBUTES } from './onnx-value.js';
+import { runNode } from './onnx-eval.js';
+import { type Attributes, GraphError, MAX_VALUES, NO_ATTRIBUTES, sizeOf, type Value, value } from './onnx-value.js';
 import { halfToNumber } from './safetensors.js';
 
 // onnx-proto is CommonJS whose exports Node's ESM loader cannot list; bundlers and vitest can.
@@ -51,7 +51,6 @@ export interface Graph {
   /** A second input of per-row lengths (as exportOnnx writes), fed full lengths. */
   lengths: string | null;
   output: string;
-  opset: number;
 }
 
 /**
@@ -118,7 +117,6 @@ export function readGraph(bytes: Uint8Array, fail: (m: string) => never): Graph 
     input: { name: sequence.name, dims: sequence.dims, double: sequence.elem === D.DOUBLE },
     lengths: lengths[0]?.name ?? null,
     output: outputs[0]?.name ?? '',
-    opset,
   };
 }
 

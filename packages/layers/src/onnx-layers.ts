@@ -1,6 +1,5 @@
 import type { onnx as T } from 'onnx-proto';
-import type { Value } from './onnx-eval.js';
-import { NO_ATTRIBUTES } from './onnx-value.js';
+import { NO_ATTRIBUTES, type Value } from './onnx-value.js';
 import { reorderBlocks } from './matrix.js';
 import type { Graph } from './onnx-graph.js';
 import type { SequenceModelOptions } from './sequence-model.js';

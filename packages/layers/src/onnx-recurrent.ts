@@ -63,6 +63,9 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
     const rb = Float64Array.from({ length: GH }, (_, k) => bias(GH + k));
     const xw = new Float64Array(GH); // x·Wᵀ + Wb, all gates
     const hr = new Float64Array(GH); // h·Rᵀ + Rb, all gates
+    const p = (gate: number, j: number) => P?.data[d * 3 * H + gate * H + j] ?? 0;
+    // Two state buffers per row, swapped each step (the step reads one and writes the other).
+    let [hNext, cNext] = [new Float64Array(H), new Float64Array(H)];
     for (let b = 0; b < Bn; b++) {
       const length = lengths ? (lengths.data[b] ?? 0) : T;
       let hPrev = Float64Array.from({ length: H }, (_, j) => h0?.data[(d * Bn + b) * H + j] ?? 0);
@@ -78,9 +81,6 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
           for (let k = 0, r = rBase + row * H; k < H; k++) sh += (hPrev[k] ?? 0) * (Rd[r + k] ?? 0);
           hr[row] = sh;
         }
-        const hNext = new Float64Array(H);
-        const cNext = new Float64Array(H);
-        const p = (gate: number, j: number) => P?.data[d * 3 * H + gate * H + j] ?? 0;
         for (let j = 0; j < H; j++) {
           if (op === 'LSTM') {
             const i = f((xw[j] ?? 0) + (hr[j] ?? 0) + p(0, j) * (cPrev[j] ?? 0));
@@ -96,8 +96,8 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
           } else hNext[j] = f((xw[j] ?? 0) + (hr[j] ?? 0));
           Y[((t * D + d) * Bn + b) * H + j] = hNext[j] ?? 0;
         }
-        hPrev = hNext;
-        cPrev = cNext;
+        [hPrev, hNext] = [hNext, hPrev];
+        [cPrev, cNext] = [cNext, cPrev];
       }
       Yh.set(hPrev, (d * Bn + b) * H);
       Yc.set(cPrev, (d * Bn + b) * H);
