@@ -5,8 +5,10 @@ import { report } from './errors.js';
 import { integer, list, number, positive, probability } from './options.js';
 import { train } from './train.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
-import { vizCurves, vizGates } from './viz.js';
-import { vizConnectivity, vizHistograms, vizReport } from './viz-run.js';
+import { vizGates } from './viz.js';
+import { vizCurves } from './viz-curves.js';
+import { vizConnectivity, vizHistograms } from './viz-run.js';
+import { vizReport } from './viz-report.js';
 import { vizTrace } from './viz-trace.js';
 import { exportCommand, importCommand } from './import.js';
 import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
@@ -179,14 +181,16 @@ function figure(name: string, description: string, options: { preview?: string; 
   return options.backend === false ? command : command.option('--backend <name>', 'compute backend', 'cpu');
 }
 
-figure('gates', "gate activations of one layer over one test sequence of the model's task (E1's figure)")
+figure(
+  'gates',
+  "gates (PyTorch's order), cell state and hidden state of one layer over one test sequence of the model's task (E1's figure)",
+)
   .requiredOption('--model <file>', 'an LSTM or GRU model written by lstm train')
   .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
   .option('--units <n>', 'units to show (default 8)', integer(1, LIMITS.hiddenSize))
   .option('--sample <i>', 'which test sequence, from 0', integer(0), 0)
   .option('--input <file>', 'a sequence of your own instead (JSON [[x…], …] or CSV, as lstm predict reads)')
-  .option('--candidate', 'add the candidate (g, or n for GRU) on a diverging scale')
-  .option('--gates <list>', 'which gates, e.g. f,i (LSTM: i f g o; coupled: f g o; GRU: r z n)', list)
+  .option('--gates <list>', 'which panels, e.g. f,c (LSTM: i f g o c h; coupled: f g o c h; GRU: r z n h; default all)', list)
   .action((o) => vizGates(o));
 
 figure('gradflow', '‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
@@ -247,13 +251,18 @@ figure('trace', "spec §4.5's worked three-step cell trace, computed by the back
 
 viz
   .command('curves')
-  .description('learning curves from metrics.jsonl of one or more runs, best epochs marked')
+  .description(
+    'learning curves from metrics.jsonl of one or more runs: a colour per run, a dash per split, kept epochs and baselines marked',
+  )
   .requiredOption(
     '--run <dir>',
     'a run folder written by lstm train (repeat to overlay runs)',
     (value: string, previous: string[] = []) => [...previous, value],
   )
-  .option('--metric <name>', 'accuracy, loss, bpc, rmse, … (default accuracy, or loss)')
+  .option(
+    '--metric <name>',
+    'any metric in metrics.jsonl: accuracy, loss, bpc, mse, grad_norm, lr, … (default bpc for text, accuracy, or loss)',
+  )
   .option('--out <file>', 'write FILE.svg or FILE.png (default: a preview in the terminal)')
   .option('--json', 'print the numbers behind the picture')
   .action((o: { run: string[]; metric?: string; out?: string; json?: boolean }) => vizCurves(o.run, o));

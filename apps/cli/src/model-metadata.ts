@@ -62,12 +62,19 @@ const TrainingSchema = v.looseObject({
   best_epoch: v.optional(count(0)),
   batch_size: v.optional(count(1, 1e6)),
   bptt: v.optional(count(1, 1e6)),
+  baselines: v.optional(v.record(v.string(), finite)),
 });
 
 /** The epoch whose weights a model file holds, as `lstm train` stored it (checked like the rest), if it says. */
 export function storedBestEpoch(file: Pick<ModelFile, 'metadata'>, path: string): number | undefined {
   const { training } = file.metadata;
   return training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training').best_epoch;
+}
+
+/** The task's baselines `lstm train` stored with the model ('chance accuracy', 'predict-the-mean mse', …), if any. */
+export function storedBaselines(file: Pick<ModelFile, 'metadata'>, path: string): Record<string, number> {
+  const { training } = file.metadata;
+  return (training === undefined ? undefined : parseWith(TrainingSchema, training, path, 'lstm.training').baselines) ?? {};
 }
 
 const OutputSchema = v.picklist(['classes', 'values']);

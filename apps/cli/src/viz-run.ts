@@ -2,22 +2,21 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
 import { encode, saliency } from '@lstm/tasks';
-import { writeFileAtomic } from '@lstm/tasks/node';
-import { escapeXml, heatmap, lineChart, sparkline, textSaliency, type HeatmapPanel } from '@lstm/viz';
+import { heatmap, sparkline, textSaliency, type HeatmapPanel } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { readModel } from './use.js';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
-import { emit, readRun } from './viz.js';
+import { emit } from './viz.js';
 
 /** One recorded epoch read back from DIR/recordings/epoch-NNNN.safetensors. */
-interface RecordedEpoch {
+export interface RecordedEpoch {
   epoch: number;
   gateNames: string[];
   tensors: Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
 }
 
-function readRecordings(run: string): RecordedEpoch[] {
+export function readRecordings(run: string): RecordedEpoch[] {
   const directory = join(run, 'recordings');
   readUserFile(join(run, 'metrics.jsonl')); // a missing run folder is one line naming it
   let files: string[] = [];
@@ -85,7 +84,12 @@ function gradientHistograms(
 }
 
 /** The histogram figure of a run's recordings, and its panels (the numbers behind it). */
-function histogramFigure(run: string, recordings: RecordedEpoch[], layer: number, steps: number): { svg: string; panels: HeatmapPanel[] } {
+export function histogramFigure(
+  run: string,
+  recordings: RecordedEpoch[],
+  layer: number,
+  steps: number,
+): { svg: string; panels: HeatmapPanel[] } {
   // One log-magnitude axis for both kinds: the union of their ranges.
   const first = [gradientHistograms(recordings, 'dh', layer, steps), gradientHistograms(recordings, 'dc', layer, steps)].filter(
     (h) => h !== null,
@@ -116,79 +120,6 @@ export function vizHistograms(o: { run: string; layer: number; steps: number; ou
   const { svg, panels } = histogramFigure(o.run, recordings, o.layer, o.steps);
   if (o.json) process.stdout.write(`${JSON.stringify({ run: o.run, layer: o.layer, epochs: recordings.map((r) => r.epoch), panels })}\n`);
   emit(svg, o.out, () => panels.map((p) => `${p.title}: ${p.values[0]!.length} steps`), o.json);
-}
-
-/**
- * `lstm viz report --run DIR`: one self-contained HTML file (inline SVG, no script, no network)
- * with the run's configuration, learning curves, and — when it was recorded — the gates of the
- * last recorded epoch and the gradient histograms: what one would otherwise open TensorBoard for.
- */
-export function vizReport(o: { run: string; out?: string }): void {
-  const curves = readRun(o.run, undefined);
-  const model = (() => {
-    try {
-      const { metadata } = decodeSafetensors(readUserFile(join(o.run, 'model.safetensors')), o.run);
-      return {
-        architecture: metadata['lstm.architecture'] ?? '',
-        task: metadata['lstm.task'] ?? '',
-        training: metadata['lstm.training'] ?? '',
-      };
-    } catch {
-      return null;
-    }
-  })();
-  const figures: [string, string][] = [
-    [
-      'Learning curves',
-      lineChart(
-        [
-          { name: 'test', points: curves.epochs.map((e, i) => [e, curves.test[i]!] as const) },
-          { name: 'train', points: curves.epochs.map((e, i) => [e, curves.train[i]!] as const), dashed: true },
-        ],
-        {
-          title: `${curves.metric} by epoch`,
-          xLabel: 'epoch',
-          yLabel: curves.metric,
-          markers: curves.best_epoch ? [{ x: curves.best_epoch, label: `best ${curves.best_epoch}` }] : [],
-        },
-      ),
-    ],
-  ];
-  let recordings: RecordedEpoch[] = [];
-  try {
-    recordings = readRecordings(o.run);
-  } catch {
-    recordings = [];
-  }
-  const last = recordings.at(-1);
-  const gates = last?.tensors['gates.l0'];
-  if (last && gates) {
-    const [, T, GH] = gates.shape as [number, number, number];
-    const H = GH / last.gateNames.length;
-    const units = Math.min(8, H);
-    const panels = last.gateNames.map((g, k) => ({
-      title: `gate ${g}`,
-      values: Array.from({ length: units }, (_, u) => Array.from({ length: T }, (_, t) => gates.data[t * GH + k * H + u]!)),
-    }));
-    figures.push([
-      `Gates of layer 1 at epoch ${last.epoch} (validation sequence 0)`,
-      heatmap(panels, { title: `Gates, layer 1, epoch ${last.epoch}`, colorBarLabel: 'activation' }),
-    ]);
-  }
-  if (recordings.some((r) => r.tensors['dh.l0'])) figures.push(['Per-step gradients', histogramFigure(o.run, recordings, 1, 25).svg]);
-  const out = o.out ?? join(o.run, 'report.html');
-  if (!out.endsWith('.html')) throw new UsageError(`--out ${out}: a report is an .html file`);
-  const html = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>${escapeXml(`@lstm run ${basename(o.run)}`)}</title>
-<style>body{font-family:DejaVu Sans,Helvetica,Arial,sans-serif;max-width:960px;margin:2em auto;color:#222}pre{background:#f6f6f6;padding:1em;white-space:pre-wrap}svg{max-width:100%;height:auto}</style></head>
-<body><h1>Run ${escapeXml(o.run)}</h1>
-<h2>Configuration</h2><pre>${escapeXml(model ? [model.architecture, model.task, model.training].join('\n\n') : 'no model.safetensors in the run folder')}</pre>
-<p>${curves.epochs.length} epochs; best epoch ${curves.best_epoch ?? '—'}; last test ${escapeXml(curves.metric)} ${curves.test.at(-1)!.toFixed(4)}. ${recordings.length} recorded epoch(s).</p>
-${figures.map(([title, svg]) => `<h2>${escapeXml(title)}</h2>\n${svg}`).join('\n')}
-</body></html>
-`;
-  writeFileAtomic(out, html);
-  process.stderr.write(`wrote ${out}\n`);
 }
 
 /**

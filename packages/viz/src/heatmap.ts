@@ -1,12 +1,17 @@
 import { extent } from 'd3-array';
 import { scaleLinear } from 'd3-scale';
 import { type ColorMapName, colorScale } from './color.js';
-import { type AxisScale, type Frame, bottomAxis, document, el, leftAxis, text } from './svg.js';
+import { type AxisScale, type Frame, bottomAxis, document, el, leftAxis, px, text } from './svg.js';
 
 /** One panel of a heatmap: `values[row][column]`, e.g. units × time steps of one gate. */
 export interface HeatmapPanel {
   title?: string;
   values: readonly (readonly number[])[];
+  /**
+   * This panel's own colours (e.g. `gateScale('g')`): panels in a row with the same scale share one
+   * colour bar beside them. Panels without one use the chart's `domain` and `colorMap`.
+   */
+  scale?: { domain: [number, number]; colorMap: ColorMapName; label: string };
 }
 
 export interface HeatmapOptions {
@@ -22,6 +27,8 @@ export interface HeatmapOptions {
   /** Total width in pixels (default 760) and each panel's height (default 170). */
   width?: number;
   panelHeight?: number;
+  /** A label under each column instead of numbers, e.g. the characters of a text (one each). */
+  xLabels?: readonly string[];
   /** Number of the first column and row on the axes (default 1: time step 1, unit 1). */
   xStart?: number;
   yStart?: number;
@@ -42,13 +49,17 @@ export interface HeatmapOptions {
 export function heatmap(input: HeatmapPanel | readonly HeatmapPanel[], options: HeatmapOptions): string {
   const panels = Array.isArray(input) ? (input as readonly HeatmapPanel[]) : [input as HeatmapPanel];
   if (panels.length === 0) throw new RangeError('heatmap: no panels to draw');
-  const all = panels.flatMap((p) => p.values.flat());
+  const all = panels.flatMap((p) => (p.scale ? [] : p.values.flat()));
   const [low = 0, high = 1] = options.domain ?? (extent(all.filter(Number.isFinite)) as [number, number]);
-  const domain: [number, number] = low === high ? [low - 0.5, high + 0.5] : [low, high];
-  const color = colorScale(options.colorMap ?? 'viridis', domain);
+  const shared = {
+    domain: (low === high ? [low - 0.5, high + 0.5] : [low, high]) as [number, number],
+    colorMap: options.colorMap ?? 'viridis',
+    label: options.colorBarLabel ?? '',
+  };
+  const scales = panels.map((p) => p.scale ?? shared);
   const width = options.width ?? 760;
   const panelHeight = options.panelHeight ?? 170;
-  const gap = 54;
+  const gap = options.xLabels ? 62 : 54;
   const top = 34;
   const height = top + panels.length * (panelHeight + gap) + 10;
   const body = panels.map((panel, i) =>
@@ -57,14 +68,33 @@ export function heatmap(input: HeatmapPanel | readonly HeatmapPanel[], options: 
       {
         left: 62,
         top: top + i * (panelHeight + gap) + (panel.title ? 16 : 0),
-        width: width - 62 - 110,
+        width: width - 62 - 120,
         height: panelHeight - (panel.title ? 16 : 0),
       },
-      color,
+      colorScale(scales[i]!.colorMap, scales[i]!.domain),
       options,
     ),
   );
-  body.push(colorBar({ left: width - 80, top: top + 24, width: 14, height: Math.min(height - top - 60, 260) }, domain, options, color));
+  // One colour bar per run of panels that share a scale, beside them (one for the whole chart
+  // when every panel shares the chart's).
+  const same = (a: (typeof scales)[number], b: (typeof scales)[number]) =>
+    a.colorMap === b.colorMap && a.domain[0] === b.domain[0] && a.domain[1] === b.domain[1] && a.label === b.label;
+  for (let first = 0; first < panels.length; ) {
+    let last = first;
+    while (last + 1 < panels.length && same(scales[last + 1]!, scales[first]!)) last++;
+    const scale = scales[first]!;
+    const groupTop = top + first * (panelHeight + gap) + 24;
+    const groupHeight = (last - first + 1) * (panelHeight + gap) - gap - 24;
+    body.push(
+      colorBar(
+        { left: width - 90, top: groupTop, width: 14, height: Math.min(groupHeight, 260) },
+        scale.domain,
+        { colorBarLabel: scale.label },
+        colorScale(scale.colorMap, scale.domain),
+      ),
+    );
+    first = last + 1;
+  }
   return document(width, height, options.title, body);
 }
 
@@ -110,8 +140,37 @@ function drawPanel(panel: HeatmapPanel, f: Frame, color: (v: number) => string, 
     panel.title ? text(panel.title, { x: f.left, y: f.top - 5, 'font-weight': 'bold', class: 'panel-title' }) : '',
     background,
     ...cells,
-    bottomAxis(f, integerTicks(x, Math.min(columns, 12)), options.xLabel ?? 'time step'),
+    options.xLabels
+      ? columnLabels(f, x, options.xLabels, xStart, options.xLabel ?? 'time step')
+      : bottomAxis(f, integerTicks(x, Math.min(columns, 12)), options.xLabel ?? 'time step'),
     leftAxis(f, options.yRange ? y : integerTicks(y, Math.min(rows, 6)), options.yLabel ?? 'unit'),
+  );
+}
+
+/** Column labels (one character or word each, shown where there is room) and the axis label. */
+function columnLabels(f: Frame, x: (v: number) => number, labels: readonly string[], start: number, label: string): string {
+  const y = f.top + f.height;
+  const room = f.width / Math.max(1, labels.length);
+  const every = Math.max(1, Math.ceil(9 / room)); // about 9 px a character
+  const shown = (l: string) => (l === ' ' ? '␣' : l === '\n' ? '↵' : l);
+  return el(
+    'g',
+    { class: 'axis x' },
+    el('line', { x1: f.left, x2: f.left + f.width, y1: y, y2: y, stroke: '#333' }),
+    ...labels.flatMap((l, k) =>
+      k % every === 0
+        ? [
+            text(shown(l), {
+              x: x(start + k),
+              y: y + 14,
+              'text-anchor': 'middle',
+              class: 'tick',
+              'font-family': 'DejaVu Sans Mono, monospace',
+            }),
+          ]
+        : [],
+    ),
+    text(label, { x: f.left + f.width / 2, y: y + 32, 'text-anchor': 'middle', class: 'label' }),
   );
 }
 
@@ -138,6 +197,15 @@ export function colorBar(f: Frame, domain: [number, number], options: { colorBar
     ...stripes,
     el('rect', { x: f.left, y: f.top, width: f.width, height: f.height, fill: 'none', stroke: '#333' }),
     ...scale.ticks(5).map((t) => text(format(t), { x: f.left + f.width + 5, y: scale(t) + 4 })),
-    options.colorBarLabel ? text(options.colorBarLabel, { x: f.left, y: f.top - 12 }) : '',
+    // The label runs up beside the bar, so a long one never leaves the canvas.
+    options.colorBarLabel
+      ? text(options.colorBarLabel, {
+          x: f.left + f.width + 50,
+          y: f.top + f.height / 2,
+          'text-anchor': 'middle',
+          transform: `rotate(-90 ${px(f.left + f.width + 50)} ${px(f.top + f.height / 2)})`,
+          class: 'label',
+        })
+      : '',
   );
 }

@@ -5,10 +5,23 @@
  */
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
 export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';
-export { GATE_TITLES } from './gates.js';
+export { GATE_TITLES, gateFigure, gatePanels, type GateActivity } from './gates.js';
 export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';
 export { histogram, type HistogramOptions } from './histogram.js';
-export { lineChart, type LineChartOptions, type Marker, type Series } from './line-chart.js';
+export { lineChart, type LegendEntry, type LineChartOptions, type Marker, type Reference, type Series } from './line-chart.js';
+export {
+  GATE_ORDER,
+  REFERENCE,
+  SIGMOID_GATES,
+  SPLITS,
+  decade,
+  formatValue,
+  gateScale,
+  logAxis,
+  runColor,
+  type Split,
+  type ValueScale,
+} from './style.js';
 export { escapeXml } from './svg.js';
 export { saliencyColor, textSaliency, type SaliencyRow, type TextSaliencyOptions } from './text-saliency.js';
 export { traceFigure, type TraceStep } from './trace.js';

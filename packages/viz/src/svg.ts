@@ -115,7 +115,7 @@ export function leftAxis(f: Frame, scale: AxisScale, label: string, count = 5, s
 }
 
 /** A legend: one swatch and name per entry, stacked at (x, y). */
-export function legend(x: number, y: number, entries: { name: string; color: string; dashed?: boolean }[]): string {
+export function legend(x: number, y: number, entries: readonly { name: string; color: string; dashed?: boolean | string }[]): string {
   return el(
     'g',
     { class: 'legend' },
@@ -130,7 +130,7 @@ export function legend(x: number, y: number, entries: { name: string; color: str
           y2: y + i * 16,
           stroke: entry.color,
           'stroke-width': 2,
-          'stroke-dasharray': entry.dashed ? '4 3' : undefined,
+          'stroke-dasharray': entry.dashed === true ? '6 4' : entry.dashed || undefined,
         }),
         text(entry.name, { x: x + 24, y: y + i * 16 + 4 }),
       ),

@@ -73,11 +73,20 @@ export function terminalHeatmap(values: readonly (readonly number[])[], options:
   return lines;
 }
 
-/** A one-line sparkline of `values`, averaged down to `width` characters. */
-export function sparkline(values: readonly number[], options: Omit<TerminalOptions, 'colorMap'> = {}): string {
+/**
+ * A one-line sparkline of `values`, averaged down to `width` characters. Give several lines one
+ * `domain` (and `scale: 'log'` for losses) so they compare: each is otherwise scaled to its own range.
+ */
+export function sparkline(
+  values: readonly number[],
+  options: Omit<TerminalOptions, 'colorMap'> & { scale?: 'linear' | 'log' } = {},
+): string {
   const width = Math.max(1, options.width ?? 80);
-  const points = resample(values, width);
-  const [low, high] = options.domain ?? extentOf([points]);
+  const log = options.scale === 'log';
+  // On a log scale, blocks are placed by log10 of the value (values ≤ 0 are left blank).
+  const toScale = (v: number) => (log ? (v > 0 ? Math.log10(v) : Number.NaN) : v);
+  const points = resample(values, width).map(toScale);
+  const [low, high] = options.domain ? (options.domain.map(toScale) as [number, number]) : extentOf([points]);
   const ramp = options.color === false ? ASCII_RAMP.slice(1) : BLOCKS;
   return points
     .map((v) => {
