@@ -222,12 +222,17 @@ figure('decay', '0.585^t against f^t for forget gates f = 0.9, 0.95, 0.99 (E2a)'
   .option('--steps <n>', 'steps back', integer(1, 10_000), 100)
   .action((o) => vizDecay(o));
 
-figure('histograms', 'histograms of ∂L/∂h_t and ∂L/∂c_t for each step back from the last, at every recorded epoch (E3)', {
-  preview: 'a summary in the terminal',
-  backend: false,
-})
+figure(
+  'histograms',
+  'histograms of |∂L/∂h_t| and |∂L/∂c_t| for each step back from the last: recorded epochs × layers, zeros counted apart (E3)',
+  {
+    preview: 'a summary in the terminal',
+    backend: false,
+  },
+)
   .requiredOption('--run <dir>', 'a run folder trained with --record gradients')
-  .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
+  .option('--compare <dir>', 'a second recorded run to draw beneath it (e.g. an RNN)')
+  .option('--layer <n>', 'one layer, from 1 (default: every layer)', integer(1, LIMITS.numLayers))
   .option('--steps <n>', 'steps back from the last', integer(1, 100_000), 25)
   .action((o) => vizHistograms(o));
 

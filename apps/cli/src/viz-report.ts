@@ -5,7 +5,7 @@ import { escapeXml, formatValue, gateFigure, type GateActivity } from '@lstm/viz
 import { UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { curvesChart, readRun } from './viz-curves.js';
-import { histogramFigure, readRecordings, type RecordedEpoch } from './viz-run.js';
+import { histogramFigure, histogramRun, readRecordings, type RecordedEpoch } from './viz-run.js';
 
 /** The model file's stored JSON blocks (architecture, task, training), parsed; {} where absent. */
 function storedBlocks(run: string): Record<string, Record<string, unknown>> {
@@ -125,7 +125,7 @@ ${configurationTables(storedBlocks(o.run))}
 <h2>Learning curves</h2>
 ${charts.join('\n')}
 ${gatesByEpoch(recordings)}
-${recordings.some((r) => r.tensors['dh.l0']) ? `<h2>Per-step gradients</h2>\n${histogramFigure(o.run, recordings, 1, 25).svg}` : ''}
+${recordings.some((r) => r.tensors['dh.l0']) ? `<h2>Per-step gradients</h2>\n${histogramFigure([histogramRun(o.run)], [1], 25).svg}` : ''}
 </body></html>
 `;
   writeFileAtomic(out, html);

@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
 import { encode, saliency } from '@lstm/tasks';
-import { heatmap, sparkline, textSaliency, type HeatmapPanel } from '@lstm/viz';
+import { binMagnitudes, bulkDecades, histogramGrid, sparkline, textSaliency, type MagnitudeColumns } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { readModel } from './use.js';
 import { EXIT, UsageError } from './errors.js';
@@ -41,85 +41,120 @@ export function readRecordings(run: string): RecordedEpoch[] {
   });
 }
 
-/**
- * Histograms of per-step gradients (E3): for each recorded epoch, the distribution of
- * log10 |∂L/∂h_t| (or ∂L/∂c_t) over samples and units at every step from `steps` back to the last,
- * one heatmap panel per epoch: columns are steps back, rows log-magnitude bins, colour the share.
- */
-function gradientHistograms(
-  recordings: RecordedEpoch[],
-  kind: 'dh' | 'dc',
-  layer: number,
-  steps: number,
-  range?: [number, number],
-): { panels: HeatmapPanel[]; low: number; high: number } | null {
-  const bins = 16;
-  const found = recordings.filter((r) => r.tensors[`${kind}.l${layer - 1}`]);
-  if (found.length === 0) return null;
-  const logs = found.map((r) => {
-    const { shape, data } = r.tensors[`${kind}.l${layer - 1}`]!;
-    const [S, T, H] = shape as [number, number, number];
-    const back = Math.min(steps, T - 1);
-    return Array.from({ length: back + 1 }, (_, k) => {
+/** The magnitudes of `kind` (dh or dc) of layer `layer` at each step back from the last, over samples and units. */
+function stepsBack(recording: RecordedEpoch, kind: 'dh' | 'dc', layer: number, steps: number): MagnitudeColumns | null {
+  const entry = recording.tensors[`${kind}.l${layer}`];
+  if (!entry) return null;
+  const [S, T, H] = entry.shape as [number, number, number];
+  const back = Math.min(steps, T - 1);
+  return {
+    columns: Array.from({ length: back + 1 }, (_, k) => {
       const t = T - 1 - k;
       const values: number[] = [];
-      for (let s = 0; s < S; s++) for (let u = 0; u < H; u++) values.push(Math.log10(Math.abs(data[(s * T + t) * H + u]!) + 1e-30));
+      for (let s = 0; s < S; s++) for (let u = 0; u < H; u++) values.push(entry.data[(s * T + t) * H + u]!);
       return values;
-    });
-  });
-  const finite = logs.flat(2).filter((v) => v > -29);
-  const [low, high] = range ?? [Math.floor(Math.min(...finite)), Math.ceil(Math.max(...finite))];
-  const panels = found.map((r, i) => {
-    const columns = logs[i]!;
-    const values = Array.from({ length: bins }, (_, b) =>
-      columns.map(
-        (column) =>
-          column.filter((v) => Math.min(bins - 1, Math.max(0, Math.floor(((v - low) / (high - low)) * bins))) === bins - 1 - b).length /
-          column.length,
-      ),
+    }),
+  };
+}
+
+/** Up to five recorded epochs, evenly spread, the first and last always among them. */
+function spread<T>(items: readonly T[], most = 5): T[] {
+  if (items.length <= most) return [...items];
+  return Array.from({ length: most }, (_, k) => items[Math.round((k * (items.length - 1)) / (most - 1))]!);
+}
+
+export interface HistogramRun {
+  run: string;
+  cell: string;
+  recordings: RecordedEpoch[];
+}
+
+/**
+ * The histogram grid (E3): rows are runs × layers × (∂L/∂h_t, ∂L/∂c_t), columns are recorded
+ * epochs (up to five; with two runs, the epochs both recorded), every panel on one log range that
+ * holds the bulk of the values, with exact zeros counted apart. Returns the figure and its counts.
+ */
+export function histogramFigure(runs: readonly HistogramRun[], layers: readonly number[], steps: number) {
+  const common = runs[0]!.recordings.map((r) => r.epoch).filter((e) => runs.every((run) => run.recordings.some((r) => r.epoch === e)));
+  const epochs = spread(common);
+  const rows: { label: string; cells: MagnitudeColumns[] }[] = [];
+  for (const run of runs)
+    for (const layer of layers)
+      for (const kind of ['dh', 'dc'] as const) {
+        const cells = epochs.map((e) => stepsBack(run.recordings.find((r) => r.epoch === e)!, kind, layer - 1, steps));
+        if (cells.some((c) => c === null)) continue;
+        const name = kind === 'dh' ? '|∂L/∂h_t|' : '|∂L/∂c_t|';
+        rows.push({
+          label: `${runs.length > 1 ? `${run.cell.toUpperCase()} ` : ''}${layers.length > 1 ? `L${layer} ` : ''}${name}`,
+          cells: cells as MagnitudeColumns[],
+        });
+      }
+  if (rows.length === 0)
+    throw new UsageError(
+      `${runs[0]!.run}'s recordings hold no gradients of layer ${layers.join(', ')}; train with --record gradients`,
+      EXIT.badInput,
     );
-    return { title: `epoch ${r.epoch}: log10 |${kind === 'dh' ? '∂L/∂h_t' : '∂L/∂c_t'}|`, values };
+  const cells = rows.map((r) => r.cells);
+  const [low, high] = bulkDecades(cells.flat());
+  const svg = histogramGrid(cells, {
+    title: `Per-step gradient magnitudes, ${steps} steps back to the last, by recorded epoch (log scale)`,
+    rows: rows.map((r) => r.label),
+    columns: epochs.map((e) => `epoch ${e}`),
   });
-  return { panels, low, high };
-}
-
-/** The histogram figure of a run's recordings, and its panels (the numbers behind it). */
-export function histogramFigure(
-  run: string,
-  recordings: RecordedEpoch[],
-  layer: number,
-  steps: number,
-): { svg: string; panels: HeatmapPanel[] } {
-  // One log-magnitude axis for both kinds: the union of their ranges.
-  const first = [gradientHistograms(recordings, 'dh', layer, steps), gradientHistograms(recordings, 'dc', layer, steps)].filter(
-    (h) => h !== null,
+  const bins = (high - low) * 2;
+  const panels = rows.flatMap((row) =>
+    row.cells.map((cell, k) => {
+      const binned = cell.columns.map((column) => binMagnitudes(column, low, high, bins));
+      return {
+        row: row.label,
+        epoch: epochs[k]!,
+        decades: [low, high],
+        counts: binned.map((b) => b.counts),
+        zeros: binned.map((b) => b.zeros),
+        values: cell.columns[0]!.length,
+      };
+    }),
   );
-  const range: [number, number] = [Math.min(...first.map((h) => h.low)), Math.max(...first.map((h) => h.high))];
-  const dh = gradientHistograms(recordings, 'dh', layer, steps, range);
-  if (!dh) throw new UsageError(`${run}'s recordings hold no gradients of layer ${layer}; train with --record gradients`, EXIT.badInput);
-  const dc = gradientHistograms(recordings, 'dc', layer, steps, range)?.panels ?? [];
-  const panels = dh.panels.flatMap((p, i) => (dc[i] ? [p, dc[i]!] : [p]));
-  const bin = (dh.high - dh.low) / 16;
-  const svg = heatmap(panels, {
-    title: `Per-step gradients of layer ${layer}, ${steps} steps back to the last, at each recorded epoch`,
-    xLabel: 'steps back from the last',
-    yLabel: 'log10 |gradient|',
-    yRange: [dh.high - bin / 2, dh.low + bin / 2],
-    xStart: 0,
-    colorBarLabel: 'share',
-    colorMap: 'magma',
-    panelHeight: 120,
-    skipZeros: true,
-  });
-  return { svg, panels };
+  return { svg, epochs, panels };
 }
 
-/** `lstm viz histograms --run DIR`: per-step gradient histograms at every recorded epoch (E3). */
-export function vizHistograms(o: { run: string; layer: number; steps: number; out?: string; json?: boolean }): void {
-  const recordings = readRecordings(o.run);
-  const { svg, panels } = histogramFigure(o.run, recordings, o.layer, o.steps);
-  if (o.json) process.stdout.write(`${JSON.stringify({ run: o.run, layer: o.layer, epochs: recordings.map((r) => r.epoch), panels })}\n`);
-  emit(svg, o.out, () => panels.map((p) => `${p.title}: ${p.values[0]!.length} steps`), o.json);
+/** A run folder's recordings and cell, for the histograms. */
+export function histogramRun(run: string): HistogramRun {
+  const recordings = readRecordings(run);
+  let cell = 'lstm';
+  try {
+    cell =
+      (
+        JSON.parse(decodeSafetensors(readUserFile(join(run, 'model.safetensors')), run).metadata['lstm.architecture'] ?? '{}') as {
+          cell?: string;
+        }
+      ).cell ?? (recordings[0]!.gateNames.length ? 'lstm' : 'rnn');
+  } catch {
+    cell = recordings[0]!.gateNames.includes('r') ? 'gru' : recordings[0]!.gateNames.length ? 'lstm' : 'rnn';
+  }
+  return { run, cell, recordings };
+}
+
+/** `lstm viz histograms --run DIR [--compare DIR2]`: per-step gradient histograms, epochs × layers (E3). */
+export function vizHistograms(o: { run: string; compare?: string; layer?: number; steps: number; out?: string; json?: boolean }): void {
+  const runs = [histogramRun(o.run), ...(o.compare ? [histogramRun(o.compare)] : [])];
+  const depth = Math.max(
+    ...runs[0]!.recordings.flatMap((r) => Object.keys(r.tensors).flatMap((k) => (/^dh\.l\d+$/.test(k) ? [Number(k.slice(4)) + 1] : []))),
+    1,
+  );
+  const layers = o.layer ? [o.layer] : Array.from({ length: depth }, (_, k) => k + 1);
+  const { svg, epochs, panels } = histogramFigure(runs, layers, o.steps);
+  if (o.json) process.stdout.write(`${JSON.stringify({ runs: runs.map((r) => r.run), layers, epochs, panels })}\n`);
+  emit(
+    svg,
+    o.out,
+    () =>
+      panels.map(
+        (p) =>
+          `${p.row}, epoch ${p.epoch}: ${p.counts.length} steps, zeros ${p.zeros.reduce((a, b) => a + b, 0)} of ${p.values * p.counts.length}`,
+      ),
+    o.json,
+  );
 }
 
 /**

@@ -8,6 +8,7 @@ export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } 
 export { GATE_TITLES, gateFigure, gatePanels, type GateActivity } from './gates.js';
 export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';
 export { histogram, type HistogramOptions } from './histogram.js';
+export { binMagnitudes, bulkDecades, histogramGrid, type HistogramGridOptions, type MagnitudeColumns } from './histogram-grid.js';
 export { lineChart, type LegendEntry, type LineChartOptions, type Marker, type Reference, type Series } from './line-chart.js';
 export {
   GATE_ORDER,
