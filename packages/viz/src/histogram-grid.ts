@@ -177,14 +177,15 @@ function panel(cell: MagnitudeColumns, f: Frame, s: PanelStyle): string {
           'g',
           { class: 'tick' },
           el('line', { x1: f.left - 4, x2: f.left, y1: yOf(e), y2: yOf(e), stroke: '#333' }),
-          text(e === s.low ? `≤${decade(e)}` : e === s.high ? `≥${decade(e)}` : decade(e), {
+          // Labels on the first panel of a row only: the others share its range.
+          text(!s.first ? '' : e === s.low ? `≤${decade(e)}` : e === s.high ? `≥${decade(e)}` : decade(e), {
             x: f.left - 6,
             y: yOf(e) + 4,
             'text-anchor': 'end',
           }),
         ),
       ),
-    text('0', { x: f.left - 6, y: f.top + f.height + 4 + s.zeroRow - 2, 'text-anchor': 'end', class: 'zero-label' }),
+    text(s.first ? '0' : '', { x: f.left - 6, y: f.top + f.height + 4 + s.zeroRow - 2, 'text-anchor': 'end', class: 'zero-label' }),
     bottomAxis(shifted, xAxis, s.xLabel),
   );
 }
