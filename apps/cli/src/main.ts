@@ -11,7 +11,8 @@ import { vizConnectivity, vizHistograms } from './viz-run.js';
 import { vizReport } from './viz-report.js';
 import { vizTrace } from './viz-trace.js';
 import { exportCommand, importCommand } from './import.js';
-import { vizDecay, vizExplode, vizForgetHeatmap, vizGradflow } from './viz-gradients.js';
+import { vizDecay, vizForgetHeatmap, vizGradflow, vizRetention } from './viz-gradients.js';
+import { vizExplode } from './viz-explode.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lstm')
@@ -194,7 +195,7 @@ figure(
   .action((o) => vizGates(o));
 
 figure('gradflow', '‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
-  .option('--cells <list>', 'cells to compare', list, ['rnn', 'lstm', 'gru'])
+  .option('--cells <list>', 'cells to compare: rnn, lstm, peephole, coupled, gru', list, ['rnn', 'lstm', 'gru'])
   .option('--seq-len <n>', 'steps', integer(2, 100_000), 50)
   .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
   .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 16)
@@ -210,13 +211,27 @@ figure('forget-heatmap', 'forget gates of an untrained LSTM over noise: they clu
   .option('--seed <n>', 'seed of the weights and the input noise', integer(0), 0)
   .action((o) => vizForgetHeatmap(o));
 
-figure('explode', 'gradient norm of an LSTM with scaled recurrent weights, before and after clipping (E2e)')
-  .option('--scale <x>', 'factor on the recurrent weights', positive, 2)
+figure('explode', 'gradient norm of an LSTM as its recurrent weights grow, and over training with and without clipping (E2e)')
+  .option('--scale <x>', 'factor on the recurrent weights while training', positive, 6)
+  .option('--train-steps <n>', 'SGD steps of each training run', integer(1, 10_000), 40)
+  .option('--clip <x>', 'clipping threshold of the clipped run', positive, 1)
+  .option('--lr <x>', 'SGD learning rate', positive, 0.1)
   .option('--hidden <n>', 'hidden units', integer(1, LIMITS.hiddenSize), 64)
   .option('--seq-len <n>', 'steps', integer(1, 100_000), 100)
   .option('--input-size <n>', 'input features', integer(1, LIMITS.inputSize), 32)
   .option('--seed <n>', 'seed of the weights, the input and the target', integer(0), 0)
   .action((o) => vizExplode(o));
+
+figure('retention', "f^k against the forget value f for several horizons k: memory and gradient kept alike (seed 003's trade-off)", {
+  backend: false,
+})
+  .option(
+    '--horizons <list>',
+    'steps k, comma-separated',
+    (v: string) => v.split(',').map((x) => integer(1, 100_000)(x)),
+    [10, 50, 100, 500],
+  )
+  .action((o) => vizRetention(o));
 
 figure('decay', '0.585^t against f^t for forget gates f = 0.9, 0.95, 0.99 (E2a)', { backend: false })
   .option('--steps <n>', 'steps back', integer(1, 10_000), 100)

@@ -1,14 +1,21 @@
-import { Rng, mul, sub, tensor, tidy, zeros } from '@lstm/core';
+import { Rng, tensor, tidy } from '@lstm/core';
 import { GRU, LSTM, RNN, gradientFlow, preservationMetrics, type RecurrentLayer } from '@lstm/layers';
-import { clipGradNorm } from '@lstm/optim';
-import { barChart, heatmap, lineChart, sparkline, terminalHeatmap, useColor, type Series } from '@lstm/viz';
+import { formatValue, heatmap, lineChart, runColor, sparkline, terminalHeatmap, useColor, type Series } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
 import { readModel } from './use.js';
 import { emit, terminalWidth } from './viz.js';
 
-const CELL_LAYERS = { rnn: RNN, lstm: LSTM, gru: GRU } as const;
-type Cell = keyof typeof CELL_LAYERS;
+/** The cells gradflow compares: the three layers, and the LSTM's peephole and coupled variants. */
+type LayerOptions = ConstructorParameters<typeof LSTM>[0];
+const CELLS = {
+  rnn: (o: LayerOptions) => new RNN(o),
+  lstm: (o: LayerOptions) => new LSTM(o),
+  peephole: (o: LayerOptions) => new LSTM({ ...o, variant: 'peephole' }),
+  coupled: (o: LayerOptions) => new LSTM({ ...o, variant: 'coupled' }),
+  gru: (o: LayerOptions) => new GRU(o),
+} as const;
+type Cell = keyof typeof CELLS;
 
 export interface GradflowOptions {
   cells: string[];
@@ -30,18 +37,18 @@ export interface GradflowOptions {
  */
 export async function vizGradflow(o: GradflowOptions): Promise<void> {
   await selectBackend(o.backend);
-  const unknown = o.cells.filter((c) => !(c in CELL_LAYERS));
-  if (unknown.length) throw new UsageError(`--cells ${unknown.join(',')}: known cells are rnn, lstm, gru`);
+  const unknown = o.cells.filter((c) => !(c in CELLS));
+  if (unknown.length) throw new UsageError(`--cells ${unknown.join(',')}: known cells are ${Object.keys(CELLS).join(', ')}`);
   const file = o.model ? readModel(o.model) : undefined;
   const layers: [string, RecurrentLayer][] = file
     ? [[file.architecture.cell, file.model.rnn]]
     : (o.cells as Cell[]).map((cell) => [
         cell,
-        new CELL_LAYERS[cell]({
+        CELLS[cell]({
           inputSize: o.inputSize,
           hiddenSize: o.hidden,
           seed: o.seed,
-          init: cell === 'lstm' && o.forgetBias !== undefined ? { forgetBias: o.forgetBias } : {},
+          init: cell !== 'rnn' && cell !== 'gru' && o.forgetBias !== undefined ? { forgetBias: o.forgetBias } : {},
         }),
       ]);
   const inputSize = layers[0]![1].inputSize;
@@ -52,9 +59,10 @@ export async function vizGradflow(o: GradflowOptions): Promise<void> {
     return { cell, ...flow, metrics: preservationMetrics(flow.dx), ...(flow.dc ? { dc_metrics: preservationMetrics(flow.dc) } : {}) };
   });
   const steps = (norms: number[]) => norms.map((g, t) => [t + 1, g] as const);
-  const series: Series[] = results.flatMap((r) => [
-    { name: `${r.cell} ‖∂L/∂x_t‖`, points: steps(r.dx) },
-    ...(r.dc ? [{ name: `${r.cell} ‖∂L/∂c_t‖`, points: steps(r.dc), dashed: true }] : []),
+  // One colour per cell; its cell-state gradient in the same colour, dashed.
+  const series: Series[] = results.flatMap((r, i) => [
+    { name: `${r.cell} ‖∂L/∂x_t‖`, points: steps(r.dx), color: runColor(i) },
+    ...(r.dc ? [{ name: `${r.cell} ‖∂L/∂c_t‖`, points: steps(r.dc), dashed: true, color: runColor(i) }] : []),
   ]);
   const bias = o.forgetBias === undefined ? 'default initialisation' : `forget bias ${o.forgetBias}`;
   const svg = lineChart(series, {
@@ -68,14 +76,18 @@ export async function vizGradflow(o: GradflowOptions): Promise<void> {
       `${JSON.stringify({ seq_len: o.seqLen, cells: Object.fromEntries(results.map(({ cell, ...rest }) => [cell, rest])) })}\n`,
     );
   const color = useColor(process.stdout, process.env);
+  const all = results.flatMap((r) => r.dx).filter((v) => v > 0);
+  const domain: [number, number] = [Math.min(...all), Math.max(...all)];
   emit(
     svg,
     o.out,
-    () =>
-      results.map(
+    () => [
+      ...results.map(
         (r) =>
-          `${r.cell.padEnd(5)} ‖∂L/∂x_t‖ ${sparkline(r.dx.map(Math.log10), { width: terminalWidth() - 60, color })}  first/last ${r.metrics.first_to_last_ratio.toExponential(2)}, effective range ${r.metrics.effective_range}`,
+          `${r.cell.padEnd(8)} ‖∂L/∂x_t‖ ${sparkline(r.dx, { width: terminalWidth() - 66, color, domain, scale: 'log' })}  first/last ${formatValue(r.metrics.first_to_last_ratio)}, effective range ${r.metrics.effective_range}`,
       ),
+      `key: one log scale for every line, ${formatValue(domain[0])} … ${formatValue(domain[1])}; time runs left to right`,
+    ],
     o.json,
   );
 }
@@ -153,61 +165,41 @@ export async function vizForgetHeatmap(o: UntrainedFigureOptions): Promise<void>
   );
 }
 
+/** N(0, 1) draws as float32: the input sequences of the untrained-model figures. */
+export function normalNoise(rng: Rng, length: number): Float32Array {
+  return Float32Array.from({ length }, () => rng.normal());
+}
+
 /**
- * `lstm viz explode` (spec E2e, article A3's experiment): an untrained LSTM (input 32, as the article)
- * whose recurrent weights are scaled reads a long N(0, 1) sequence; L = Σ (h_T − target)². The
- * global gradient norm at scale 1 and at the chosen scale, and after clipping at each threshold
- * (clipping rescales every gradient by min(1, threshold / norm), so the norm becomes the smaller).
+ * `lstm viz retention` (seed 003's trade-off): what a constant forget value f keeps after k steps,
+ * f^k — the share of the stored information and, by the same product, of the gradient flowing
+ * back — against f, for several horizons k.
  */
-export async function vizExplode(o: UntrainedFigureOptions & { scale: number }): Promise<void> {
-  await selectBackend(o.backend);
-  const rng = Rng.derive(o.seed, 'data');
-  const noise = normalNoise(rng, o.seqLen * o.inputSize);
-  const target = Float32Array.from({ length: o.hidden }, () => rng.normal());
-  const normAt = (scale: number): number => {
-    const layer = new LSTM({ inputSize: o.inputSize, hiddenSize: o.hidden, seed: o.seed });
-    for (const p of layer.parameters()) if (p.name.startsWith('weight_hh')) p.assign(tidy(() => mul(p.value, scale)));
-    tidy(() => {
-      const { state, cache } = layer.forward(tensor(noise, [1, o.seqLen, o.inputSize]), { training: true });
-      const dh = mul(sub(state.h, tensor(target, state.h.shape)), 2); // ∂/∂h_T of Σ (h_T − target)²
-      layer.backward(cache, { dState: { h: dh, c: zeros(state.h.shape) } });
-    });
-    const norm = clipGradNorm(layer.parameters(), Number.POSITIVE_INFINITY);
-    layer.dispose();
-    return norm;
-  };
-  const base = normAt(1);
-  const before = normAt(o.scale);
-  const thresholds = [0.1, 0.5, 1, 2, 5, 10];
-  const after = thresholds.map((threshold) => Math.min(before, threshold));
-  const svg = barChart(
-    [
-      { label: 'W_hh × 1', value: base },
-      { label: `W_hh × ${o.scale}`, value: before },
-      ...thresholds.map((t, i) => ({ label: `clip ${t}`, value: after[i]! })),
-    ],
+export function vizRetention(o: { horizons: number[]; out?: string; json?: boolean }): void {
+  const forget = Array.from({ length: 200 }, (_, k) => 0.5 + (0.499 * k) / 199);
+  const curves = o.horizons.map((k) => ({ horizon: k, values: forget.map((f) => f ** k) }));
+  const svg = lineChart(
+    curves.map((c, i) => ({
+      name: `after ${c.horizon} steps`,
+      points: forget.map((f, k) => [f, c.values[k]!] as const),
+      color: runColor(i),
+    })),
     {
-      title: `Global gradient norm of an LSTM over ${o.seqLen} steps, before and after clipping`,
-      xLabel: 'recurrent weights, or clipping threshold',
-      yLabel: 'gradient norm',
+      title: 'What a forget value keeps: f^k, of the memory and of the gradient alike',
+      xLabel: 'forget gate value f',
+      yLabel: 'share kept after k steps',
+      yScale: 'log',
+      yDomain: [1e-12, 1],
+      references: [{ y: 0.1, label: '10 % kept' }],
     },
   );
-  if (o.json)
-    process.stdout.write(
-      `${JSON.stringify({ scale: o.scale, steps: o.seqLen, norm_unscaled: base, norm_before: before, thresholds, norm_after: after })}\n`,
-    );
+  // The forget value each horizon needs to keep 10 %: f = 0.1^(1/k).
+  const needed = o.horizons.map((k) => ({ horizon: k, forget_for_10_percent: 0.1 ** (1 / k) }));
+  if (o.json) process.stdout.write(`${JSON.stringify({ forget, curves, needed })}\n`);
   emit(
     svg,
     o.out,
-    () => [
-      `norm with W_hh × 1: ${base.toPrecision(4)}, × ${o.scale}: ${before.toPrecision(4)}`,
-      ...thresholds.map((t, i) => `clip at ${String(t).padEnd(4)} → ${after[i]!.toPrecision(3)}`),
-    ],
+    () => needed.map((n) => `to keep 10 % over ${String(n.horizon).padStart(4)} steps, f ≥ ${n.forget_for_10_percent.toFixed(4)}`),
     o.json,
   );
-}
-
-/** N(0, 1) draws as float32: the input sequences of the untrained-model figures. */
-function normalNoise(rng: Rng, length: number): Float32Array {
-  return Float32Array.from({ length }, () => rng.normal());
 }

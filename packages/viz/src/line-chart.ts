@@ -83,7 +83,7 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   const xs = kept.flatMap((s) => s.points.map(([px]) => px));
   const ys = [...kept.flatMap((s) => s.points.map(([, py]) => py)), ...references.map((r) => r.y)];
   // Room for the legend: about 6.5 px per character of the longest name, within reason.
-  const legendWidth = Math.min(320, 40 + 6.5 * Math.max(...entries.map((e) => e.name.length)));
+  const legendWidth = entries.length === 0 ? 24 : Math.min(320, 40 + 6.5 * Math.max(...entries.map((e) => e.name.length)));
   const f = frame(width, height, { left: 68, right: legendWidth, top: 34, bottom: 48 });
   const [x0 = 0, x1 = 1] = extent(xs) as [number, number];
   const [y0 = 0, y1 = 1] = options.yDomain ?? (extent(ys) as [number, number]);
@@ -100,6 +100,8 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   const path = line<readonly [number, number]>()
     .x(([px]) => x(px))
     .y(([, py]) => y(py));
+  // An id unique to this chart's content, so charts placed in one page do not share clip paths.
+  const clipId = `plot-${hash(`${options.title}|${width}|${height}|${kept.map((s) => s.name).join('|')}`)}`;
   const halo = { stroke: '#fff', 'stroke-width': 3, 'paint-order': 'stroke' };
   const body = [
     ...references.map((r) =>
@@ -139,8 +141,11 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
         }),
       ),
     ),
+    // Lines stay inside the plot: a fixed range (yDomain) may cut them.
+    el('clipPath', { id: clipId }, el('rect', { x: f.left, y: f.top - 2, width: f.width, height: f.height + 4 })),
     ...kept.map((s) =>
       el('path', {
+        'clip-path': `url(#${clipId})`,
         class: 'series',
         d: path(s.points) ?? '',
         fill: 'none',
@@ -161,4 +166,11 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
 /** The SVG dash of a series or legend entry: true is the train dash. */
 export function dashOf(dashed: boolean | string | undefined): string | undefined {
   return dashed === true ? '6 4' : dashed || undefined;
+}
+
+/** FNV-1a of a string, in base 36: a short stable id. */
+function hash(text: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return (h >>> 0).toString(36);
 }

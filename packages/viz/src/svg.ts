@@ -137,3 +137,24 @@ export function legend(x: number, y: number, entries: readonly { name: string; c
     ),
   );
 }
+
+/**
+ * Charts side by side in one SVG under one title: each chart's own `<svg>` is placed as a nested
+ * viewport, so its ticks, legend and title stay as drawn.
+ */
+export function sideBySide(charts: readonly string[], title: string): string {
+  const sizes = charts.map((chart) => {
+    const match = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(chart);
+    if (!match) throw new RangeError('sideBySide: a chart is not an SVG document with a width and height');
+    return { width: Number(match[1]), height: Number(match[2]) };
+  });
+  const width = sizes.reduce((sum, s) => sum + s.width, 0);
+  const height = 30 + Math.max(...sizes.map((s) => s.height));
+  let x = 0;
+  const placed = charts.map((chart, i) => {
+    const at = x;
+    x += sizes[i]!.width;
+    return chart.replace(/^<svg /, `<svg x="${px(at)}" y="30" `);
+  });
+  return document(width, height, title, placed);
+}
