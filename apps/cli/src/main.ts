@@ -13,6 +13,7 @@ import { vizTrace } from './viz-trace.js';
 import { exportCommand, importCommand } from './import.js';
 import { vizDecay, vizForgetHeatmap, vizGradflow, vizRetention } from './viz-gradients.js';
 import { vizExplode } from './viz-explode.js';
+import { vizCell } from './viz-cell.js';
 import { VERSION } from './version.js';
 
 const program = new Command('lstm')
@@ -193,6 +194,22 @@ figure(
   .option('--input <file>', 'a sequence of your own instead (JSON [[x…], …] or CSV, as lstm predict reads)')
   .option('--gates <list>', 'which panels, e.g. f,c (LSTM: i f g o c h; coupled: f g o c h; GRU: r z n h; default all)', list)
   .action((o) => vizGates(o));
+
+figure('cell', 'the diagram of a cell (or of a stack unrolled in time); with --model and --step, the x-ray of one real step', {
+  preview: "the cell's equations, or the x-ray's values",
+})
+  .option('--cell <kind>', 'lstm, peephole, coupled, gru or rnn', 'lstm')
+  .option('--layers <n>', 'draw a stack of n layers unrolled in time', integer(1, LIMITS.numLayers))
+  .option('--bidirectional', 'draw the stack bidirectional')
+  .option('--model <file>', 'x-ray a model written by lstm train (its own cell)')
+  .option('--step <t>', 'the step to x-ray, from 1 (default: the last)', integer(1))
+  .option('--units <list>', 'units whose values to show, from 1 (default 1)', (v: string) =>
+    v.split(',').map((x) => integer(1, LIMITS.hiddenSize)(x)),
+  )
+  .option('--layer <n>', 'layer, from 1', integer(1, LIMITS.numLayers), 1)
+  .option('--sample <i>', 'which test sequence, from 0', integer(0), 0)
+  .option('--input <file>', 'a sequence of your own instead (JSON or CSV)')
+  .action((o) => vizCell(o));
 
 figure('gradflow', '‖∂L/∂x_t‖ (and ‖∂L/∂c_t‖) at every step for L = Σ h_T, per cell, with preservation metrics (E2c–d)')
   .option('--cells <list>', 'cells to compare: rnn, lstm, peephole, coupled, gru', list, ['rnn', 'lstm', 'gru'])

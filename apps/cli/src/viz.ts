@@ -107,13 +107,16 @@ export async function vizGates(o: GatesOptions): Promise<void> {
 }
 
 /** The first sequence of an --input file (JSON or CSV, as `lstm predict` reads them). */
-function fromFile(path: string, inputSize: number): { input: Float32Array; steps: number; characters?: string[] } {
+export function fromFile(path: string, inputSize: number): { input: Float32Array; steps: number; characters?: string[] } {
   const [sequence] = readSequences(path, inputSize);
   return { input: Float32Array.from(sequence!.flat()), steps: sequence!.length };
 }
 
 /** Test sequence `--sample` of the task stored with the model, rebuilt from its options. */
-function testSequence(file: ReturnType<typeof readModel>, o: GatesOptions): { input: Float32Array; steps: number; characters?: string[] } {
+export function testSequence(
+  file: ReturnType<typeof readModel>,
+  o: { model: string; sample: number },
+): { input: Float32Array; steps: number; characters?: string[] } {
   const options = file.stored.task?.options;
   if (!options)
     throw new UsageError(`${o.model} has no task stored with it; give --input FILE or a model written by lstm train`, EXIT.badInput);
