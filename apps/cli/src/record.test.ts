@@ -70,25 +70,57 @@ describe('lstm train --record', () => {
 });
 
 describe('lstm viz histograms and report', () => {
-  it('histograms: one panel per kind and recorded epoch, each step a distribution (shares sum to 1)', () => {
+  it('histograms: a panel per kind, layer and recorded epoch; each step a distribution over log bins plus its exact zeros', () => {
     const r = lstm('viz', 'histograms', '--run', at('recorded'), '--layer', '2', '--steps', '5', '--json', '--out', at('h.svg'));
     expect(r.code, r.stderr).toBe(0);
-    const { epochs, panels } = JSON.parse(r.stdout) as { epochs: number[]; panels: { title: string; values: number[][] }[] };
+    type Panel = { row: string; epoch: number; counts: number[][]; zeros: number[]; values: number };
+    const { epochs, panels } = JSON.parse(r.stdout) as { epochs: number[]; panels: Panel[] };
     expect(epochs).toEqual([0, 2, 4]);
-    expect(panels).toHaveLength(6);
+    expect(panels.map((p) => `${p.row} ${p.epoch}`)).toEqual([
+      '|∂L/∂h_t| 0',
+      '|∂L/∂h_t| 2',
+      '|∂L/∂h_t| 4',
+      '|∂L/∂c_t| 0',
+      '|∂L/∂c_t| 2',
+      '|∂L/∂c_t| 4',
+    ]);
+    const recording = decodeSafetensors(readFileSync(at('recorded/recordings/epoch-0002.safetensors'))).tensors['dh.l1']!;
+    const [S, T, H] = recording.shape as [number, number, number];
     for (const panel of panels) {
-      for (let step = 0; step < 6; step++) expect(panel.values.reduce((sum, row) => sum + row[step]!, 0)).toBeCloseTo(1, 10);
+      expect(panel.values).toBe(S * H);
+      expect(panel.counts).toHaveLength(6); // the last step and 5 back
+      panel.counts.forEach((bins, k) => expect(bins.reduce((a, b) => a + b, 0) + panel.zeros[k]!).toBe(S * H));
     }
-    expect(existsSync(at('h.svg'))).toBe(true);
+    // Exact zeros are counted, never given a logarithm: the recording's own zeros at the last step.
+    let zeros = 0;
+    for (let s = 0; s < S; s++) for (let u = 0; u < H; u++) if (recording.data[(s * T + T - 1) * H + u] === 0) zeros++;
+    expect(panels[1]!.zeros[0]).toBe(zeros);
+    const svg = readFileSync(at('h.svg'), 'utf8');
+    expect(svg.split('class="zero-cell"').length - 1).toBe(6 * 6);
   });
 
-  it('report: one self-contained HTML file with the curves, the gates and the gradients', () => {
+  it('histograms --compare: both runs in one grid, every layer by default', () => {
+    const r = lstm('viz', 'histograms', '--run', at('recorded'), '--compare', at('recorded'), '--steps', '3', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const { layers, panels } = JSON.parse(r.stdout) as { layers: number[]; panels: { row: string }[] };
+    expect(layers).toEqual([1, 2]);
+    expect(new Set(panels.map((p) => p.row)).size).toBe(2 * 2 * 2); // runs × layers × (h, c), each row named
+    expect(panels).toHaveLength(2 * 2 * 2 * 3); // × the three recorded epochs
+  });
+
+  it('report: one self-contained HTML file with the configuration as tables, curves, gates per recorded epoch and the gradients', () => {
     const r = lstm('viz', 'report', '--run', at('recorded'));
     expect(r.code, r.stderr).toBe(0);
     const html = readFileSync(at('recorded/report.html'), 'utf8');
-    expect(html.match(/<svg /g)).toHaveLength(3);
-    expect(html).not.toMatch(/<script|<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
+    // accuracy and loss curves, gates at epochs 0, 2 and 4, the histograms
+    expect(html.match(/<svg /g)).toHaveLength(2 + 3 + 1);
+    expect(html.match(/<figure class="epoch"/g)).toHaveLength(3);
+    expect(html).toContain('<input id="epoch" type="range" min="0" max="2"');
+    expect(html).toMatch(/<caption>architecture<\/caption>.*<th>hiddenSize<\/th><td>7<\/td>/s);
+    // Self-contained: one inline script for the slider, nothing fetched.
+    expect(html).not.toMatch(/<link|src=|https?:\/\/(?!www\.w3\.org\/2000\/svg)/);
     expect(html).toContain('Per-step gradients');
+    expect(html).toContain('loss by epoch');
   });
 
   const cases: [string, string[], number, RegExp][] = [

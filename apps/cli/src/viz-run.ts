@@ -78,14 +78,17 @@ export function histogramFigure(runs: readonly HistogramRun[], layers: readonly 
   const common = runs[0]!.recordings.map((r) => r.epoch).filter((e) => runs.every((run) => run.recordings.some((r) => r.epoch === e)));
   const epochs = spread(common);
   const rows: { label: string; cells: MagnitudeColumns[] }[] = [];
-  for (const run of runs)
+  // Rows name their run where there are two: by cell and folder (and by order if those agree).
+  const runNames = runs.map((run) => `${run.cell.toUpperCase()} ${basename(run.run)}`);
+  const runName = (i: number) => (runNames.indexOf(runNames[i]!) !== i ? `${runNames[i]} (${i + 1})` : runNames[i]!);
+  for (const [i, run] of runs.entries())
     for (const layer of layers)
       for (const kind of ['dh', 'dc'] as const) {
         const cells = epochs.map((e) => stepsBack(run.recordings.find((r) => r.epoch === e)!, kind, layer - 1, steps));
         if (cells.some((c) => c === null)) continue;
         const name = kind === 'dh' ? '|∂L/∂h_t|' : '|∂L/∂c_t|';
         rows.push({
-          label: `${runs.length > 1 ? `${run.cell.toUpperCase()} ` : ''}${layers.length > 1 ? `L${layer} ` : ''}${name}`,
+          label: `${runs.length > 1 ? `${runName(i)} ` : ''}${layers.length > 1 ? `L${layer} ` : ''}${name}`,
           cells: cells as MagnitudeColumns[],
         });
       }

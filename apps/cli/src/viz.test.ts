@@ -72,7 +72,8 @@ describe('lstm viz gates', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const shown = JSON.parse(r.stdout) as { steps: number; units: number; gates: Record<string, number[][]> };
-    expect(Object.keys(shown.gates)).toEqual(['f', 'i', 'o']);
+    // PyTorch's gate order, then the cell and hidden states: every panel of the figure.
+    expect(Object.keys(shown.gates)).toEqual(['i', 'f', 'g', 'o', 'c', 'h']);
     registerBackend(cpu());
     setBackendSync('cpu');
     const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
@@ -85,21 +86,36 @@ describe('lstm viz gates', () => {
       seed: options.seed,
     });
     const x = task.test.inputs.slice(3 * 7, 4 * 7);
-    const gates = tidy(() => file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!.gates!.readSync());
+    const trace = tidy(() => {
+      const t = file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!;
+      return { gates: t.gates!.readSync(), cells: t.cells!.readSync(), hidden: t.hidden.readSync() };
+    });
     const H = 6;
     for (const [g, k] of [
       ['i', 0],
       ['f', 1],
+      ['g', 2],
       ['o', 3],
     ] as const) {
       for (let u = 0; u < shown.units; u++)
-        for (let t = 0; t < 7; t++) expect(shown.gates[g]![u]![t]).toBeCloseTo(gates[t * 4 * H + k * H + u]!, 6);
+        for (let t = 0; t < 7; t++) expect(shown.gates[g]![u]![t]).toBeCloseTo(trace.gates[t * 4 * H + k * H + u]!, 6);
     }
-    expect(classed(readFileSync(at('g.svg'), 'utf8'), 'cell')).toBe(3 * 6 * 7);
+    for (let u = 0; u < shown.units; u++)
+      for (let t = 0; t < 7; t++) {
+        expect(shown.gates.c![u]![t]).toBeCloseTo(trace.cells[t * H + u]!, 6);
+        expect(shown.gates.h![u]![t]).toBeCloseTo(trace.hidden[t * H + u]!, 6);
+      }
+    const svg = readFileSync(at('g.svg'), 'utf8');
+    // Sigmoid gates share a 0…1 bar; g, c and h each have their own diverging one.
+    expect(svg).toContain('gate (0…1)');
+    expect(svg).toContain('candidate (−1…1)');
+    expect(svg).toContain('hidden state (−1…1)');
+    expect(classed(svg, 'color-bar')).toBe(5); // i,f | g | o | c | h
+    expect(classed(svg, 'cell')).toBe(6 * 6 * 7);
   });
 
   it('shows r, z (and n) for a GRU, and a PNG when asked', () => {
-    const r = lstm('viz', 'gates', '--model', at('gru/model.safetensors'), '--candidate', '--json', '--out', at('g.png'));
+    const r = lstm('viz', 'gates', '--model', at('gru/model.safetensors'), '--gates', 'n,r,z', '--json', '--out', at('g.png'));
     expect(r.code, r.stderr).toBe(0);
     expect(Object.keys(JSON.parse(r.stdout).gates)).toEqual(['r', 'z', 'n']);
     expect(readFileSync(at('g.png')).subarray(1, 4).toString()).toBe('PNG');
@@ -122,19 +138,132 @@ describe('lstm viz gates', () => {
   });
 });
 
+describe('lstm viz cell', () => {
+  it('x-rays one step of a trained first-last model: its values are the gates and states record: true returns', () => {
+    const r = lstm(
+      'viz',
+      'cell',
+      '--model',
+      at('lstm/model.safetensors'),
+      '--layer',
+      '2',
+      '--step',
+      '4',
+      '--units',
+      '2,5',
+      '--sample',
+      '1',
+      '--json',
+      '--out',
+      at('xray.svg'),
+    );
+    expect(r.code, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout) as { step: number; units: number[]; values: Record<string, number[]> };
+    registerBackend(cpu());
+    setBackendSync('cpu');
+    const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
+    const options = (file.metadata.task as { options: Record<string, number> }).options;
+    const task = firstLast({
+      steps: options.seqLen,
+      trainSize: options.trainSize,
+      validationSize: options.validationSize,
+      testSize: options.testSize,
+      seed: options.seed,
+    });
+    const x = task.test.inputs.slice(1 * 7, 2 * 7);
+    const trace = tidy(() => {
+      const t = file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!;
+      return { gates: t.gates!.readSync(), cells: t.cells!.readSync(), hidden: t.hidden.readSync() };
+    });
+    const H = 6;
+    const t = 3; // step 4
+    [2, 5].forEach((unit, k) => {
+      const u = unit - 1;
+      expect(shown.values.i![k]).toBe(trace.gates[t * 4 * H + u]);
+      expect(shown.values.f![k]).toBe(trace.gates[t * 4 * H + H + u]);
+      expect(shown.values.g![k]).toBe(trace.gates[t * 4 * H + 2 * H + u]);
+      expect(shown.values.o![k]).toBe(trace.gates[t * 4 * H + 3 * H + u]);
+      expect(shown.values.c![k]).toBe(trace.cells[t * H + u]);
+      expect(shown.values.c_prev![k]).toBe(trace.cells[(t - 1) * H + u]);
+      expect(shown.values.h![k]).toBe(trace.hidden[t * H + u]);
+      expect(shown.values.h_prev![k]).toBe(trace.hidden[(t - 1) * H + u]);
+    });
+    // What the figure draws is what was printed: each gate block carries its activations.
+    const svg = readFileSync(at('xray.svg'), 'utf8');
+    for (const g of ['i', 'f', 'g', 'o']) expect(svg).toContain(`data-gate="${g}" data-value="${shown.values[g]!.join(',')}"`);
+    expect(svg).toContain(`data-name="c" data-value="${shown.values.c!.join(',')}"`);
+  });
+
+  it('draws each cell kind and the stacked and bidirectional layouts', () => {
+    for (const cell of ['lstm', 'peephole', 'coupled', 'gru', 'rnn']) {
+      const r = lstm('viz', 'cell', '--cell', cell, '--out', at(`cell-${cell}.svg`));
+      expect(r.code, r.stderr).toBe(0);
+      expect(classed(readFileSync(at(`cell-${cell}.svg`), 'utf8'), 'gate')).toBe(
+        { lstm: 4, peephole: 4, coupled: 3, gru: 3, rnn: 1 }[cell],
+      );
+    }
+    const r = lstm('viz', 'cell', '--layers', '2', '--bidirectional', '--out', at('bidi.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const svg = readFileSync(at('bidi.svg'), 'utf8');
+    expect(classed(svg, 'cell-box')).toBe(2 * 2 * 3);
+    expect(classed(svg, 'concat')).toBe(2 * 3);
+  });
+
+  it('a step past the sequence is one line naming the range', () => {
+    expectOneLineMistake(
+      lstm('viz', 'cell', '--model', at('lstm/model.safetensors'), '--step', '8'),
+      2,
+      /--step 8: the sequence has 7 steps \(1–7\)/,
+    );
+  });
+});
+
 describe('lstm viz curves', () => {
-  it('overlays runs: a test and a train line per run with every epoch, the best epochs marked', () => {
+  it('overlays runs: one colour per run, a dash per split (train, validation, test), every epoch, the kept epochs and the baselines', () => {
     const r = lstm('viz', 'curves', '--run', at('lstm'), '--run', at('gru'), '--json', '--out', at('c.svg'));
     expect(r.code, r.stderr).toBe(0);
     const svg = readFileSync(at('c.svg'), 'utf8');
-    expect(classed(svg, 'series')).toBe(4);
+    expect(classed(svg, 'series')).toBe(6);
+    const paths = [...svg.matchAll(/<path [^>]*class="series"[^>]*>/g)].map((m) => m[0]);
+    const strokes = paths.map((p) => /stroke="([^"]+)"/.exec(p)![1]);
+    expect(new Set(strokes.slice(0, 3)).size).toBe(1); // a run's three lines share its colour
+    expect(strokes[0]).not.toBe(strokes[3]);
+    expect(paths.map((p) => /stroke-dasharray="([^"]+)"/.exec(p)?.[1] ?? 'solid').slice(0, 3)).toEqual(['6 4', '1.5 3', 'solid']);
     expect(svg).toContain('data-points="3"');
     expect(svg).toContain('data-points="2"');
     expect(classed(svg, 'marker')).toBe(2);
-    expect(JSON.parse(r.stdout).runs.map((run: { epochs: number[] }) => run.epochs)).toEqual([
+    // first-last's baselines, stored by lstm train: chance 1/4 and the last step alone 1/2.
+    expect(classed(svg, 'reference')).toBe(2);
+    expect(svg).toContain('chance 25.0 %');
+    const { runs } = JSON.parse(r.stdout) as { runs: { epochs: number[]; baselines: Record<string, number> }[] };
+    expect(runs.map((run) => run.epochs)).toEqual([
       [1, 2, 3],
       [1, 2],
     ]);
+    expect(runs[0]!.baselines).toEqual({ chance: 0.25, 'last-step': 0.5 });
+  });
+
+  it('draws any metric of metrics.jsonl, grad_norm included, on a log axis ticked at decades', () => {
+    const r = lstm('viz', 'curves', '--run', at('lstm'), '--metric', 'grad_norm', '--json', '--out', at('gn.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const { runs } = JSON.parse(r.stdout) as { runs: { values: number[] }[] };
+    const recorded = readFileSync(at('lstm/metrics.jsonl'), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { grad_norm: number }).grad_norm);
+    expect(runs[0]!.values).toEqual(recorded);
+    const svg = readFileSync(at('gn.svg'), 'utf8');
+    const ticks = [...svg.matchAll(/<g class="axis y">(.*?)<\/g><text/g)][0]![1]!;
+    const labels = [...ticks.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThanOrEqual(2);
+    for (const label of labels) expect(label).toMatch(/^(1|10|10[⁻¹²³⁴⁵⁶⁷⁸⁹⁰]+)$/);
+  });
+
+  it('previews every line on one shared scale, with a key', () => {
+    const r = lstm('viz', 'curves', '--run', at('lstm'), '--run', at('rnn'));
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/key: .* shared by every line/);
+    expect(r.stdout.split('\n').filter((l) => / (train|validation|test) /.test(l))).toHaveLength(6);
   });
 
   it('marks the epoch the trainer chose (the model file holds it), for classes and for text alike (issue 20)', () => {
@@ -193,18 +322,41 @@ describe('lstm viz gradflow and decay (spec E2, article A3)', () => {
     expect(classed(readFileSync(at('forget.svg'), 'utf8'), 'cell')).toBe(32 * 50);
   });
 
-  it('explode: the norm after clipping is the smaller of the norm and the threshold (E2e)', () => {
-    const r = lstm('viz', 'explode', '--seq-len', '40', '--json', '--out', at('explode.svg'));
-    const { norm_before, thresholds, norm_after } = JSON.parse(r.stdout) as {
-      norm_before: number;
-      thresholds: number[];
-      norm_after: number[];
+  it('explode: the norm grows by orders of magnitude with the recurrent scale; clipping keeps the update bounded (E2e)', () => {
+    const r = lstm('viz', 'explode', '--train-steps', '4', '--json', '--out', at('explode.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const { scales, norms, training } = JSON.parse(r.stdout) as {
+      scales: number[];
+      norms: number[];
+      training: { clip: number | null; norms: number[] }[];
     };
-    expect(Number.isFinite(norm_before) && norm_before > 0).toBe(true);
-    thresholds.forEach((t, i) => {
-      expect(norm_after[i]).toBe(Math.min(norm_before, t));
-    });
-    expect(classed(readFileSync(at('explode.svg'), 'utf8'), 'bar')).toBe(2 + thresholds.length);
+    expect(scales[0]).toBe(1);
+    expect(norms.at(-1)! / norms[0]!).toBeGreaterThan(1000); // ×8 explodes over the default 100 steps
+    expect(training.map((t) => t.clip)).toEqual([null, 1]);
+    // Both runs start from the same weights and batch: the same first norm.
+    expect(training[0]!.norms[0]).toBe(training[1]!.norms[0]);
+    const svg = readFileSync(at('explode.svg'), 'utf8');
+    expect(classed(svg, 'series')).toBe(1 + 2 + 2);
+    expect(svg).toMatch(/W_hh × 1: /); // the unscaled norm, dashed
+  });
+
+  it('retention: f^k for each horizon, and the forget value that keeps 10 %', () => {
+    const r = lstm('viz', 'retention', '--horizons', '10,100', '--json', '--out', at('retention.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const { forget, curves, needed } = JSON.parse(r.stdout) as {
+      forget: number[];
+      curves: { horizon: number; values: number[] }[];
+      needed: { horizon: number; forget_for_10_percent: number }[];
+    };
+    for (const c of curves) forget.forEach((f, k) => expect(c.values[k]).toBeCloseTo(f ** c.horizon, 12));
+    expect(needed[1]!.forget_for_10_percent ** 100).toBeCloseTo(0.1, 12);
+    expect(classed(readFileSync(at('retention.svg'), 'utf8'), 'series')).toBe(2);
+  });
+
+  it('gradflow draws peephole and coupled cells beside the others, a colour per cell', () => {
+    const { peephole, coupled } = flow('--cells', 'peephole,coupled', '--forget-bias', '2', '--out', at('gf-variants.svg'));
+    expect(peephole!.metrics.effective_range).toBe(50);
+    expect(coupled!.metrics.effective_range).toBeGreaterThan(4);
   });
 
   it('decay prints base^t for the vanilla factor and each forget gate', () => {
@@ -286,7 +438,7 @@ describe('lstm viz mistakes: one line and a documented exit code', () => {
       'a GRU asked for forget gates',
       ['viz', 'gates', '--model', at('gru/model.safetensors'), '--gates', 'f'],
       2,
-      /--gates f: .* a GRU with gates r, z, n/,
+      /--gates f: .* a GRU; it shows r, z, n, h/,
     ],
     [
       'text outside the vocabulary',
