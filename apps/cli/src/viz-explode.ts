@@ -1,7 +1,7 @@
 import { Rng, mul, sub, tensor, tidy, zeros } from '@lstm/core';
 import { LSTM, zeroGrad } from '@lstm/layers';
 import { SGD, clipGradNorm } from '@lstm/optim';
-import { formatValue, lineChart, runColor, sideBySide, sparkline, useColor } from '@lstm/viz';
+import { barChart, formatValue, lineChart, runColor, sideBySide, sparkline, useColor } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { type UntrainedFigureOptions, normalNoise } from './viz-gradients.js';
 import { emit, terminalWidth } from './viz.js';
@@ -84,7 +84,7 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
     yScale: 'log',
     references: [{ y: unscaled, label: `W_hh × 1: ${formatValue(unscaled)}` }],
     legend: [],
-    width: 380,
+    width: 460,
   });
   const names = ['no clipping', `clipped at ${o.clip}`];
   const right = lineChart(
@@ -103,17 +103,36 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
           ? [{ x: run.steps.length, label: `${names[i]}: NaN at step ${run.steps.length}`, color: runColor(i + 1) }]
           : [],
       ),
-      width: 520,
+      width: 540,
     },
   );
   const loss = lineChart(
     training.map((run, i) => ({ name: names[i]!, points: run.steps.map((s, k) => [k + 1, s.loss] as const), color: runColor(i + 1) })),
-    { title: 'Training: loss', xLabel: 'SGD step', yLabel: 'loss Σ (h_T − target)²', legend: [], width: 400 },
+    {
+      title: 'Training: loss',
+      xLabel: 'SGD step',
+      yLabel: 'loss Σ (h_T − target)²',
+      legend: names.map((name, i) => ({ name, color: runColor(i + 1) })),
+      width: 540,
+    },
   );
-  const svg = sideBySide([left, right, loss], `Exploding gradients in an LSTM over ${o.seqLen} steps, and what clipping does`);
+  // Clipping rescales every gradient by min(1, threshold / norm): the norm becomes the smaller.
+  // Shown on the unscaled step, whose norm fits on the bars' linear axis.
+  const thresholds = [0.1, 0.5, 1, 2, 5, 10, 20, 50];
+  const clipped = barChart(
+    thresholds.map((t) => ({ label: String(t), value: Math.min(unscaled, t) })),
+    {
+      title: 'Clipping one step at W_hh × 1',
+      xLabel: 'clipping threshold',
+      yLabel: 'norm after clipping',
+      references: [{ y: unscaled, label: `norm before clipping ${formatValue(unscaled)}` }],
+      width: 460,
+    },
+  );
+  const svg = sideBySide([left, clipped, right, loss], `Exploding gradients in an LSTM over ${o.seqLen} steps, and what clipping does`, 2);
   if (o.json)
     process.stdout.write(
-      `${JSON.stringify({ steps: o.seqLen, scales: SCALES, norms, scale: o.scale, training: training.map((r) => ({ clip: Number.isFinite(r.threshold) ? r.threshold : null, norms: r.steps.map((s) => s.norm), losses: r.steps.map((s) => s.loss) })) })}\n`,
+      `${JSON.stringify({ steps: o.seqLen, scales: SCALES, norms, thresholds, norm_after: thresholds.map((t) => Math.min(unscaled, t)), scale: o.scale, training: training.map((r) => ({ clip: Number.isFinite(r.threshold) ? r.threshold : null, norms: r.steps.map((s) => s.norm), losses: r.steps.map((s) => s.loss) })) })}\n`,
     );
   const color = useColor(process.stdout, process.env);
   const domain: [number, number] = [

@@ -68,8 +68,8 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
   const zeroRow = 12;
   const gapX = 26;
   const gapY = 78;
-  const left = 150;
-  const top = 58;
+  const left = 70;
+  const top = 84;
   const columnCount = Math.max(...cells.map((r) => r.length));
   const width = left + columnCount * (panelWidth + gapX) + 90;
   const height = top + cells.length * (panelHeight + zeroRow + gapY);
@@ -80,7 +80,7 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
     body.push(
       text(heading, {
         x: left + c * (panelWidth + gapX) + panelWidth / 2,
-        y: top - 12,
+        y: top - 32,
         'text-anchor': 'middle',
         'font-weight': 'bold',
         class: 'column-title',
@@ -89,7 +89,7 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
   );
   cells.forEach((row, r) => {
     const y0 = top + r * (panelHeight + zeroRow + gapY);
-    body.push(text(options.rows[r] ?? '', { x: 10, y: y0 + panelHeight / 2, 'font-weight': 'bold', class: 'row-title' }));
+    body.push(text(options.rows[r] ?? '', { x: left, y: y0 - 10, 'font-weight': 'bold', class: 'row-title' }));
     row.forEach((cell, c) => {
       const f: Frame = { left: left + c * (panelWidth + gapX), top: y0, width: panelWidth, height: panelHeight };
       body.push(

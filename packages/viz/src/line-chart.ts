@@ -82,8 +82,8 @@ export function lineChart(series: readonly Series[], options: LineChartOptions):
   const entries = options.legend ?? kept.map((s) => ({ name: s.name, color: s.color, dashed: s.dashed }));
   const xs = kept.flatMap((s) => s.points.map(([px]) => px));
   const ys = [...kept.flatMap((s) => s.points.map(([, py]) => py)), ...references.map((r) => r.y)];
-  // Room for the legend: about 6.5 px per character of the longest name, within reason.
-  const legendWidth = entries.length === 0 ? 24 : Math.min(320, 40 + 6.5 * Math.max(...entries.map((e) => e.name.length)));
+  // Room for the legend: about 6.8 px per character of the longest name, within reason.
+  const legendWidth = entries.length === 0 ? 24 : Math.min(340, 48 + 6.8 * Math.max(...entries.map((e) => e.name.length)));
   const f = frame(width, height, { left: 68, right: legendWidth, top: 34, bottom: 48 });
   const [x0 = 0, x1 = 1] = extent(xs) as [number, number];
   const [y0 = 0, y1 = 1] = options.yDomain ?? (extent(ys) as [number, number]);

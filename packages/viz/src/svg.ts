@@ -36,7 +36,15 @@ export function document(width: number, height: number, title: string, body: str
     { xmlns: 'http://www.w3.org/2000/svg', width, height, viewBox: `0 0 ${px(width)} ${px(height)}`, 'font-family': FONT, 'font-size': 11 },
     el('title', {}, escapeXml(title)),
     el('rect', { x: 0, y: 0, width, height, fill: '#ffffff' }),
-    text(title, { x: width / 2, y: 18, 'text-anchor': 'middle', 'font-size': 14, 'font-weight': 'bold', class: 'title' }),
+    // A long title gets a smaller font rather than leave the canvas (bold DejaVu: about 0.67 em a character).
+    text(title, {
+      x: width / 2,
+      y: 18,
+      'text-anchor': 'middle',
+      'font-size': Math.min(14, Math.floor((width - 16) / (0.67 * [...title].length))),
+      'font-weight': 'bold',
+      class: 'title',
+    }),
     ...body,
   );
 }
@@ -139,22 +147,25 @@ export function legend(x: number, y: number, entries: readonly { name: string; c
 }
 
 /**
- * Charts side by side in one SVG under one title: each chart's own `<svg>` is placed as a nested
- * viewport, so its ticks, legend and title stay as drawn.
+ * Charts in a grid of `columns` (default: one row) in one SVG under one title: each chart's own
+ * `<svg>` is placed as a nested viewport, so its ticks, legend and title stay as drawn.
  */
-export function sideBySide(charts: readonly string[], title: string): string {
+export function sideBySide(charts: readonly string[], title: string, columns = charts.length): string {
   const sizes = charts.map((chart) => {
     const match = /^<svg [^>]*width="([\d.]+)" height="([\d.]+)"/.exec(chart);
     if (!match) throw new RangeError('sideBySide: a chart is not an SVG document with a width and height');
     return { width: Number(match[1]), height: Number(match[2]) };
   });
-  const width = sizes.reduce((sum, s) => sum + s.width, 0);
-  const height = 30 + Math.max(...sizes.map((s) => s.height));
-  let x = 0;
+  const rows = Math.ceil(charts.length / columns);
+  const columnWidths = Array.from({ length: columns }, (_, c) =>
+    Math.max(...sizes.filter((_, i) => i % columns === c).map((s) => s.width)),
+  );
+  const rowHeights = Array.from({ length: rows }, (_, r) => Math.max(...sizes.slice(r * columns, (r + 1) * columns).map((s) => s.height)));
   const placed = charts.map((chart, i) => {
-    const at = x;
-    x += sizes[i]!.width;
-    return chart.replace(/^<svg /, `<svg x="${px(at)}" y="30" `);
+    const x = columnWidths.slice(0, i % columns).reduce((a, b) => a + b, 0);
+    const y = 30 + rowHeights.slice(0, Math.floor(i / columns)).reduce((a, b) => a + b, 0);
+    return chart.replace(/^<svg /, `<svg x="${px(x)}" y="${px(y)}" `);
   });
-  return document(width, height, title, placed);
+  const width = columnWidths.reduce((a, b) => a + b, 0);
+  return document(width, 30 + rowHeights.reduce((a, b) => a + b, 0), title, placed);
 }
