@@ -60,9 +60,9 @@ export function barChart(bars: readonly Bar[], options: BarChartOptions): string
       { class: 'reference' },
       el('line', { x1: f.left, x2: f.left + f.width, y1: y(r.y), y2: y(r.y), stroke: REFERENCE.color, 'stroke-dasharray': '5 4' }),
       text(r.label, {
-        x: f.left + f.width - 4,
+        x: f.left + 6,
         y: y(r.y) - 5,
-        'text-anchor': 'end',
+        'text-anchor': 'start',
         fill: REFERENCE.color,
         stroke: '#fff',
         'stroke-width': 3,
