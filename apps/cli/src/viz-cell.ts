@@ -1,6 +1,6 @@
 import { basename, dirname } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
-import { DIAGRAM_CELLS, cellDiagram, cellEquations, stackDiagram, type DiagramCell, type StepValues } from '@lstm/viz';
+import { DIAGRAM_CELLS, cellDiagram, cellEquations, stackDiagram, xrayValues, type DiagramCell, type StepValues } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
 import { readModel } from './use.js';
@@ -26,42 +26,6 @@ function diagramCellOf(architecture: { cell: string; variant?: string }): Diagra
   if (architecture.cell === 'lstm')
     return (architecture.variant ?? 'standard') === 'standard' ? 'lstm' : (architecture.variant as DiagramCell);
   return architecture.cell as DiagramCell;
-}
-
-/**
- * The values of step `step` (from 1) for `units` (from 1) of one layer's recorded trace, as the
- * x-ray draws them: the gates and states `record: true` returned, and the products they make;
- * `xs` is the layer's input at that step (drawn as itself, or as its norm when it has several features).
- */
-export function stepValues(
-  trace: { gateNames: readonly string[]; gates?: ArrayLike<number>; cells?: ArrayLike<number>; hidden: ArrayLike<number> },
-  xs: readonly number[],
-  o: { hidden: number; step: number; units: readonly number[] },
-): Record<string, number[]> {
-  const H = o.hidden;
-  const G = trace.gateNames.length;
-  const t = o.step - 1;
-  const at = (data: ArrayLike<number> | undefined, width: number, offset: number, step: number) =>
-    o.units.map((u) => (data && step >= 0 ? data[step * width + offset + u - 1]! : 0)); // before step 1: the zero initial state
-  const values: Record<string, number[]> = {};
-  trace.gateNames.forEach((g, k) => {
-    values[g] = at(trace.gates, G * H, k * H, t);
-  });
-  values.h_prev = at(trace.hidden, H, 0, t - 1);
-  values.h = at(trace.hidden, H, 0, t);
-  values.x = xs.length === 1 ? [...xs] : [Math.hypot(...xs)]; // one feature as it is, several as their norm
-  if (trace.cells) {
-    values.c_prev = at(trace.cells, H, 0, t - 1);
-    values.c = at(trace.cells, H, 0, t);
-    if (!values.i) values.i = values.f!.map((f) => 1 - f); // coupled: i = 1 − f
-    values.fc = values.f!.map((f, k) => f * values.c_prev![k]!);
-    values.ig = values.i.map((i, k) => i * values.g![k]!);
-    values.tanh_c = values.c.map(Math.tanh);
-  } else if (values.z) {
-    values.zh = values.z.map((z, k) => z * values.h_prev![k]!);
-    values.nz = values.z.map((z, k) => (1 - z) * values.n![k]!);
-  }
-  return values;
 }
 
 /**
@@ -96,17 +60,29 @@ export async function vizCell(o: CellOptions): Promise<void> {
     const x = tensor(input, [1, steps, a.inputSize], a.dtype);
     const traces = file.model.forward(x, { record: true }).trace!;
     const trace = traces.find((t) => t.layer === o.layer - 1 && t.direction === 'forward')!;
-    // The layer's input at the step: the sequence, or both directions' outputs of the layer below.
-    const xs =
+    const H = a.hiddenSize;
+    const rows = (data: ArrayLike<number>, width: number, offset: number) =>
+      units.map((u) => Array.from({ length: steps }, (_, t) => data[t * width + offset + u - 1]!));
+    const packed = trace.gates?.readSync();
+    const G = trace.gateNames.length;
+    // The layer's input at each step: the sequence, or both directions' outputs of the layer below.
+    const below =
       o.layer === 1
-        ? Array.from(input.subarray((step - 1) * a.inputSize, step * a.inputSize))
-        : traces
-            .filter((t) => t.layer === o.layer - 2)
-            .flatMap((t) => Array.from(t.hidden.readSync().subarray((step - 1) * a.hiddenSize, step * a.hiddenSize)));
-    return stepValues(
-      { gateNames: trace.gateNames, gates: trace.gates?.readSync(), cells: trace.cells?.readSync(), hidden: trace.hidden.readSync() },
-      xs,
-      { hidden: a.hiddenSize, step, units },
+        ? [{ data: input, width: a.inputSize }]
+        : traces.filter((t) => t.layer === o.layer - 2).map((t) => ({ data: t.hidden.readSync(), width: H }));
+    const inputAt = (t: number) => below.flatMap(({ data, width }) => Array.from(data.subarray(t * width, (t + 1) * width)));
+    return xrayValues(
+      {
+        cell: a.cell,
+        gates: Object.fromEntries(trace.gateNames.map((g, k) => [g, rows(packed!, G * H, k * H)])),
+        ...(trace.cells ? { c: rows(trace.cells.readSync(), H, 0) } : {}),
+        h: rows(trace.hidden.readSync(), H, 0),
+        x: Array.from({ length: steps }, (_, t) => {
+          const xs = inputAt(t);
+          return xs.length === 1 ? xs[0]! : Math.hypot(...xs); // one feature as it is, several as their norm
+        }),
+      },
+      step - 1,
     );
   });
   const cell = diagramCellOf(a);

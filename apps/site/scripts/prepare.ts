@@ -28,6 +28,14 @@ const FIGURES: Record<string, string[]> = {
   'gradflow-default.svg': ['viz', 'gradflow', '--seed', '1'],
   'gradflow-forget-bias-2.svg': ['viz', 'gradflow', '--seed', '1', '--forget-bias', '2'],
   'explode.svg': ['viz', 'explode', '--seed', '0'],
+  'retention.svg': ['viz', 'retention'],
+  'cell-lstm.svg': ['viz', 'cell', '--cell', 'lstm'],
+  'cell-peephole.svg': ['viz', 'cell', '--cell', 'peephole'],
+  'cell-coupled.svg': ['viz', 'cell', '--cell', 'coupled'],
+  'cell-gru.svg': ['viz', 'cell', '--cell', 'gru'],
+  'cell-rnn.svg': ['viz', 'cell', '--cell', 'rnn'],
+  'cell-stacked.svg': ['viz', 'cell', '--layers', '2'],
+  'cell-bidirectional.svg': ['viz', 'cell', '--layers', '2', '--bidirectional'],
 };
 
 /** The repository's docs the site shows as they are (their relative links keep working). */

@@ -16,7 +16,7 @@ export const GATE_TITLES: Readonly<Record<string, string>> = {
 
 /** What happens inside one layer over one sequence, each `units × steps`. */
 export interface GateActivity {
-  cell: 'lstm' | 'gru';
+  cell: 'lstm' | 'gru' | 'rnn';
   /** Gate activations by letter (i, f, g, o or r, z, n; a variant may lack some). */
   gates: Readonly<Record<string, readonly (readonly number[])[]>>;
   /** The cell state (LSTM) and hidden state, when recorded. */

@@ -6,6 +6,7 @@
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
 export { DIAGRAM_CELLS, cellDiagram, cellEquations, type CellDiagramOptions, type DiagramCell, type StepValues } from './cell-diagram.js';
 export { stackDiagram, type StackDiagramOptions } from './stack-diagram.js';
+export { xrayValues, type SequenceActivity } from './xray.js';
 export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';
 export { GATE_TITLES, gateFigure, gatePanels, type GateActivity } from './gates.js';
 export { colorBar, heatmap, type HeatmapOptions, type HeatmapPanel } from './heatmap.js';

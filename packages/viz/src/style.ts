@@ -33,9 +33,10 @@ export type Split = keyof typeof SPLITS;
 export const REFERENCE = { color: '#6b6b6b', dash: '2 3' } as const;
 
 /** Gates in PyTorch's order, by cell: the order of every panel, table and legend. */
-export const GATE_ORDER: Readonly<Record<'lstm' | 'gru', readonly string[]>> = {
+export const GATE_ORDER: Readonly<Record<'lstm' | 'gru' | 'rnn', readonly string[]>> = {
   lstm: ['i', 'f', 'g', 'o'],
   gru: ['r', 'z', 'n'],
+  rnn: [],
 };
 
 /** The gates a sigmoid (or hard sigmoid) squashes to 0…1; the rest (g, n, c, h) are signed. */
