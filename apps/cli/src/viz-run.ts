@@ -2,7 +2,7 @@ import { readdirSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
 import { encode, saliency } from '@lstm/tasks';
-import { binMagnitudes, bulkDecades, histogramGrid, sparkline, textSaliency, type MagnitudeColumns } from '@lstm/viz';
+import { binMagnitudes, bulkDecades, histogramGrid, terminalSaliency, textSaliency, useColor, type MagnitudeColumns } from '@lstm/viz';
 import { selectBackend } from './build.js';
 import { readModel } from './use.js';
 import { EXIT, UsageError } from './errors.js';
@@ -207,14 +207,15 @@ export async function vizConnectivity(o: {
     { title: `Which characters the next prediction depends on: |∂ log p / ∂ x_t|` },
   );
   if (o.json) process.stdout.write(`${JSON.stringify({ text: o.text, position, rows })}\n`);
+  const color = useColor(process.stdout, process.env);
   emit(
     svg,
     o.out,
     () =>
-      rows.map(
-        (r) =>
-          `${r.cell} → ${JSON.stringify(r.predicted)}: ${sparkline(r.values, { width: Math.min(characters.length, 120), color: false })}`,
-      ),
+      rows.flatMap((r) => [
+        `${r.cell} (${r.model}) predicts ${JSON.stringify(r.predicted)} at p = ${r.probability.toFixed(2)}:`,
+        ...terminalSaliency(characters.slice(0, position + 1), r.values, { color, predicted: r.predicted }),
+      ]),
     o.json,
   );
 }

@@ -418,6 +418,16 @@ describe('lstm viz connectivity (E3)', () => {
     expect(classed(svg, 'char')).toBe(10);
     expect(classed(svg, 'predicted')).toBe(1);
   });
+
+  it('prints the text itself in the terminal, shaded by saliency, with a key', () => {
+    const r = lstm('viz', 'connectivity', '--model', at('text/model.safetensors'), '--text', 'the quick brown');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^the·quick·brown \[.\]$/);
+    expect(lines[2]).toHaveLength(15); // one shade per character
+    expect(lines[2]!.trimEnd().at(-1)).toBe('@'); // the largest is the hottest
+    expect(lines[3]).toMatch(/^key: ' ' cold … '@' hot/);
+  });
 });
 
 describe('lstm viz mistakes: one line and a documented exit code', () => {

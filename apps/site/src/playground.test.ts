@@ -252,6 +252,42 @@ describe('the playground', () => {
     await page.close();
   }, 120_000);
 
+  it("the stepper shows the live cell: the x-ray of the step it is on carries that step's gates and states, and steps on Play (issue 22)", async () => {
+    const { page, problems } = await open({ backend: 'wasm', epochs: 1, seqLen: 8, hidden: 8, trainSize: 200 });
+    await train(page, 1);
+    await settle(page);
+    await page.fill('#pg-sequence', '2');
+    await page.click('#pg-show');
+    const xray = page.locator('#pg-xray');
+    await xray.locator('svg').waitFor();
+    /** The x-ray's gate values, and the units table's row 0 (the same unit) at the step shown. */
+    const read = () =>
+      page.evaluate(() => {
+        const root = document.querySelector('#pg-xray')!;
+        const gates = Object.fromEntries(
+          [...root.querySelectorAll('g.gate')].map((g) => [g.getAttribute('data-gate'), Number(g.getAttribute('data-value'))]),
+        );
+        const head = [...document.querySelectorAll('table.units thead th')].map((th) => th.textContent!.trim()).slice(1);
+        const row = [...document.querySelectorAll('table.units tbody tr')][0]!;
+        const table = Object.fromEntries([...row.querySelectorAll('td')].map((td, k) => [head[k], Number(td.textContent)]));
+        return { step: Number(root.getAttribute('data-step')), gates, table };
+      });
+    const check = async (step: number) => {
+      const shown = await read();
+      expect(shown.step).toBe(step);
+      expect(Object.keys(shown.gates).sort()).toEqual(['f', 'g', 'i', 'o']);
+      for (const g of ['i', 'f', 'g', 'o']) expect(Math.abs(shown.gates[g]! - shown.table[g]!)).toBeLessThan(6e-4); // the table shows 3 decimals
+    };
+    await check(0);
+    await page.click('ol.inputs li:nth-child(4) button');
+    await check(3);
+    await page.click('#pg-play');
+    await expect.poll(async () => (await read()).step, { timeout: 5000 }).toBeGreaterThan(4);
+    await screenshot(page.locator('.stepper').first(), 'playground-xray');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('offers "Train N more epochs" when a run ends, and carries the run on; an RNN\'s heat map is titled as the hidden state (issue 20)', async () => {
     const { page, problems } = await open({ backend: 'wasm', cell: 'rnn', epochs: 2, seqLen: 8, hidden: 8, trainSize: 200 });
     await expect

@@ -9,7 +9,8 @@ import { stackDiagram } from './stack-diagram.js';
 import { structuralProblems, textBoxes } from './structure.test-helper.js';
 import { decade, formatValue, gateScale, GATE_ORDER, logAxis, runColor, SPLITS } from './style.js';
 import { sideBySide } from './svg.js';
-import { sparkline } from './terminal.js';
+import { sparkline, visibleWidth } from './terminal.js';
+import { terminalSaliency } from './text-saliency.js';
 
 const count = (svg: string, name: string) => svg.split(`class="${name}"`).length - 1;
 
@@ -30,6 +31,9 @@ describe('the visual language (style.ts)', () => {
     expect(wide.length).toBeLessThanOrEqual(9);
     for (const t of wide) expect(Math.log10(t)).toBeCloseTo(Math.round(Math.log10(t)), 9);
     expect(logAxis([1e-15, 2], [100, 0]).tickFormat()(1e-14)).toBe('10⁻¹⁴');
+    // Nothing positive to show (a chart before its first point): one decade, not an error.
+    expect(logAxis([0, 0], [100, 0]).ticks()).toEqual([0.1, 1]);
+    expect(logAxis([Number.NaN, Number.NaN], [100, 0]).ticks()).toEqual([0.1, 1]);
   });
 
   it('puts sigmoid gates on 0…1 and candidates and states on diverging scales around 0', () => {
@@ -197,6 +201,14 @@ describe('structural checks', () => {
       '<svg xmlns="http://www.w3.org/2000/svg" width="100" height="100"><text x="50" y="50" transform="rotate(-90 50 50)">abcdefghij</text></svg>',
     ).boxes;
     expect(box!.bottom - box!.top).toBeGreaterThan(box!.right - box!.left);
+  });
+
+  it('terminal connectivity paints each character on its saliency colour, with a key', () => {
+    const [line, key] = terminalSaliency(['a', ' ', 'b'], [0, 0.5, 1], { color: true, predicted: 'c' });
+    expect(visibleWidth(line!)).toBe('a·b [c]'.length);
+    expect(line).toContain('\x1b[48;2;255;255;255m'); // cold: transparent over white
+    expect(line!.match(/\x1b\[48;2;/g)).toHaveLength(3);
+    expect(key).toMatch(/^key: cold .* hot/);
   });
 
   it('terminal lines share a scale when given one', () => {

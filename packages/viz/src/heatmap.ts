@@ -190,13 +190,15 @@ export function colorBar(f: Frame, domain: [number, number], options: { colorBar
       fill: color(v),
     });
   });
-  const format = scale.tickFormat(5);
+  // A tick every 24 px or more, so a short bar's labels do not run into each other.
+  const count = Math.max(1, Math.min(5, Math.floor(f.height / 24)));
+  const format = scale.tickFormat(count);
   return el(
     'g',
     { class: 'color-bar' },
     ...stripes,
     el('rect', { x: f.left, y: f.top, width: f.width, height: f.height, fill: 'none', stroke: '#333' }),
-    ...scale.ticks(5).map((t) => text(format(t), { x: f.left + f.width + 5, y: scale(t) + 4 })),
+    ...scale.ticks(count).map((t) => text(format(t), { x: f.left + f.width + 5, y: scale(t) + 4 })),
     // The label runs up beside the bar, so a long one never leaves the canvas.
     options.colorBarLabel
       ? text(options.colorBarLabel, {

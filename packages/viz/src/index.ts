@@ -27,6 +27,6 @@ export {
   type ValueScale,
 } from './style.js';
 export { escapeXml, sideBySide } from './svg.js';
-export { saliencyColor, textSaliency, type SaliencyRow, type TextSaliencyOptions } from './text-saliency.js';
+export { saliencyColor, terminalSaliency, textSaliency, type SaliencyRow, type TextSaliencyOptions } from './text-saliency.js';
 export { traceFigure, type TraceStep } from './trace.js';
 export { sparkline, terminalHeatmap, useColor, visibleWidth, type TerminalOptions } from './terminal.js';

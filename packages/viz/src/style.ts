@@ -90,8 +90,11 @@ export function decade(exponent: number): string {
  * every decade up to 8 of them, then every second or third — labelled with `decade`.
  */
 export function logAxis(domain: readonly [number, number], range: readonly [number, number]): AxisScale {
-  const low = Math.floor(Math.log10(domain[0]));
-  const high = Math.max(low + 1, Math.ceil(Math.log10(domain[1])));
+  // No positive value to show (an empty chart): one decade, 0.1 to 1.
+  const top = Number.isFinite(domain[1]) && domain[1] > 0 ? domain[1] : 1;
+  const bottom = Number.isFinite(domain[0]) && domain[0] > 0 ? Math.min(domain[0], top) : top / 10;
+  const low = Math.floor(Math.log10(bottom));
+  const high = Math.max(low + 1, Math.ceil(Math.log10(top)));
   const scale = scaleLog()
     .domain([10 ** low, 10 ** high])
     .range(range);

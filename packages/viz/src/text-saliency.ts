@@ -1,5 +1,5 @@
 import { interpolateRgb } from 'd3-interpolate';
-import { toHex } from './color.js';
+import { rgbOf, toHex } from './color.js';
 import { document, el, text } from './svg.js';
 
 /** One row of coloured text: each character with its value, and the character predicted next. */
@@ -97,4 +97,34 @@ export function textSaliency(rows: readonly SaliencyRow[], options: TextSaliency
     el('g', { class: 'legend' }, ...legend, text('cold', { x: 20, y: y + 24 }), text('hot', { x: 220, y: y + 24, 'text-anchor': 'end' })),
   );
   return document(width, y + 36, options.title, body);
+}
+
+/** `saliencyColor` laid over white, as the terminal needs it: `[r, g, b]`. */
+function onWhite(t: number): [number, number, number] {
+  const { fill, opacity } = saliencyColor(t);
+  return rgbOf(fill).map((c) => Math.round(255 * (1 - opacity) + c * opacity)) as [number, number, number];
+}
+
+/**
+ * The terminal's connectivity: the text itself, each character on the background `textSaliency`
+ * gives it (values scaled by the row's largest, as the figure does), the predicted character
+ * bracketed; without colour, the text and under it one ASCII shade per character. Then a key.
+ */
+export function terminalSaliency(
+  characters: readonly string[],
+  values: readonly number[],
+  options: { color: boolean; predicted?: string },
+): string[] {
+  const max = Math.max(...values.filter(Number.isFinite), Number.MIN_VALUE);
+  const shown = characters.map((c) => (c === ' ' ? '·' : c === '\n' ? '↵' : c));
+  const end = options.predicted === undefined ? '' : ` [${options.predicted === ' ' ? '·' : options.predicted}]`;
+  if (!options.color) {
+    const ramp = ' .:-=+*#%@';
+    const shade = values.map((v) => ramp[Math.min(ramp.length - 1, Math.floor((Math.max(0, v) / max) * ramp.length))]!).join('');
+    return [`${shown.join('')}${end}`, shade, `key: ' ' cold … '@' hot (|∂ log p / ∂ x_t| over its largest)`];
+  }
+  const paint = ([r, g, b]: [number, number, number], c: string) => `\x1b[48;2;${r};${g};${b}m\x1b[38;2;17;17;17m${c}`;
+  const line = shown.map((c, i) => paint(onWhite(values[i]! / max), c)).join('');
+  const key = Array.from({ length: 20 }, (_, k) => paint(onWhite((k + 0.5) / 20), ' ')).join('');
+  return [`${line}\x1b[0m${end}`, `key: cold ${key}\x1b[0m hot (|∂ log p / ∂ x_t| over its largest)`];
 }
