@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeSafetensors } from '@lstm/layers';
@@ -89,7 +89,7 @@ describe('lstm viz histograms and report', () => {
     for (const panel of panels) {
       expect(panel.values).toBe(S * H);
       expect(panel.counts).toHaveLength(6); // the last step and 5 back
-      panel.counts.forEach((bins, k) => expect(bins.reduce((a, b) => a + b, 0) + panel.zeros[k]!).toBe(S * H));
+      for (const [k, bins] of panel.counts.entries()) expect(bins.reduce((a, b) => a + b, 0) + panel.zeros[k]!).toBe(S * H);
     }
     // Exact zeros are counted, never given a logarithm: the recording's own zeros at the last step.
     let zeros = 0;

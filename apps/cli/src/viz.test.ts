@@ -348,7 +348,7 @@ describe('lstm viz gradflow and decay (spec E2, article A3)', () => {
       curves: { horizon: number; values: number[] }[];
       needed: { horizon: number; forget_for_10_percent: number }[];
     };
-    for (const c of curves) forget.forEach((f, k) => expect(c.values[k]).toBeCloseTo(f ** c.horizon, 12));
+    for (const c of curves) for (const [k, f] of forget.entries()) expect(c.values[k]).toBeCloseTo(f ** c.horizon, 12);
     expect(needed[1]!.forget_for_10_percent ** 100).toBeCloseTo(0.1, 12);
     expect(classed(readFileSync(at('retention.svg'), 'utf8'), 'series')).toBe(2);
   });

@@ -76,7 +76,7 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
   const color = colorScale('magma', [0, 1]);
   const share = (count: number, total: number) => (total === 0 ? 0 : count / total);
   const body: string[] = [];
-  options.columns.forEach((heading, c) =>
+  for (const [c, heading] of options.columns.entries())
     body.push(
       text(heading, {
         x: left + c * (panelWidth + gapX) + panelWidth / 2,
@@ -85,8 +85,7 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
         'font-weight': 'bold',
         class: 'column-title',
       }),
-    ),
-  );
+    );
   cells.forEach((row, r) => {
     const y0 = top + r * (panelHeight + zeroRow + gapY);
     body.push(text(options.rows[r] ?? '', { x: left, y: y0 - 10, 'font-weight': 'bold', class: 'row-title' }));
