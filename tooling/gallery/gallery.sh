@@ -15,7 +15,7 @@ train() {
   lstm train "$@"
 }
 
-# The cells themselves (seeds 001, 003, 004): each kind, and the two layouts.
+# The cells themselves (articles A1, A3, A4): each kind, and the two layouts.
 for cell in lstm peephole coupled gru rnn; do lstm viz cell --cell "$cell" --out "$out/cell-$cell.svg"; done
 lstm viz cell --layers 2 --out "$out/cell-stacked.svg"
 lstm viz cell --layers 2 --bidirectional --out "$out/cell-bidirectional.svg"

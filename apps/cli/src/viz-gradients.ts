@@ -171,7 +171,7 @@ export function normalNoise(rng: Rng, length: number): Float32Array {
 }
 
 /**
- * `lstm viz retention` (seed 003's trade-off): what a constant forget value f keeps after k steps,
+ * `lstm viz retention` (article A3's trade-off): what a constant forget value f keeps after k steps,
  * f^k — the share of the stored information and, by the same product, of the gradient flowing
  * back — against f, for several horizons k.
  */
