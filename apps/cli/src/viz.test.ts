@@ -121,6 +121,20 @@ describe('lstm viz gates', () => {
     expect(readFileSync(at('g.png')).subarray(1, 4).toString()).toBe('PNG');
   });
 
+  it("puts a text model's characters under its steps", () => {
+    const r = lstm('viz', 'gates', '--model', at('text/model.safetensors'), '--gates', 'f,c', '--json', '--out', at('text-gates.svg'));
+    expect(r.code, r.stderr).toBe(0);
+    const shown = JSON.parse(r.stdout) as { steps: number; characters: string[] };
+    expect(shown.characters).toHaveLength(shown.steps);
+    expect('the quick brown fox jumps over the lazy dog. '.repeat(30)).toContain(shown.characters.join(''));
+    const svg = readFileSync(at('text-gates.svg'), 'utf8');
+    // One label per column where there is room (spaces drawn as ␣), in the mono font.
+    const labels = [...svg.matchAll(/<text [^>]*class="tick" font-family="DejaVu Sans Mono[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labels.length).toBeGreaterThan(0);
+    for (const label of labels) expect(label).toMatch(/^(.|␣)$/);
+    expect(svg).toContain('input character');
+  });
+
   it('takes a sequence of your own with --input', () => {
     writeFileSync(at('sequence.json'), JSON.stringify([[0.5], [-1], [0.2], [0.9]]));
     const r = lstm('viz', 'gates', '--model', at('lstm/model.safetensors'), '--input', at('sequence.json'), '--json');
