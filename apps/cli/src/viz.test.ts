@@ -24,6 +24,33 @@ function classed(svg: string, name: string): number {
   return svg.split(`class="${name}"`).length - 1;
 }
 
+/**
+ * What layer 2 of the tiny LSTM records on test sequence `sample` of its own task (rebuilt from the
+ * options stored in its file): the reference the figures' printed values are checked against.
+ */
+function layerTwoTrace(sample: number): {
+  gates: Float32Array | Float64Array;
+  cells: Float32Array | Float64Array;
+  hidden: Float32Array | Float64Array;
+} {
+  registerBackend(cpu());
+  setBackendSync('cpu');
+  const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
+  const options = (file.metadata.task as { options: Record<string, number> }).options;
+  const task = firstLast({
+    steps: options.seqLen,
+    trainSize: options.trainSize,
+    validationSize: options.validationSize,
+    testSize: options.testSize,
+    seed: options.seed,
+  });
+  const x = task.test.inputs.slice(sample * 7, (sample + 1) * 7);
+  return tidy(() => {
+    const t = file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!;
+    return { gates: t.gates!.readSync(), cells: t.cells!.readSync(), hidden: t.hidden.readSync() };
+  });
+}
+
 beforeAll(() => {
   for (const [name, extra] of [
     ['lstm', ['--hidden', '6', '--layers', '2', '--epochs', '3']],
@@ -74,22 +101,7 @@ describe('lstm viz gates', () => {
     const shown = JSON.parse(r.stdout) as { steps: number; units: number; gates: Record<string, number[][]> };
     // PyTorch's gate order, then the cell and hidden states: every panel of the figure.
     expect(Object.keys(shown.gates)).toEqual(['i', 'f', 'g', 'o', 'c', 'h']);
-    registerBackend(cpu());
-    setBackendSync('cpu');
-    const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
-    const options = (file.metadata.task as { options: Record<string, number> }).options;
-    const task = firstLast({
-      steps: options.seqLen,
-      trainSize: options.trainSize,
-      validationSize: options.validationSize,
-      testSize: options.testSize,
-      seed: options.seed,
-    });
-    const x = task.test.inputs.slice(3 * 7, 4 * 7);
-    const trace = tidy(() => {
-      const t = file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!;
-      return { gates: t.gates!.readSync(), cells: t.cells!.readSync(), hidden: t.hidden.readSync() };
-    });
+    const trace = layerTwoTrace(3);
     const H = 6;
     for (const [g, k] of [
       ['i', 0],
@@ -173,22 +185,7 @@ describe('lstm viz cell', () => {
     );
     expect(r.code, r.stderr).toBe(0);
     const shown = JSON.parse(r.stdout) as { step: number; units: number[]; values: Record<string, number[]> };
-    registerBackend(cpu());
-    setBackendSync('cpu');
-    const file = decodeModel(readFileSync(at('lstm/model.safetensors')));
-    const options = (file.metadata.task as { options: Record<string, number> }).options;
-    const task = firstLast({
-      steps: options.seqLen,
-      trainSize: options.trainSize,
-      validationSize: options.validationSize,
-      testSize: options.testSize,
-      seed: options.seed,
-    });
-    const x = task.test.inputs.slice(1 * 7, 2 * 7);
-    const trace = tidy(() => {
-      const t = file.model.forward(tensor(x, [1, 7, 1]), { record: true }).trace![1]!;
-      return { gates: t.gates!.readSync(), cells: t.cells!.readSync(), hidden: t.hidden.readSync() };
-    });
+    const trace = layerTwoTrace(1);
     const H = 6;
     const t = 3; // step 4
     [2, 5].forEach((unit, k) => {
