@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { heatmap } from '@lstm/viz';
+import { gatePanels, heatmap } from '@lstm/viz';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -59,12 +59,9 @@ async function hero(): Promise<void> {
       '--train-size', '2000', '--validation-size', '500', '--test-size', '500', '--epochs', '12', '--seed', '1', '--out', out, '--quiet');
     const { stdout } = await lstm('viz', 'gates', '--model', join(out, 'model.safetensors'), '--units', '6', '--gates', 'i,f,o', '--json');
     const { gates } = JSON.parse(stdout) as { gates: Record<string, number[][]> };
-    const names: Record<string, string> = { i: 'input gate i', f: 'forget gate f', o: 'output gate o' };
-    const panels = ['i', 'f', 'o'].map((g) => ({ title: names[g] ?? g, values: gates[g] ?? [] }));
-    const svg = heatmap(panels, {
+    // The gates in PyTorch's order, on the 0…1 scale every gate figure uses (@lstm/viz's gatePanels).
+    const svg = heatmap(gatePanels({ cell: 'lstm', gates }), {
       title: 'Gates of a trained LSTM over one 30-step sequence',
-      domain: [0, 1],
-      colorBarLabel: 'gate value',
       width: 520,
       panelHeight: 84,
     });
