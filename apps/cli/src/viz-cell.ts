@@ -46,6 +46,8 @@ export async function vizCell(o: CellOptions): Promise<void> {
     emit(svg, o.out, () => [...cellEquations(o.cell as DiagramCell), '(give --out FILE.svg or FILE.png for the diagram)'], o.json);
     return;
   }
+  if (o.layers !== undefined || o.bidirectional || o.cell !== 'lstm')
+    throw new UsageError("--cell, --layers and --bidirectional draw a diagram; with --model the x-ray draws the model's own cell");
   await selectBackend(o.backend);
   const file = readModel(o.model);
   const a = file.architecture;
@@ -90,7 +92,7 @@ export async function vizCell(o: CellOptions): Promise<void> {
   const svg = cellDiagram(cell, {
     values: values as StepValues,
     units,
-    title: `${basename(o.model) === 'model.safetensors' ? basename(dirname(o.model)) : basename(o.model)}: layer ${o.layer}, step ${step} of ${steps}, ${source}`,
+    title: `${basename(o.model) === 'model.safetensors' ? basename(dirname(o.model)) : basename(o.model)}: layer ${o.layer}${a.bidirectional ? ' (forward direction)' : ''}, step ${step} of ${steps}, ${source}`,
   });
   if (o.json) process.stdout.write(`${JSON.stringify({ model: o.model, layer: o.layer, step, steps, units, values })}\n`);
   emit(svg, o.out, () => Object.entries(values).map(([k, v]) => `${k.padEnd(7)} ${v.map((x) => x.toFixed(4)).join(', ')}`), o.json);

@@ -220,6 +220,14 @@ describe('lstm viz cell', () => {
     expect(classed(svg, 'concat')).toBe(2 * 3);
   });
 
+  it('a diagram option beside --model is one line saying what --model draws', () => {
+    expectOneLineMistake(
+      lstm('viz', 'cell', '--model', at('lstm/model.safetensors'), '--layers', '2'),
+      2,
+      /with --model the x-ray draws the model's own cell/,
+    );
+  });
+
   it('a step past the sequence is one line naming the range', () => {
     expectOneLineMistake(
       lstm('viz', 'cell', '--model', at('lstm/model.safetensors'), '--step', '8'),
