@@ -41,7 +41,14 @@ export async function vizGradflow(o: GradflowOptions): Promise<void> {
   if (unknown.length) throw new UsageError(`--cells ${unknown.join(',')}: known cells are ${Object.keys(CELLS).join(', ')}`);
   const file = o.model ? readModel(o.model) : undefined;
   const layers: [string, RecurrentLayer][] = file
-    ? [[file.architecture.cell, file.model.rnn]]
+    ? [
+        [
+          file.architecture.cell === 'lstm' && file.architecture.variant && file.architecture.variant !== 'standard'
+            ? file.architecture.variant
+            : file.architecture.cell,
+          file.model.rnn,
+        ],
+      ]
     : (o.cells as Cell[]).map((cell) => [
         cell,
         CELLS[cell]({
