@@ -76,6 +76,9 @@ describe('the gallery, as pictures', () => {
     it(`${name}: drawn now, it passes the structural checks and looks as committed`, () => {
       const svg = draw(name, args);
       expect(structuralProblems(svg)).toEqual([]);
+      // Narrow enough that the site shows it at its own size (its text stays at 11 px or more; the
+      // worked trace, 848 px, is the widest it shows so).
+      expect(Number(/^<svg [^>]*width="([\d.]+)"/.exec(svg)![1])).toBeLessThanOrEqual(848);
       const comparison = compareWithGallery(name, svg);
       expect(comparison.diff, comparison.message).toBeUndefined();
       expect(comparison.mismatched, comparison.message).toBeLessThanOrEqual(comparison.total * 0.0005);

@@ -84,7 +84,8 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
     yScale: 'log',
     references: [{ y: unscaled, label: `W_hh × 1: ${formatValue(unscaled)}` }],
     legend: [],
-    width: 460,
+    width: 600,
+    height: 300,
   });
   const names = ['no clipping', `clipped at ${o.clip}`];
   const right = lineChart(
@@ -103,7 +104,8 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
           ? [{ x: run.steps.length, label: `${names[i]}: NaN at step ${run.steps.length}`, color: runColor(i + 1) }]
           : [],
       ),
-      width: 540,
+      width: 600,
+      height: 300,
     },
   );
   const loss = lineChart(
@@ -113,7 +115,8 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
       xLabel: 'SGD step',
       yLabel: 'loss Σ (h_T − target)²',
       legend: names.map((name, i) => ({ name, color: runColor(i + 1) })),
-      width: 540,
+      width: 600,
+      height: 300,
     },
   );
   // Clipping rescales every gradient by min(1, threshold / norm): the norm becomes the smaller.
@@ -126,10 +129,11 @@ export async function vizExplode(o: ExplodeOptions): Promise<void> {
       xLabel: 'clipping threshold',
       yLabel: 'norm after clipping',
       references: [{ y: unscaled, label: `norm before clipping ${formatValue(unscaled)}` }],
-      width: 460,
+      width: 600,
+      height: 300,
     },
   );
-  const svg = sideBySide([left, clipped, right, loss], `Exploding gradients in an LSTM over ${o.seqLen} steps, and what clipping does`, 2);
+  const svg = sideBySide([left, clipped, right, loss], `Exploding gradients in an LSTM over ${o.seqLen} steps, and what clipping does`, 1);
   if (o.json)
     process.stdout.write(
       `${JSON.stringify({ steps: o.seqLen, scales: SCALES, norms, thresholds, norm_after: thresholds.map((t) => Math.min(unscaled, t)), scale: o.scale, training: training.map((r) => ({ clip: Number.isFinite(r.threshold) ? r.threshold : null, norms: r.steps.map((s) => s.norm), losses: r.steps.map((s) => s.loss) })) })}\n`,

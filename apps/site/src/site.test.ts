@@ -73,7 +73,7 @@ describe('the built site', () => {
     await page.goto(`${site.url}/concepts/carousel.html`, { waitUntil: 'networkidle' });
     expect(await page.locator('mjx-container svg').count()).toBeGreaterThan(3);
     const figures = await page.$$eval('img[src*="/figures/"]', (images) => images.map((i) => (i as HTMLImageElement).naturalWidth));
-    expect(figures.length).toBe(4);
+    expect(figures.length).toBe(5); // decay, retention, two gradient flows, explode
     for (const width of figures) expect(width).toBeGreaterThan(100);
     await page.close();
   });

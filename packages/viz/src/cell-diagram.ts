@@ -72,7 +72,7 @@ export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {})
           'data-name': wire.value,
           'data-value': v[wire.value]!.join(','),
           fill: '#1f3b63',
-          'font-size': 10,
+          'font-size': 11,
           stroke: '#fff',
           'stroke-width': 3,
           'paint-order': 'stroke',
@@ -98,38 +98,40 @@ export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {})
     );
   }
   for (const op of layout.ops) {
-    const r = op.symbol.length > 2 ? 16 : 10;
+    // Words (tanh, (1−z)×) get a circle wide enough for 11 px text; symbols a small one.
+    const r = op.symbol.length > 2 ? Math.max(16, op.symbol.length * 3.7 + 3) : 10;
     body.push(
       el(
         'g',
         { class: 'op' },
         el('circle', { cx: op.at[0], cy: op.at[1], r, fill: '#fde9d9', stroke: '#a0522d' }),
-        text(op.symbol, { x: op.at[0], y: op.at[1] + 4, 'text-anchor': 'middle', 'font-size': op.symbol.length > 2 ? 9 : 13 }),
+        text(op.symbol, { x: op.at[0], y: op.at[1] + 4, 'text-anchor': 'middle', 'font-size': op.symbol.length > 2 ? 11 : 13 }),
       ),
     );
   }
   for (const port of layout.ports)
     body.push(text(port.label, { x: port.at[0], y: port.at[1], 'text-anchor': port.anchor, class: 'port', 'font-style': 'italic' }));
-  const eqX = 590;
+  // The equations under the diagram (the figure stays narrow enough for a page), then the x-ray's key.
+  const eqY = 376;
+  const lines = layout.equations.length;
   body.push(
     el(
       'g',
       { class: 'equations' },
       ...layout.equations.map((line, k) =>
-        text(line, { x: eqX, y: 80 + k * 20, 'font-family': 'DejaVu Sans Mono, monospace', 'font-size': 11 }),
+        text(line, { x: 0, y: eqY + k * 18, 'font-family': 'DejaVu Sans Mono, monospace', 'font-size': 11 }),
       ),
       v
         ? text(`x-ray of one step, unit${(options.units?.length ?? 1) > 1 ? 's' : ''} ${options.units?.join(', ') ?? ''}`, {
-            x: eqX,
-            y: 80 + layout.equations.length * 20 + 16,
+            x: 0,
+            y: eqY + lines * 18 + 8,
             'font-weight': 'bold',
           })
         : '',
       v && keptShare
-        ? text(`line width on top: the share kept (${cell === 'gru' ? 'z' : 'f'})`, {
-            x: eqX,
-            y: 80 + layout.equations.length * 20 + 34,
-            'font-size': 10,
+        ? text(`the line along the top is as thick as the share kept (${cell === 'gru' ? 'z' : 'f'})`, {
+            x: 0,
+            y: eqY + lines * 18 + 26,
             fill: '#555',
           })
         : '',
@@ -137,5 +139,6 @@ export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {})
   );
   const title =
     options.title ?? `${cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : cell === 'rnn' ? 'Vanilla RNN' : `LSTM, ${cell}`} cell`;
-  return document(1010, 390, title, [el('g', { transform: 'translate(60 30)' }, ...body)]);
+  const height = 30 + eqY + lines * 18 + (v ? 40 : 0);
+  return document(640, height, title, [el('g', { transform: 'translate(60 30)' }, ...body)]);
 }

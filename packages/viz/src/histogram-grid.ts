@@ -63,15 +63,15 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
   const [low, high] = bulkDecades(all);
   const perDecade = options.binsPerDecade ?? 2;
   const bins = (high - low) * perDecade;
-  const panelWidth = 190;
+  const panelWidth = 104;
   const panelHeight = 150;
   const zeroRow = 12;
-  const gapX = 26;
+  const gapX = 14;
   const gapY = 78;
   const left = 70;
   const top = 84;
   const columnCount = Math.max(...cells.map((r) => r.length));
-  const width = left + columnCount * (panelWidth + gapX) + 90;
+  const width = left + columnCount * (panelWidth + gapX) + 80;
   const height = top + cells.length * (panelHeight + zeroRow + gapY);
   const color = colorScale('magma', [0, 1]);
   const share = (count: number, total: number) => (total === 0 ? 0 : count / total);
@@ -91,9 +91,7 @@ export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], o
     body.push(text(options.rows[r] ?? '', { x: left, y: y0 - 10, 'font-weight': 'bold', class: 'row-title' }));
     row.forEach((cell, c) => {
       const f: Frame = { left: left + c * (panelWidth + gapX), top: y0, width: panelWidth, height: panelHeight };
-      body.push(
-        panel(cell, f, { low, high, bins, zeroRow, color, share, xLabel: options.xLabel ?? 'steps back from the last', first: c === 0 }),
-      );
+      body.push(panel(cell, f, { low, high, bins, zeroRow, color, share, xLabel: options.xLabel ?? 'steps back', first: c === 0 }));
     });
   });
   body.push(
@@ -157,7 +155,7 @@ function panel(cell: MagnitudeColumns, f: Frame, s: PanelStyle): string {
     .domain([steps - 0.5, -0.5])
     .range([f.left, f.left + f.width]);
   const xAxis = Object.assign((v: number) => x(v), {
-    ticks: () => x.ticks(5).filter(Number.isInteger),
+    ticks: () => x.ticks(3).filter(Number.isInteger),
     tickFormat: () => (v: number) => String(v),
   });
   const decades = Array.from({ length: s.high - s.low + 1 }, (_, k) => s.low + k);

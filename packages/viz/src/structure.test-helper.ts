@@ -99,7 +99,7 @@ function box(node: Element, content: string, t: Transform, style: Record<string,
 
 /**
  * The problems of a chart, one line each: text outside the canvas, texts overlapping (by more
- * than `slack` pixels both ways), axes without a label. An empty list is a pass.
+ * than `slack` pixels both ways), axes without a label, text under 11 px. An empty list is a pass.
  */
 export function structuralProblems(svg: string, slack = 1.5): string[] {
   const { width, height, boxes, axes } = textBoxes(svg);
@@ -119,5 +119,8 @@ export function structuralProblems(svg: string, slack = 1.5): string[] {
   axes.forEach((axis, k) => {
     if (!axis.labelled) problems.push(`axis ${k + 1} has no label`);
   });
+  // 11 px is the smallest text the site shows (its own test, issue 20): nothing drawn smaller.
+  for (const m of svg.matchAll(/font-size="([\d.]+)"/g))
+    if (Number(m[1]) < 11) problems.push(`text at ${m[1]} px, under the 11 px every page can show`);
   return problems;
 }

@@ -41,7 +41,7 @@ export function document(width: number, height: number, title: string, body: str
       x: width / 2,
       y: 18,
       'text-anchor': 'middle',
-      'font-size': Math.min(14, Math.floor((width - 16) / (0.67 * [...title].length))),
+      'font-size': Math.max(11, Math.min(14, Math.floor((width - 16) / (0.67 * [...title].length)))),
       'font-weight': 'bold',
       class: 'title',
     }),
