@@ -38,6 +38,12 @@ export async function benchLstmJs(w: Workload, seconds: number, factory: Backend
   const step = x.subarray(0, w.inputSize);
   const streaming = measure(() => tidy(() => void model.head.forward(stream.step(step)).output.readSync()), seconds);
   stream.dispose();
+  // Freed, so that round after round (rounds.ts) the backend's memory stays flat.
+  optimizer.dispose();
+  for (const p of model.parameters()) {
+    p.value.dispose();
+    p.grad?.dispose();
+  }
   const trainRate = w.batch / train.median;
   return {
     library,

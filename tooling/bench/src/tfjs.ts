@@ -59,6 +59,11 @@ export async function benchTfjs(backend: 'cpu' | 'wasm' | 'webgl', w: Workload, 
   const streamModel = tf.sequential({ layers: streamLayers });
   const step = tf.tensor3d(xs.subarray(0, w.inputSize), [1, 1, w.inputSize]);
   const streaming = measure(() => tf.tidy(() => void (streamModel.predict(step) as tf.Tensor).dataSync()), seconds);
+  // Freed, so that rounds after rounds (rounds.ts) do not grow tfjs's heap.
+  for (const t of [x, y, step]) t.dispose();
+  model.dispose();
+  streamModel.dispose();
+  optimizer.dispose();
   const trainRate = w.batch / train.median;
   return {
     library: `TensorFlow.js 4.22 layers, tfjs-${backend}`,

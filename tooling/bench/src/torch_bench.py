@@ -1,4 +1,4 @@
-"""PyTorch on one thread, the same workloads as src/workload.ts. Prints one JSON line per workload."""
+"""PyTorch on one thread, the same workloads as src/workload.ts: one JSON line per workload, or with --serve one per request read from stdin."""
 import json
 import sys
 import time
@@ -73,6 +73,14 @@ def bench(w, seconds):
 
 
 if __name__ == '__main__':
-    config = json.loads(sys.argv[1])
-    for workload in config['workloads']:
-        print(json.dumps(bench(workload, config['seconds'])), flush=True)
+    if sys.argv[1:] == ['--serve']:
+        # One process for the whole run (torch imported once): each line of stdin is a request
+        # {"workload": …, "seconds": …}, each answered by one JSON line — so bench.ts can put a
+        # PyTorch measurement between two of ours, round after round.
+        for line in sys.stdin:
+            request = json.loads(line)
+            print(json.dumps(bench(request['workload'], request['seconds'])), flush=True)
+    else:
+        config = json.loads(sys.argv[1])
+        for workload in config['workloads']:
+            print(json.dumps(bench(workload, config['seconds'])), flush=True)
