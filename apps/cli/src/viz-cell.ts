@@ -4,7 +4,7 @@ import { DIAGRAM_CELLS, cellDiagram, cellEquations, stackDiagram, xrayValues, ty
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
 import { readModel } from './use.js';
-import { emit, fromFile, testSequence } from './viz.js';
+import { activityOf, emit, fromFile, testSequence } from './viz.js';
 
 export interface CellOptions {
   cell: string;
@@ -63,10 +63,6 @@ export async function vizCell(o: CellOptions): Promise<void> {
     const traces = file.model.forward(x, { record: true }).trace!;
     const trace = traces.find((t) => t.layer === o.layer - 1 && t.direction === 'forward')!;
     const H = a.hiddenSize;
-    const rows = (data: ArrayLike<number>, width: number, offset: number) =>
-      units.map((u) => Array.from({ length: steps }, (_, t) => data[t * width + offset + u - 1]!));
-    const packed = trace.gates?.readSync();
-    const G = trace.gateNames.length;
     // The layer's input at each step: the sequence, or both directions' outputs of the layer below.
     const below =
       o.layer === 1
@@ -75,10 +71,10 @@ export async function vizCell(o: CellOptions): Promise<void> {
     const inputAt = (t: number) => below.flatMap(({ data, width }) => Array.from(data.subarray(t * width, (t + 1) * width)));
     return xrayValues(
       {
-        cell: a.cell,
-        gates: Object.fromEntries(trace.gateNames.map((g, k) => [g, rows(packed!, G * H, k * H)])),
-        ...(trace.cells ? { c: rows(trace.cells.readSync(), H, 0) } : {}),
-        h: rows(trace.hidden.readSync(), H, 0),
+        ...activityOf(
+          { gateNames: trace.gateNames, gates: trace.gates?.readSync(), cells: trace.cells?.readSync(), hidden: trace.hidden.readSync() },
+          { steps, hidden: H, units: units.map((u) => u - 1) },
+        ),
         x: Array.from({ length: steps }, (_, t) => {
           const xs = inputAt(t);
           return xs.length === 1 ? xs[0]! : Math.hypot(...xs); // one feature as it is, several as their norm

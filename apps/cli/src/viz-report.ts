@@ -6,6 +6,7 @@ import { UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 import { curvesChart, readRun } from './viz-curves.js';
 import { histogramFigure, histogramRun, readRecordings, type RecordedEpoch } from './viz-run.js';
+import { activityOf } from './viz.js';
 
 /** The model file's stored JSON blocks (architecture, task, training), parsed; {} where absent. */
 function storedBlocks(run: string): Record<string, Record<string, unknown>> {
@@ -55,17 +56,12 @@ function recordedActivity(recording: RecordedEpoch): GateActivity | null {
   const [, T, GH] = gates.shape as [number, number, number];
   const names = recording.gateNames;
   const H = GH / names.length;
-  const units = Math.min(8, H);
-  const slice = (data: ArrayLike<number>, width: number, offset: number) =>
-    Array.from({ length: units }, (_, u) => Array.from({ length: T }, (_, t) => data[t * width + offset + u]!));
   const cells = recording.tensors['cells.l0'];
   const hidden = recording.tensors['hidden.l0'];
-  return {
-    cell: names.includes('r') ? 'gru' : 'lstm',
-    gates: Object.fromEntries(names.map((g, k) => [g, slice(gates.data, GH, k * H)])),
-    ...(cells ? { c: slice(cells.data, H, 0) } : {}),
-    ...(hidden ? { h: slice(hidden.data, H, 0) } : {}),
-  };
+  return activityOf(
+    { gateNames: names, gates: gates.data, cells: cells?.data, hidden: hidden?.data },
+    { steps: T, hidden: H, units: Array.from({ length: Math.min(8, H) }, (_, u) => u) },
+  );
 }
 
 /** Gates at every recorded epoch, one figure each, and a slider that shows one at a time. */

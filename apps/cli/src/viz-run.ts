@@ -98,13 +98,17 @@ export function histogramFigure(runs: readonly HistogramRun[], layers: readonly 
       EXIT.badInput,
     );
   const cells = rows.map((r) => r.cells);
+  // One range and one bin width for the figure and the counts printed beside it.
   const [low, high] = bulkDecades(cells.flat());
+  const binsPerDecade = 2;
   const svg = histogramGrid(cells, {
     title: `Per-step gradient magnitudes, ${steps} steps back to the last, by recorded epoch (log scale)`,
     rows: rows.map((r) => r.label),
     columns: epochs.map((e) => `epoch ${e}`),
+    decades: [low, high],
+    binsPerDecade,
   });
-  const bins = (high - low) * 2;
+  const bins = (high - low) * binsPerDecade;
   const panels = rows.flatMap((row) =>
     row.cells.map((cell, k) => {
       const binned = cell.columns.map((column) => binMagnitudes(column, low, high, bins));

@@ -58,18 +58,10 @@ export async function vizGates(o: GatesOptions): Promise<void> {
   const activity = tidy((): GateActivity => {
     const x = tensor(input, [1, steps, a.inputSize], a.dtype);
     const trace = file.model.forward(x, { record: true }).trace!.find((t) => t.layer === o.layer - 1 && t.direction === 'forward')!;
-    const H = a.hiddenSize;
-    const G = trace.gateNames.length;
-    const unitsBySteps = (data: ArrayLike<number>, width: number, offset: number) =>
-      Array.from({ length: units }, (_, u) => Array.from({ length: steps }, (_, t) => data[t * width + offset + u]!));
-    const packed = trace.gates!.readSync();
-    const gates = Object.fromEntries(trace.gateNames.map((g, k) => [g, unitsBySteps(packed, G * H, k * H)]));
-    return {
-      cell: a.cell as 'lstm' | 'gru',
-      gates,
-      ...(trace.cells ? { c: unitsBySteps(trace.cells.readSync(), H, 0) } : {}),
-      h: unitsBySteps(trace.hidden.readSync(), H, 0),
-    };
+    return activityOf(
+      { gateNames: trace.gateNames, gates: trace.gates?.readSync(), cells: trace.cells?.readSync(), hidden: trace.hidden.readSync() },
+      { steps, hidden: a.hiddenSize, units: Array.from({ length: units }, (_, u) => u) },
+    );
   });
   const names = [...GATE_ORDER[activity.cell].filter((g) => activity.gates[g]), ...(activity.c ? ['c'] : []), 'h'];
   if (o.gates) {
@@ -104,6 +96,30 @@ export async function vizGates(o: GatesOptions): Promise<void> {
     ],
     o.json,
   );
+}
+
+/** One layer-direction's record of a sequence, read back: gates packed [steps, G·H] in `gateNames` order, states [steps, H]. */
+export interface RecordedLayer {
+  gateNames: readonly string[];
+  gates?: ArrayLike<number>;
+  cells?: ArrayLike<number>;
+  hidden?: ArrayLike<number>;
+}
+
+/**
+ * The `GateActivity` of chosen units (from 0) of a recorded layer — each gate, c and h as
+ * `units × steps` — as `viz gates`, `viz cell` and the report draw it.
+ */
+export function activityOf(layer: RecordedLayer, o: { steps: number; hidden: number; units: readonly number[] }): GateActivity {
+  const G = layer.gateNames.length;
+  const rows = (data: ArrayLike<number>, width: number, offset: number) =>
+    o.units.map((u) => Array.from({ length: o.steps }, (_, t) => data[t * width + offset + u]!));
+  return {
+    cell: G === 0 ? 'rnn' : layer.gateNames.includes('r') ? 'gru' : 'lstm',
+    gates: Object.fromEntries(layer.gateNames.map((g, k) => [g, rows(layer.gates!, G * o.hidden, k * o.hidden)])),
+    ...(layer.cells ? { c: rows(layer.cells, o.hidden, 0) } : {}),
+    ...(layer.hidden ? { h: rows(layer.hidden, o.hidden, 0) } : {}),
+  };
 }
 
 /** The first sequence of an --input file (JSON or CSV, as `lstm predict` reads them). */

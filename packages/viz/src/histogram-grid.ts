@@ -19,6 +19,8 @@ export interface HistogramGridOptions {
   columns: readonly string[];
   /** Bins per decade (default 2). */
   binsPerDecade?: number;
+  /** The decades [low, high] of the y range (default: `bulkDecades` of every panel), e.g. to match counts printed beside. */
+  decades?: [number, number];
   xLabel?: string;
 }
 
@@ -60,7 +62,7 @@ export function bulkDecades(cells: readonly MagnitudeColumns[]): [number, number
 export function histogramGrid(cells: readonly (readonly MagnitudeColumns[])[], options: HistogramGridOptions): string {
   const all = cells.flat();
   if (all.length === 0) throw new RangeError('histogramGrid: no panels to draw');
-  const [low, high] = bulkDecades(all);
+  const [low, high] = options.decades ?? bulkDecades(all);
   const perDecade = options.binsPerDecade ?? 2;
   const bins = (high - low) * perDecade;
   const panelWidth = 104;
