@@ -1,64 +1,115 @@
 // Fused LSTM forward and backward over a whole sequence (spec §2): one call per layer and
-// direction. Gates are packed i, f, g, o (coupled: f, g, o with i = 1 − f); peephole weights are
-// one [3H] vector p_i, p_f, p_o; gates squash with σ or (HARD) hardSigmoid. The formulas are backend-cpu's, four hidden units per instruction.
+// direction. Learned gates are packed i, f, g, o; peephole weights are one vector, an [H] block per
+// learned gate of i, f, o; gates squash with σ or (HARD) hardSigmoid. The form bits say which gates
+// are learned, pinned (to pinI, pinF, pinO: f32 bits, since threads pass i32s) or complements, and which tanh are dropped
+// (core's lstm-form.ts). The formulas are backend-cpu's, four hidden units per instruction.
 
 import { gemmPacked } from './gemm';
 import { ld, madd, splat, st, vgate, vgateGrad, vtanh } from './simd';
 import { copyRows, f32s, inputGradients, isFirstStep, lengthOf, previousRow, projectInputs, stepAt, zeroRows } from './sequence';
 
-// Variant bits: the cell's variant, and hardSigmoid gates.
+// Form bits (src/kernels/lstm.ts sets them).
 const PEEPHOLE = 1;
-const COUPLED = 2;
+const I_COMPLEMENT = 2; // i = 1 − f (the coupled cell)
 const HARD = 4;
+const F_COMPLEMENT = 8; // f = 1 − i (CIFG)
+const I_PINNED = 16;
+const F_PINNED = 32;
+const O_PINNED = 64;
+const LINEAR_G = 128; // g = the pre-activation (NIAF)
+const LINEAR_C = 256; // h = o ⊙ c (NOAF)
 
-/** Byte offset of gate block k (i = 0, f, g, o) in a packed row; the coupled variant has no i block. */
 // @ts-ignore: decorator
 @inline
-function gateOffset(k: i32, coupled: bool, H: i32): usize {
-  return f32s((coupled ? k - 1 : k) * H);
+function hasI(form: i32): bool {
+  return (form & (I_COMPLEMENT | I_PINNED)) == 0;
+}
+// @ts-ignore: decorator
+@inline
+function hasF(form: i32): bool {
+  return (form & (F_COMPLEMENT | F_PINNED)) == 0;
+}
+// @ts-ignore: decorator
+@inline
+function hasO(form: i32): bool {
+  return (form & O_PINNED) == 0;
+}
+
+/** Packed gate blocks: the learned ones of i, f, o, and g. */
+// @ts-ignore: decorator
+@inline
+function gateRows(form: i32): i32 {
+  return i32(hasI(form)) + i32(hasF(form)) + 1 + i32(hasO(form));
+}
+
+/** Byte offset of gate block k (i = 0, f, g, o) in a packed row: the learned gates before it. */
+// @ts-ignore: decorator
+@inline
+function gateOffset(k: i32, form: i32, H: i32): usize {
+  let n = 0;
+  if (k > 0 && hasI(form)) n++;
+  if (k > 1 && hasF(form)) n++;
+  if (k > 2) n++;
+  return f32s(n * H);
+}
+
+/** Byte offset of p_i (k = 0), p_f (1) or p_o (3) in the peephole vector: the learned gates of i, f before it. */
+// @ts-ignore: decorator
+@inline
+function peepOffset(k: i32, form: i32, H: i32): usize {
+  let n = 0;
+  if (k > 0 && hasI(form)) n++;
+  if (k > 1 && hasF(form)) n++;
+  return f32s(n * H);
 }
 
 /** h_t, c_t for hidden units j .. j + 3 (or j alone when !full) of one batch row. */
 // @ts-ignore: decorator
 @inline
 function forwardUnits(
-  j: i32, full: bool, H: i32, variant: i32,
+  j: i32, full: bool, H: i32, form: i32, pinI: f32, pinF: f32, pinO: f32,
   p: usize, c: usize, h: usize, y: usize, peep: usize, gates: usize, cells: usize,
 ): void {
   const at = f32s(j);
-  const coupled = (variant & COUPLED) != 0;
-  const peephole = (variant & PEEPHOLE) != 0;
-  const hard = (variant & HARD) != 0;
-  const oF = gateOffset(1, coupled, H);
-  const oG = gateOffset(2, coupled, H);
-  const oO = gateOffset(3, coupled, H);
+  const peephole = (form & PEEPHOLE) != 0;
+  const hard = (form & HARD) != 0;
+  const oI = gateOffset(0, form, H);
+  const oF = gateOffset(1, form, H);
+  const oG = gateOffset(2, form, H);
+  const oO = gateOffset(3, form, H);
   const cPrev = ld(c + at, full);
-  let fPre = ld(p + oF + at, full);
-  let i = splat(0);
-  if (!coupled) {
-    let iPre = ld(p + at, full);
-    if (peephole) {
-      iPre = madd(ld(peep + at, full), cPrev, iPre);
-      fPre = madd(ld(peep + f32s(H) + at, full), cPrev, fPre);
-    }
+  let i = splat(pinI);
+  let f = splat(pinF);
+  if (hasI(form)) {
+    let iPre = ld(p + oI + at, full);
+    if (peephole) iPre = madd(ld(peep + peepOffset(0, form, H) + at, full), cPrev, iPre);
     i = vgate(iPre, hard);
   }
-  const f = vgate(fPre, hard);
-  if (coupled) i = f32x4.sub(splat(1), f);
-  const g = vtanh(ld(p + oG + at, full));
+  if (hasF(form)) {
+    let fPre = ld(p + oF + at, full);
+    if (peephole) fPre = madd(ld(peep + peepOffset(1, form, H) + at, full), cPrev, fPre);
+    f = vgate(fPre, hard);
+  }
+  if ((form & I_COMPLEMENT) != 0) i = f32x4.sub(splat(1), f);
+  if ((form & F_COMPLEMENT) != 0) f = f32x4.sub(splat(1), i);
+  let g = ld(p + oG + at, full);
+  if ((form & LINEAR_G) == 0) g = vtanh(g);
   const cNew = f32x4.add(f32x4.mul(f, cPrev), f32x4.mul(i, g));
-  let oPre = ld(p + oO + at, full);
-  if (peephole) oPre = madd(ld(peep + f32s(2 * H) + at, full), cNew, oPre);
-  const o = vgate(oPre, hard);
-  const hNew = f32x4.mul(o, vtanh(cNew));
+  let o = splat(pinO);
+  if (hasO(form)) {
+    let oPre = ld(p + oO + at, full);
+    if (peephole) oPre = madd(ld(peep + peepOffset(3, form, H) + at, full), cNew, oPre);
+    o = vgate(oPre, hard);
+  }
+  const hNew = f32x4.mul(o, (form & LINEAR_C) != 0 ? cNew : vtanh(cNew));
   st(c + at, cNew, full);
   st(h + at, hNew, full);
   st(y + at, hNew, full);
   if (gates) {
-    if (!coupled) st(gates + at, i, full);
-    st(gates + oF + at, f, full);
+    if (hasI(form)) st(gates + oI + at, i, full);
+    if (hasF(form)) st(gates + oF + at, f, full);
     st(gates + oG + at, g, full);
-    st(gates + oO + at, o, full);
+    if (hasO(form)) st(gates + oO + at, o, full);
     st(cells + at, cNew, full);
   }
 }
@@ -69,12 +120,13 @@ function forwardUnits(
  * b0 .. b1 only: rows are independent through time, so threads split the batch with no barrier.
  */
 export function lstmForward(
-  B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
+  B: i32, T: i32, I: i32, H: i32, form: i32, pinIBits: i32, pinFBits: i32, pinOBits: i32, reverse: bool, lengths: usize,
   x: usize, bih: usize, bhh: usize, peep: usize, h0: usize, c0: usize,
   y: usize, h: usize, c: usize, gates: usize, cells: usize,
   P: usize, packIh: usize, packHh: usize, b0: i32, b1: i32,
 ): void {
-  const GH = ((variant & COUPLED) != 0 ? 3 : 4) * H;
+  const GH = gateRows(form) * H;
+  const pinI = reinterpret<f32>(pinIBits), pinF = reinterpret<f32>(pinFBits), pinO = reinterpret<f32>(pinOBits);
   projectInputs(b0 * T, b1 * T, I, GH, x, packIh, bih, bhh, P);
   copyRows(h, h0, b0, b1, H);
   copyRows(c, c0, b0, b1, H);
@@ -95,8 +147,8 @@ export function lstmForward(
       const g = gates ? gates + f32s(row * GH) : 0;
       const ce = cells + out;
       let j = 0;
-      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, variant, p, c + hb, h + hb, y + out, peep, g, ce);
-      for (; j < H; j++) forwardUnits(j, false, H, variant, p, c + hb, h + hb, y + out, peep, g, ce);
+      for (; j + 4 <= H; j += 4) forwardUnits(j, true, H, form, pinI, pinF, pinO, p, c + hb, h + hb, y + out, peep, g, ce);
+      for (; j < H; j++) forwardUnits(j, false, H, form, pinI, pinF, pinO, p, c + hb, h + hb, y + out, peep, g, ce);
     }
   }
 }
@@ -105,52 +157,62 @@ export function lstmForward(
 // @ts-ignore: decorator
 @inline
 function backwardUnits(
-  j: i32, full: bool, H: i32, variant: i32,
+  j: i32, full: bool, H: i32, form: i32, pinI: f32, pinF: f32, pinO: f32,
   gate: usize, cT: usize, cPrevRow: usize, hPrevRow: usize, dy: usize,
   dh: usize, dc: usize, dG: usize, hPrev: usize, peep: usize, dPeep: usize, dhStep: usize, dcStep: usize,
 ): void {
   const at = f32s(j);
-  const coupled = (variant & COUPLED) != 0;
-  const peephole = (variant & PEEPHOLE) != 0;
-  const hard = (variant & HARD) != 0;
-  const oF = gateOffset(1, coupled, H);
-  const oG = gateOffset(2, coupled, H);
-  const oO = gateOffset(3, coupled, H);
+  const peephole = (form & PEEPHOLE) != 0;
+  const hard = (form & HARD) != 0;
+  const oI = gateOffset(0, form, H);
+  const oF = gateOffset(1, form, H);
+  const oG = gateOffset(2, form, H);
+  const oO = gateOffset(3, form, H);
+  const pI = peepOffset(0, form, H);
+  const pF = peepOffset(1, form, H);
+  const pO = peepOffset(3, form, H);
   const one = splat(1);
   const c = ld(cT + at, full);
   const cPrev = ld(cPrevRow + at, full);
   st(hPrev + at, ld(hPrevRow + at, full), full);
   let dhT = ld(dh + at, full);
   if (dy) dhT = f32x4.add(dhT, ld(dy + at, full));
-  const tc = vtanh(c);
-  const f = ld(gate + oF + at, full);
+  const linearC = (form & LINEAR_C) != 0;
+  const tc = linearC ? c : vtanh(c);
+  let i = hasI(form) ? ld(gate + oI + at, full) : splat(pinI);
+  let f = hasF(form) ? ld(gate + oF + at, full) : splat(pinF);
+  if ((form & I_COMPLEMENT) != 0) i = f32x4.sub(one, f);
+  if ((form & F_COMPLEMENT) != 0) f = f32x4.sub(one, i);
   const g = ld(gate + oG + at, full);
-  const o = ld(gate + oO + at, full);
-  const dOpre = f32x4.mul(f32x4.mul(dhT, tc), vgateGrad(o, hard));
-  let dcT = f32x4.add(ld(dc + at, full), f32x4.mul(f32x4.mul(dhT, o), f32x4.sub(one, f32x4.mul(tc, tc))));
-  if (peephole) dcT = madd(dOpre, ld(peep + f32s(2 * H) + at, full), dcT);
+  const o = hasO(form) ? ld(gate + oO + at, full) : splat(pinO);
+  const dOpre = hasO(form) ? f32x4.mul(f32x4.mul(dhT, tc), vgateGrad(o, hard)) : splat(0);
+  let dcT = f32x4.add(ld(dc + at, full), f32x4.mul(f32x4.mul(dhT, o), linearC ? one : f32x4.sub(one, f32x4.mul(tc, tc))));
+  if (peephole && hasO(form)) dcT = madd(dOpre, ld(peep + pO + at, full), dcT);
   let dcPrev = f32x4.mul(dcT, f);
-  const fGrad = vgateGrad(f, hard);
-  const gGrad = f32x4.sub(one, f32x4.mul(g, g));
-  if (coupled) {
-    st(dG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(cPrev, g)), fGrad), full);
-    st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, f32x4.sub(one, f)), gGrad), full);
-  } else {
-    const i = ld(gate + at, full);
-    const dIpre = f32x4.mul(f32x4.mul(dcT, g), vgateGrad(i, hard));
-    const dFpre = f32x4.mul(f32x4.mul(dcT, cPrev), fGrad);
-    st(dG + at, dIpre, full);
-    st(dG + oF + at, dFpre, full);
-    st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, i), gGrad), full);
+  if (hasI(form)) {
+    const di = (form & F_COMPLEMENT) != 0 ? f32x4.mul(dcT, f32x4.sub(g, cPrev)) : f32x4.mul(dcT, g);
+    const dIpre = f32x4.mul(di, vgateGrad(i, hard));
+    st(dG + oI + at, dIpre, full);
     if (peephole) {
-      dcPrev = madd(dIpre, ld(peep + at, full), dcPrev);
-      dcPrev = madd(dFpre, ld(peep + f32s(H) + at, full), dcPrev);
-      st(dPeep + at, madd(dIpre, cPrev, ld(dPeep + at, full)), full);
-      st(dPeep + f32s(H) + at, madd(dFpre, cPrev, ld(dPeep + f32s(H) + at, full)), full);
-      st(dPeep + f32s(2 * H) + at, madd(dOpre, c, ld(dPeep + f32s(2 * H) + at, full)), full);
+      dcPrev = madd(dIpre, ld(peep + pI + at, full), dcPrev);
+      st(dPeep + pI + at, madd(dIpre, cPrev, ld(dPeep + pI + at, full)), full);
     }
   }
-  st(dG + oO + at, dOpre, full);
+  if (hasF(form)) {
+    const df = (form & I_COMPLEMENT) != 0 ? f32x4.mul(dcT, f32x4.sub(cPrev, g)) : f32x4.mul(dcT, cPrev);
+    const dFpre = f32x4.mul(df, vgateGrad(f, hard));
+    st(dG + oF + at, dFpre, full);
+    if (peephole) {
+      dcPrev = madd(dFpre, ld(peep + pF + at, full), dcPrev);
+      st(dPeep + pF + at, madd(dFpre, cPrev, ld(dPeep + pF + at, full)), full);
+    }
+  }
+  const gGrad = (form & LINEAR_G) != 0 ? one : f32x4.sub(one, f32x4.mul(g, g));
+  st(dG + oG + at, f32x4.mul(f32x4.mul(dcT, i), gGrad), full);
+  if (hasO(form)) {
+    st(dG + oO + at, dOpre, full);
+    if (peephole) st(dPeep + pO + at, madd(dOpre, c, ld(dPeep + pO + at, full)), full);
+  }
   st(dc + at, dcPrev, full);
   st(dh + at, splat(0), full); // replaced by dG_t · W_hh after the step
   if (dhStep) {
@@ -166,19 +228,21 @@ function backwardUnits(
  * weight gradients follow from dG and hPrev once every row is done (`weightGradients`).
  */
 export function lstmBackward(
-  B: i32, T: i32, I: i32, H: i32, variant: i32, reverse: bool, lengths: usize,
+  B: i32, T: i32, I: i32, H: i32, form: i32, pinIBits: i32, pinFBits: i32, pinOBits: i32, reverse: bool, lengths: usize,
   x: usize, peep: usize, h0: usize, c0: usize, y: usize, gates: usize, cells: usize,
   dy: usize, dhIn: usize, dcIn: usize,
   dx: usize, dh: usize, dc: usize, dPeep: usize,
   dhSteps: usize, dcSteps: usize,
   dG: usize, hPrev: usize, packIhNN: usize, packHhNN: usize, b0: i32, b1: i32,
 ): void {
-  const GH = ((variant & COUPLED) != 0 ? 3 : 4) * H;
+  const GH = gateRows(form) * H;
+  const pinI = reinterpret<f32>(pinIBits), pinF = reinterpret<f32>(pinFBits), pinO = reinterpret<f32>(pinOBits);
+  const peepRows = (form & PEEPHOLE) != 0 ? gateRows(form) - 1 : 0;
   copyRows(dh, dhIn, b0, b1, H);
   copyRows(dc, dcIn, b0, b1, H);
   zeroRows(dG, b0, b1, T * GH);
   zeroRows(hPrev, b0, b1, T * H);
-  if (b0 == 0) zeroRows(dPeep, 0, 1, 3 * H); // the peephole backward runs on one thread (its sums span rows)
+  if (b0 == 0) zeroRows(dPeep, 0, 1, peepRows * H); // the peephole backward runs on one thread (its sums span rows)
   zeroRows(dhSteps, b0, b1, T * H);
   zeroRows(dcSteps, b0, b1, T * H);
   for (let s = T - 1; s >= 0; s--) {
@@ -200,9 +264,9 @@ export function lstmBackward(
       const dGRow = dG + f32s(row * GH);
       let j = 0;
       for (; j + 4 <= H; j += 4)
-        backwardUnits(j, true, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
+        backwardUnits(j, true, H, form, pinI, pinF, pinO, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
       for (; j < H; j++)
-        backwardUnits(j, false, H, variant, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
+        backwardUnits(j, false, H, form, pinI, pinF, pinO, g, cells + out, cPrevRow, hPrevRow, dyRow, dh + hb, dc + hb, dGRow, hPrev + out, peep, dPeep, dhs, dcs);
     }
     // dh_{t−1} += dG_t · W_hh; padded rows have dG = 0 and keep their dh.
     gemmPacked(b1 - b0, H, GH, dG + f32s(b0 * T * GH + t * GH), T * GH, 1, packHhNN, dh + f32s(b0 * H), H, true);

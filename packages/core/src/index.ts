@@ -33,6 +33,17 @@ export { adamUpdate } from './ops/optim.js';
 export { argMax, max, mean, sum } from './ops/reduce.js';
 export { cast, concat, gather, reshape, scatterAdd, slice, transpose } from './ops/shape-ops.js';
 export * from './ops/recurrent.js';
+export {
+  LSTM_VARIANTS,
+  checkLstmForm,
+  describeLstmForm,
+  lstmFormOf,
+  lstmGateRows,
+  lstmOffsets,
+  lstmPeepholeGates,
+  sameLstmForm,
+  STANDARD_LSTM,
+} from './lstm-form.js';
 export { assertFinite, assertShape } from './ops/validate.js';
 export { assertKnownOptions, assertPositiveInteger, assertProbability } from './options.js';
 export { referenceKernels } from './reference/index.js';

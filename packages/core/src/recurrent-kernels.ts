@@ -6,9 +6,10 @@ import type { TensorInfo } from './tensor-info.js';
 // stacked along the first axis of weightIh [G·H, I] and weightHh [G·H, H]:
 //   LSTM standard / peephole   G = 4   i, f, g, o
 //   LSTM coupled               G = 3   f, g, o      (i = 1 − f)
+//   other LSTM forms           the learned gates of i, f, g, o, in that order (lstm-form.ts)
 //   GRU                        G = 3   r, z, n
 //   RNN                        G = 1
-// Peephole weights are one [3H] vector ordered p_i, p_f, p_o.
+// Peephole weights are one vector, an [H] block per learned gate of i, f, o: [3H] p_i, p_f, p_o.
 //
 // `lengths` (per batch row, 1 ≤ length ≤ T) marks padded steps: they leave the state untouched
 // and write zeros to y, as PyTorch's packed sequences do. With `reverse` the layer reads each
@@ -23,8 +24,28 @@ export const RnnBackward = 'RnnBackward';
 export const RECURRENT_KERNELS = [LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward] as const;
 export type RecurrentKernelName = (typeof RECURRENT_KERNELS)[number];
 
-export type LstmVariant = 'standard' | 'peephole' | 'coupled';
+/** Named LSTM forms (lstm-form.ts): this project's three, and Greff et al.'s (vanilla = peephole, np = standard). */
+export type LstmVariant = 'standard' | 'peephole' | 'coupled' | 'vanilla' | 'nig' | 'nfg' | 'nog' | 'niaf' | 'noaf' | 'np' | 'cifg';
 /**
+ * How an LSTM gate gets its value: from its own weights ('learned'), pinned to a constant in [0, 1]
+ * (no weights), or 'complement': 1 − the other of i and f (i = 1 − f: the coupled cell; f = 1 − i:
+ * CIFG, ONNX's input_forget).
+ */
+export type LstmGate = 'learned' | 'complement' | number;
+/**
+ * What an LSTM computes: each gate's source, peepholes (learned i, f see c_{t−1}, o sees c_t), the
+ * candidate's squashing (g = tanh or the identity) and the cell's (h = o ⊙ tanh(c) or o ⊙ c).
+ * Greff et al.'s variants are forms: NIG i = 1, NFG f = 1, NOG o = 1, NIAF inputActivation
+ * 'identity', NOAF cellActivation 'identity', NP no peepholes, CIFG f = 'complement'.
+ */
+export interface LstmForm {
+  i: LstmGate;
+  f: LstmGate;
+  o: 'learned' | number;
+  peephole: boolean;
+  inputActivation: 'tanh' | 'identity';
+  cellActivation: 'tanh' | 'identity';
+} /**
  * The squashing function of an LSTM's or GRU's gates: 'sigmoid' (PyTorch's, ONNX's default) or
  * 'hardSigmoid', clip(0.2·x + 0.5, 0, 1) — TensorFlow.js's default recurrent activation (and
  * Keras 2's, and ONNX's HardSigmoid with α = 0.2, β = 0.5). Its derivative is 0.2 inside (0, 1), 0 outside.
@@ -52,10 +73,10 @@ export interface LstmForwardInputs {
   biasHh: TensorInfo; // [G·H]
   h0: TensorInfo; // [B, H]
   c0: TensorInfo; // [B, H]
-  peephole?: TensorInfo; // [3H], variant 'peephole' only
+  peephole?: TensorInfo; // [P·H], forms with peepholes only (P learned gates of i, f, o)
 }
 export interface LstmAttrs extends RecurrentAttrs {
-  variant: LstmVariant;
+  form: LstmForm;
   /** Absent: 'sigmoid'. */
   gateActivation?: GateActivation;
 }

@@ -1,4 +1,4 @@
-import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
+import { type LstmAttrs, type LstmBackwardInputs, type LstmBackwardOutputs, lstmOffsets } from '@lstm/core';
 import { alloc } from './buffers.js';
 import { gateGrad } from './elementwise.js';
 import { gemmNT, matrix } from './gemm.js';
@@ -11,12 +11,14 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
  *   di' = dc_t ⊙ g ⊙ i(1 − i)    df' = dc_t ⊙ c_{t−1} ⊙ f(1 − f)    dg' = dc_t ⊙ i ⊙ (1 − g²)
  *   dc_{t−1} = dc_t ⊙ f [+ di' ⊙ p_i + df' ⊙ p_f]         (the constant error carousel)
  *   dh_{t−1} = dG_t · W_hh                                 (one small GEMM per step)
- * Coupled (i = 1 − f): df' = dc_t ⊙ (c_{t−1} − g) ⊙ f(1 − f),  dg' = dc_t ⊙ (1 − f) ⊙ (1 − g²).
+ * A complement gate hands its share to the gate it mirrors — i = 1 − f: df' = dc_t ⊙ (c_{t−1} − g)
+ * ⊙ f(1 − f); f = 1 − i: di' = dc_t ⊙ (g − c_{t−1}) ⊙ i(1 − i) — a pinned gate has no dG rows, and
+ * an 'identity' activation has derivative 1.
  * dG (pre-activation gradients) is kept for all steps so the weight gradients are two GEMMs.
  */
 export function LstmBackward(
   inputs: LstmBackwardInputs,
-  { reverse, lengths, record, variant, gateActivation }: LstmAttrs,
+  { reverse, lengths, record, form, gateActivation }: LstmAttrs,
 ): LstmBackwardOutputs {
   const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
@@ -28,19 +30,28 @@ export function LstmBackward(
   const H0 = data(inputs.h0),
     C0 = data(inputs.c0);
   const dY = inputs.dy ? data(inputs.dy) : null;
-  const peep = variant === 'peephole' ? data(inputs.peephole!) : null;
-  const coupled = variant === 'coupled';
+  const peep = form.peephole ? data(inputs.peephole!) : null;
   const dh = copyOrZeros(X, inputs.dh, B * H);
   const dc = copyOrZeros(X, inputs.dc, B * H);
   const dG = alloc(X, B * T * GH);
   const Hprev = alloc(X, B * T * H);
   const WhhT = transposed(data(inputs.weightHh), GH, H);
-  const dPeep = peep ? alloc(X, 3 * H) : null;
+  const dPeep = peep ? alloc(X, peep.length) : null;
   const dhSteps = record ? alloc(X, B * T * H) : null;
   const dcSteps = record ? alloc(X, B * T * H) : null;
-  const oF = coupled ? 0 : H,
-    oG = coupled ? H : 2 * H,
-    oO = coupled ? 2 * H : 3 * H;
+  const { gates: at, peephole: peepAt } = lstmOffsets(form);
+  const [oI, oF, oG, oO] = [at.i, at.f, at.g, at.o].map((k) => k * H) as [number, number, number, number];
+  const [pI, pF, pO] = [peepAt.i, peepAt.f, peepAt.o].map((k) => k * H) as [number, number, number];
+  const iOwn = form.i === 'learned',
+    fOwn = form.f === 'learned',
+    oOwn = form.o === 'learned';
+  const iMirror = form.i === 'complement',
+    fMirror = form.f === 'complement';
+  const linearG = form.inputActivation === 'identity',
+    linearC = form.cellActivation === 'identity';
+  const iPin = typeof form.i === 'number' ? form.i : 0,
+    fPin = typeof form.f === 'number' ? form.f : 0,
+    oPin = typeof form.o === 'number' ? form.o : 0;
 
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
@@ -59,32 +70,38 @@ export function LstmBackward(
         const cPrev = first ? C0[hb + j]! : cells[prev + j]!;
         Hprev[out + j] = first ? H0[hb + j]! : Y[prev + j]!;
         const dhT = dh[hb + j]! + (dY ? dY[out + j]! : 0);
-        const tc = Math.tanh(cT);
-        const f = gates[p + oF + j]!,
-          g = gates[p + oG + j]!,
-          o = gates[p + oO + j]!;
-        const dOpre = dhT * tc * gateGrad(o, hard);
-        let dcT = dc[hb + j]! + dhT * o * (1 - tc * tc);
-        if (peep) dcT += dOpre * peep[2 * H + j]!;
+        const tc = linearC ? cT : Math.tanh(cT);
+        let i = iOwn ? gates[p + oI + j]! : iPin;
+        let f = fOwn ? gates[p + oF + j]! : fPin;
+        if (iMirror) i = 1 - f;
+        if (fMirror) f = 1 - i;
+        const g = gates[p + oG + j]!,
+          o = oOwn ? gates[p + oO + j]! : oPin;
+        const dOpre = oOwn ? dhT * tc * gateGrad(o, hard) : 0;
+        let dcT = dc[hb + j]! + dhT * o * (linearC ? 1 : 1 - tc * tc);
+        if (pO >= 0) dcT += dOpre * peep![pO + j]!;
         let dcPrev = dcT * f;
-        if (coupled) {
-          dG[p + j] = dcT * (cPrev - g) * gateGrad(f, hard);
-          dG[p + oG + j] = dcT * (1 - f) * (1 - g * g);
-        } else {
-          const i = gates[p + j]!;
-          const dIpre = dcT * g * gateGrad(i, hard);
-          const dFpre = dcT * cPrev * gateGrad(f, hard);
-          dG[p + j] = dIpre;
-          dG[p + oF + j] = dFpre;
-          dG[p + oG + j] = dcT * i * (1 - g * g);
-          if (peep) {
-            dcPrev += dIpre * peep[j]! + dFpre * peep[H + j]!;
-            dPeep![j]! += dIpre * cPrev;
-            dPeep![H + j]! += dFpre * cPrev;
-            dPeep![2 * H + j]! += dOpre * cT;
+        if (iOwn) {
+          const dIpre = (fMirror ? dcT * (g - cPrev) : dcT * g) * gateGrad(i, hard);
+          dG[p + oI + j] = dIpre;
+          if (pI >= 0) {
+            dcPrev += dIpre * peep![pI + j]!;
+            dPeep![pI + j]! += dIpre * cPrev;
           }
         }
-        dG[p + oO + j] = dOpre;
+        if (fOwn) {
+          const dFpre = (iMirror ? dcT * (cPrev - g) : dcT * cPrev) * gateGrad(f, hard);
+          dG[p + oF + j] = dFpre;
+          if (pF >= 0) {
+            dcPrev += dFpre * peep![pF + j]!;
+            dPeep![pF + j]! += dFpre * cPrev;
+          }
+        }
+        dG[p + oG + j] = dcT * i * (linearG ? 1 : 1 - g * g);
+        if (oOwn) {
+          dG[p + oO + j] = dOpre;
+          if (pO >= 0) dPeep![pO + j]! += dOpre * cT;
+        }
         dc[hb + j] = dcPrev;
         dh[hb + j] = 0; // replaced below by dG_t · W_hh
         if (dhSteps) {
@@ -115,7 +132,7 @@ export function LstmBackward(
     dBiasIh: info(grads.dBih, [GH], x),
     dBiasHh: info(grads.dBhh, [GH], x),
   };
-  if (dPeep) result.dPeephole = info(dPeep, [3 * H], x);
+  if (dPeep) result.dPeephole = info(dPeep, [dPeep.length], x);
   if (dhSteps) {
     result.dhSteps = info(dhSteps, [B, T, H], x);
     result.dcSteps = info(dcSteps!, [B, T, H], x);

@@ -1,39 +1,46 @@
-import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
+import { type LstmAttrs, type LstmForwardInputs, type LstmForwardOutputs, lstmOffsets } from '@lstm/core';
 import { gate } from './elementwise.js';
 import { alloc } from './buffers.js';
 import { gemmNT, matrix } from './gemm.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /**
- * Fused LSTM forward over a whole sequence (spec §2), gates packed i, f, g, o:
+ * Fused LSTM forward over a whole sequence (spec §2), learned gates packed i, f, g, o:
  *   i = σ(P_i + R_i [+ p_i ⊙ c_{t−1}])   f = σ(P_f + R_f [+ p_f ⊙ c_{t−1}])   g = tanh(P_g + R_g)
  *   c_t = f ⊙ c_{t−1} + i ⊙ g            o = σ(P_o + R_o [+ p_o ⊙ c_t])        h_t = o ⊙ tanh(c_t)
  * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step, added
  * into P's rows for step t in place).
- * Coupled variant: gates packed f, g, o and i = 1 − f. With gateActivation 'hardSigmoid' every σ
- * above is clip(0.2·x + 0.5, 0, 1).
+ * The form (lstm-form.ts) changes it: a pinned gate is its constant (no rows), a complement gate
+ * 1 − the other of i and f, an 'identity' activation drops that tanh. With gateActivation
+ * 'hardSigmoid' every σ above is clip(0.2·x + 0.5, 0, 1).
  */
-export function LstmForward(
-  inputs: LstmForwardInputs,
-  { reverse, lengths, record, variant, gateActivation }: LstmAttrs,
-): LstmForwardOutputs {
+export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, form, gateActivation }: LstmAttrs): LstmForwardOutputs {
   const hard = gateActivation === 'hardSigmoid';
   const dims = dimsOf(inputs.x, inputs.weightHh);
   const { B, T, H, GH } = dims;
   const X = data(inputs.x),
     Whh = data(inputs.weightHh);
-  const peep = variant === 'peephole' ? data(inputs.peephole!) : null;
-  const coupled = variant === 'coupled';
+  const peep = form.peephole ? data(inputs.peephole!) : null;
   const P = projectInputs(X, data(inputs.weightIh), dims, data(inputs.biasIh), data(inputs.biasHh));
   const h = data(inputs.h0).slice();
   const c = data(inputs.c0).slice();
   const Y = alloc(X, B * T * H);
   const gates = record ? alloc(X, B * T * GH) : null;
   const cells = record ? alloc(X, B * T * H) : null;
-  // Offsets of the gate blocks inside a packed row.
-  const oF = coupled ? 0 : H,
-    oG = coupled ? H : 2 * H,
-    oO = coupled ? 2 * H : 3 * H;
+  // Offsets of the gate blocks inside a packed row and in the peephole vector (−H: none).
+  const { gates: at, peephole: peepAt } = lstmOffsets(form);
+  const [oI, oF, oG, oO] = [at.i, at.f, at.g, at.o].map((k) => k * H) as [number, number, number, number];
+  const [pI, pF, pO] = [peepAt.i, peepAt.f, peepAt.o].map((k) => k * H) as [number, number, number];
+  const iPin = typeof form.i === 'number' ? form.i : 0,
+    fPin = typeof form.f === 'number' ? form.f : 0,
+    oPin = typeof form.o === 'number' ? form.o : 0;
+  const iOwn = form.i === 'learned',
+    fOwn = form.f === 'learned',
+    oOwn = form.o === 'learned';
+  const iMirror = form.i === 'complement',
+    fMirror = form.f === 'complement';
+  const linearG = form.inputActivation === 'identity',
+    linearC = form.cellActivation === 'identity';
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
@@ -49,34 +56,38 @@ export function LstmForward(
         out = row * H;
       for (let j = 0; j < H; j++) {
         const cPrev = c[hb + j]!;
-        let fPre = P[p + oF + j]!;
-        let i: number;
-        if (coupled) {
-          i = 0;
-        } else {
-          let iPre = P[p + j]!;
-          if (peep) {
-            iPre += peep[j]! * cPrev;
-            fPre += peep[H + j]! * cPrev;
-          }
+        let i = iPin;
+        let f = fPin;
+        if (iOwn) {
+          let iPre = P[p + oI + j]!;
+          if (pI >= 0) iPre += peep![pI + j]! * cPrev;
           i = gate(iPre, hard);
         }
-        const f = gate(fPre, hard);
-        if (coupled) i = 1 - f;
-        const g = Math.tanh(P[p + oG + j]!);
+        if (fOwn) {
+          let fPre = P[p + oF + j]!;
+          if (pF >= 0) fPre += peep![pF + j]! * cPrev;
+          f = gate(fPre, hard);
+        }
+        if (iMirror) i = 1 - f;
+        if (fMirror) f = 1 - i;
+        const gPre = P[p + oG + j]!;
+        const g = linearG ? gPre : Math.tanh(gPre);
         const cNew = f * cPrev + i * g;
-        let oPre = P[p + oO + j]!;
-        if (peep) oPre += peep[2 * H + j]! * cNew;
-        const o = gate(oPre, hard);
-        const hNew = o * Math.tanh(cNew);
+        let o = oPin;
+        if (oOwn) {
+          let oPre = P[p + oO + j]!;
+          if (pO >= 0) oPre += peep![pO + j]! * cNew;
+          o = gate(oPre, hard);
+        }
+        const hNew = o * (linearC ? cNew : Math.tanh(cNew));
         c[hb + j] = cNew;
         h[hb + j] = hNew;
         Y[out + j] = hNew;
         if (gates) {
-          if (!coupled) gates[p + j] = i;
-          gates[p + oF + j] = f;
+          if (iOwn) gates[p + oI + j] = i;
+          if (fOwn) gates[p + oF + j] = f;
           gates[p + oG + j] = g;
-          gates[p + oO + j] = o;
+          if (oOwn) gates[p + oO + j] = o;
           cells![out + j] = cNew;
         }
       }

@@ -1,6 +1,6 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { gateGradOf, lstmCellBackwardColumns, tanhOf } from './lstm-cell.js';
+import { gateGradOf, lstmCellBackwardColumns, peepholeColumns, programVariant, tanhOf } from './lstm-cell.js';
 import {
   BackwardWalk,
   columnStep,
@@ -19,7 +19,8 @@ import { lstmBackwardWebgl } from './webgl/lstm-backward-webgl.js';
  * weight matrices and of the bias for all steps at the end, in three matMuls and a sum.
  */
 export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): LstmBackwardOutputs {
-  if (tf.getBackend() === 'webgl') return lstmBackwardWebgl(inputs, attrs);
+  const variant = programVariant(attrs.form);
+  if (tf.getBackend() === 'webgl' && variant) return lstmBackwardWebgl(inputs, attrs, variant);
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
@@ -29,7 +30,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
     const c0 = tf.transpose(t(inputs.c0));
     const gates = toColumnSteps(t(inputs.gates));
     const cells = toColumnSteps(t(inputs.cells));
-    const peephole = attrs.variant === 'peephole' ? tf.split(tf.reshape(t(inputs.peephole!), [3 * H, 1]), 3) : null;
+    const peephole = peepholeColumns(attrs.form, inputs.peephole && t(inputs.peephole), H);
     const walk = new BackwardWalk(inputs, attrs);
     let dc = inputs.dc ? tf.transpose(t(inputs.dc)) : tf.zerosLike(c0);
     let dPeephole = peephole ? peephole.map((p) => tf.zerosLike(p)) : null;
@@ -44,7 +45,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
         cPrev,
         columnStep(cells, step),
         peephole,
-        attrs.variant,
+        attrs.form,
         tanh,
         gateGradOf(attrs.gateActivation),
       );
@@ -64,7 +65,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
         dWeightHh: tf.zeros([G * H, H]),
         dBiasIh: tf.zeros([G * H]),
         dBiasHh: tf.zeros([G * H]),
-        dPeephole: peephole ? tf.zeros([3 * H]) : undefined,
+        dPeephole: peephole ? tf.zeros([peephole.length * H]) : undefined,
         dhSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
         dcSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
       };
@@ -79,7 +80,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
       dWeightHh: walk.hiddenWeightGradient(dGs),
       dBiasIh: dBias,
       dBiasHh: tf.clone(dBias),
-      dPeephole: dPeephole ? tf.reshape(tf.concat(dPeephole), [3 * H]) : undefined,
+      dPeephole: dPeephole ? tf.reshape(tf.concat(dPeephole), [dPeephole.length * H]) : undefined,
       dhSteps: attrs.record ? fromColumnSteps(walk.dhSteps) : undefined,
       dcSteps: attrs.record ? fromColumnSteps(dcSteps) : undefined,
     };

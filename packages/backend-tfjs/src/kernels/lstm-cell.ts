@@ -1,4 +1,4 @@
-import type { GateActivation, LstmVariant } from '@lstm/core';
+import { type GateActivation, type LstmForm, type LstmVariant, LSTM_VARIANTS, lstmOffsets, sameLstmForm } from '@lstm/core';
 import { tf } from '../tf.js';
 
 // The LSTM's per-step element-wise work as tfjs ops, in the column layout the wasm and cpu
@@ -32,40 +32,64 @@ export function gateGradOf(activation: GateActivation | undefined): (s: tf.Tenso
 }
 
 /**
+ * The name our WebGL programs know a form by — the standard, peephole and coupled cells — or null
+ * for the other forms, which run as tfjs ops on every tfjs backend.
+ */
+export function programVariant(form: LstmForm): 'standard' | 'peephole' | 'coupled' | null {
+  for (const variant of ['standard', 'peephole', 'coupled'] as const satisfies readonly LstmVariant[]) {
+    if (sameLstmForm(form, LSTM_VARIANTS[variant])) return variant;
+  }
+  return null;
+}
+
+/** The [H, 1] peephole columns of a form, indexed like lstmOffsets' peephole blocks. */
+export function peepholeColumns(form: LstmForm, peephole: tf.Tensor | undefined, H: number): tf.Tensor[] | null {
+  if (!form.peephole || !peephole) return null;
+  const count = peephole.shape[0]! / H;
+  return tf.split(tf.reshape(peephole, [count * H, 1]), count);
+}
+
+/**
  * One step's gate update from the pre-activations `pre` [G·H, B] (spec §2):
  *   i = σ(·)  f = σ(·)  g = tanh(·)  o = σ(·)      peephole: i, f see c_{t−1}; o sees c_t
- *   c_t = f ⊙ c_{t−1} + i ⊙ g                       coupled: i = 1 − f, packed f, g, o
- *   h_t = o ⊙ tanh(c_t)
- * Peephole vectors come as [H, 1] columns. Returns the gates packed as the contract stores them.
+ *   c_t = f ⊙ c_{t−1} + i ⊙ g                       h_t = o ⊙ tanh(c_t)
+ * with the form's changes (core's lstm-form.ts): pinned gates are constants, a complement gate
+ * 1 − the other of i and f, an 'identity' activation drops that tanh. Peephole vectors come as
+ * [H, 1] columns. Returns the learned gates packed as the contract stores them.
  */
 export function lstmCellColumns(
   pre: tf.Tensor,
   c: tf.Tensor,
   peephole: tf.Tensor[] | null,
-  variant: LstmVariant,
+  form: LstmForm,
   tanh: (x: tf.Tensor) => tf.Tensor,
   sigmoid: (x: tf.Tensor) => tf.Tensor,
 ) {
   const H = c.shape[0]!;
-  if (variant === 'coupled') {
-    const f = sigmoid(block(pre, 0, H));
-    const g = tanh(block(pre, 1, H));
-    const cNew = tf.add(tf.mul(f, c), tf.mul(tf.sub(1, f), g));
-    const o = sigmoid(block(pre, 2, H));
-    return { gates: [f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
-  }
-  const i = sigmoid(peephole ? tf.add(block(pre, 0, H), tf.mul(peephole[0]!, c)) : block(pre, 0, H));
-  const f = sigmoid(peephole ? tf.add(block(pre, 1, H), tf.mul(peephole[1]!, c)) : block(pre, 1, H));
-  const g = tanh(block(pre, 2, H));
+  const { gates: at, peephole: peepAt } = lstmOffsets(form);
+  const learned = (name: 'i' | 'f' | 'o', cell: tf.Tensor) => {
+    const rows = block(pre, at[name], H);
+    return sigmoid(peephole && peepAt[name] >= 0 ? tf.add(rows, tf.mul(peephole[peepAt[name]]!, cell)) : rows);
+  };
+  const constant = (value: number) => tf.fill(c.shape, value, c.dtype);
+  let i = form.i === 'learned' ? learned('i', c) : typeof form.i === 'number' ? constant(form.i) : null;
+  let f = form.f === 'learned' ? learned('f', c) : typeof form.f === 'number' ? constant(form.f) : null;
+  if (!i) i = tf.sub(1, f!);
+  if (!f) f = tf.sub(1, i);
+  const gPre = block(pre, at.g, H);
+  const g = form.inputActivation === 'identity' ? gPre : tanh(gPre);
   const cNew = tf.add(tf.mul(f, c), tf.mul(i, g));
-  const o = sigmoid(peephole ? tf.add(block(pre, 3, H), tf.mul(peephole[2]!, cNew)) : block(pre, 3, H));
-  return { gates: [i, f, g, o], c: cNew, h: tf.mul(o, tanh(cNew)) };
+  const o = form.o === 'learned' ? learned('o', cNew) : constant(form.o);
+  const h = tf.mul(o, form.cellActivation === 'identity' ? cNew : tanh(cNew));
+  const values = { i, f, g, o };
+  const gates = (['i', 'f', 'g', 'o'] as const).filter((name) => at[name] >= 0).map((name) => values[name]);
+  return { gates, c: cNew, h };
 }
 
 /**
  * One step of the backward from the stored gates [G·H, B] (equations as in core's reference):
  * the pre-activation gradients dG [G·H, B], ∂L/∂c_{t−1}, the total ∂L/∂c_t (for recording) and
- * the peephole terms, all in the column layout.
+ * the peephole terms (indexed like the peephole columns), all in the column layout.
  */
 export function lstmCellBackwardColumns(
   dhT: tf.Tensor,
@@ -74,32 +98,43 @@ export function lstmCellBackwardColumns(
   cPrev: tf.Tensor,
   cT: tf.Tensor,
   peephole: tf.Tensor[] | null,
-  variant: LstmVariant,
+  form: LstmForm,
   tanh: (x: tf.Tensor) => tf.Tensor,
   sigmoidGrad: (s: tf.Tensor) => tf.Tensor,
 ) {
   const H = cT.shape[0]!;
-  const tc = tanh(cT);
-  const coupled = variant === 'coupled';
-  const f = block(gates, coupled ? 0 : 1, H);
-  const g = block(gates, coupled ? 1 : 2, H);
-  const o = block(gates, coupled ? 2 : 3, H);
-  const i = coupled ? tf.sub(1, f) : block(gates, 0, H);
-  const dOpre = tf.mul(tf.mul(dhT, tc), sigmoidGrad(o));
-  let dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), tf.sub(1, tf.mul(tc, tc))));
-  if (peephole) dcT = tf.add(dcT, tf.mul(dOpre, peephole[2]!));
-  const dGpre = tf.mul(tf.mul(dcT, i), tf.sub(1, tf.mul(g, g)));
+  const { gates: at, peephole: peepAt } = lstmOffsets(form);
+  const constant = (value: number) => tf.fill(cT.shape, value, cT.dtype);
+  const a = form.cellActivation === 'identity' ? cT : tanh(cT);
+  const iOwn = form.i === 'learned' ? block(gates, at.i, H) : null;
+  const fOwn = form.f === 'learned' ? block(gates, at.f, H) : null;
+  const i = iOwn ?? (typeof form.i === 'number' ? constant(form.i) : tf.sub(1, fOwn!));
+  const f = fOwn ?? (typeof form.f === 'number' ? constant(form.f) : tf.sub(1, iOwn!));
+  const g = block(gates, at.g, H);
+  const o = form.o === 'learned' ? block(gates, at.o, H) : constant(form.o);
+  const dOpre = form.o === 'learned' ? tf.mul(tf.mul(dhT, a), sigmoidGrad(o)) : null;
+  let dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), form.cellActivation === 'identity' ? 1 : tf.sub(1, tf.mul(a, a))));
+  if (peephole && dOpre && peepAt.o >= 0) dcT = tf.add(dcT, tf.mul(dOpre, peephole[peepAt.o]!));
+  const dGpre = tf.mul(tf.mul(dcT, i), form.inputActivation === 'identity' ? 1 : tf.sub(1, tf.mul(g, g)));
   let dcPrev = tf.mul(dcT, f);
-  if (coupled) {
-    const dFpre = tf.mul(tf.mul(dcT, tf.sub(cPrev, g)), sigmoidGrad(f));
-    return { dG: [dFpre, dGpre, dOpre], dcPrev, dcT, peepholeTerms: null };
-  }
-  const dIpre = tf.mul(tf.mul(dcT, g), sigmoidGrad(i));
-  const dFpre = tf.mul(tf.mul(dcT, cPrev), sigmoidGrad(f));
+  const di = form.f === 'complement' ? tf.mul(dcT, tf.sub(g, cPrev)) : tf.mul(dcT, g);
+  const df = form.i === 'complement' ? tf.mul(dcT, tf.sub(cPrev, g)) : tf.mul(dcT, cPrev);
+  const dIpre = iOwn ? tf.mul(di, sigmoidGrad(iOwn)) : null;
+  const dFpre = fOwn ? tf.mul(df, sigmoidGrad(fOwn)) : null;
   let peepholeTerms: tf.Tensor[] | null = null;
   if (peephole) {
-    dcPrev = tf.add(dcPrev, tf.add(tf.mul(dIpre, peephole[0]!), tf.mul(dFpre, peephole[1]!)));
-    peepholeTerms = [tf.mul(dIpre, cPrev), tf.mul(dFpre, cPrev), tf.mul(dOpre, cT)];
+    peepholeTerms = [];
+    if (dIpre && peepAt.i >= 0) {
+      dcPrev = tf.add(dcPrev, tf.mul(dIpre, peephole[peepAt.i]!));
+      peepholeTerms[peepAt.i] = tf.mul(dIpre, cPrev);
+    }
+    if (dFpre && peepAt.f >= 0) {
+      dcPrev = tf.add(dcPrev, tf.mul(dFpre, peephole[peepAt.f]!));
+      peepholeTerms[peepAt.f] = tf.mul(dFpre, cPrev);
+    }
+    if (dOpre && peepAt.o >= 0) peepholeTerms[peepAt.o] = tf.mul(dOpre, cT);
   }
-  return { dG: [dIpre, dFpre, dGpre, dOpre], dcPrev, dcT, peepholeTerms };
+  const byGate = { i: dIpre, f: dFpre, g: dGpre, o: dOpre };
+  const dG = (['i', 'f', 'g', 'o'] as const).filter((name) => at[name] >= 0).map((name) => byGate[name]!);
+  return { dG, dcPrev, dcT, peepholeTerms };
 }

@@ -1,6 +1,6 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { gateOf, lstmCellColumns, tanhOf } from './lstm-cell.js';
+import { gateOf, lstmCellColumns, peepholeColumns, programVariant, tanhOf } from './lstm-cell.js';
 import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, projectColumns, timeOrder } from './recurrent-common.js';
 import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
 
@@ -11,7 +11,8 @@ import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
  * slice, one recurrent matMul W_hh·h and the gate arithmetic on contiguous row blocks.
  */
 export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs {
-  if (tf.getBackend() === 'webgl') return lstmForwardWebgl(inputs, attrs);
+  const variant = programVariant(attrs.form);
+  if (tf.getBackend() === 'webgl' && variant) return lstmForwardWebgl(inputs, attrs, variant);
   const [B, T] = inputs.x.shape as [number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
@@ -19,7 +20,7 @@ export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmFo
   const result = tf.tidy(() => {
     const weightHh = t(inputs.weightHh);
     const projected = projectColumns(t(inputs.x), t(inputs.weightIh), tf.add(t(inputs.biasIh), t(inputs.biasHh)));
-    const peephole = attrs.variant === 'peephole' ? tf.split(tf.reshape(t(inputs.peephole!), [3 * H, 1]), 3) : null;
+    const peephole = peepholeColumns(attrs.form, inputs.peephole && t(inputs.peephole), H);
     const masks = columnMasks(attrs.lengths, B, T);
     let h = tf.transpose(t(inputs.h0));
     let c = tf.transpose(t(inputs.c0));
@@ -29,7 +30,7 @@ export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmFo
     for (const step of timeOrder(T, attrs.reverse)) {
       const pre = tf.add(columnStep(projected, step), tf.matMul(weightHh, h));
       const m = masks?.[step] ?? null;
-      const next = lstmCellColumns(pre, c, peephole, attrs.variant, tanh, gateOf(attrs.gateActivation));
+      const next = lstmCellColumns(pre, c, peephole, attrs.form, tanh, gateOf(attrs.gateActivation));
       ys[step] = m ? tf.mul(m, next.h) : next.h;
       if (attrs.record) {
         const gates = tf.concat(next.gates, 0);

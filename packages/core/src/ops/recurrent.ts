@@ -1,7 +1,8 @@
 import { engine } from '../engine.js';
 import type { KernelResult } from '../kernel-types.js';
 import { ShapeError, ValueError } from '../errors.js';
-import type { GateActivation, LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
+import type { GateActivation, LstmForm, LstmVariant, RecurrentAttrs, RnnNonlinearity } from '../kernel-names.js';
+import { LSTM_VARIANTS, checkLstmForm, describeLstmForm, lstmFormOf, lstmGateRows, lstmPeepholeGates } from '../lstm-form.js';
 import { formatShape } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { gruBackwardReference, gruForwardReference } from '../reference/gru.js';
@@ -35,7 +36,7 @@ export interface RecurrentOptions {
 
 /**
  * One layer-direction's parameters, for every cell (layouts in kernel-names.ts): weightIh
- * [G·H, I], weightHh [G·H, H], biases [G·H]; `peephole` [3H] for the peephole LSTM only.
+ * [G·H, I], weightHh [G·H, H], biases [G·H]; `peephole` [P·H] for LSTM forms with peepholes only.
  */
 export interface RecurrentWeights {
   weightIh: Tensor;
@@ -48,10 +49,27 @@ export interface RecurrentWeights {
 /** @deprecated Use `RecurrentWeights` (the same type; it serves GRUs and RNNs too). */
 export type LstmWeights = RecurrentWeights;
 
-export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant = 'standard'): number {
+/** Gate blocks in the packed weights: 1 (RNN), 3 (GRU), an LSTM's learned gates (4 for nn.LSTM). */
+export function gateCount(cell: 'lstm' | 'gru' | 'rnn', variant: LstmVariant | LstmForm = 'standard'): number {
   if (cell === 'rnn') return 1;
   if (cell === 'gru') return 3;
-  return variant === 'coupled' ? 3 : 4;
+  return lstmGateRows(typeof variant === 'string' ? lstmFormOf(variant) : variant).length;
+}
+
+/** The options an LSTM op takes beyond the shared ones: a named variant, or a whole form (not both). */
+export interface LstmOptions extends RecurrentOptions {
+  variant?: LstmVariant;
+  form?: LstmForm;
+  gateActivation?: GateActivation;
+}
+
+function formOf(op: string, options: LstmOptions): LstmForm {
+  if (options.form && options.variant) throw new ValueError(`${op}: give a variant or a form, not both`);
+  if (options.form) return checkLstmForm(op, options.form);
+  const variant = options.variant ?? 'standard';
+  if (!Object.hasOwn(LSTM_VARIANTS, variant))
+    throw new ValueError(`${op}: variant '${String(variant)}' is not one of ${Object.keys(LSTM_VARIANTS).join(', ')}`);
+  return lstmFormOf(variant);
 }
 
 interface Dims {
@@ -114,29 +132,27 @@ function recurrentAttrs(op: string, options: RecurrentOptions, B: number, T: num
 export type LstmForwardResult = KernelResult<'LstmForward'>;
 
 /** LSTM over a whole sequence. x [B,T,I], h0/c0 [B,H] → y [B,T,H], final h/c [B,H]. */
-export function lstmForward(
-  x: Tensor,
-  weights: RecurrentWeights,
-  h0: Tensor,
-  c0: Tensor,
-  options: RecurrentOptions & { variant?: LstmVariant; gateActivation?: GateActivation } = {},
-): LstmForwardResult {
-  const variant = options.variant ?? 'standard';
-  const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', variant), h0, c0);
-  checkPeephole('lstm', variant, weights.peephole, H);
-  const attrs = { ...recurrentAttrs('lstm', options, B, T), variant, gateActivation: gateActivationOf('lstm', options) };
+export function lstmForward(x: Tensor, weights: RecurrentWeights, h0: Tensor, c0: Tensor, options: LstmOptions = {}): LstmForwardResult {
+  const form = formOf('lstm', options);
+  const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', form), h0, c0);
+  checkPeephole('lstm', form, weights.peephole, H);
+  const attrs = { ...recurrentAttrs('lstm', options, B, T), form, gateActivation: gateActivationOf('lstm', options) };
   return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs);
 }
 
-function checkPeephole(op: string, variant: LstmVariant, peephole: Tensor | undefined, H: number): void {
-  if (variant === 'peephole') {
-    if (peephole?.rank !== 1 || peephole.shape[0] !== 3 * H) {
+function checkPeephole(op: string, form: LstmForm, peephole: Tensor | undefined, H: number): void {
+  const gates = lstmPeepholeGates(form);
+  if (gates.length > 0) {
+    if (peephole?.rank !== 1 || peephole.shape[0] !== gates.length * H) {
+      const names = gates.map((g) => `p_${g}`).join(', ');
       throw new ShapeError(
-        `${op}: the peephole variant needs peephole weights of shape [${3 * H}] (p_i, p_f, p_o), got ${peephole ? formatShape(peephole.shape) : 'none'}`,
+        `${op}: the ${describeLstmForm(form)} variant needs peephole weights of shape [${gates.length * H}] (${names}), got ${peephole ? formatShape(peephole.shape) : 'none'}`,
       );
     }
   } else if (peephole) {
-    throw new ValueError(`${op}: peephole weights were given to the '${variant}' variant; use variant 'peephole' or drop them`);
+    throw new ValueError(
+      `${op}: peephole weights were given to the '${describeLstmForm(form)}' variant; use variant 'peephole' or drop them`,
+    );
   }
 }
 
@@ -154,12 +170,13 @@ export function lstmBackward(
   c0: Tensor,
   saved: { y: Tensor; gates: Tensor; cells: Tensor },
   grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor },
-  options: RecurrentOptions & { variant?: LstmVariant; gateActivation?: GateActivation } = {},
+  options: LstmOptions = {},
 ): LstmBackwardResult {
-  const variant = options.variant ?? 'standard';
-  const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', variant), h0, c0);
+  const form = formOf('lstm backward', options);
+  const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', form), h0, c0);
+  checkPeephole('lstm backward', form, weights.peephole, H);
   checkGrads('lstm backward', grads, B, T, H);
-  const attrs = { ...recurrentAttrs('lstm backward', options, B, T), variant, gateActivation: gateActivationOf('lstm backward', options) };
+  const attrs = { ...recurrentAttrs('lstm backward', options, B, T), form, gateActivation: gateActivationOf('lstm backward', options) };
   const { weightIh, weightHh, peephole } = weights;
   return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs);
 }

@@ -1,5 +1,6 @@
 import type { DType } from '../dtype.js';
-import type { GateActivation, LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import type { GateActivation, LstmForm, LstmVariant, RnnNonlinearity } from '../kernel-names.js';
+import { lstmFormOf, lstmPeepholeGates } from '../lstm-form.js';
 import { tensor } from '../ops/create.js';
 import { gateCount, gruBackward, gruForward, lstmBackward, lstmForward, rnnBackward, rnnForward } from '../ops/recurrent.js';
 import { Rng } from '../random.js';
@@ -10,6 +11,8 @@ import type { Tensor } from '../tensor.js';
 export interface CellCase {
   cell: 'lstm' | 'gru' | 'rnn';
   variant?: LstmVariant;
+  /** An LSTM form that no variant names (pinned gates), with its name for the test titles. */
+  form?: { name: string; form: LstmForm };
   nonlinearity?: RnnNonlinearity;
   /** LSTM and GRU gates: absent = σ. */
   gateActivation?: GateActivation;
@@ -21,6 +24,16 @@ export const CELL_CASES: readonly CellCase[] = [
   { cell: 'lstm', variant: 'coupled' },
   { cell: 'lstm', variant: 'standard', gateActivation: 'hardSigmoid' },
   { cell: 'lstm', variant: 'coupled', gateActivation: 'hardSigmoid' },
+  // Greff et al.'s variants (each the peephole cell with one change) and pinned gates.
+  { cell: 'lstm', variant: 'nig' },
+  { cell: 'lstm', variant: 'nfg' },
+  { cell: 'lstm', variant: 'nog' },
+  { cell: 'lstm', variant: 'niaf' },
+  { cell: 'lstm', variant: 'noaf' },
+  { cell: 'lstm', variant: 'cifg' },
+  { cell: 'lstm', variant: 'cifg', gateActivation: 'hardSigmoid' },
+  { cell: 'lstm', form: { name: 'pin f=0.5 o=1', form: { ...lstmFormOf('standard'), f: 0.5, o: 1 } } },
+  { cell: 'lstm', form: { name: 'peephole, pin i=0', form: { ...lstmFormOf('peephole'), i: 0 } } },
   { cell: 'gru' },
   { cell: 'gru', gateActivation: 'hardSigmoid' },
   { cell: 'rnn', nonlinearity: 'tanh' },
@@ -29,7 +42,7 @@ export const CELL_CASES: readonly CellCase[] = [
 
 export function caseName(c: CellCase): string {
   const gates = c.gateActivation === 'hardSigmoid' ? '+hardSigmoid' : '';
-  return c.cell === 'lstm' ? `lstm/${c.variant}${gates}` : c.cell === 'rnn' ? `rnn/${c.nonlinearity}` : `gru${gates}`;
+  return c.cell === 'lstm' ? `lstm/${c.form?.name ?? c.variant}${gates}` : c.cell === 'rnn' ? `rnn/${c.nonlinearity}` : `gru${gates}`;
 }
 
 /** Named flat arrays (float64) and shapes of one random problem. */
@@ -43,7 +56,7 @@ export interface Problem {
 export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number; H: number }, seed: number, scale = 0.5): Problem {
   const rng = new Rng(seed);
   const { B, T, I, H } = dims;
-  const G = gateCount(c.cell, c.variant);
+  const G = gateCount(c.cell, lstmFormOfCase(c));
   const shapes: Record<string, number[]> = {
     x: [B, T, I],
     weightIh: [G * H, I],
@@ -58,7 +71,8 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
     shapes.c0 = [B, H];
     shapes.dc = [B, H];
   }
-  if (c.variant === 'peephole') shapes.peephole = [3 * H];
+  const peepholes = c.cell === 'lstm' ? lstmPeepholeGates(lstmFormOfCase(c)).length : 0;
+  if (peepholes > 0) shapes.peephole = [peepholes * H];
   const values: Record<string, Float64Array> = {};
   for (const [name, shape] of Object.entries(shapes)) {
     const size = shape.reduce((p, d) => p * d, 1);
@@ -67,6 +81,11 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
     values[name] = Float64Array.from({ length: size }, () => rng.uniform(-spread, spread) * (name === 'x' ? 2 : 1));
   }
   return { case: c, dims, values, shapes };
+}
+
+/** An LSTM case's form (the standard form for the other cells, which ignore it). */
+export function lstmFormOfCase(c: CellCase): LstmForm {
+  return c.form?.form ?? lstmFormOf(c.variant ?? 'standard');
 }
 
 /** A problem's tensors: inputs, weights and initial state, incoming gradients (c0, dc: LSTM; peephole: its variant). */
@@ -120,8 +139,8 @@ export function runForward(problem: Problem, t: ProblemTensors, options: RunOpti
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true, ...gatesOf(c) };
   if (c.cell === 'lstm') {
     if (options.reference)
-      return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: cellState(t) }, { ...attrs, variant: c.variant! });
-    return lstmForward(t.x, weights, t.h0, t.c0!, { ...attrs, variant: c.variant });
+      return referenceKernels.LstmForward({ x: t.x, ...weights, h0: t.h0, c0: cellState(t) }, { ...attrs, form: lstmFormOfCase(c) });
+    return lstmForward(t.x, weights, t.h0, t.c0!, { ...attrs, form: lstmFormOfCase(c) });
   }
   if (c.cell === 'gru') {
     if (options.reference) return referenceKernels.GruForward({ x: t.x, ...weights, h0: t.h0 }, attrs);
@@ -142,10 +161,10 @@ export function runBackward(problem: Problem, t: ProblemTensors, forward: Output
     if (options.reference) {
       return referenceKernels.LstmBackward(
         { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: cellState(t), ...saved, ...grads },
-        { ...attrs, variant: c.variant! },
+        { ...attrs, form: lstmFormOfCase(c) },
       );
     }
-    return lstmBackward(t.x, weights, t.h0, t.c0!, saved, grads, { ...attrs, variant: c.variant });
+    return lstmBackward(t.x, weights, t.h0, t.c0!, saved, grads, { ...attrs, form: lstmFormOfCase(c) });
   }
   if (c.cell === 'gru') {
     const saved = { y: forward.y!, gates: forward.gates!, hn: forward.hn! };

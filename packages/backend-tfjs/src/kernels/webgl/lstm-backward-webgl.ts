@@ -8,7 +8,11 @@ import { lstmCellBackwardProgram } from './lstm-cell-program.js';
  * and ∂L/∂c_t with ∂L/∂c_{t−1}) and one matMul for ∂L/∂h_{t−1}; the gradients of the input, of
  * both weight matrices and of the bias for all steps at the end, in three matMuls and a sum.
  */
-export function lstmBackwardWebgl(inputs: LstmBackwardInputs, attrs: LstmAttrs): LstmBackwardOutputs {
+export function lstmBackwardWebgl(
+  inputs: LstmBackwardInputs,
+  attrs: LstmAttrs,
+  variant: 'standard' | 'peephole' | 'coupled',
+): LstmBackwardOutputs {
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
@@ -20,7 +24,7 @@ export function lstmBackwardWebgl(inputs: LstmBackwardInputs, attrs: LstmAttrs):
     const cells = T > 0 ? timeSlices(t(inputs.cells)) : [];
     const ys = T > 0 ? timeSlices(t(inputs.y)) : [];
     const dys = inputs.dy && T > 0 ? timeSlices(t(inputs.dy)) : null;
-    const peephole = attrs.variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
+    const peephole = variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
     const masks = stepMasks(attrs.lengths, B, T);
     let dh = inputs.dh ? t(inputs.dh) : tf.zerosLike(h0);
     let dc = inputs.dc ? t(inputs.dc) : tf.zerosLike(c0);
@@ -38,7 +42,7 @@ export function lstmBackwardWebgl(inputs: LstmBackwardInputs, attrs: LstmAttrs):
       hPrevs[step] = previous < 0 ? h0 : keepWhereMasked(masks?.[previous] ?? null, ys[previous]!, h0);
       const cPrev = previous < 0 ? c0 : cells[previous]!;
       const dhT = dys ? tf.add(dh, m ? tf.mul(m, dys[step]!) : dys[step]!) : dh;
-      const cell = lstmCellBackwardProgram(dhT, dc, gates[step]!, cPrev, cells[step]!, m, peephole, attrs.variant, attrs.gateActivation);
+      const cell = lstmCellBackwardProgram(dhT, dc, gates[step]!, cPrev, cells[step]!, m, peephole, variant, attrs.gateActivation);
       const dG = cell.dG;
       dGs[step] = dG;
       if (cell.peepholeTerms && dPeephole) {

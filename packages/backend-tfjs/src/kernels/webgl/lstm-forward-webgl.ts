@@ -8,7 +8,11 @@ import { lstmCellProgram } from './lstm-cell-program.js';
  * steps as one matMul, then per step one recurrent matMul and the gate update in our own
  * programs (`lstmCellProgram`: one for the new (c, h), one for the gates when recorded).
  */
-export function lstmForwardWebgl(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs {
+export function lstmForwardWebgl(
+  inputs: LstmForwardInputs,
+  attrs: LstmAttrs,
+  variant: 'standard' | 'peephole' | 'coupled',
+): LstmForwardOutputs {
   const [B, T, I] = inputs.x.shape as [number, number, number];
   const H = inputs.weightHh.shape[1]!;
   const G = inputs.weightHh.shape[0]! / H;
@@ -17,7 +21,7 @@ export function lstmForwardWebgl(inputs: LstmForwardInputs, attrs: LstmAttrs): L
     const bias = tf.add(t(inputs.biasIh), t(inputs.biasHh));
     const projected = tf.add(tf.matMul(tf.reshape(t(inputs.x), [B * T, I]), t(inputs.weightIh), false, true), bias);
     const steps = T > 0 ? timeSlices(tf.reshape(projected, [B, T, G * H])) : [];
-    const peephole = attrs.variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
+    const peephole = variant === 'peephole' ? tf.split(t(inputs.peephole!), 3) : null;
     const masks = stepMasks(attrs.lengths, B, T);
     let h = t(inputs.h0);
     let c = t(inputs.c0);
@@ -27,7 +31,7 @@ export function lstmForwardWebgl(inputs: LstmForwardInputs, attrs: LstmAttrs): L
     for (const step of timeOrder(T, attrs.reverse)) {
       const pre = tf.add(steps[step]!, tf.matMul(h, weightHh, false, true));
       const m = masks?.[step] ?? null;
-      const next = lstmCellProgram(pre, c, h, m, peephole, attrs.variant, attrs.record, attrs.gateActivation);
+      const next = lstmCellProgram(pre, c, h, m, peephole, variant, attrs.record, attrs.gateActivation);
       ys[step] = m ? tf.mul(m, next.h) : next.h;
       if (next.gates) gateSteps[step] = next.gates;
       // The programs keep padded rows' state already.
