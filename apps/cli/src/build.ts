@@ -1,5 +1,5 @@
 import { cpu } from '@lstm/backend-cpu';
-import { LstmError, listBackends, registerBackend, setBackend } from '@lstm/core';
+import { LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
 import { SequenceModel, type CellType } from '@lstm/layers';
@@ -77,6 +77,10 @@ export function buildTask(o: TaskOptions): AnyTask {
 
 export interface ModelOptions {
   cell: (typeof CELLS)[number];
+  /** LSTM: a named variant (core's LSTM_VARIANTS); `--cell peephole|coupled` are shorthands. */
+  variant?: string;
+  /** LSTM: pinned gates, as typed: 'f=1'. */
+  pin?: string[];
   hidden: number;
   layers: number;
   bidirectional?: boolean;
@@ -85,9 +89,27 @@ export interface ModelOptions {
   seed: number;
 }
 
+/** `--pin f=1 o=0.5` as { f: 1, o: 0.5 }: a gate of i, f, o, once each, and a number. */
+export function parsePins(pins: readonly string[]): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const pin of pins) {
+    const match = /^([a-z]+)=(.+)$/.exec(pin.trim());
+    const value = match ? Number(match[2]) : Number.NaN;
+    if (!match || !Number.isFinite(value)) throw new UsageError(`--pin ${pin}: write GATE=VALUE, e.g. --pin f=1`);
+    if (match[1]! in out) throw new UsageError(`--pin names gate ${match[1]} twice; pin each gate once`);
+    out[match[1]!] = value;
+  }
+  return out;
+}
+
 export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
-  const variant = o.cell === 'peephole' || o.cell === 'coupled' ? o.cell : undefined;
-  const cell: CellType = variant ? 'lstm' : (o.cell as CellType);
+  const shorthand = o.cell === 'peephole' || o.cell === 'coupled' ? o.cell : undefined;
+  if (shorthand && o.variant)
+    throw new UsageError(`--cell ${o.cell} is the LSTM variant ${o.cell}; give --cell lstm --variant ${o.variant} instead`);
+  const variant = (shorthand ?? o.variant) as LstmVariant | undefined;
+  const cell: CellType = shorthand ? 'lstm' : (o.cell as CellType);
+  if (cell !== 'lstm' && (o.variant || o.pin))
+    throw new UsageError(`${o.variant ? '--variant' : '--pin'} applies to LSTMs; a ${o.cell} cell has none — drop it, or use --cell lstm`);
   if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
   if (o.forgetBias !== undefined && cell !== 'lstm')
     throw new UsageError(`--forget-bias sets the bias of an LSTM's forget gate; a ${o.cell} cell has none — drop it, or use --cell lstm`);
@@ -97,6 +119,7 @@ export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
   return new SequenceModel({
     cell,
     variant,
+    ...(o.pin ? { pin: parsePins(o.pin) } : {}),
     inputSize: task.inputSize,
     hiddenSize: o.hidden,
     numLayers: o.layers,

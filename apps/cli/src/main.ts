@@ -1,3 +1,4 @@
+import { LSTM_VARIANTS } from '@lstm/core';
 import { LIMITS, READOUTS } from '@lstm/layers';
 import { Command, InvalidArgumentError, Option } from '@commander-js/extra-typings';
 import { CELLS, OPTIMIZERS, SCHEDULES, TASKS } from './build.js';
@@ -52,6 +53,13 @@ program
   .option('--layers <n>', 'stacked layers', integer(1, LIMITS.numLayers), 1)
   .option('--bidirectional', 'read the sequence both ways (classification/regression)')
   .option('--dropout <p>', 'dropout between stacked layers', probability)
+  .addOption(
+    new Option(
+      '--variant <name>',
+      "LSTM variant: Greff et al.'s nig nfg nog niaf noaf np cifg (each vanilla = peephole with one change)",
+    ).choices(Object.keys(LSTM_VARIANTS)),
+  )
+  .option('--pin <gate=value...>', 'LSTM: hold a gate at a constant instead of learning it, e.g. --pin f=1 (i, f or o; value in [0, 1])')
   .option('--forget-bias <x>', 'LSTM: initial forget-gate bias', number())
   .option('--epochs <n>', 'epochs', integer(), 10)
   .option('--batch-size <n>', 'minibatch size (text: parallel streams)', integer(), 32)

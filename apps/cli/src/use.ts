@@ -1,5 +1,5 @@
 import { Rng, tensor, tidy } from '@lstm/core';
-import { decodeModel, parameterCount, storedName, type ModelFile } from '@lstm/layers';
+import { decodeModel, describeLstm, parameterCount, plainVariant, storedName, type ModelFile } from '@lstm/layers';
 import { encode, evaluate as evaluateSplit, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
 import { co2Csv } from '@lstm/tasks/node';
 import { buildTask, probeBackends, registerAll, selectBackend } from './build.js';
@@ -22,6 +22,14 @@ const READOUT_WORDS = {
 
 const taskOf = (file: { stored: StoredMetadata }) => file.stored.task ?? { task: undefined, options: undefined };
 
+/** ' (f pinned to 1)' for an LSTM with pinned gates, else ''. */
+const pinWords = (pin: Readonly<Record<string, number>> | undefined) =>
+  pin && Object.keys(pin).length > 0
+    ? ` (${Object.entries(pin)
+        .map(([gate, value]) => `${gate} pinned to ${value}`)
+        .join(', ')})`
+    : '';
+
 /** `lstm info FILE`: architecture, parameter count, PyTorch names and shapes. */
 export async function info(path: string, json: boolean): Promise<void> {
   await selectBackend();
@@ -29,13 +37,14 @@ export async function info(path: string, json: boolean): Promise<void> {
   const { architecture: a, model } = file;
   const parameters = model.parameters().map((p) => ({ name: storedName(p.name), shape: [...p.shape] }));
   const hard = a.gateActivation === 'hardSigmoid';
+  const lstmWords = a.cell === 'lstm' ? describeLstm({ variant: a.variant ?? 'standard', pin: a.pin ?? {} }) : '';
   const torchCell =
-    (a.cell === 'lstm' && a.variant && a.variant !== 'standard') || hard ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
+    (a.cell === 'lstm' && !plainVariant(model.rnn, 'standard')) || hard ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
   const torch = torchCell
     ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True` +
       `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); ` +
       `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
-    : `no PyTorch module (${hard ? 'hardSigmoid gates are' : `the ${a.variant} LSTM is`} not in torch.nn)`;
+    : `no PyTorch module (${hard ? 'hardSigmoid gates are' : `the ${lstmWords} is`} not in torch.nn)`;
   const summary = {
     file: path,
     version: file.version,
@@ -53,7 +62,7 @@ export async function info(path: string, json: boolean): Promise<void> {
   }
   const lines = [
     `${path} (written by @lstm ${file.version})`,
-    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}${hard ? ' (hardSigmoid gates)' : ''}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
+    `architecture: ${a.variant && a.variant !== 'standard' ? `${a.variant} ` : ''}${a.cell.toUpperCase()}${pinWords(a.pin)}${hard ? ' (hardSigmoid gates)' : ''}, input ${a.inputSize}, hidden ${a.hiddenSize} × ${a.numLayers} layer(s)` +
       `${a.bidirectional ? ', bidirectional' : ''}${a.dropout ? `, dropout ${a.dropout}` : ''}; head → ${a.outputSize} ${file.stored.output} (${READOUT_WORDS[a.readout]})`,
     `parameters: ${summary.parameters.toLocaleString('en-US')}`,
     `task: ${summary.task ?? 'unknown'}`,

@@ -1,6 +1,7 @@
 import { basename, dirname } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
 import { DIAGRAM_CELLS, cellDiagram, cellEquations, stackDiagram, xrayValues, type DiagramCell, type StepValues } from '@lstm/viz';
+import { describeLstm, plainVariant, type RecurrentLayer } from '@lstm/layers';
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
 import { readModel } from './use.js';
@@ -21,11 +22,15 @@ export interface CellOptions {
   backend?: string;
 }
 
-/** The cell a model's architecture draws as. */
-function diagramCellOf(architecture: { cell: string; variant?: string }): DiagramCell {
-  if (architecture.cell === 'lstm')
-    return (architecture.variant ?? 'standard') === 'standard' ? 'lstm' : (architecture.variant as DiagramCell);
-  return architecture.cell as DiagramCell;
+/** The cell a model's layer draws as; an LSTM form with no diagram yet is refused in one line. */
+function diagramCellOf(rnn: RecurrentLayer, path: string): DiagramCell {
+  if (rnn.cell !== 'lstm') return rnn.cell;
+  const variant = plainVariant(rnn, 'standard', 'peephole', 'coupled');
+  if (!variant)
+    throw new UsageError(
+      `${path} is a ${describeLstm(rnn)}; the x-ray draws the standard, peephole and coupled LSTMs, GRUs and RNNs — use lstm viz gates for its gates`,
+    );
+  return variant === 'standard' ? 'lstm' : variant;
 }
 
 /**
@@ -51,6 +56,7 @@ export async function vizCell(o: CellOptions): Promise<void> {
   await selectBackend(o.backend);
   const file = readModel(o.model);
   const a = file.architecture;
+  const cell = diagramCellOf(file.model.rnn, o.model);
   if (o.layer > a.numLayers) throw new UsageError(`--layer ${o.layer}: ${o.model} has ${a.numLayers} layer(s)`);
   const units = o.units ?? [1];
   const bad = units.find((u) => u > a.hiddenSize);
@@ -83,7 +89,6 @@ export async function vizCell(o: CellOptions): Promise<void> {
       step - 1,
     );
   });
-  const cell = diagramCellOf(a);
   const source = o.input ? basename(o.input) : `test sequence ${o.sample}`;
   const svg = cellDiagram(cell, {
     values: values as StepValues,

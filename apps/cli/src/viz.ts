@@ -59,7 +59,13 @@ export async function vizGates(o: GatesOptions): Promise<void> {
     const x = tensor(input, [1, steps, a.inputSize], a.dtype);
     const trace = file.model.forward(x, { record: true }).trace!.find((t) => t.layer === o.layer - 1 && t.direction === 'forward')!;
     return activityOf(
-      { gateNames: trace.gateNames, gates: trace.gates?.readSync(), cells: trace.cells?.readSync(), hidden: trace.hidden.readSync() },
+      {
+        gateNames: trace.gateNames,
+        constantGates: trace.constantGates,
+        gates: trace.gates?.readSync(),
+        cells: trace.cells?.readSync(),
+        hidden: trace.hidden.readSync(),
+      },
       { steps, hidden: a.hiddenSize, units: Array.from({ length: units }, (_, u) => u) },
     );
   });
@@ -101,6 +107,8 @@ export async function vizGates(o: GatesOptions): Promise<void> {
 /** One layer-direction's record of a sequence, read back: gates packed [steps, G·H] in `gateNames` order, states [steps, H]. */
 export interface RecordedLayer {
   gateNames: readonly string[];
+  /** Pinned gates (no rows in `gates`): drawn as their constant. */
+  constantGates?: Readonly<Record<string, number>>;
   gates?: ArrayLike<number>;
   cells?: ArrayLike<number>;
   hidden?: ArrayLike<number>;
@@ -116,7 +124,12 @@ export function activityOf(layer: RecordedLayer, o: { steps: number; hidden: num
     o.units.map((u) => Array.from({ length: o.steps }, (_, t) => data[t * width + offset + u]!));
   return {
     cell: G === 0 ? 'rnn' : layer.gateNames.includes('r') ? 'gru' : 'lstm',
-    gates: Object.fromEntries(layer.gateNames.map((g, k) => [g, rows(layer.gates!, G * o.hidden, k * o.hidden)])),
+    gates: {
+      ...Object.fromEntries(layer.gateNames.map((g, k) => [g, rows(layer.gates!, G * o.hidden, k * o.hidden)])),
+      ...Object.fromEntries(
+        Object.entries(layer.constantGates ?? {}).map(([g, value]) => [g, o.units.map(() => new Array<number>(o.steps).fill(value))]),
+      ),
+    },
     ...(layer.cells ? { c: rows(layer.cells, o.hidden, 0) } : {}),
     ...(layer.hidden ? { h: rows(layer.hidden, o.hidden, 0) } : {}),
   };

@@ -10,7 +10,7 @@ export type Architecture = Required<
     'cell' | 'inputSize' | 'hiddenSize' | 'numLayers' | 'bidirectional' | 'dropout' | 'outputSize' | 'readout' | 'dtype'
   >
 > &
-  Pick<SequenceModelOptions, 'variant' | 'nonlinearity' | 'gateActivation'>;
+  Pick<SequenceModelOptions, 'variant' | 'pin' | 'nonlinearity' | 'gateActivation'>;
 
 export interface ModelFile {
   model: SequenceModel;
@@ -39,6 +39,8 @@ export function architectureOf(model: SequenceModel): Architecture {
     readout: model.readout,
     dtype: rnn.dtype,
     ...(rnn.cell === 'lstm' ? { variant: rnn.variant } : {}),
+    // Pins are stored only when set, so files of unpinned models stay as they were.
+    ...(Object.keys(rnn.pin).length > 0 ? { pin: { ...rnn.pin } } : {}),
     ...(rnn.cell === 'rnn' ? { nonlinearity: rnn.nonlinearity } : {}),
     // Stored only when not σ: files of σ models stay as they were, and a reader that predates
     // hardSigmoid refuses such a file (an unknown field) instead of running it with σ.
@@ -97,7 +99,7 @@ export function modelFromTensors({ tensors, metadata }: SafetensorsFile, what = 
   }
   const architecture = parseWith(ArchitectureSchema, parse('lstm.architecture'), what, 'lstm.architecture');
   const dtype = architecture.dtype === 'float64' ? 'F64' : 'F32';
-  const expected = expectedTensors(architecture);
+  const expected = expectedTensors(architecture, what);
   const extra = Object.keys(tensors).filter((name) => !expected.has(name));
   if (extra.length)
     throw new ModelFileError(`${what}: unexpected tensor(s) ${extra.slice(0, 5).join(', ')} for a ${architecture.cell} model`);

@@ -1,5 +1,6 @@
-import { gateCount } from '@lstm/core';
+import { LSTM_VARIANTS, LstmError, type LstmVariant } from '@lstm/core';
 import * as v from 'valibot';
+import { CELLS, cellConfig } from './cells/index.js';
 import { ModelFileError } from './safetensors.js';
 
 /**
@@ -8,6 +9,7 @@ import { ModelFileError } from './safetensors.js';
  * gets a type, a range and a one-line message naming it, and unknown fields are refused.
  */
 
+const gateValue = v.pipe(v.number(), v.minValue(0), v.maxValue(1));
 const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.maxValue(max));
 
 /** Largest sizes a file may claim (far above any model a browser or a laptop trains). */
@@ -23,7 +25,8 @@ export const ArchitectureSchema = v.strictObject({
   outputSize: size(LIMITS.outputSize),
   readout: v.picklist(['last', 'last-output', 'all']),
   dtype: v.picklist(['float32', 'float64']),
-  variant: v.optional(v.picklist(['standard', 'peephole', 'coupled'])),
+  variant: v.optional(v.picklist(Object.keys(LSTM_VARIANTS) as LstmVariant[])),
+  pin: v.optional(v.strictObject({ i: v.optional(gateValue), f: v.optional(gateValue), o: v.optional(gateValue) })),
   nonlinearity: v.optional(v.picklist(['tanh', 'relu'])),
   gateActivation: v.optional(v.picklist(['sigmoid', 'hardSigmoid'])),
 });
@@ -48,10 +51,18 @@ export function parseWith<S extends v.GenericSchema>(schema: S, value: unknown, 
  * numbers alone — nothing is allocated — so a file is checked against its own claims before
  * any model is built. Names are PyTorch's: `rnn.weight_ih_l0[_reverse]`, …, `head.weight`.
  */
-export function expectedTensors(architecture: StoredArchitecture): Map<string, number[]> {
-  const { cell, inputSize, hiddenSize: H, numLayers, bidirectional, outputSize, variant = 'standard' } = architecture;
+export function expectedTensors(architecture: StoredArchitecture, what = 'model file'): Map<string, number[]> {
+  const { cell, inputSize, hiddenSize: H, numLayers, bidirectional, outputSize } = architecture;
   const D = bidirectional ? 2 : 1;
-  const G = gateCount(cell, variant);
+  let config: ReturnType<typeof cellConfig>;
+  try {
+    config = cellConfig(cell, architecture, `${what}: the architecture is invalid`);
+  } catch (error) {
+    if (error instanceof LstmError) throw new ModelFileError(`${error.message} — the file is corrupt or from another tool`);
+    throw error;
+  }
+  const G = CELLS[cell].blocks({ cell, ...config });
+  const peephole = CELLS[cell].peepholeSize({ cell, ...config }, H);
   const shapes = new Map<string, number[]>();
   for (let layer = 0; layer < numLayers; layer++) {
     const input = layer === 0 ? inputSize : H * D;
@@ -61,7 +72,7 @@ export function expectedTensors(architecture: StoredArchitecture): Map<string, n
       shapes.set(`rnn.weight_hh${suffix}`, [G * H, H]);
       shapes.set(`rnn.bias_ih${suffix}`, [G * H]);
       shapes.set(`rnn.bias_hh${suffix}`, [G * H]);
-      if (cell === 'lstm' && variant === 'peephole') shapes.set(`rnn.peephole${suffix}`, [3 * H]);
+      if (peephole > 0) shapes.set(`rnn.peephole${suffix}`, [peephole]);
     }
   }
   shapes.set('head.weight', [outputSize, H * D]);

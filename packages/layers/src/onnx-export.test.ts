@@ -82,8 +82,24 @@ describe('ONNX export, run by onnxruntime-node', () => {
     expect(normwiseError(result.output!.data as Float32Array, Array.from(ours))).toBeLessThan(1e-5);
   });
 
-  it('refuses the coupled LSTM, which has no ONNX operator', () => {
-    const model = new SequenceModel({ cell: 'lstm', variant: 'coupled', inputSize: I, hiddenSize: 5, outputSize: 3 });
-    expect(() => exportOnnx(model)).toThrow(/coupled LSTM has no ONNX operator/);
+  it('refuses every LSTM form its LSTM operator cannot express: coupled, Greff variants, pinned gates', () => {
+    const cases = [
+      [{ variant: 'coupled' }, /cannot express the coupled LSTM;/],
+      [{ variant: 'nig' }, /cannot express the nig LSTM;/],
+      [{ variant: 'niaf' }, /cannot express the niaf LSTM;/],
+      [{ variant: 'noaf' }, /cannot express the noaf LSTM;/],
+      [{ pin: { f: 1 } }, /cannot express the standard LSTM with f pinned to 1;/],
+      [{ variant: 'peephole', pin: { o: 0.5 } }, /cannot express the peephole LSTM with o pinned to 0.5;/],
+    ] as const;
+    for (const [options, message] of cases) {
+      const model = new SequenceModel({ cell: 'lstm', ...options, inputSize: I, hiddenSize: 5, outputSize: 3 });
+      expect(() => exportOnnx(model)).toThrow(message);
+    }
+    // Greff's vanilla and NP are the peephole and standard cells: they export.
+    for (const variant of ['vanilla', 'np'] as const) {
+      expect(exportOnnx(new SequenceModel({ cell: 'lstm', variant, inputSize: I, hiddenSize: 5, outputSize: 3 })).length).toBeGreaterThan(
+        0,
+      );
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { ValueError } from '@lstm/core';
 import type { onnx as T } from 'onnx-proto';
+import { describeLstm, plainVariant } from './cells/lstm.js';
 import { onnx } from './onnx-graph.js';
 import { reorderBlocks, transposed } from './matrix.js';
 import type { SequenceModel } from './sequence-model.js';
@@ -25,8 +26,9 @@ import type { SequenceModel } from './sequence-model.js';
  */
 export function exportOnnx(model: SequenceModel, producerVersion = '0', options: { float32?: boolean } = {}): Uint8Array {
   const rnn = model.rnn;
-  if (rnn.cell === 'lstm' && rnn.variant === 'coupled') {
-    throw new ValueError('ONNX export: the coupled LSTM has no ONNX operator; export a standard or peephole LSTM');
+  const lstmVariant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole') : null;
+  if (rnn.cell === 'lstm' && !lstmVariant) {
+    throw new ValueError(`ONNX export: ONNX's LSTM operator cannot express the ${describeLstm(rnn)}; export a standard or peephole LSTM`);
   }
   const H = rnn.hiddenSize;
   const D = rnn.numDirections;
@@ -65,7 +67,7 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0', options:
     );
     const inputs = [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`, 'sequence_lens'];
     const attributes = [intAttribute('hidden_size', H), stringAttribute('direction', D === 2 ? 'bidirectional' : 'forward')];
-    if (rnn.cell === 'lstm' && rnn.variant === 'peephole') {
+    if (lstmVariant === 'peephole') {
       constant(
         `P_l${layer}`,
         [D, 3 * H],

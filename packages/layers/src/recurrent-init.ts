@@ -1,12 +1,11 @@
-import { type Rng, ValueError, assertKnownOptions, gateCount, tensor, type DType, type LstmVariant } from '@lstm/core';
+import { type Rng, assertKnownOptions, tensor, type DType } from '@lstm/core';
+import { CELLS } from './cells/index.js';
 import { orthogonal, uniform, xavierUniform } from './init.js';
 import { Parameter } from './parameter.js';
-import type { CellParameters, CellType, InitOptions } from './recurrent-types.js';
+import type { CellConfig, CellParameters, InitOptions } from './recurrent-types.js';
 
 /** What initialisation needs of a stack. */
-export interface InitShape {
-  cell: CellType;
-  variant: LstmVariant;
+export interface InitShape extends CellConfig {
   inputSize: number;
   hiddenSize: number;
   numLayers: number;
@@ -22,7 +21,9 @@ export interface InitShape {
 export function initialiseCells(shape: InitShape, rng: Rng, init: InitOptions): CellParameters[][] {
   assertKnownOptions(`${shape.cell.toUpperCase()} init`, init, ['weightIh', 'weightHh', 'forgetBias']);
   const H = shape.hiddenSize;
-  const G = gateCount(shape.cell, shape.variant);
+  const cell = CELLS[shape.cell];
+  const G = cell.blocks(shape);
+  const peepholeSize = cell.peepholeSize(shape, H);
   const bound = 1 / Math.sqrt(H);
   const make = (name: string, values: Float64Array, dims: number[]) => new Parameter(name, tensor(values, dims, shape.dtype));
   const cells: CellParameters[][] = [];
@@ -36,19 +37,14 @@ export function initialiseCells(shape: InitShape, rng: Rng, init: InitOptions): 
         init.weightHh === 'orthogonal' ? concatBlocks(Array.from({ length: G }, () => orthogonal(rng, H))) : uniform(rng, G * H * H, bound);
       const biasIh = uniform(rng, G * H, bound);
       const biasHh = uniform(rng, G * H, bound);
-      if (init.forgetBias !== undefined) {
-        if (shape.cell !== 'lstm') throw new ValueError(`${shape.cell.toUpperCase()}: forgetBias applies to LSTMs only`);
-        const f = shape.variant === 'coupled' ? 0 : 1; // block index of the forget gate
-        biasIh.fill(init.forgetBias, f * H, (f + 1) * H);
-        biasHh.fill(0, f * H, (f + 1) * H);
-      }
+      if (init.forgetBias !== undefined) cell.setForgetBias(shape, biasIh, biasHh, H, init.forgetBias);
       const parameters: CellParameters = {
         weightIh: make(`weight_ih${suffix}`, weightIh, [G * H, inputSize]),
         weightHh: make(`weight_hh${suffix}`, weightHh, [G * H, H]),
         biasIh: make(`bias_ih${suffix}`, biasIh, [G * H]),
         biasHh: make(`bias_hh${suffix}`, biasHh, [G * H]),
       };
-      if (shape.variant === 'peephole') parameters.peephole = make(`peephole${suffix}`, uniform(rng, 3 * H, bound), [3 * H]);
+      if (peepholeSize > 0) parameters.peephole = make(`peephole${suffix}`, uniform(rng, peepholeSize, bound), [peepholeSize]);
       directions.push(parameters);
     }
     cells.push(directions);

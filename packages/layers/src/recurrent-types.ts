@@ -1,4 +1,4 @@
-import type { DType, GateActivation, LstmVariant, RnnNonlinearity, Rng, Tensor } from '@lstm/core';
+import type { DType, GateActivation, LstmForm, LstmVariant, RnnNonlinearity, Rng, Tensor } from '@lstm/core';
 import type { Parameter } from './parameter.js';
 
 /**
@@ -21,6 +21,24 @@ export interface InitOptions {
   forgetBias?: number;
 }
 
+/** Every option of a recurrent stack (unknown ones are refused by name). */
+export const RECURRENT_OPTION_NAMES: readonly (keyof RecurrentLayerOptions)[] = [
+  'inputSize',
+  'hiddenSize',
+  'numLayers',
+  'bidirectional',
+  'dropout',
+  'variant',
+  'pin',
+  'nonlinearity',
+  'gateActivation',
+  'dtype',
+  'seed',
+  'rng',
+  'dropoutRng',
+  'init',
+];
+
 export interface RecurrentLayerOptions {
   inputSize: number;
   hiddenSize: number;
@@ -28,8 +46,13 @@ export interface RecurrentLayerOptions {
   bidirectional?: boolean;
   /** Dropout on each layer's output except the last, while training (PyTorch's semantics). */
   dropout?: number;
-  /** LSTM: 'standard' | 'peephole' | 'coupled'. */
+  /**
+   * LSTM: 'standard' (nn.LSTM), 'peephole', 'coupled' (i = 1 − f), or one of Greff et al.'s:
+   * 'vanilla' (= peephole), 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np' (= standard), 'cifg' (f = 1 − i).
+   */
   variant?: LstmVariant;
+  /** LSTM: gates held at a constant in [0, 1] instead of learned (no weights), e.g. { f: 1 }. */
+  pin?: { i?: number; f?: number; o?: number };
   /** RNN: 'tanh' | 'relu'. */
   nonlinearity?: RnnNonlinearity;
   /** LSTM, GRU: the gates' squashing, 'sigmoid' (default, PyTorch's) or 'hardSigmoid' (TensorFlow.js's default). */
@@ -67,8 +90,10 @@ export interface RecurrentForwardOptions {
 export interface LayerTrace {
   layer: number;
   direction: 'forward' | 'reverse';
-  /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */
+  /** Gate names in packing order: i f g o (LSTM; its learned gates only), r z n (GRU); none for RNN. */
   gateNames: readonly string[];
+  /** Gates with no weights and a constant value (an LSTM's pinned gates), not in `gates`. */
+  constantGates?: Readonly<Record<string, number>>;
   /** [B, T, G·H] post-activation gates, packed in `gateNames` order. */
   gates?: Tensor;
   /** [B, T, H] cell states c_t (LSTM). */
@@ -130,7 +155,7 @@ export interface RecurrentBackwardResult {
   steps?: StepGradients[];
 }
 
-/** One layer-direction's parameters (PyTorch's names; `peephole` for the peephole LSTM only). */
+/** One layer-direction's parameters (PyTorch's names; `peephole` for LSTMs with peepholes only). */
 export interface CellParameters {
   weightIh: Parameter;
   weightHh: Parameter;
@@ -143,6 +168,10 @@ export interface CellParameters {
 export interface CellConfig {
   readonly cell: CellType;
   readonly variant: LstmVariant;
+  /** What the LSTM computes: the variant with its pins (core's lstm-form.ts); the standard form for other cells. */
+  readonly form: LstmForm;
+  /** The LSTM's pinned gates, as given (empty for other cells). */
+  readonly pin: Readonly<Record<string, number>>;
   readonly nonlinearity: RnnNonlinearity;
   readonly gateActivation: GateActivation;
 }

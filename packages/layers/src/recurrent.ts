@@ -13,56 +13,44 @@ import {
   zeros,
   type DType,
   type GateActivation,
+  type LstmForm,
   type LstmVariant,
   type RnnNonlinearity,
   type Tensor,
 } from '@lstm/core';
-import { CELLS, cellConfig, cellForward, weightsOf } from './cells.js';
+import { CELLS, cellConfig, cellForward, weightsOf } from './cells/index.js';
 import { dropoutMask } from './dropout.js';
 import type { Module, Parameter } from './parameter.js';
 import { initialiseCells } from './recurrent-init.js';
-import type {
-  CellBackwardResult,
-  CellGradients,
-  CellParameters,
-  CellType,
-  DirectionCache,
-  LayerTrace,
-  RecurrentBackwardOptions,
-  RecurrentBackwardResult,
-  RecurrentCache,
-  RecurrentForwardOptions,
-  RecurrentForwardResult,
-  RecurrentLayerOptions,
-  RecurrentState,
-  StackConfig,
-  StepGradients,
+import {
+  RECURRENT_OPTION_NAMES,
+  type CellBackwardResult,
+  type CellGradients,
+  type CellParameters,
+  type CellType,
+  type DirectionCache,
+  type LayerTrace,
+  type RecurrentBackwardOptions,
+  type RecurrentBackwardResult,
+  type RecurrentCache,
+  type RecurrentForwardOptions,
+  type RecurrentForwardResult,
+  type RecurrentLayerOptions,
+  type RecurrentState,
+  type StackConfig,
+  type StepGradients,
 } from './recurrent-types.js';
 import { checkState, stackStates, stateSlice } from './recurrent-state.js';
 import { RecurrentStream, type SerializedState } from './stream.js';
 
-/** Every option of a recurrent stack (unknown ones are refused by name). */
-export const RECURRENT_OPTION_NAMES: readonly (keyof RecurrentLayerOptions)[] = [
-  'inputSize',
-  'hiddenSize',
-  'numLayers',
-  'bidirectional',
-  'dropout',
-  'variant',
-  'nonlinearity',
-  'gateActivation',
-  'dtype',
-  'seed',
-  'rng',
-  'dropoutRng',
-  'init',
-];
+export { RECURRENT_OPTION_NAMES } from './recurrent-types.js';
 
 /**
  * A stack of recurrent layers (LSTM, GRU or vanilla RNN), uni- or bidirectional, in PyTorch's
  * parameter layout and names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`,
- * `…_reverse`; peephole LSTMs add `peephole_l0` [3H] = p_i, p_f, p_o; coupled LSTMs pack
- * three gates f, g, o in [3H, ·] weights). Inputs are [batch, time, features].
+ * `…_reverse`; peephole LSTMs add `peephole_l0` [3H] = p_i, p_f, p_o; an LSTM packs only its
+ * learned gates, e.g. f, g, o in [3H, ·] weights for the coupled cell). Inputs are [batch, time,
+ * features]. What differs between cells lives in cells/<name>.ts.
  */
 export class RecurrentLayer implements Module, StackConfig {
   readonly cell: CellType;
@@ -72,6 +60,8 @@ export class RecurrentLayer implements Module, StackConfig {
   readonly numDirections: 1 | 2;
   readonly dropout: number;
   readonly variant: LstmVariant;
+  readonly form: LstmForm;
+  readonly pin: Readonly<Record<string, number>>;
   readonly nonlinearity: RnnNonlinearity;
   readonly gateActivation: GateActivation;
   readonly dtype: DType;
@@ -89,16 +79,27 @@ export class RecurrentLayer implements Module, StackConfig {
     this.numLayers = assertPositiveInteger(what, 'numLayers', options.numLayers ?? 1);
     this.numDirections = options.bidirectional ? 2 : 1;
     this.dropout = assertProbability(what, 'dropout', options.dropout ?? 0);
-    ({ variant: this.variant, nonlinearity: this.nonlinearity, gateActivation: this.gateActivation } = cellConfig(cell, options, what));
+    ({
+      variant: this.variant,
+      form: this.form,
+      pin: this.pin,
+      nonlinearity: this.nonlinearity,
+      gateActivation: this.gateActivation,
+    } = cellConfig(cell, options, what));
     this.dtype = options.dtype ?? 'float32';
     const seed = options.seed ?? 0;
     this.rng = options.dropoutRng ?? options.rng ?? Rng.derive(seed, 'dropout');
     this.cells = initialiseCells(this, options.rng ?? Rng.derive(seed, 'init'), options.init ?? {});
   }
 
-  /** Gate names in packing order: i f g o (LSTM), f g o (coupled), r z n (GRU); none for RNN. */
+  /** Gate names in packing order: i f g o (LSTM: its learned gates), r z n (GRU); none for RNN. */
   get gateNames(): readonly string[] {
     return CELLS[this.cell].gateNames(this);
+  }
+
+  /** Pinned gates and their constant values (LSTM). */
+  get constantGates(): Readonly<Record<string, number>> {
+    return CELLS[this.cell].constantGates(this);
   }
 
   parameters(): Parameter[] {
@@ -162,6 +163,7 @@ export class RecurrentLayer implements Module, StackConfig {
             layer,
             direction: d === 1 ? 'reverse' : 'forward',
             gateNames: this.gateNames,
+            constantGates: this.constantGates,
             gates: saved.gates,
             cells: saved.cells,
             hidden: saved.y,

@@ -1,5 +1,5 @@
 import { Tensor, ValueError, assertFinite, assertShape, keep, reshape, tensor, tidy, type FloatArray } from '@lstm/core';
-import { cellForward } from './cells.js';
+import { cellForward } from './cells/index.js';
 import type { StackConfig } from './recurrent-types.js';
 
 /** A stream's state as plain JSON: h (and c) flattened from [numLayers, batch, hidden]. */

@@ -1,4 +1,5 @@
 import { ValueError } from '@lstm/core';
+import { describeLstm, plainVariant } from './cells/lstm.js';
 import { transposed } from './matrix.js';
 import type { SequenceModel } from './sequence-model.js';
 
@@ -35,7 +36,7 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
     refuse(
       "TF.js's GRU applies the reset gate before the recurrent product (resetAfter false, the only one it has); ours is PyTorch's — export it to ONNX instead",
     );
-  if (rnn.cell === 'lstm' && rnn.variant !== 'standard') refuse(`TF.js has no ${rnn.variant} LSTM; export a standard LSTM`);
+  if (rnn.cell === 'lstm' && !plainVariant(rnn, 'standard')) refuse(`TF.js has no ${describeLstm(rnn)}; export a standard LSTM`);
   if (rnn.dtype !== 'float32')
     refuse('TF.js holds float32 weights and this model is float64; rounding it is not an export — train or import it as float32');
   const D = rnn.numDirections;

@@ -1,0 +1,28 @@
+import { ValueError, gruBackward, gruForward, GATE_ACTIVATIONS, STANDARD_LSTM } from '@lstm/core';
+import { type Cell, need, pick } from './cell.js';
+
+/** PyTorch's nn.GRU: r, z, n, with the reset gate applied after the recurrent product. */
+export const gru: Cell = {
+  name: 'gru',
+  description: 'gated recurrent unit (PyTorch nn.GRU: r, z, n; reset after the product)',
+  options: { gateActivation: GATE_ACTIVATIONS },
+  configure: (options, what) => ({
+    variant: 'standard',
+    form: STANDARD_LSTM,
+    pin: {},
+    nonlinearity: 'tanh',
+    gateActivation: pick(options, 'gateActivation', GATE_ACTIVATIONS, what),
+  }),
+  gateNames: () => ['r', 'z', 'n'],
+  blocks: () => 3,
+  constantGates: () => ({}),
+  peepholeSize: () => 0,
+  setForgetBias: () => {
+    throw new ValueError('GRU: forgetBias applies to LSTMs only');
+  },
+  forward: (config, x, weights, h0, _c0, options) => gruForward(x, weights, h0, { ...options, gateActivation: config.gateActivation }),
+  backward: (config, x, weights, h0, _c0, saved, grads, options) => {
+    const kept = { y: saved.y, gates: need(saved.gates, 'gates'), hn: need(saved.hn, 'hn') };
+    return gruBackward(x, weights, h0, kept, { dy: grads.dy, dh: grads.dh }, { ...options, gateActivation: config.gateActivation });
+  },
+};

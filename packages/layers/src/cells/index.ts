@@ -1,0 +1,54 @@
+import { ValueError, type Tensor } from '@lstm/core';
+import type { CellConfig, CellForwardResult, CellParameters, CellPassOptions, CellType } from '../recurrent-types.js';
+import type { Cell, CellOptionName, CellOptions } from './cell.js';
+import { gru } from './gru.js';
+import { lstm } from './lstm.js';
+import { rnn } from './rnn.js';
+
+export type { Cell, CellOptionName, CellOptions } from './cell.js';
+
+/**
+ * The cell registry: every cell, one file each (docs/architecture.md, "Adding a cell"). The stack,
+ * streams, model files, the CLI's --cell and viz look cells up here instead of branching.
+ */
+export const CELLS: { readonly [C in CellType]: Cell } = { lstm, gru, rnn };
+
+const OPTION_NAMES: readonly CellOptionName[] = ['variant', 'pin', 'nonlinearity', 'gateActivation'];
+
+/**
+ * A cell's configuration from a stack's options, checked: each cell option applies to the cells
+ * that name it only (and must be one of its values).
+ */
+export function cellConfig(cell: CellType, options: CellOptions, what: string): Omit<CellConfig, 'cell'> {
+  const descriptor = CELLS[cell];
+  for (const name of OPTION_NAMES) {
+    if (options[name] !== undefined && !descriptor.options[name]) {
+      const takers = Object.values(CELLS).filter((c) => c.options[name]);
+      throw new ValueError(`${what}: '${name}' applies to ${takers.map((c) => `${c.name.toUpperCase()}s`).join(' and ')} only`);
+    }
+  }
+  return descriptor.configure(options, what);
+}
+
+/** The current values of one layer-direction's parameters. */
+export function weightsOf(p: CellParameters) {
+  return {
+    weightIh: p.weightIh.value,
+    weightHh: p.weightHh.value,
+    biasIh: p.biasIh.value,
+    biasHh: p.biasHh.value,
+    peephole: p.peephole?.value,
+  };
+}
+
+/** One layer and direction over `input` [B, T, I] (used by the layer's forward and by streams). */
+export function cellForward(
+  config: CellConfig,
+  input: Tensor,
+  p: CellParameters,
+  h0: Tensor,
+  c0: Tensor | undefined,
+  options: CellPassOptions,
+): CellForwardResult {
+  return CELLS[config.cell].forward(config, input, weightsOf(p), h0, c0, options);
+}
