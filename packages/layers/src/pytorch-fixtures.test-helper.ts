@@ -1,5 +1,5 @@
 import { normwiseError } from '@lstm/core/testing';
-import { tensor, tidy, type DType } from '@lstm/core';
+import { tensor, tidy, type DType, type LstmVariant } from '@lstm/core';
 import { describe, expect, it } from 'vitest';
 import { RecurrentLayer } from './recurrent.js';
 import type { CellType } from './recurrent-types.js';
@@ -11,6 +11,9 @@ export interface Fixture {
   config: {
     cell: CellType;
     nonlinearity: 'tanh' | 'relu';
+    /** LSTM variant fixtures (tooling/fixtures/lstm_variants.py): the variant and its pinned gates. */
+    variant?: LstmVariant;
+    pin?: Record<string, number>;
     inputSize: number;
     hiddenSize: number;
     numLayers: number;
@@ -33,8 +36,12 @@ export function describePytorchFixtures(
   bound: Record<DType, number>,
 ): void {
   describe(`layers match PyTorch golden fixtures (tooling/fixtures/generate.py) on ${label}`, () => {
-    it('has the fixture grid: LSTM, GRU, RNN × 1–2 layers × uni/bi × state × lengths', () => {
+    it('has the fixture grid: LSTM, GRU, RNN × 1–2 layers × uni/bi × state × lengths, and the LSTM variants', () => {
       expect(fixtures.length).toBeGreaterThanOrEqual(50);
+      // Greff's variants, the coupled cell and pinned gates (tooling/fixtures/lstm_variants.py).
+      const variants = new Set(fixtures.map((f) => f.config.variant).filter(Boolean));
+      for (const variant of ['peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg']) expect(variants).toContain(variant);
+      expect(fixtures.filter((f) => f.config.pin && Object.keys(f.config.pin).length > 0).length).toBeGreaterThanOrEqual(3);
     });
 
     for (const dtype of dtypes) {
@@ -49,6 +56,8 @@ export function describePytorchFixtures(
             bidirectional: config.bidirectional,
             dtype,
             ...(config.cell === 'rnn' ? { nonlinearity: config.nonlinearity } : {}),
+            ...(config.variant ? { variant: config.variant } : {}),
+            ...(config.pin ? { pin: config.pin } : {}),
           });
           loadStateDict(layer, Object.fromEntries(Object.entries(fixture.parameters).map(([name, p]) => [name, p.values])));
           const errors: Record<string, number> = {};
