@@ -1,0 +1,97 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { LSTM_VARIANTS } from '@lstm/core';
+import { describe, expect, it } from 'vitest';
+import { cli, expectOneLineMistake } from './cli.test-helper.js';
+import { train, type TrainOptions } from './train.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'lstm-cli-variants-'));
+const lstm = cli(dir);
+
+/** Every named variant but the aliases (vanilla = peephole, np = standard), and two pinned forms. */
+const RUNS: { label: string; variant?: string; pin?: string[] }[] = [
+  ...Object.keys(LSTM_VARIANTS)
+    .filter((v) => v !== 'vanilla' && v !== 'np')
+    .map((variant) => ({ label: variant, variant })),
+  { label: 'pin f=1', pin: ['f=1'] },
+  { label: 'peephole, pin o=1', variant: 'peephole', pin: ['o=1'] },
+];
+
+/** A test-sized first-last run (T = 30), as `lstm train` runs it, in this process. */
+function options(out: string, backend: string, run: (typeof RUNS)[number]): TrainOptions {
+  return {
+    task: 'first-last',
+    seqLen: 30,
+    classes: 4,
+    trainSize: 256,
+    validationSize: 64,
+    testSize: 64,
+    cell: 'lstm',
+    ...(run.variant ? { variant: run.variant } : {}),
+    ...(run.pin ? { pin: run.pin } : {}),
+    hidden: 8,
+    layers: 1,
+    epochs: 4,
+    batchSize: 32,
+    optimizer: 'adam',
+    lr: 0.01,
+    seed: 3,
+    backend,
+    out,
+    force: true,
+    quiet: true,
+  };
+}
+
+const curve = (out: string): number[] =>
+  readFileSync(join(out, 'metrics.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line).train_loss as number);
+
+describe('every LSTM variant and pinned gate trains with lstm train (issue 23)', () => {
+  for (const backend of ['cpu', 'wasm', 'tfjs-wasm']) {
+    it(`on ${backend}: first-last, T = 30, every variant's training loss falls`, { timeout: 240_000 }, async () => {
+      for (const run of RUNS) {
+        const out = join(dir, `${backend}-${run.label.replace(/\W+/g, '-')}`);
+        await train(options(out, backend, run));
+        const losses = curve(out);
+        expect(losses, `${run.label} on ${backend}`).toHaveLength(4);
+        expect(losses.every(Number.isFinite), `${run.label} on ${backend}`).toBe(true);
+        expect(losses.at(-1)!, `${run.label} on ${backend}: ${losses.join(', ')}`).toBeLessThan(losses[0]!);
+      }
+    });
+  }
+
+  it('their model files are read by lstm info and lstm eval; ONNX export takes the ones its operator can express', () => {
+    const cifg = join(dir, 'cpu-cifg', 'model.safetensors');
+    const pinned = join(dir, 'cpu-peephole-pin-o-1', 'model.safetensors');
+    const peephole = join(dir, 'cpu-peephole', 'model.safetensors');
+    const info = lstm('info', pinned);
+    expect(info.code, info.stderr).toBe(0);
+    expect(info.stdout).toMatch(/architecture: peephole LSTM \(o pinned to 1\)/);
+    expect(info.stdout).toMatch(/rnn\.weight_ih_l0 +\[24, 1\]/); // i, f, g: the pinned o has no rows
+    expect(info.stdout).toMatch(/rnn\.peephole_l0 +\[16\]/); // p_i, p_f
+    expect(info.stdout).toMatch(/no PyTorch module/);
+    const evaluated = lstm('eval', '--model', cifg, '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout).test_accuracy).toBeGreaterThanOrEqual(0);
+    expectOneLineMistake(
+      lstm('export', '--model', pinned, '--onnx', join(dir, 'pinned.onnx')),
+      1,
+      /ONNX's LSTM operator cannot express the peephole LSTM with o pinned to 1; export a standard or peephole LSTM/,
+    );
+    const exported = lstm('export', '--model', peephole, '--onnx', join(dir, 'peephole.onnx'));
+    expect(exported.code, exported.stderr).toBe(0);
+  });
+
+  it('refuses a pin that names no learned gate, or a value outside [0, 1], in one line', () => {
+    const base = ['train', '--task', 'first-last', '--train-size', '64', '--epochs', '1', '--out', join(dir, 'refused'), '--force'];
+    expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--pin', 'f=0.5'), 1, /variant 'nfg' has no learned gate f to pin/);
+    expectOneLineMistake(lstm(...base, '--pin', 'o=1.5'), 1, /pin o=1.5 is not a gate value; give a number in \[0, 1\]/);
+    expectOneLineMistake(lstm(...base, '--pin', 'f'), 2, /--pin f: write GATE=VALUE, e.g. --pin f=1/);
+    expectOneLineMistake(lstm(...base, '--cell', 'gru', '--variant', 'nig'), 2, /--variant applies to LSTMs/);
+    expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--forget-bias', '1'), 1, /has no forget gate, so it has no bias to set/);
+  });
+});
