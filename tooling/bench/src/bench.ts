@@ -12,6 +12,7 @@ import type { BackendFactory } from '@lstm/core';
 import { tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
 import { benchGemm, wasmTargets } from './wasm.js';
+import { benchVariants } from './variants.js';
 import { benchBrain } from './brain.js';
 import { benchLstmJs } from './lstm-js.js';
 import { benchTfjs } from './tfjs.js';
@@ -68,6 +69,7 @@ async function main(): Promise<void> {
     torch?.close();
   }
   const gemm = await benchGemm(REFERENCE, seconds);
+  const variants = await benchVariants(rounds, seconds, log);
   const results = measured.medians();
   const ratioOf = (workload: string, a: string, b: string, metric: Metric, lowerIsBetter = false) =>
     showRatio(measured.ratio(workload, a, b, metric, lowerIsBetter));
@@ -113,7 +115,7 @@ async function main(): Promise<void> {
       `| ${r.workload} | ${backend} | ${ratioOf(r.workload, r.library, peer, 'trainSequencesPerSecond')} | ${ratioOf(r.workload, r.library, peer, 'inferSequencesPerSecond')} | ${ratioOf(r.workload, r.library, peer, 'streamMicrosecondsPerStep', true)} |`,
     );
   }
-  lines.push('', ...gemm.lines, '', ...wasmTargets(measured, gemm.worstOfPeak));
+  lines.push('', ...gemm.lines, '', ...wasmTargets(measured, gemm.worstOfPeak), '', ...variants);
   console.log(lines.join('\n'));
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(

@@ -1,5 +1,5 @@
 import { registerBackend, setBackend, tensor, tidy, type BackendFactory } from '@lstm/core';
-import { SequenceClassifier } from '@lstm/layers';
+import { SequenceClassifier, type SequenceClassifierOptions } from '@lstm/layers';
 import { Adam } from '@lstm/optim';
 import { batchLoss, readStepSummary, stepSummary } from '@lstm/tasks';
 import { makeBatch, measure, trainingFlops, type Result, type Workload } from './workload.js';
@@ -8,7 +8,13 @@ import { makeBatch, measure, trainingFlops, type Result, type Workload } from '.
  * @lstm on any backend: SequenceClassifier, the Trainer's device-resident step (cross-entropy
  * and the tally's sums as tensors, clipping at 1.0 on the device, one read), Adam.
  */
-export async function benchLstmJs(w: Workload, seconds: number, factory: BackendFactory, library: string): Promise<Result> {
+export async function benchLstmJs(
+  w: Workload,
+  seconds: number,
+  factory: BackendFactory,
+  library: string,
+  cell: Pick<SequenceClassifierOptions, 'variant' | 'pin'> = {},
+): Promise<Result> {
   registerBackend(factory);
   await setBackend(factory.name);
   const model = new SequenceClassifier({
@@ -17,6 +23,7 @@ export async function benchLstmJs(w: Workload, seconds: number, factory: Backend
     numLayers: w.numLayers,
     numClasses: w.classes,
     seed: 1,
+    ...cell,
   });
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const { x, y } = makeBatch(w, 7);
