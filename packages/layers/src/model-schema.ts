@@ -61,18 +61,13 @@ export function expectedTensors(architecture: StoredArchitecture, what = 'model 
     if (error instanceof LstmError) throw new ModelFileError(`${error.message} — the file is corrupt or from another tool`);
     throw error;
   }
-  const G = CELLS[cell].blocks({ cell, ...config });
-  const peephole = CELLS[cell].peepholeSize({ cell, ...config }, H);
+  const descriptor = CELLS[cell];
   const shapes = new Map<string, number[]>();
   for (let layer = 0; layer < numLayers; layer++) {
     const input = layer === 0 ? inputSize : H * D;
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
-      shapes.set(`rnn.weight_ih${suffix}`, [G * H, input]);
-      shapes.set(`rnn.weight_hh${suffix}`, [G * H, H]);
-      shapes.set(`rnn.bias_ih${suffix}`, [G * H]);
-      shapes.set(`rnn.bias_hh${suffix}`, [G * H]);
-      if (peephole > 0) shapes.set(`rnn.peephole${suffix}`, [peephole]);
+      for (const spec of descriptor.parameters({ cell, ...config }, input, H)) shapes.set(`rnn.${spec.name}${suffix}`, [...spec.shape]);
     }
   }
   shapes.set('head.weight', [outputSize, H * D]);

@@ -1,4 +1,5 @@
 import { ShapeError, assertFinite, assertShape, concat, reshape, slice, type Tensor } from '@lstm/core';
+import { CELLS } from './cells/index.js';
 import type { RecurrentState, StackConfig } from './recurrent-types.js';
 
 /** Per-(layer, direction) states [B, H] → PyTorch's [L·D, B, H]. */
@@ -25,8 +26,8 @@ export function checkState(stack: StackConfig, state: RecurrentState | undefined
   const shape = [stack.numLayers * stack.numDirections, batch, stack.hiddenSize];
   const hint = `states are [numLayers·numDirections, batch, hiddenSize] = [${shape.join(', ')}]`;
   if (state.h || !partial) assertShape(state.h, shape, `${what}.h`, hint);
-  if (stack.cell === 'lstm' && (state.c || !partial)) {
-    if (!state.c) throw new ShapeError(`${what}: an LSTM state needs both h and c`);
+  if (CELLS[stack.cell].hasCellState && (state.c || !partial)) {
+    if (!state.c) throw new ShapeError(`${what}: a state with a cell state needs both h and c`);
     assertShape(state.c, shape, `${what}.c`, hint);
   }
   if (state.h) assertFinite(state.h, `${what}.h`);

@@ -155,14 +155,12 @@ export interface RecurrentBackwardResult {
   steps?: StepGradients[];
 }
 
-/** One layer-direction's parameters (PyTorch's names; `peephole` for LSTMs with peepholes only). */
-export interface CellParameters {
-  weightIh: Parameter;
-  weightHh: Parameter;
-  biasIh: Parameter;
-  biasHh: Parameter;
-  peephole?: Parameter;
-}
+/**
+ * One layer-direction's parameters, by the keys of its cell's parameter specs (cells/cell.ts):
+ * weightIh, weightHh, biasIh, biasHh for PyTorch's cells, `peephole` for LSTMs with peepholes, and
+ * whatever else a cell declares.
+ */
+export type CellParameters = Readonly<Record<string, Parameter>>;
 
 /** What a cell's forward needs to know of its layer: the cell, its variant and parameters. */
 export interface CellConfig {
@@ -215,16 +213,13 @@ export interface CellGradients {
   dc?: Tensor;
 }
 
-/** One layer-direction's backward outputs, whatever the cell (`dc0`, `dcSteps` for LSTMs). */
+/** One layer-direction's backward outputs, whatever the cell (`dc0`, `dcSteps` for cells with a cell state). */
 export interface CellBackwardResult {
   dx: Tensor;
   dh0: Tensor;
   dc0?: Tensor;
-  dWeightIh: Tensor;
-  dWeightHh: Tensor;
-  dBiasIh: Tensor;
-  dBiasHh: Tensor;
-  dPeephole?: Tensor;
+  /** ∂L/∂ each parameter, by the keys of the cell's parameter specs. */
+  grads: Readonly<Record<string, Tensor>>;
   dhSteps?: Tensor;
   dcSteps?: Tensor;
 }

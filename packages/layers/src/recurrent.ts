@@ -103,13 +103,13 @@ export class RecurrentLayer implements Module, StackConfig {
   }
 
   parameters(): Parameter[] {
-    return this.cells.flat().flatMap((c) => [c.weightIh, c.weightHh, c.biasIh, c.biasHh, ...(c.peephole ? [c.peephole] : [])]);
+    return this.cells.flat().flatMap((c) => Object.values(c));
   }
 
   /** Zero state [L·D, B, H] (and c for LSTMs). */
   zeroState(batch: number): RecurrentState {
     const shape = [this.numLayers * this.numDirections, batch, this.hiddenSize];
-    return this.cell === 'lstm' ? { h: zeros(shape, this.dtype), c: zeros(shape, this.dtype) } : { h: zeros(shape, this.dtype) };
+    return CELLS[this.cell].hasCellState ? { h: zeros(shape, this.dtype), c: zeros(shape, this.dtype) } : { h: zeros(shape, this.dtype) };
   }
 
   /**
@@ -152,7 +152,7 @@ export class RecurrentLayer implements Module, StackConfig {
       for (const [d, parameters] of directions.entries()) {
         const k = layer * D + d;
         const h0 = initial ? stateSlice(initial.h, k) : zeros([B, H], this.dtype);
-        const c0 = this.cell === 'lstm' ? (initial?.c ? stateSlice(initial.c, k) : zeros([B, H], this.dtype)) : undefined;
+        const c0 = CELLS[this.cell].hasCellState ? (initial?.c ? stateSlice(initial.c, k) : zeros([B, H], this.dtype)) : undefined;
         const saved = cellForward(this, input, parameters, h0, c0, { reverse: d === 1, lengths, record: keepSaved });
         outputs.push(saved.y);
         finalH.push(saved.h);
@@ -225,7 +225,7 @@ export class RecurrentLayer implements Module, StackConfig {
     }
     const result: RecurrentBackwardResult = {
       dx: dOut ?? zeros([B, T, this.inputSize], this.dtype),
-      dInitialState: { h: stackStates(dInitialH), ...(this.cell === 'lstm' ? { c: stackStates(dInitialC) } : {}) },
+      dInitialState: { h: stackStates(dInitialH), ...(CELLS[this.cell].hasCellState ? { c: stackStates(dInitialC) } : {}) },
     };
     if (options.record) result.steps = steps.sort((a, b) => a.layer - b.layer || (a.direction === 'forward' ? -1 : 1));
     return result;
@@ -268,11 +268,11 @@ export class RecurrentLayer implements Module, StackConfig {
 
 /** Adds one layer-direction's weight gradients to its parameters' `grad`. */
 function accumulateInto(parameters: CellParameters, grads: CellBackwardResult): void {
-  parameters.weightIh.accumulate(grads.dWeightIh);
-  parameters.weightHh.accumulate(grads.dWeightHh);
-  parameters.biasIh.accumulate(grads.dBiasIh);
-  parameters.biasHh.accumulate(grads.dBiasHh);
-  if (parameters.peephole && grads.dPeephole) parameters.peephole.accumulate(grads.dPeephole);
+  for (const [key, parameter] of Object.entries(parameters)) {
+    const grad = grads.grads[key];
+    if (!grad) throw new ValueError(`recurrent backward: the cell returned no gradient for '${parameter.name}'`);
+    parameter.accumulate(grad);
+  }
 }
 
 /** A long short-term memory stack (standard, peephole or coupled input–forget gates). */

@@ -1,5 +1,5 @@
 import { Tensor, ValueError, assertFinite, assertShape, keep, reshape, tensor, tidy, type FloatArray } from '@lstm/core';
-import { cellForward } from './cells/index.js';
+import { CELLS, cellForward } from './cells/index.js';
 import type { StackConfig } from './recurrent-types.js';
 
 /** A stream's state as plain JSON: h (and c) flattened from [numLayers, batch, hidden]. */
@@ -45,7 +45,7 @@ export class RecurrentStream {
     const part = (values: number[] | undefined, l: number) =>
       keep(tensor(values ? values.slice(l * size, (l + 1) * size) : new Array(size).fill(0), [this.batch, H], dtype));
     this.#h = Array.from({ length: numLayers }, (_, l) => part(state?.h, l));
-    this.#c = cell === 'lstm' ? Array.from({ length: numLayers }, (_, l) => part(state?.c, l)) : [];
+    this.#c = CELLS[cell].hasCellState ? Array.from({ length: numLayers }, (_, l) => part(state?.c, l)) : [];
   }
 
   /**

@@ -1,6 +1,66 @@
 import { ValueError, type RecurrentWeights, type Tensor } from '@lstm/core';
 import type { CellBackwardResult, CellConfig, CellForwardResult, CellGradients, CellPassOptions, CellType } from '../recurrent-types.js';
 
+/** One layer-direction's parameter values, by the keys of the cell's specs. */
+export type CellWeights = Readonly<Record<string, Tensor>>;
+
+/**
+ * A parameter of a cell (per layer and direction): its key, its stored name (PyTorch's where
+ * PyTorch has the cell: `weight_ih` becomes `weight_ih_l0`, `…_l1_reverse`), its shape and how it
+ * starts — 'weightIh' and 'weightHh' are the two projections (PyTorch's U(−1/√H, 1/√H), or the
+ * stack's `init` choices), 'uniform' PyTorch's U(−1/√H, 1/√H), 'ones' and 'zeros' constants.
+ * Draws follow the order of the specs.
+ */
+export interface ParameterSpec {
+  key: string;
+  name: string;
+  shape: readonly number[];
+  init: 'weightIh' | 'weightHh' | 'uniform' | 'ones' | 'zeros';
+}
+
+/**
+ * PyTorch's four parameters of a gated cell with `blocks` gate blocks — weight_ih [blocks·H, I],
+ * weight_hh [blocks·H, H], bias_ih, bias_hh [blocks·H] — and a peephole vector when `peephole` > 0.
+ */
+export function projections(blocks: number, inputSize: number, H: number, peephole = 0): ParameterSpec[] {
+  const specs: ParameterSpec[] = [
+    { key: 'weightIh', name: 'weight_ih', shape: [blocks * H, inputSize], init: 'weightIh' },
+    { key: 'weightHh', name: 'weight_hh', shape: [blocks * H, H], init: 'weightHh' },
+    { key: 'biasIh', name: 'bias_ih', shape: [blocks * H], init: 'uniform' },
+    { key: 'biasHh', name: 'bias_hh', shape: [blocks * H], init: 'uniform' },
+  ];
+  if (peephole > 0) specs.push({ key: 'peephole', name: 'peephole', shape: [peephole], init: 'uniform' });
+  return specs;
+}
+
+/** The weights core's fused recurrent ops take, from a cell's weights. */
+export function recurrentWeights(w: CellWeights): RecurrentWeights {
+  const get = (key: string) => w[key] ?? missing(key);
+  return { weightIh: get('weightIh'), weightHh: get('weightHh'), biasIh: get('biasIh'), biasHh: get('biasHh'), peephole: w.peephole };
+}
+
+/** A fused op's backward outputs as a cell's backward result. */
+export function kernelGradients(r: {
+  dx: Tensor;
+  dh0: Tensor;
+  dc0?: Tensor;
+  dWeightIh: Tensor;
+  dWeightHh: Tensor;
+  dBiasIh: Tensor;
+  dBiasHh: Tensor;
+  dPeephole?: Tensor;
+  dhSteps?: Tensor;
+  dcSteps?: Tensor;
+}): CellBackwardResult {
+  const grads: Record<string, Tensor> = { weightIh: r.dWeightIh, weightHh: r.dWeightHh, biasIh: r.dBiasIh, biasHh: r.dBiasHh };
+  if (r.dPeephole) grads.peephole = r.dPeephole;
+  return { dx: r.dx, dh0: r.dh0, dc0: r.dc0, grads, dhSteps: r.dhSteps, dcSteps: r.dcSteps };
+}
+
+function missing(key: string): never {
+  throw new ValueError(`recurrent cell: no parameter '${key}'`);
+}
+
 /** The options of a stack that belong to its cell; a cell names the ones it takes. */
 export type CellOptionName = 'variant' | 'pin' | 'nonlinearity' | 'gateActivation';
 
@@ -28,21 +88,21 @@ export interface Cell {
   configure(options: CellOptions, what: string): Omit<CellConfig, 'cell'>;
   /** Gate names in packing order, one [H] block of the weights each: i f g o (nn.LSTM), r z n (GRU), none (RNN). */
   gateNames(config: CellConfig): readonly string[];
-  /** [H] blocks in the packed weights [blocks·H, ·]: the gates, or 1 for a gateless cell. */
-  blocks(config: CellConfig): number;
   /** Gates with no weights, at a constant value (an LSTM's pinned gates). */
   constantGates(config: CellConfig): Readonly<Record<string, number>>;
-  /** Length of the peephole vector per layer-direction (0: none). */
-  peepholeSize(config: CellConfig, hiddenSize: number): number;
+  /** Whether the cell carries a cell state c besides h (LSTMs). */
+  readonly hasCellState: boolean;
+  /** Its parameters per layer and direction, in the order they are drawn at initialisation. */
+  parameters(config: CellConfig, inputSize: number, hiddenSize: number): ParameterSpec[];
   /**
-   * Sets the biases so the forget gate starts at σ(value) (`init.forgetBias`), or explains in
-   * the thrown error why this cell cannot.
+   * Sets initial values (by spec key) so the forget gate starts at σ(value) (`init.forgetBias`),
+   * or explains in the thrown error why this cell cannot.
    */
-  setForgetBias(config: CellConfig, biasIh: Float64Array, biasHh: Float64Array, hiddenSize: number, value: number): void;
+  setForgetBias(config: CellConfig, values: Readonly<Record<string, Float64Array>>, hiddenSize: number, value: number): void;
   forward(
     config: CellConfig,
     x: Tensor,
-    weights: RecurrentWeights,
+    weights: CellWeights,
     h0: Tensor,
     c0: Tensor | undefined,
     options: CellPassOptions,
@@ -50,7 +110,7 @@ export interface Cell {
   backward(
     config: CellConfig,
     x: Tensor,
-    weights: RecurrentWeights,
+    weights: CellWeights,
     h0: Tensor,
     c0: Tensor | undefined,
     saved: CellForwardResult,

@@ -1,5 +1,5 @@
 import { ValueError, gruBackward, gruForward, GATE_ACTIVATIONS, STANDARD_LSTM } from '@lstm/core';
-import { type Cell, need, pick } from './cell.js';
+import { type Cell, kernelGradients, need, pick, projections, recurrentWeights } from './cell.js';
 
 /** PyTorch's nn.GRU: r, z, n, with the reset gate applied after the recurrent product. */
 export const gru: Cell = {
@@ -14,15 +14,25 @@ export const gru: Cell = {
     gateActivation: pick(options, 'gateActivation', GATE_ACTIVATIONS, what),
   }),
   gateNames: () => ['r', 'z', 'n'],
-  blocks: () => 3,
   constantGates: () => ({}),
-  peepholeSize: () => 0,
+  hasCellState: false,
+  parameters: (_config, inputSize, H) => projections(3, inputSize, H),
   setForgetBias: () => {
     throw new ValueError('GRU: forgetBias applies to LSTMs only');
   },
-  forward: (config, x, weights, h0, _c0, options) => gruForward(x, weights, h0, { ...options, gateActivation: config.gateActivation }),
+  forward: (config, x, weights, h0, _c0, options) =>
+    gruForward(x, recurrentWeights(weights), h0, { ...options, gateActivation: config.gateActivation }),
   backward: (config, x, weights, h0, _c0, saved, grads, options) => {
     const kept = { y: saved.y, gates: need(saved.gates, 'gates'), hn: need(saved.hn, 'hn') };
-    return gruBackward(x, weights, h0, kept, { dy: grads.dy, dh: grads.dh }, { ...options, gateActivation: config.gateActivation });
+    return kernelGradients(
+      gruBackward(
+        x,
+        recurrentWeights(weights),
+        h0,
+        kept,
+        { dy: grads.dy, dh: grads.dh },
+        { ...options, gateActivation: config.gateActivation },
+      ),
+    );
   },
 };

@@ -1,11 +1,11 @@
 import { ValueError, type Tensor } from '@lstm/core';
 import type { CellConfig, CellForwardResult, CellParameters, CellPassOptions, CellType } from '../recurrent-types.js';
-import type { Cell, CellOptionName, CellOptions } from './cell.js';
+import type { Cell, CellOptionName, CellOptions, CellWeights } from './cell.js';
 import { gru } from './gru.js';
 import { lstm } from './lstm.js';
 import { rnn } from './rnn.js';
 
-export type { Cell, CellOptionName, CellOptions } from './cell.js';
+export type { Cell, CellOptionName, CellOptions, CellWeights, ParameterSpec } from './cell.js';
 
 /**
  * The cell registry: every cell, one file each (docs/architecture.md, "Adding a cell"). The stack,
@@ -30,15 +30,9 @@ export function cellConfig(cell: CellType, options: CellOptions, what: string): 
   return descriptor.configure(options, what);
 }
 
-/** The current values of one layer-direction's parameters. */
-export function weightsOf(p: CellParameters) {
-  return {
-    weightIh: p.weightIh.value,
-    weightHh: p.weightHh.value,
-    biasIh: p.biasIh.value,
-    biasHh: p.biasHh.value,
-    peephole: p.peephole?.value,
-  };
+/** The current values of one layer-direction's parameters, by key. */
+export function weightsOf(p: CellParameters): CellWeights {
+  return Object.fromEntries(Object.entries(p).map(([key, parameter]) => [key, parameter.value]));
 }
 
 /** One layer and direction over `input` [B, T, I] (used by the layer's forward and by streams). */

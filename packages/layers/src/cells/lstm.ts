@@ -12,7 +12,7 @@ import {
   sameLstmForm,
 } from '@lstm/core';
 import type { CellConfig } from '../recurrent-types.js';
-import { type Cell, type CellOptions, need, pick } from './cell.js';
+import { type Cell, type CellOptions, kernelGradients, need, pick, projections, recurrentWeights } from './cell.js';
 
 const VARIANTS = Object.keys(LSTM_VARIANTS) as LstmVariant[];
 const PINNABLE = ['i', 'f', 'o'] as const;
@@ -67,7 +67,6 @@ export const lstm: Cell = {
     };
   },
   gateNames: (config) => lstmGateRows(config.form),
-  blocks: (config) => lstmGateRows(config.form).length,
   constantGates: (config) => {
     const constants: Record<string, number> = {};
     for (const gate of PINNABLE) {
@@ -76,8 +75,10 @@ export const lstm: Cell = {
     }
     return constants;
   },
-  peepholeSize: (config, H) => lstmPeepholeGates(config.form).length * H,
-  setForgetBias: (config: CellConfig, biasIh, biasHh, H, value) => {
+  hasCellState: true,
+  parameters: (config, inputSize, H) =>
+    projections(lstmGateRows(config.form).length, inputSize, H, lstmPeepholeGates(config.form).length * H),
+  setForgetBias: (config: CellConfig, values, H, value) => {
     const { gates } = lstmOffsets(config.form);
     // CIFG (f = 1 − i): σ(−b) = 1 − σ(b), so an input-gate bias of −value starts f at σ(value) exactly.
     const [k, total] = config.form.f === 'complement' ? [gates.i, -value] : [gates.f, value];
@@ -86,17 +87,19 @@ export const lstm: Cell = {
         config.pin.f !== undefined ? `the forget gate is pinned to ${config.pin.f}` : `variant '${config.variant}' has no forget gate`;
       throw new ValueError(`LSTM: ${why}, so it has no bias to set — drop forgetBias (--forget-bias)`);
     }
-    biasIh.fill(total, k * H, (k + 1) * H);
-    biasHh.fill(0, k * H, (k + 1) * H);
+    values.biasIh?.fill(total, k * H, (k + 1) * H);
+    values.biasHh?.fill(0, k * H, (k + 1) * H);
   },
   forward: (config, x, weights, h0, c0, options) =>
-    lstmForward(x, weights, h0, need(c0, 'c0'), { ...options, form: config.form, gateActivation: config.gateActivation }),
+    lstmForward(x, recurrentWeights(weights), h0, need(c0, 'c0'), { ...options, form: config.form, gateActivation: config.gateActivation }),
   backward: (config, x, weights, h0, c0, saved, grads, options) => {
     const kept = { y: saved.y, gates: need(saved.gates, 'gates'), cells: need(saved.cells, 'cells') };
-    return lstmBackward(x, weights, h0, need(c0, 'c0'), kept, grads, {
-      ...options,
-      form: config.form,
-      gateActivation: config.gateActivation,
-    });
+    return kernelGradients(
+      lstmBackward(x, recurrentWeights(weights), h0, need(c0, 'c0'), kept, grads, {
+        ...options,
+        form: config.form,
+        gateActivation: config.gateActivation,
+      }),
+    );
   },
 };

@@ -1,5 +1,5 @@
 import { ValueError, rnnBackward, rnnForward, STANDARD_LSTM } from '@lstm/core';
-import { type Cell, pick } from './cell.js';
+import { type Cell, kernelGradients, pick, projections, recurrentWeights } from './cell.js';
 
 const NONLINEARITIES = ['tanh', 'relu'] as const;
 
@@ -16,13 +16,23 @@ export const rnn: Cell = {
     gateActivation: 'sigmoid',
   }),
   gateNames: () => [],
-  blocks: () => 1,
   constantGates: () => ({}),
-  peepholeSize: () => 0,
+  hasCellState: false,
+  parameters: (_config, inputSize, H) => projections(1, inputSize, H),
   setForgetBias: () => {
     throw new ValueError('RNN: forgetBias applies to LSTMs only');
   },
-  forward: (config, x, weights, h0, _c0, options) => rnnForward(x, weights, h0, { ...options, nonlinearity: config.nonlinearity }),
+  forward: (config, x, weights, h0, _c0, options) =>
+    rnnForward(x, recurrentWeights(weights), h0, { ...options, nonlinearity: config.nonlinearity }),
   backward: (config, x, weights, h0, _c0, saved, grads, options) =>
-    rnnBackward(x, weights, h0, { y: saved.y }, { dy: grads.dy, dh: grads.dh }, { ...options, nonlinearity: config.nonlinearity }),
+    kernelGradients(
+      rnnBackward(
+        x,
+        recurrentWeights(weights),
+        h0,
+        { y: saved.y },
+        { dy: grads.dy, dh: grads.dh },
+        { ...options, nonlinearity: config.nonlinearity },
+      ),
+    ),
 };
