@@ -2,7 +2,7 @@ import { cpu } from '@lstm/backend-cpu';
 import { LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
-import { SequenceModel, type CellType } from '@lstm/layers';
+import { CELL_TYPES, CELLS as CELL_REGISTRY, SequenceModel, type CellType } from '@lstm/layers';
 import {
   Adam,
   AdamW,
@@ -21,7 +21,8 @@ import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 
 export const TASKS = TASK_NAMES;
-export const CELLS = ['lstm', 'gru', 'rnn', 'peephole', 'coupled'] as const;
+/** --cell: every registered cell, and the LSTM variants peephole and coupled as shorthands. */
+export const CELLS = [...CELL_TYPES, 'peephole', 'coupled'] as const;
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'rmsprop'] as const;
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine', 'plateau'] as const;
 
@@ -76,7 +77,7 @@ export function buildTask(o: TaskOptions): AnyTask {
 }
 
 export interface ModelOptions {
-  cell: (typeof CELLS)[number];
+  cell: string;
   /** LSTM: a named variant (core's LSTM_VARIANTS); `--cell peephole|coupled` are shorthands. */
   variant?: string;
   /** LSTM: pinned gates, as typed: 'f=1'. */
@@ -111,7 +112,7 @@ export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
   if (cell !== 'lstm' && (o.variant || o.pin))
     throw new UsageError(`${o.variant ? '--variant' : '--pin'} applies to LSTMs; a ${o.cell} cell has none — drop it, or use --cell lstm`);
   if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
-  if (o.forgetBias !== undefined && cell !== 'lstm')
+  if (o.forgetBias !== undefined && !CELL_REGISTRY[cell].hasCellState)
     throw new UsageError(`--forget-bias sets the bias of an LSTM's forget gate; a ${o.cell} cell has none — drop it, or use --cell lstm`);
   const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
   if (readout === 'all' && o.bidirectional)

@@ -22,6 +22,9 @@ const READOUT_WORDS = {
 
 const taskOf = (file: { stored: StoredMetadata }) => file.stored.task ?? { task: undefined, options: undefined };
 
+/** The torch.nn module of each cell PyTorch has. */
+const TORCH_MODULES: Readonly<Record<string, string>> = { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' };
+
 /** ' (f pinned to 1)' for an LSTM with pinned gates, else ''. */
 const pinWords = (pin: Readonly<Record<string, number>> | undefined) =>
   pin && Object.keys(pin).length > 0
@@ -37,14 +40,13 @@ export async function info(path: string, json: boolean): Promise<void> {
   const { architecture: a, model } = file;
   const parameters = model.parameters().map((p) => ({ name: storedName(p.name), shape: [...p.shape] }));
   const hard = a.gateActivation === 'hardSigmoid';
-  const lstmWords = a.cell === 'lstm' ? describeLstm({ variant: a.variant ?? 'standard', pin: a.pin ?? {} }) : '';
-  const torchCell =
-    (a.cell === 'lstm' && !plainVariant(model.rnn, 'standard')) || hard ? null : { lstm: 'nn.LSTM', gru: 'nn.GRU', rnn: 'nn.RNN' }[a.cell];
+  const cellWords = a.cell === 'lstm' ? describeLstm({ variant: a.variant ?? 'standard', pin: a.pin ?? {} }) : a.cell.toUpperCase();
+  const torchCell = (a.cell === 'lstm' && !plainVariant(model.rnn, 'standard')) || hard ? undefined : TORCH_MODULES[a.cell];
   const torch = torchCell
     ? `rnn = ${torchCell}(input_size=${a.inputSize}, hidden_size=${a.hiddenSize}, num_layers=${a.numLayers}, batch_first=True` +
       `${a.bidirectional ? ', bidirectional=True' : ''}${a.dropout ? `, dropout=${a.dropout}` : ''}${a.cell === 'rnn' && a.nonlinearity === 'relu' ? ", nonlinearity='relu'" : ''}); ` +
       `head = nn.Linear(${a.hiddenSize * (a.bidirectional ? 2 : 1)}, ${a.outputSize})`
-    : `no PyTorch module (${hard ? 'hardSigmoid gates are' : `the ${lstmWords} is`} not in torch.nn)`;
+    : `no PyTorch module (${hard ? 'hardSigmoid gates are' : `the ${cellWords} is`} not in torch.nn)`;
   const summary = {
     file: path,
     version: file.version,

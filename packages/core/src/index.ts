@@ -47,3 +47,5 @@ export {
 export { assertFinite, assertShape } from './ops/validate.js';
 export { assertKnownOptions, assertPositiveInteger, assertProbability } from './options.js';
 export { referenceKernels } from './reference/index.js';
+/** Per-step helpers of the reference compositions, for cells composed from ops (layers' cells/). */
+export { keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder } from './reference/steps.js';

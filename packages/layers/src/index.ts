@@ -12,7 +12,7 @@ export { Linear, type LinearOptions } from './linear.js';
 export { argmax, mse, softmaxCrossEntropy, type LossResult } from './losses.js';
 export { Parameter, moveModule, parameterCount, stateDict, zeroGrad, type Module } from './parameter.js';
 export { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
-export { CELLS, cellConfig, type Cell, type CellOptionName, type CellOptions } from './cells/index.js';
+export { CELL_TYPES, CELLS, cellConfig, type Cell, type CellOptionName, type CellOptions, type ParameterSpec } from './cells/index.js';
 export { describeLstm, pinnedForm, plainVariant } from './cells/lstm.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
 export {

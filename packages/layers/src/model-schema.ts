@@ -1,6 +1,6 @@
 import { LSTM_VARIANTS, LstmError, type LstmVariant } from '@lstm/core';
 import * as v from 'valibot';
-import { CELLS, cellConfig } from './cells/index.js';
+import { CELL_TYPES, CELLS, type Cell, cellConfig } from './cells/index.js';
 import { ModelFileError } from './safetensors.js';
 
 /**
@@ -16,7 +16,7 @@ const size = (max: number) => v.pipe(v.number(), v.integer(), v.minValue(1), v.m
 export const LIMITS = { inputSize: 1 << 20, hiddenSize: 1 << 16, numLayers: 64, outputSize: 1 << 20 } as const;
 
 export const ArchitectureSchema = v.strictObject({
-  cell: v.picklist(['lstm', 'gru', 'rnn']),
+  cell: v.picklist(CELL_TYPES),
   inputSize: size(LIMITS.inputSize),
   hiddenSize: size(LIMITS.hiddenSize),
   numLayers: size(LIMITS.numLayers),
@@ -61,7 +61,7 @@ export function expectedTensors(architecture: StoredArchitecture, what = 'model 
     if (error instanceof LstmError) throw new ModelFileError(`${error.message} — the file is corrupt or from another tool`);
     throw error;
   }
-  const descriptor = CELLS[cell];
+  const descriptor: Cell = CELLS[cell];
   const shapes = new Map<string, number[]>();
   for (let layer = 0; layer < numLayers; layer++) {
     const input = layer === 0 ? inputSize : H * D;

@@ -26,6 +26,8 @@ import type { SequenceModel } from './sequence-model.js';
  */
 export function exportOnnx(model: SequenceModel, producerVersion = '0', options: { float32?: boolean } = {}): Uint8Array {
   const rnn = model.rnn;
+  if (rnn.cell !== 'lstm' && rnn.cell !== 'gru' && rnn.cell !== 'rnn')
+    throw new ValueError(`ONNX export: ONNX has no ${String(rnn.cell).toUpperCase()} operator; export an LSTM, a GRU or an RNN`);
   const lstmVariant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole') : null;
   if (rnn.cell === 'lstm' && !lstmVariant) {
     throw new ValueError(`ONNX export: ONNX's LSTM operator cannot express the ${describeLstm(rnn)}; export a standard or peephole LSTM`);

@@ -30,12 +30,12 @@ export function initialiseCells(shape: InitShape, rng: Rng, init: InitOptions): 
     const directions: CellParameters[] = [];
     for (let d = 0; d < shape.numDirections; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
-      const values: Record<string, Float64Array> = {};
-      for (const spec of specs) values[spec.key] = initialValues(spec, rng, init, H, bound);
-      if (init.forgetBias !== undefined) cell.setForgetBias(shape, values, H, init.forgetBias);
+      const drawn = specs.map((spec) => ({ spec, values: initialValues(spec, rng, init, H, bound) }));
+      if (init.forgetBias !== undefined)
+        cell.setForgetBias(shape, Object.fromEntries(drawn.map((d) => [d.spec.key, d.values])), H, init.forgetBias);
       const parameters: Record<string, Parameter> = {};
-      for (const spec of specs)
-        parameters[spec.key] = new Parameter(`${spec.name}${suffix}`, tensor(values[spec.key]!, [...spec.shape], shape.dtype));
+      for (const { spec, values } of drawn)
+        parameters[spec.key] = new Parameter(`${spec.name}${suffix}`, tensor(values, [...spec.shape], shape.dtype));
       directions.push(parameters);
     }
     cells.push(directions);
@@ -46,12 +46,13 @@ export function initialiseCells(shape: InitShape, rng: Rng, init: InitOptions): 
 /** One parameter's starting values, drawn from `rng` as its spec says. */
 function initialValues(spec: ParameterSpec, rng: Rng, init: InitOptions, H: number, bound: number): Float64Array {
   const size = spec.shape.reduce((a, b) => a * b, 1);
+  const [rows = 0, columns = 0] = spec.shape;
   switch (spec.init) {
     case 'weightIh':
-      return init.weightIh === 'xavier' ? xavierUniform(rng, spec.shape[0]!, spec.shape[1]!) : uniform(rng, size, bound);
+      return init.weightIh === 'xavier' ? xavierUniform(rng, rows, columns) : uniform(rng, size, bound);
     case 'weightHh':
       return init.weightHh === 'orthogonal'
-        ? concatBlocks(Array.from({ length: spec.shape[0]! / H }, () => orthogonal(rng, H)))
+        ? concatBlocks(Array.from({ length: rows / H }, () => orthogonal(rng, H)))
         : uniform(rng, size, bound);
     case 'uniform':
       return uniform(rng, size, bound);

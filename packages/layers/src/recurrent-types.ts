@@ -7,7 +7,8 @@ import type { Parameter } from './parameter.js';
  * without importing each other in a circle.
  */
 
-export type CellType = 'lstm' | 'gru' | 'rnn';
+export type { CellType } from './cells/index.js';
+import type { CellType } from './cells/index.js';
 
 export interface InitOptions {
   /** 'default' = PyTorch's U(−1/√H, 1/√H); 'xavier' = Glorot uniform. */

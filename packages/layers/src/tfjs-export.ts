@@ -32,6 +32,8 @@ export function exportTfjs(model: SequenceModel, producerVersion = '0'): TfjsMod
   const refuse = (why: string): never => {
     throw new ValueError(`TF.js export: ${why}`);
   };
+  if (rnn.cell !== 'lstm' && rnn.cell !== 'gru' && rnn.cell !== 'rnn')
+    refuse(`TF.js has no ${String(rnn.cell).toUpperCase()} layer; export an LSTM or an RNN`);
   if (rnn.cell === 'gru')
     refuse(
       "TF.js's GRU applies the reset gate before the recurrent product (resetAfter false, the only one it has); ours is PyTorch's — export it to ONNX instead",

@@ -1,5 +1,5 @@
 import { ValueError, type RecurrentWeights, type Tensor } from '@lstm/core';
-import type { CellBackwardResult, CellConfig, CellForwardResult, CellGradients, CellPassOptions, CellType } from '../recurrent-types.js';
+import type { CellBackwardResult, CellConfig, CellForwardResult, CellGradients, CellPassOptions } from '../recurrent-types.js';
 
 /** One layer-direction's parameter values, by the keys of the cell's specs. */
 export type CellWeights = Readonly<Record<string, Tensor>>;
@@ -79,7 +79,7 @@ export interface CellOptions {
  * core's reference composition) and back. The stack, the model file, the CLI and viz read it.
  */
 export interface Cell {
-  readonly name: CellType;
+  readonly name: string;
   /** One line for help texts. */
   readonly description: string;
   /** The options of RecurrentLayerOptions this cell takes, and the values each may have. */

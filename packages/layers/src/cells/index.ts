@@ -1,5 +1,5 @@
 import { ValueError, type Tensor } from '@lstm/core';
-import type { CellConfig, CellForwardResult, CellParameters, CellPassOptions, CellType } from '../recurrent-types.js';
+import type { CellConfig, CellForwardResult, CellParameters, CellPassOptions } from '../recurrent-types.js';
 import type { Cell, CellOptionName, CellOptions, CellWeights } from './cell.js';
 import { gru } from './gru.js';
 import { lstm } from './lstm.js';
@@ -11,7 +11,13 @@ export type { Cell, CellOptionName, CellOptions, CellWeights, ParameterSpec } fr
  * The cell registry: every cell, one file each (docs/architecture.md, "Adding a cell"). The stack,
  * streams, model files, the CLI's --cell and viz look cells up here instead of branching.
  */
-export const CELLS: { readonly [C in CellType]: Cell } = { lstm, gru, rnn };
+export const CELLS = { lstm, gru, rnn } as const satisfies Readonly<Record<string, Cell>>;
+
+/** The name of a registered cell. */
+export type CellType = keyof typeof CELLS;
+
+/** Every registered cell's name. */
+export const CELL_TYPES = Object.keys(CELLS) as CellType[];
 
 const OPTION_NAMES: readonly CellOptionName[] = ['variant', 'pin', 'nonlinearity', 'gateActivation'];
 
@@ -20,10 +26,10 @@ const OPTION_NAMES: readonly CellOptionName[] = ['variant', 'pin', 'nonlinearity
  * that name it only (and must be one of its values).
  */
 export function cellConfig(cell: CellType, options: CellOptions, what: string): Omit<CellConfig, 'cell'> {
-  const descriptor = CELLS[cell];
+  const descriptor: Cell = CELLS[cell];
   for (const name of OPTION_NAMES) {
     if (options[name] !== undefined && !descriptor.options[name]) {
-      const takers = Object.values(CELLS).filter((c) => c.options[name]);
+      const takers = Object.values(CELLS as Readonly<Record<string, Cell>>).filter((c) => c.options[name]);
       throw new ValueError(`${what}: '${name}' applies to ${takers.map((c) => `${c.name.toUpperCase()}s`).join(' and ')} only`);
     }
   }
