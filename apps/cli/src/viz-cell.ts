@@ -22,15 +22,17 @@ export interface CellOptions {
   backend?: string;
 }
 
-/** The cell a model's layer draws as; an LSTM form with no diagram yet is refused in one line. */
+/** The cell a model's layer draws as; a cell or LSTM form with no diagram yet is refused in one line. */
 function diagramCellOf(rnn: RecurrentLayer, path: string): DiagramCell {
-  if (rnn.cell !== 'lstm') return rnn.cell;
-  const variant = plainVariant(rnn, 'standard', 'peephole', 'coupled');
-  if (!variant)
+  const variant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole', 'coupled') : null;
+  const drawn = rnn.cell === 'lstm' ? (variant === 'standard' ? 'lstm' : variant) : rnn.cell;
+  if (!drawn || !(DIAGRAM_CELLS as readonly string[]).includes(drawn)) {
+    const what = rnn.cell === 'lstm' ? describeLstm(rnn) : rnn.cell.toUpperCase();
     throw new UsageError(
-      `${path} is a ${describeLstm(rnn)}; the x-ray draws the standard, peephole and coupled LSTMs, GRUs and RNNs — use lstm viz gates for its gates`,
+      `${path} is a ${what}; the x-ray draws the standard, peephole and coupled LSTMs, GRUs and RNNs — use lstm viz gates for its gates`,
     );
-  return variant === 'standard' ? 'lstm' : variant;
+  }
+  return drawn as DiagramCell;
 }
 
 /**
