@@ -9,13 +9,14 @@ import { train, type TrainOptions } from './train.js';
 const dir = mkdtempSync(join(tmpdir(), 'lstm-cli-variants-'));
 const lstm = cli(dir);
 
-/** Every named variant but the aliases (vanilla = peephole, np = standard), and two pinned forms. */
-const RUNS: { label: string; variant?: string; pin?: string[] }[] = [
+/** Every named variant but the aliases (vanilla = peephole, np = standard), two pinned forms, and LayerNorm-LSTM. */
+const RUNS: { label: string; cell?: string; variant?: string; pin?: string[] }[] = [
   ...Object.keys(LSTM_VARIANTS)
     .filter((v) => v !== 'vanilla' && v !== 'np')
     .map((variant) => ({ label: variant, variant })),
   { label: 'pin f=1', pin: ['f=1'] },
   { label: 'peephole, pin o=1', variant: 'peephole', pin: ['o=1'] },
+  { label: 'ln-lstm', cell: 'ln-lstm' },
 ];
 
 /** A test-sized first-last run (T = 30), as `lstm train` runs it, in this process. */
@@ -27,7 +28,7 @@ function options(out: string, backend: string, run: (typeof RUNS)[number]): Trai
     trainSize: 256,
     validationSize: 64,
     testSize: 64,
-    cell: 'lstm',
+    cell: run.cell ?? 'lstm',
     ...(run.variant ? { variant: run.variant } : {}),
     ...(run.pin ? { pin: run.pin } : {}),
     hidden: 8,
@@ -50,7 +51,7 @@ const curve = (out: string): number[] =>
     .split('\n')
     .map((line) => JSON.parse(line).train_loss as number);
 
-describe('every LSTM variant and pinned gate trains with lstm train (issue 23)', () => {
+describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm train (issue 23)', () => {
   for (const backend of ['cpu', 'wasm', 'tfjs-wasm']) {
     it(`on ${backend}: first-last, T = 30, every variant's training loss falls`, { timeout: 240_000 }, async () => {
       for (const run of RUNS) {
@@ -64,7 +65,7 @@ describe('every LSTM variant and pinned gate trains with lstm train (issue 23)',
     });
   }
 
-  it('their model files are read by lstm info and lstm eval; ONNX export takes the ones its operator can express', () => {
+  it('their model files are read by lstm info and lstm eval; ONNX export takes the ones its operators can express', () => {
     const cifg = join(dir, 'cpu-cifg', 'model.safetensors');
     const pinned = join(dir, 'cpu-peephole-pin-o-1', 'model.safetensors');
     const peephole = join(dir, 'cpu-peephole', 'model.safetensors');
@@ -84,6 +85,17 @@ describe('every LSTM variant and pinned gate trains with lstm train (issue 23)',
     );
     const exported = lstm('export', '--model', peephole, '--onnx', join(dir, 'peephole.onnx'));
     expect(exported.code, exported.stderr).toBe(0);
+    const layerNorm = join(dir, 'cpu-ln-lstm', 'model.safetensors');
+    const lnInfo = lstm('info', layerNorm);
+    expect(lnInfo.code, lnInfo.stderr).toBe(0);
+    expect(lnInfo.stdout).toMatch(/architecture: LN-LSTM/);
+    expect(lnInfo.stdout).toMatch(/rnn\.ln_cell_weight_l0 +\[8\]/);
+    expect(lnInfo.stdout).toMatch(/no PyTorch module \(the LN-LSTM is not in torch\.nn\)/);
+    expectOneLineMistake(
+      lstm('export', '--model', layerNorm, '--onnx', join(dir, 'ln.onnx')),
+      1,
+      /ONNX has no LN-LSTM operator; export an LSTM, a GRU or an RNN/,
+    );
   });
 
   it('refuses a pin that names no learned gate, or a value outside [0, 1], in one line', () => {

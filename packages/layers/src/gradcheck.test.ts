@@ -6,7 +6,8 @@ import { Linear } from './linear.js';
 import { mse, softmaxCrossEntropy } from './losses.js';
 import { RecurrentLayer } from './recurrent.js';
 import { READOUTS, SequenceModel } from './sequence-model.js';
-import type { RecurrentLayerOptions } from './recurrent-types.js';
+import { CELLS } from './cells/index.js';
+import type { CellType, RecurrentLayerOptions } from './recurrent-types.js';
 import { useCpu } from './use-cpu.test-helper.js';
 
 useCpu();
@@ -24,8 +25,12 @@ function probe(seed: number, size: number): Float64Array {
 
 const dot = (t: Tensor, r: Float64Array) => Array.from(t.readSync()).reduce((s, v, i) => s + v * r[i]!, 0);
 
-const STACKS: [string, 'lstm' | 'gru' | 'rnn', Partial<RecurrentLayerOptions>][] = [
+const STACKS: [string, CellType, Partial<RecurrentLayerOptions>][] = [
   ['peephole LSTM', 'lstm', { variant: 'peephole' }],
+  ['CIFG LSTM (f = 1 − i, peepholes)', 'lstm', { variant: 'cifg' }],
+  ['NOAF LSTM', 'lstm', { variant: 'noaf' }],
+  ['LSTM with f pinned to 0.5 and o to 1', 'lstm', { pin: { f: 0.5, o: 1 } }],
+  ['LayerNorm-LSTM (composed from ops)', 'ln-lstm', {}],
   ['coupled LSTM', 'lstm', { variant: 'coupled' }],
   ['standard LSTM', 'lstm', {}],
   ['GRU', 'gru', {}],
@@ -62,7 +67,7 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
         tidy(() => {
           const initialState = {
             h: tensor(h0, stateShape, 'float64'),
-            ...(cell === 'lstm' ? { c: tensor(c0, stateShape, 'float64') } : {}),
+            ...(CELLS[cell].hasCellState ? { c: tensor(c0, stateShape, 'float64') } : {}),
           };
           const { output, state } = layer.forward(tensor(x, [B, T, I], 'float64'), { initialState, lengths });
           return dot(output, r.out) + dot(state.h, r.h) + (state.c ? dot(state.c, r.c) : 0);
@@ -70,12 +75,12 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
       const analytic = tidy(() => {
         const initialState = {
           h: tensor(values.h0, stateShape, 'float64'),
-          ...(cell === 'lstm' ? { c: tensor(values.c0, stateShape, 'float64') } : {}),
+          ...(CELLS[cell].hasCellState ? { c: tensor(values.c0, stateShape, 'float64') } : {}),
         };
         const forward = layer.forward(tensor(values.x, [B, T, I], 'float64'), { initialState, lengths, training: true });
         const grads = layer.backward(forward.cache, {
           dOutput: tensor(r.out, [B, T, 2 * H], 'float64'),
-          dState: { h: tensor(r.h, stateShape, 'float64'), ...(cell === 'lstm' ? { c: tensor(r.c, stateShape, 'float64') } : {}) },
+          dState: { h: tensor(r.h, stateShape, 'float64'), ...(CELLS[cell].hasCellState ? { c: tensor(r.c, stateShape, 'float64') } : {}) },
         });
         return { x: grads.dx.readSync(), h0: grads.dInitialState.h.readSync(), c0: grads.dInitialState.c?.readSync() };
       });
@@ -91,7 +96,7 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
         analytic.h0,
         numericGradient((v) => loss(values.x, v, values.c0), values.h0, 1e-5),
       );
-      if (cell === 'lstm')
+      if (CELLS[cell].hasCellState)
         check(
           'c0',
           analytic.c0!,
@@ -112,7 +117,10 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
         p.value = original;
         check(p.name, p.grad!.readSync(), numeric);
       }
-      expect(layer.parameters().some((p) => p.name === 'peephole_l1_reverse')).toBe(extra.variant === 'peephole');
+      // Greff's variants are the peephole cell with one change: they keep its peepholes.
+      expect(layer.parameters().some((p) => p.name === 'peephole_l1_reverse')).toBe(
+        ['peephole', 'cifg', 'noaf'].includes(extra.variant ?? ''),
+      );
       layer.dispose();
     });
   }

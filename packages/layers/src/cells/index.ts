@@ -2,6 +2,7 @@ import { ValueError, type Tensor } from '@lstm/core';
 import type { CellConfig, CellForwardResult, CellParameters, CellPassOptions } from '../recurrent-types.js';
 import type { Cell, CellOptionName, CellOptions, CellWeights } from './cell.js';
 import { gru } from './gru.js';
+import { layerNormLstm } from './layernorm-lstm.js';
 import { lstm } from './lstm.js';
 import { rnn } from './rnn.js';
 
@@ -11,7 +12,7 @@ export type { Cell, CellOptionName, CellOptions, CellWeights, ParameterSpec } fr
  * The cell registry: every cell, one file each (docs/architecture.md, "Adding a cell"). The stack,
  * streams, model files, the CLI's --cell and viz look cells up here instead of branching.
  */
-export const CELLS = { lstm, gru, rnn } as const satisfies Readonly<Record<string, Cell>>;
+export const CELLS = { lstm, gru, rnn, 'ln-lstm': layerNormLstm } as const satisfies Readonly<Record<string, Cell>>;
 
 /** The name of a registered cell. */
 export type CellType = keyof typeof CELLS;
