@@ -106,6 +106,17 @@ describe('mistakes leave a clear message', () => {
     expect(() => Session.load(textRun.exportModel(), 'speech.safetensors', small, other)).toThrow(/speech\.safetensors was trained on/);
   });
 
+  it('refuses, for now, cells and forms it does not offer: pinned gates, a Greff variant, LayerNorm-LSTM (issue 23)', () => {
+    const file = decodeModel(Session.create(small).exportModel(), 'page.safetensors');
+    const as = (options: Record<string, unknown>) =>
+      encodeModel(new SequenceModel({ ...file.architecture, ...options }), file.metadata, file.version);
+    expect(() => Session.load(as({ pin: { f: 1 } }), 'pinned.safetensors', DEFAULTS)).toThrow(
+      'pinned.safetensors has pinned gates; the playground does not offer pins yet',
+    );
+    expect(() => Session.load(as({ variant: 'nig' }), 'nig.safetensors', DEFAULTS)).toThrow(ConfigError);
+    expect(() => Session.load(as({ cell: 'ln-lstm', variant: undefined }), 'ln.safetensors', DEFAULTS)).toThrow(ConfigError);
+  });
+
   it('refuses empty, binary and too-short text', () => {
     const text = { ...small, task: 'text' as const, text: 'custom' as const, seqLen: 32 };
     expect(() => Session.create(text, '  ')).toThrow('the text box is empty');

@@ -110,6 +110,8 @@ export function configOfModel(file: ModelFile, current: PlaygroundConfig, name: 
       `${name} was trained on ${task ? `the '${task}' task` : 'no task the page knows'}; the playground loads first-last, adding, copy and text models`,
     );
   if (a.bidirectional) throw new ConfigError(`${name} is bidirectional; the playground trains and shows one-directional models`);
+  if (a.pin && Object.keys(a.pin).length > 0)
+    throw new ConfigError(`${name} has pinned gates; the playground does not offer pins yet — lstm eval and lstm viz read it`);
   const options = stored!.options ?? {};
   const cell: CellName = a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? (a.variant as CellName) : (a.cell as CellName);
   const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
