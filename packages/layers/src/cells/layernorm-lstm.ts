@@ -41,7 +41,7 @@ function normaliseBackward(dxhat: Tensor, xhat: Tensor, sigma: Tensor): Tensor {
   return div(sub(sub(dxhat, mean(dxhat, 1, true)), mul(xhat, mean(mul(dxhat, xhat), 1, true))), sigma);
 }
 
-const gateBlock = (packed: Tensor, k: number, H: number) => slice(packed, [0, k * H], [packed.shape[0]!, H]);
+const gateBlock = (packed: Tensor, k: number, H: number) => slice(packed, [0, k * H], [packed.shape[0] ?? 0, H]);
 
 /** One step's normalised projections, gates and new cell, from x_t, h_{t−1}, c_{t−1}. */
 function step(w: CellWeights, x: Tensor, h: Tensor, c: Tensor, H: number) {
@@ -103,7 +103,7 @@ export const layerNormLstm: Cell = {
   forward: (_config, x, w, h0, c0, options) =>
     tidy(() => {
       const [B, T] = x.shape as [number, number];
-      const H = h0.shape[1]!;
+      const [, H = 0] = h0.shape;
       let h = h0;
       let c = need(c0, 'c0');
       const ys: Tensor[] = new Array(T);
@@ -124,7 +124,7 @@ export const layerNormLstm: Cell = {
   backward: (_config, x, w, h0, c0, saved, grads, options) =>
     tidy(() => {
       const [B, T] = x.shape as [number, number];
-      const H = h0.shape[1]!;
+      const [, H = 0] = h0.shape;
       const cells = need(saved.cells, 'cells');
       const c0v = need(c0, 'c0');
       const get = (key: string) => w[key] ?? missingWeight(key);
@@ -132,15 +132,15 @@ export const layerNormLstm: Cell = {
       let dc = grads.dc ?? zeros([B, H], x.dtype);
       const total: Record<string, Tensor> = {};
       const addTo = (key: string, value: Tensor) => {
-        total[key] = total[key] ? add(total[key]!, value) : value;
+        const prior = total[key];
+        total[key] = prior ? add(prior, value) : value;
       };
       const dxs: Tensor[] = new Array(T);
       const dhSteps: Tensor[] = new Array(T);
       const dcSteps: Tensor[] = new Array(T);
       const order = timeOrder(T, options.reverse);
-      for (let s = T - 1; s >= 0; s--) {
-        const t = order[s]!;
-        const previous = s === 0 ? -1 : order[s - 1]!;
+      for (const [s, t] of [...order.entries()].reverse()) {
+        const previous = order[s - 1] ?? -1;
         const m = stepMask(options.lengths, t, B, x.dtype);
         const hPrev = previous < 0 ? h0 : keepWhereMasked(stepMask(options.lengths, previous, B, x.dtype), stepOf(saved.y, previous), h0);
         const cPrev = previous < 0 ? c0v : stepOf(cells, previous);
