@@ -1,7 +1,8 @@
-import { type LstmAttrs, type LstmBackwardInputs, type LstmBackwardOutputs, lstmOffsets } from '@lstm/core';
+import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { alloc } from './buffers.js';
 import { gateGrad } from './elementwise.js';
 import { gemmNT, matrix } from './gemm.js';
+import { lstmLayout } from './lstm-layout.js';
 import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightGradients, stepAt, transposed } from './recurrent-common.js';
 
 /**
@@ -39,19 +40,7 @@ export function LstmBackward(
   const dPeep = peep ? alloc(X, peep.length) : null;
   const dhSteps = record ? alloc(X, B * T * H) : null;
   const dcSteps = record ? alloc(X, B * T * H) : null;
-  const { gates: at, peephole: peepAt } = lstmOffsets(form);
-  const [oI, oF, oG, oO] = [at.i, at.f, at.g, at.o].map((k) => k * H) as [number, number, number, number];
-  const [pI, pF, pO] = [peepAt.i, peepAt.f, peepAt.o].map((k) => k * H) as [number, number, number];
-  const iOwn = form.i === 'learned',
-    fOwn = form.f === 'learned',
-    oOwn = form.o === 'learned';
-  const iMirror = form.i === 'complement',
-    fMirror = form.f === 'complement';
-  const linearG = form.inputActivation === 'identity',
-    linearC = form.cellActivation === 'identity';
-  const iPin = typeof form.i === 'number' ? form.i : 0,
-    fPin = typeof form.f === 'number' ? form.f : 0,
-    oPin = typeof form.o === 'number' ? form.o : 0;
+  const { oI, oF, oG, oO, pI, pF, pO, iOwn, fOwn, oOwn, iMirror, fMirror, iPin, fPin, oPin, linearG, linearC } = lstmLayout(form, H);
 
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);

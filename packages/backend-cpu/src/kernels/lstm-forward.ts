@@ -1,7 +1,8 @@
-import { type LstmAttrs, type LstmForwardInputs, type LstmForwardOutputs, lstmOffsets } from '@lstm/core';
+import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { gate } from './elementwise.js';
 import { alloc } from './buffers.js';
 import { gemmNT, matrix } from './gemm.js';
+import { lstmLayout } from './lstm-layout.js';
 import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent-common.js';
 
 /**
@@ -28,19 +29,7 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
   const gates = record ? alloc(X, B * T * GH) : null;
   const cells = record ? alloc(X, B * T * H) : null;
   // Offsets of the gate blocks inside a packed row and in the peephole vector (−H: none).
-  const { gates: at, peephole: peepAt } = lstmOffsets(form);
-  const [oI, oF, oG, oO] = [at.i, at.f, at.g, at.o].map((k) => k * H) as [number, number, number, number];
-  const [pI, pF, pO] = [peepAt.i, peepAt.f, peepAt.o].map((k) => k * H) as [number, number, number];
-  const iPin = typeof form.i === 'number' ? form.i : 0,
-    fPin = typeof form.f === 'number' ? form.f : 0,
-    oPin = typeof form.o === 'number' ? form.o : 0;
-  const iOwn = form.i === 'learned',
-    fOwn = form.f === 'learned',
-    oOwn = form.o === 'learned';
-  const iMirror = form.i === 'complement',
-    fMirror = form.f === 'complement';
-  const linearG = form.inputActivation === 'identity',
-    linearC = form.cellActivation === 'identity';
+  const { oI, oF, oG, oO, pI, pF, pO, iOwn, fOwn, oOwn, iMirror, fMirror, iPin, fPin, oPin, linearG, linearC } = lstmLayout(form, H);
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
