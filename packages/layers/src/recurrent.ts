@@ -50,7 +50,7 @@ export { RECURRENT_OPTION_NAMES } from './recurrent-types.js';
  * parameter layout and names (`weight_ih_l0`, `weight_hh_l0`, `bias_ih_l0`, `bias_hh_l0`,
  * `…_reverse`; peephole LSTMs add `peephole_l0` [3H] = p_i, p_f, p_o; an LSTM packs only its
  * learned gates, e.g. f, g, o in [3H, ·] weights for the coupled cell). Inputs are [batch, time,
- * features]. What differs between cells lives in cells/<name>.ts.
+ * features]. What differs between cells lives in one file per cell, under `cells/`.
  */
 export class RecurrentLayer implements Module, StackConfig {
   readonly cell: CellType;

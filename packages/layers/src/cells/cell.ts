@@ -73,7 +73,7 @@ export interface CellOptions {
 }
 
 /**
- * Everything that differs between cells, in one object per cell (`cells/<name>.ts`): its name
+ * Everything that differs between cells, in one object per cell (one file each under `cells/`): its name
  * and options, its gates, its parameters beyond PyTorch's four, how it initialises, and how it
  * runs one layer and direction over a whole sequence (core's fused op: a backend's kernel or
  * core's reference composition) and back. The stack, the model file, the CLI and viz read it.
