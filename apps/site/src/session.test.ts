@@ -2,7 +2,8 @@ import { cpu } from '@lstm/backend-cpu';
 import { registerBackend, setBackend } from '@lstm/core';
 import { decodeModel, encodeModel, SequenceModel } from '@lstm/layers';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, DEFAULTS, configFromQuery, queryOf, type PlaygroundConfig } from './playground/config.js';
+import { CELLS, ConfigError, DEFAULTS, configFromQuery, queryOf, type CellName, type PlaygroundConfig } from './playground/config.js';
+import { stepXray } from './playground/charts.js';
 import { inspect, sampleText, snapshot, textSaliency } from './playground/inspect.js';
 import { Session } from './playground/session.js';
 
@@ -55,16 +56,32 @@ describe('a run', () => {
   });
 
   it.each(['first-last', 'adding', 'copy', 'text'] as const)('builds, trains and shows every cell on %s', async (task) => {
-    for (const cell of ['lstm', 'peephole', 'coupled', 'gru', 'rnn'] as const) {
+    const expected: Record<CellName, string[]> = {
+      lstm: ['i', 'f', 'o'],
+      peephole: ['i', 'f', 'o'],
+      coupled: ['f', 'o'],
+      nig: ['f', 'o'],
+      nfg: ['i', 'o'],
+      nog: ['i', 'f'],
+      niaf: ['i', 'f', 'o'],
+      noaf: ['i', 'f', 'o'],
+      cifg: ['i', 'o'],
+      'ln-lstm': ['i', 'f', 'o'],
+      gru: ['r', 'z'],
+      rnn: ['h'],
+    };
+    expect(Object.keys(expected).sort()).toEqual([...CELLS].sort());
+    for (const cell of CELLS) {
       const session = Session.create({ ...small, task, cell, seqLen: task === 'text' ? 16 : 8, trainSize: 64 });
       const summary = await session.epoch(() => {});
       expect(Number.isFinite(summary.trainLoss), `${task} ${cell}`).toBe(true);
-      const expectedGates = { lstm: ['i', 'f', 'o'], peephole: ['i', 'f', 'o'], coupled: ['f', 'o'], gru: ['r', 'z'], rnn: ['h'] }[cell];
-      expect(snapshot(session).gates.map((g) => g.name)).toEqual(expectedGates);
+      expect(snapshot(session).gates.map((g) => g.name)).toEqual(expected[cell]);
       const view = inspect(session, 0);
       expect(view.hidden.length).toBe(8);
       expect(view.prediction.length).toBeGreaterThan(0);
       expect((view.cells !== null) === (cell !== 'gru' && cell !== 'rnn')).toBe(true);
+      // The x-ray draws the cells its diagrams know, and nothing wrong for the others.
+      expect(stepXray(view, cell, 0, [0]) === null).toBe(!['lstm', 'peephole', 'coupled', 'gru', 'rnn'].includes(cell));
     }
   });
 
@@ -106,15 +123,26 @@ describe('mistakes leave a clear message', () => {
     expect(() => Session.load(textRun.exportModel(), 'speech.safetensors', small, other)).toThrow(/speech\.safetensors was trained on/);
   });
 
-  it('refuses, for now, cells and forms it does not offer: pinned gates, a Greff variant, LayerNorm-LSTM (issue 23)', () => {
+  it('loads variants, LayerNorm-LSTM and a pinned gate as the page offers them; refuses pins it does not (issue 23)', () => {
     const file = decodeModel(Session.create(small).exportModel(), 'page.safetensors');
     const as = (options: Record<string, unknown>) =>
       encodeModel(new SequenceModel({ ...file.architecture, ...options }), file.metadata, file.version);
-    expect(() => Session.load(as({ pin: { f: 1 } }), 'pinned.safetensors', DEFAULTS)).toThrow(
-      'pinned.safetensors has pinned gates; the playground does not offer pins yet',
+    expect(Session.load(as({ pin: { f: 1 } }), 'pinned.safetensors', DEFAULTS).config).toMatchObject({ cell: 'lstm', pin: 'f=1' });
+    expect(Session.load(as({ variant: 'nig' }), 'nig.safetensors', DEFAULTS).config).toMatchObject({ cell: 'nig', pin: 'none' });
+    expect(Session.load(as({ variant: 'vanilla' }), 'vanilla.safetensors', DEFAULTS).config.cell).toBe('peephole');
+    expect(Session.load(as({ cell: 'ln-lstm', variant: undefined }), 'ln.safetensors', DEFAULTS).config.cell).toBe('ln-lstm');
+    expect(() => Session.load(as({ pin: { f: 0.3 } }), 'odd.safetensors', DEFAULTS)).toThrow(
+      'odd.safetensors pins f=0.3; the page pins one gate, to f=1, f=0.5, i=1, i=0, o=1',
     );
-    expect(() => Session.load(as({ variant: 'nig' }), 'nig.safetensors', DEFAULTS)).toThrow(ConfigError);
-    expect(() => Session.load(as({ cell: 'ln-lstm', variant: undefined }), 'ln.safetensors', DEFAULTS)).toThrow(ConfigError);
+  });
+
+  it('trains with a pinned gate, which has no weights and no chart; refuses a pin the cell cannot take', async () => {
+    const session = Session.create({ ...small, pin: 'f=1' });
+    await session.epoch(() => {});
+    expect(session.model.parameters().find((p) => p.name === 'weight_ih_l0')!.shape).toEqual([3 * small.hidden, 1]);
+    expect(snapshot(session).gates.map((g) => g.name)).toEqual(['i', 'o']);
+    expect(() => configFromQuery('cell=gru&pin=f%3D1')).toThrow('pinned gates belong to the LSTM cells; a gru has none');
+    expect(() => configFromQuery('cell=nfg&pin=f%3D1')).toThrow('the nfg cell has no learned f gate to pin');
   });
 
   it('refuses empty, binary and too-short text', () => {

@@ -1,6 +1,7 @@
-import { SequenceModel, type ModelFile } from '@lstm/layers';
+import type { LstmVariant } from '@lstm/core';
+import { SequenceModel, pinnedForm, type CellType, type ModelFile } from '@lstm/layers';
 import { adding, copy, firstLast, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
-import { ConfigError, DEFAULTS, TEXT_FILE, validateConfig, type CellName, type PlaygroundConfig } from './config.js';
+import { ConfigError, DEFAULTS, PINS, TEXT_FILE, validateConfig, type CellName, type PinChoice, type PlaygroundConfig } from './config.js';
 import { GETTYSBURG } from './corpus.js';
 
 /** Validation and test sequences of the generated tasks: enough for a stable accuracy, cheap to evaluate. */
@@ -77,20 +78,37 @@ export function buildTask(o: TaskOptions, source: string): AnyTask {
 }
 
 /** The model the configuration asks for, as `lstm train` builds it (same names, same initialisation). */
+/** The page's LSTM cells that are named variants of lstm train's --variant. */
+const VARIANT_CELLS: ReadonlySet<string> = new Set(['peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg']);
+
+/** A page cell as the layers' cell and LSTM variant. */
+function cellOf(config: PlaygroundConfig): { cell: CellType; variant?: LstmVariant } {
+  return VARIANT_CELLS.has(config.cell) ? { cell: 'lstm', variant: config.cell as LstmVariant } : { cell: config.cell as CellType };
+}
+
+/** 'f=1' as { f: 1 }; 'none' as no pins. */
+function pinsOf(config: PlaygroundConfig): Record<string, number> {
+  return config.pin === 'none' ? {} : { [config.pin[0]!]: Number(config.pin.slice(2)) };
+}
+
 export function buildModel(config: PlaygroundConfig, task: AnyTask): SequenceModel {
-  const variant = config.cell === 'peephole' || config.cell === 'coupled' ? config.cell : undefined;
-  const cell = variant ? 'lstm' : (config.cell as 'lstm' | 'gru' | 'rnn');
+  const { cell, variant } = cellOf(config);
+  const pin = pinsOf(config);
   const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
+  // A forget-gate bias needs a forget gate with a bias: not a GRU's or an RNN's, not a pinned or absent one.
+  const form = cell === 'lstm' ? pinnedForm(variant ?? 'standard', pin, 'playground') : null;
+  const forgetGate = cell === 'ln-lstm' || (form !== null && typeof form.f !== 'number');
   return new SequenceModel({
     cell,
     variant,
+    ...(Object.keys(pin).length > 0 ? { pin } : {}),
     inputSize: task.inputSize,
     hiddenSize: config.hidden,
     numLayers: config.layers,
     outputSize: task.outputSize,
     readout,
     seed: config.seed,
-    init: cell === 'lstm' && config.forgetBias > 0 ? { forgetBias: config.forgetBias } : {},
+    init: forgetGate && config.forgetBias > 0 ? { forgetBias: config.forgetBias } : {},
   });
 }
 
@@ -110,15 +128,22 @@ export function configOfModel(file: ModelFile, current: PlaygroundConfig, name: 
       `${name} was trained on ${task ? `the '${task}' task` : 'no task the page knows'}; the playground loads first-last, adding, copy and text models`,
     );
   if (a.bidirectional) throw new ConfigError(`${name} is bidirectional; the playground trains and shows one-directional models`);
-  if (a.pin && Object.keys(a.pin).length > 0)
-    throw new ConfigError(`${name} has pinned gates; the playground does not offer pins yet — lstm eval and lstm viz read it`);
+  const pins = Object.entries(a.pin ?? {});
+  const pin = pins.length === 0 ? 'none' : `${pins[0]![0]}=${pins[0]![1]}`;
+  if (pins.length > 1 || !(PINS as readonly string[]).includes(pin))
+    throw new ConfigError(
+      `${name} pins ${pins.map(([g, v]) => `${g}=${v}`).join(' ')}; the page pins one gate, to ${PINS.slice(1).join(', ')}`,
+    );
   const options = stored!.options ?? {};
-  const cell: CellName = a.cell === 'lstm' && a.variant && a.variant !== 'standard' ? (a.variant as CellName) : (a.cell as CellName);
+  // Greff's vanilla is the peephole cell and NP the standard one.
+  const variant = a.variant === 'vanilla' ? 'peephole' : a.variant === 'np' ? 'standard' : a.variant;
+  const cell: CellName = a.cell === 'lstm' && variant && variant !== 'standard' ? (variant as CellName) : (a.cell as CellName);
   const number = (value: unknown, fallback: number) => (typeof value === 'number' ? value : fallback);
   return validateConfig({
     ...current,
     task: task as PlaygroundConfig['task'],
     cell,
+    pin: pin as PinChoice,
     hidden: a.hiddenSize,
     layers: a.numLayers,
     seqLen: number(

@@ -103,10 +103,12 @@ export function sequenceHeatmap(inspection: Inspection, width: number): string {
 
 /**
  * The x-ray of the stepper's step (from 0): the cell's diagram with the values of `units` (from 0)
- * of the first layer on every wire, the gates coloured by their activations.
+ * of the first layer on every wire, the gates coloured by their activations; null for a cell or pinned gate no diagram draws.
  */
-export function stepXray(inspection: Inspection, cell: string, step: number, units: readonly number[]): string {
-  const kind = (DIAGRAM_CELLS as readonly string[]).includes(cell) ? (cell as DiagramCell) : 'lstm';
+export function stepXray(inspection: Inspection, cell: string, step: number, units: readonly number[], pin = 'none'): string | null {
+  // Drawn for the cells the diagrams know, as they are: a variant or a pinned gate would be drawn wrong.
+  if (!(DIAGRAM_CELLS as readonly string[]).includes(cell) || pin !== 'none') return null;
+  const kind = cell as DiagramCell;
   const activity = inspectedActivity(inspection);
   const pick = (rows: readonly (readonly number[])[] | undefined) => rows && units.map((u) => rows[u]!);
   const values = xrayValues(

@@ -8,11 +8,15 @@
 export const TEXT_FILE = 'playground-text.txt';
 
 export const TASKS = ['first-last', 'adding', 'copy', 'text'] as const;
-export const CELLS = ['lstm', 'peephole', 'coupled', 'gru', 'rnn'] as const;
+/** The page's cells: the LSTM and its variants (Greff et al.'s too), LayerNorm-LSTM, GRU and RNN. */
+export const CELLS = ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'ln-lstm', 'gru', 'rnn'] as const;
+/** A gate of an LSTM held constant instead of learned (`lstm train --pin`), or none. */
+export const PINS = ['none', 'f=1', 'f=0.5', 'i=1', 'i=0', 'o=1'] as const;
 export const BACKENDS = ['wasm', 'cpu', 'webgl'] as const;
 
 export type TaskName = (typeof TASKS)[number];
 export type CellName = (typeof CELLS)[number];
+export type PinChoice = (typeof PINS)[number];
 export type BackendChoice = (typeof BACKENDS)[number];
 
 export interface PlaygroundConfig {
@@ -20,6 +24,8 @@ export interface PlaygroundConfig {
   /** Sequence length (first-last, adding), delay (copy) or truncated-BPTT length (text). */
   seqLen: number;
   cell: CellName;
+  /** LSTM cells: a gate held at a constant ('f=1'), or 'none'. */
+  pin: PinChoice;
   hidden: number;
   layers: number;
   lr: number;
@@ -40,6 +46,7 @@ export const DEFAULTS: PlaygroundConfig = {
   task: 'first-last',
   seqLen: 20,
   cell: 'lstm',
+  pin: 'none',
   hidden: 16,
   layers: 1,
   lr: 0.01,
@@ -71,7 +78,7 @@ export const RANGES: Record<
 };
 
 const INTEGERS = new Set(['seqLen', 'hidden', 'layers', 'seed', 'epochs', 'trainSize']);
-const CHOICES: Record<string, readonly string[]> = { task: TASKS, cell: CELLS, backend: BACKENDS, text: ['builtin', 'custom'] };
+const CHOICES: Record<string, readonly string[]> = { task: TASKS, cell: CELLS, pin: PINS, backend: BACKENDS, text: ['builtin', 'custom'] };
 
 /** A configuration problem, with the message the page shows. */
 export class ConfigError extends Error {
@@ -93,9 +100,28 @@ function parseSetting(key: keyof PlaygroundConfig, raw: string): string | number
   return value;
 }
 
+/** The gates of i, f, o each LSTM cell of the page does not learn (pinned or derived), so cannot pin. */
+const NOT_LEARNED: Partial<Record<string, string>> = {
+  lstm: '',
+  peephole: '',
+  coupled: 'i',
+  nig: 'i',
+  nfg: 'f',
+  nog: 'o',
+  niaf: '',
+  noaf: '',
+  cifg: 'f',
+};
+
 /** Checks a whole configuration (from the controls or a loaded model), throwing at the first bad value. */
 export function validateConfig(config: PlaygroundConfig): PlaygroundConfig {
   for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) parseSetting(key, String(config[key]));
+  if (config.pin !== 'none') {
+    const gate = config.pin[0]!;
+    if (!(config.cell in NOT_LEARNED)) throw new ConfigError(`pinned gates belong to the LSTM cells; a ${config.cell} has none — pin none`);
+    if (NOT_LEARNED[config.cell]!.includes(gate))
+      throw new ConfigError(`the ${config.cell} cell has no learned ${gate} gate to pin; pin another gate or none`);
+  }
   if (config.layers > 1 && config.hidden * config.layers > 512)
     throw new ConfigError('hidden × layers must stay at or below 512 in a page');
   return config;

@@ -4,7 +4,18 @@ import { ConfigError, DEFAULTS, configFromQuery, queryOf, validateConfig, type P
 import type { CurvePoint, EpochSummary, Inspection, RunState, SaliencyResult, Snapshot, TaskInfo, WorkerEvent } from './protocol.js';
 
 /** Settings that rebuild the model (and restart the run) when they change. */
-const STRUCTURAL: (keyof PlaygroundConfig)[] = ['task', 'seqLen', 'cell', 'hidden', 'layers', 'forgetBias', 'seed', 'trainSize', 'text'];
+const STRUCTURAL: (keyof PlaygroundConfig)[] = [
+  'task',
+  'seqLen',
+  'cell',
+  'pin',
+  'hidden',
+  'layers',
+  'forgetBias',
+  'seed',
+  'trainSize',
+  'text',
+];
 /** The most curve points kept (older ones are thinned), so a long run never slows the page down. */
 const MAX_POINTS = 2000;
 
