@@ -288,6 +288,23 @@ describe('the playground', () => {
     await page.close();
   }, 120_000);
 
+  it('trains a Greff variant with a pinned gate from a link; its stepper says why no diagram is drawn (issue 23)', async () => {
+    const { page, problems } = await open({ backend: 'wasm', cell: 'cifg', pin: 'o=1', epochs: 2, seqLen: 8, hidden: 8, trainSize: 200 });
+    expect(await page.inputValue('#pg-cell')).toBe('cifg');
+    expect(await page.inputValue('#pg-pin')).toBe('o=1');
+    const { first, last } = await train(page, 2);
+    expect(last).toBeLessThan(first);
+    await settle(page);
+    await page.click('#pg-show');
+    await page.locator('#pg-xray-none').waitFor();
+    expect(await page.locator('#pg-xray').count()).toBe(0);
+    // The units table holds the learned gates (i; f = 1 − i and the pinned o have no rows), c and h.
+    const head = await page.locator('table.units thead th').allTextContents();
+    expect(head.map((h) => h.trim()).slice(1)).toEqual(['i', 'g', 'c', 'h']);
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('offers "Train N more epochs" when a run ends, and carries the run on; an RNN\'s heat map is titled as the hidden state (issue 20)', async () => {
     const { page, problems } = await open({ backend: 'wasm', cell: 'rnn', epochs: 2, seqLen: 8, hidden: 8, trainSize: 200 });
     await expect
