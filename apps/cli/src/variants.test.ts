@@ -81,10 +81,15 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
     expectOneLineMistake(
       lstm('export', '--model', pinned, '--onnx', join(dir, 'pinned.onnx')),
       1,
-      /ONNX's LSTM operator cannot express the peephole LSTM with o pinned to 1; export a standard or peephole LSTM/,
+      /ONNX's LSTM operator cannot express the peephole LSTM with o pinned to 1; export a standard, peephole or cifg LSTM/,
     );
-    const exported = lstm('export', '--model', peephole, '--onnx', join(dir, 'peephole.onnx'));
-    expect(exported.code, exported.stderr).toBe(0);
+    for (const [file, out] of [
+      [peephole, 'peephole.onnx'],
+      [cifg, 'cifg.onnx'], // ONNX's input_forget
+    ] as const) {
+      const exported = lstm('export', '--model', file, '--onnx', join(dir, out));
+      expect(exported.code, exported.stderr).toBe(0);
+    }
     const layerNorm = join(dir, 'cpu-ln-lstm', 'model.safetensors');
     const lnInfo = lstm('info', layerNorm);
     expect(lnInfo.code, lnInfo.stderr).toBe(0);

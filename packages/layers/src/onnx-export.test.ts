@@ -17,6 +17,13 @@ const cases: [string, Partial<SequenceModelOptions>, number[] | null][] = [
   ['LSTM, 2 layers, bidirectional, padded batch, last', { cell: 'lstm', numLayers: 2, bidirectional: true }, [6, 3, 5]],
   ['LSTM, every step', { cell: 'lstm', readout: 'all' }, null],
   ['LSTM with peepholes', { cell: 'lstm', variant: 'peephole' }, [6, 2, 4]],
+  // Greff's CIFG (f = 1 − i) as ONNX's input_forget = 1: onnxruntime, not we, says what that means.
+  [
+    'CIFG LSTM (input_forget), 2 layers, bidirectional, padded batch',
+    { cell: 'lstm', variant: 'cifg', numLayers: 2, bidirectional: true },
+    [6, 2, 4],
+  ],
+  ['CIFG LSTM, hardSigmoid gates, every step', { cell: 'lstm', variant: 'cifg', gateActivation: 'hardSigmoid', readout: 'all' }, null],
   ['GRU, bidirectional, padded batch, every step', { cell: 'gru', bidirectional: true, readout: 'all' }, [6, 3, 5]],
   ['GRU, 2 layers, last', { cell: 'gru', numLayers: 2 }, null],
   ['RNN tanh, 2 layers', { cell: 'rnn', numLayers: 2 }, [2, 6, 4]],
@@ -86,6 +93,7 @@ describe('ONNX export, run by onnxruntime-node', () => {
     const cases = [
       [{ variant: 'coupled' }, /cannot express the coupled LSTM;/],
       [{ variant: 'nig' }, /cannot express the nig LSTM;/],
+      [{ variant: 'cifg', pin: { o: 1 } }, /cannot express the cifg LSTM with o pinned to 1;/],
       [{ variant: 'niaf' }, /cannot express the niaf LSTM;/],
       [{ variant: 'noaf' }, /cannot express the noaf LSTM;/],
       [{ pin: { f: 1 } }, /cannot express the standard LSTM with f pinned to 1;/],

@@ -2,7 +2,7 @@ import { ValueError } from '@lstm/core';
 import type { onnx as T } from 'onnx-proto';
 import { describeLstm, plainVariant } from './cells/lstm.js';
 import { onnx } from './onnx-graph.js';
-import { reorderBlocks, transposed } from './matrix.js';
+import { transposed } from './matrix.js';
 import type { SequenceModel } from './sequence-model.js';
 
 /**
@@ -28,13 +28,18 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0', options:
   const rnn = model.rnn;
   if (rnn.cell !== 'lstm' && rnn.cell !== 'gru' && rnn.cell !== 'rnn')
     throw new ValueError(`ONNX export: ONNX has no ${String(rnn.cell).toUpperCase()} operator; export an LSTM, a GRU or an RNN`);
-  const lstmVariant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole') : null;
+  const lstmVariant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole', 'cifg') : null;
   if (rnn.cell === 'lstm' && !lstmVariant) {
-    throw new ValueError(`ONNX export: ONNX's LSTM operator cannot express the ${describeLstm(rnn)}; export a standard or peephole LSTM`);
+    throw new ValueError(
+      `ONNX export: ONNX's LSTM operator cannot express the ${describeLstm(rnn)}; export a standard, peephole or cifg LSTM`,
+    );
   }
+  // CIFG (f = 1 − i) is ONNX's input_forget = 1: its forget rows and p_f are unused there, written as zeros.
+  const cifg = lstmVariant === 'cifg';
   const H = rnn.hiddenSize;
   const D = rnn.numDirections;
-  const order = rnn.cell === 'lstm' ? [0, 3, 1, 2] : rnn.cell === 'gru' ? [1, 0, 2] : [0];
+  // Our gate blocks in ONNX's order (LSTM i, o, f, c; GRU z, r, h); null: a block of zeros.
+  const order = rnn.cell === 'lstm' ? (cifg ? [0, 2, null, 1] : [0, 3, 1, 2]) : rnn.cell === 'gru' ? [1, 0, 2] : [0];
   // A float64 model exports as a DOUBLE graph, exact (ONNX's recurrent operators take double; note
   // that onnxruntime's LSTM runs float32 only); `float32` rounds it, because the caller asked.
   const wide = rnn.dtype === 'float64' && !options.float32;
@@ -55,28 +60,30 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0', options:
     constant(
       `W_l${layer}`,
       [D, order.length * H, input],
-      stack((s) => reorderBlocks(get(`weight_ih${s}`), order)),
+      stack((s) => onnxBlocks(get(`weight_ih${s}`), order)),
     );
     constant(
       `R_l${layer}`,
       [D, order.length * H, H],
-      stack((s) => reorderBlocks(get(`weight_hh${s}`), order)),
+      stack((s) => onnxBlocks(get(`weight_hh${s}`), order)),
     );
     constant(
       `B_l${layer}`,
       [D, 2 * order.length * H],
-      stack((s) => concat([reorderBlocks(get(`bias_ih${s}`), order), reorderBlocks(get(`bias_hh${s}`), order)])),
+      stack((s) => concat([onnxBlocks(get(`bias_ih${s}`), order), onnxBlocks(get(`bias_hh${s}`), order)])),
     );
     const inputs = [x, `W_l${layer}`, `R_l${layer}`, `B_l${layer}`, 'sequence_lens'];
     const attributes = [intAttribute('hidden_size', H), stringAttribute('direction', D === 2 ? 'bidirectional' : 'forward')];
-    if (lstmVariant === 'peephole') {
+    if (lstmVariant === 'peephole' || cifg) {
+      // ONNX's P is p_i, p_o, p_f; ours p_i, p_f, p_o (CIFG: p_i, p_o).
       constant(
         `P_l${layer}`,
         [D, 3 * H],
-        stack((s) => reorderBlocks(get(`peephole${s}`), [0, 2, 1])),
+        stack((s) => onnxBlocks(get(`peephole${s}`), cifg ? [0, 1, null] : [0, 2, 1])),
       );
       inputs.push('', '', `P_l${layer}`);
     }
+    if (cifg) attributes.push(intAttribute('input_forget', 1));
     if (rnn.cell === 'gru') attributes.push(intAttribute('linear_before_reset', 1));
     // hardSigmoid gates: ONNX's HardSigmoid with its default α = 0.2, β = 0.5 is exactly clip(0.2·x + 0.5, 0, 1).
     if (rnn.cell !== 'rnn' && rnn.gateActivation === 'hardSigmoid') {
@@ -140,6 +147,14 @@ export function exportOnnx(model: SequenceModel, producerVersion = '0', options:
     graph,
   });
   return onnx.ModelProto.encode(proto).finish();
+}
+
+/** `values`' equal blocks in the order given (block k of ours at position i); null puts a block of zeros there. */
+function onnxBlocks<A extends Floats>(values: A, order: readonly (number | null)[]): A {
+  const block = values.length / order.filter((k) => k !== null).length;
+  const out = new (values.constructor as { new (n: number): A })(block * order.length);
+  for (const [i, k] of order.entries()) if (k !== null) out.set(values.subarray(k * block, (k + 1) * block), i * block);
+  return out;
 }
 
 function missing(name: string): never {
