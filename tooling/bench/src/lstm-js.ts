@@ -13,7 +13,7 @@ export async function benchLstmJs(
   seconds: number,
   factory: BackendFactory,
   library: string,
-  cell: Pick<SequenceClassifierOptions, 'variant' | 'pin'> = {},
+  cell: Pick<SequenceClassifierOptions, 'cell' | 'variant' | 'pin'> = {},
 ): Promise<Result> {
   registerBackend(factory);
   await setBackend(factory.name);

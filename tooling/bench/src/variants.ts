@@ -9,12 +9,14 @@ import { benchLstmJs } from './lstm-js.js';
 import { Rounds, showRatio, type Contestant } from './rounds.js';
 import { REFERENCE, type Result } from './workload.js';
 
-/** Every variant but the aliases (vanilla = peephole, np = standard), and a pinned forget gate. */
-const FORMS: { label: string; variant?: LstmVariant; pin?: { f?: number } }[] = [
+/** Every variant but the aliases (vanilla = peephole, np = standard), a pinned forget gate, and LayerNorm-LSTM. */
+const FORMS: { label: string; cell?: 'ln-lstm'; variant?: LstmVariant; pin?: { f?: number } }[] = [
   ...(Object.keys(LSTM_VARIANTS) as LstmVariant[])
     .filter((v) => v !== 'vanilla' && v !== 'np')
     .map((variant) => ({ label: variant, variant })),
   { label: 'standard, pin f=1', pin: { f: 1 } },
+  // Composed from core's ops, not fused: shown for what it costs, outside the ≥ 0.50× target.
+  { label: 'ln-lstm', cell: 'ln-lstm' },
 ];
 
 export async function benchVariants(rounds: number, seconds: number, log: (result: Result, round: number) => void): Promise<string[]> {
@@ -22,7 +24,12 @@ export async function benchVariants(rounds: number, seconds: number, log: (resul
   const contestants: Contestant[] = FORMS.map((form) => ({
     library: `@lstm backend-wasm, LSTM ${form.label}`,
     workload: REFERENCE,
-    run: (s) => benchLstmJs(REFERENCE, s, factory, `@lstm backend-wasm, LSTM ${form.label}`, { variant: form.variant, pin: form.pin }),
+    run: (s) =>
+      benchLstmJs(REFERENCE, s, factory, `@lstm backend-wasm, LSTM ${form.label}`, {
+        cell: form.cell,
+        variant: form.variant,
+        pin: form.pin,
+      }),
   }));
   const measured = new Rounds();
   await measured.run(contestants, rounds, seconds, log);
@@ -36,7 +43,13 @@ export async function benchVariants(rounds: number, seconds: number, log: (resul
   for (const c of contestants) {
     const rate = measured.value(REFERENCE.name, c.library, 'trainSequencesPerSecond');
     const ratio = measured.ratio(REFERENCE.name, c.library, base, 'trainSequencesPerSecond');
-    const met = ratio ? (ratio.median >= 0.5 ? 'met (≥ 0.50×)' : 'NOT met (≥ 0.50×)') : '—';
+    const met = c.library.endsWith('ln-lstm')
+      ? 'none (composed, not fused)'
+      : ratio
+        ? ratio.median >= 0.5
+          ? 'met (≥ 0.50×)'
+          : 'NOT met (≥ 0.50×)'
+        : '—';
     lines.push(
       `| ${c.library.split('LSTM ')[1]} | ${rate?.median.toFixed(1) ?? '—'} | ${c.library === base ? '—' : showRatio(ratio)} | ${c.library === base ? '' : met} |`,
     );
