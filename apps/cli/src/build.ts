@@ -1,8 +1,8 @@
 import { cpu } from '@lstm/backend-cpu';
-import { LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
+import { LstmError, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
-import { CELL_TYPES, CELLS as CELL_REGISTRY, SequenceModel, type CellType } from '@lstm/layers';
+import { CELL_TYPES, CELLS as CELL_REGISTRY, SequenceModel } from '@lstm/layers';
 import {
   Adam,
   AdamW,
@@ -15,7 +15,19 @@ import {
   type Optimizer,
   type Schedule,
 } from '@lstm/optim';
-import { TASK_NAMES, adding, copy, firstLast, series, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
+import {
+  TASK_NAMES,
+  adding,
+  cellOf,
+  copy,
+  firstLast,
+  hasForgetGate,
+  modelOptions,
+  series,
+  text,
+  type AnyTask,
+  type StoredTaskOptions,
+} from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
 import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
@@ -103,34 +115,23 @@ export function parsePins(pins: readonly string[]): Record<string, number> {
   return out;
 }
 
+/** The model `lstm train` asks for, by the recipe the playground shares (@lstm/tasks `modelOptions`), its flags checked. */
 export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
-  const shorthand = o.cell === 'peephole' || o.cell === 'coupled' ? o.cell : undefined;
+  const shorthand = o.cell === 'peephole' || o.cell === 'coupled';
   if (shorthand && o.variant)
     throw new UsageError(`--cell ${o.cell} is the LSTM variant ${o.cell}; give --cell lstm --variant ${o.variant} instead`);
-  const variant = (shorthand ?? o.variant) as LstmVariant | undefined;
-  const cell: CellType = shorthand ? 'lstm' : (o.cell as CellType);
-  if (cell !== 'lstm' && (o.variant || o.pin))
+  if (!shorthand && o.cell !== 'lstm' && (o.variant || o.pin))
     throw new UsageError(`${o.variant ? '--variant' : '--pin'} applies to LSTMs; a ${o.cell} cell has none — drop it, or use --cell lstm`);
   if (o.layers === 1 && o.dropout) throw new UsageError('--dropout acts between stacked layers; use it with --layers 2 or more');
-  if (o.forgetBias !== undefined && !CELL_REGISTRY[cell].hasCellState)
+  const spec = { ...o, pin: o.pin ? parsePins(o.pin) : undefined };
+  if (o.forgetBias !== undefined && !CELL_REGISTRY[cellOf(o.cell).cell].hasCellState)
     throw new UsageError(`--forget-bias sets the bias of an LSTM's forget gate; a ${o.cell} cell has none — drop it, or use --cell lstm`);
-  const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
-  if (readout === 'all' && o.bidirectional)
+  if (o.forgetBias !== undefined && !hasForgetGate(spec))
+    throw new UsageError("--forget-bias sets the forget gate's bias; this LSTM's forget gate is pinned or absent — drop --forget-bias");
+  const options = modelOptions(task, spec);
+  if (options.readout === 'all' && o.bidirectional)
     throw new UsageError(`--bidirectional would let the ${task.name} model see the future it must predict; drop it for this task`);
-  return new SequenceModel({
-    cell,
-    variant,
-    ...(o.pin ? { pin: parsePins(o.pin) } : {}),
-    inputSize: task.inputSize,
-    hiddenSize: o.hidden,
-    numLayers: o.layers,
-    bidirectional: o.bidirectional ?? false,
-    dropout: o.dropout ?? 0,
-    outputSize: task.outputSize,
-    readout,
-    seed: o.seed,
-    init: o.forgetBias !== undefined && cell === 'lstm' ? { forgetBias: o.forgetBias } : {},
-  });
+  return new SequenceModel(options);
 }
 
 export interface OptimOptions {

@@ -109,6 +109,11 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
     expectOneLineMistake(lstm(...base, '--pin', 'o=1.5'), 1, /pin o=1.5 is not a gate value; give a number in \[0, 1\]/);
     expectOneLineMistake(lstm(...base, '--pin', 'f'), 2, /--pin f: write GATE=VALUE, e.g. --pin f=1/);
     expectOneLineMistake(lstm(...base, '--cell', 'gru', '--variant', 'nig'), 2, /--variant applies to LSTMs/);
-    expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--forget-bias', '1'), 1, /has no forget gate, so it has no bias to set/);
+    expectOneLineMistake(
+      lstm(...base, '--variant', 'nfg', '--forget-bias', '1'),
+      2,
+      /this LSTM's forget gate is pinned or absent — drop --forget-bias/,
+    );
+    expectOneLineMistake(lstm(...base, '--pin', 'f=1', '--forget-bias', '1'), 2, /this LSTM's forget gate is pinned or absent/);
   });
 });

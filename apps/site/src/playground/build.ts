@@ -1,6 +1,5 @@
-import type { LstmVariant } from '@lstm/core';
-import { SequenceModel, pinnedForm, type CellType, type ModelFile } from '@lstm/layers';
-import { adding, copy, firstLast, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
+import { SequenceModel, type ModelFile } from '@lstm/layers';
+import { adding, copy, firstLast, modelOptions, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
 import { ConfigError, DEFAULTS, PINS, TEXT_FILE, validateConfig, type CellName, type PinChoice, type PlaygroundConfig } from './config.js';
 import { GETTYSBURG } from './corpus.js';
 
@@ -77,39 +76,27 @@ export function buildTask(o: TaskOptions, source: string): AnyTask {
   }
 }
 
-/** The model the configuration asks for, as `lstm train` builds it (same names, same initialisation). */
-/** The page's LSTM cells that are named variants of lstm train's --variant. */
-const VARIANT_CELLS: ReadonlySet<string> = new Set(['peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg']);
-
-/** A page cell as the layers' cell and LSTM variant. */
-function cellOf(config: PlaygroundConfig): { cell: CellType; variant?: LstmVariant } {
-  return VARIANT_CELLS.has(config.cell) ? { cell: 'lstm', variant: config.cell as LstmVariant } : { cell: config.cell as CellType };
-}
-
 /** 'f=1' as { f: 1 }; 'none' as no pins. */
 function pinsOf(config: PlaygroundConfig): Record<string, number> {
   return config.pin === 'none' ? {} : { [config.pin[0]!]: Number(config.pin.slice(2)) };
 }
 
+/**
+ * The model the configuration asks for, by the recipe `lstm train` uses (@lstm/tasks
+ * `modelOptions`: same names, same initialisation); the forget-gate bias goes where there is a
+ * forget gate to take it.
+ */
 export function buildModel(config: PlaygroundConfig, task: AnyTask): SequenceModel {
-  const { cell, variant } = cellOf(config);
-  const pin = pinsOf(config);
-  const readout = task.objective === 'classification' || task.objective === 'regression' ? 'last' : 'all';
-  // A forget-gate bias needs a forget gate with a bias: not a GRU's or an RNN's, not a pinned or absent one.
-  const form = cell === 'lstm' ? pinnedForm(variant ?? 'standard', pin, 'playground') : null;
-  const forgetGate = cell === 'ln-lstm' || (form !== null && typeof form.f !== 'number');
-  return new SequenceModel({
-    cell,
-    variant,
-    ...(Object.keys(pin).length > 0 ? { pin } : {}),
-    inputSize: task.inputSize,
-    hiddenSize: config.hidden,
-    numLayers: config.layers,
-    outputSize: task.outputSize,
-    readout,
-    seed: config.seed,
-    init: forgetGate && config.forgetBias > 0 ? { forgetBias: config.forgetBias } : {},
-  });
+  return new SequenceModel(
+    modelOptions(task, {
+      cell: config.cell,
+      pin: pinsOf(config),
+      hidden: config.hidden,
+      layers: config.layers,
+      seed: config.seed,
+      ...(config.forgetBias > 0 ? { forgetBias: config.forgetBias } : {}),
+    }),
+  );
 }
 
 const PLAYGROUND_TASKS = new Set(['first-last', 'adding', 'copy', 'text']);
