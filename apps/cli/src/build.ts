@@ -17,10 +17,8 @@ import {
 } from '@lstm/optim';
 import {
   TASK_NAMES,
-  adding,
   cellOf,
-  copy,
-  firstLast,
+  generatedTask,
   hasForgetGate,
   modelOptions,
   series,
@@ -53,39 +51,28 @@ function readText(path: string): string {
 
 /** Builds (or rebuilds, from a model file's stored options) a task. */
 export function buildTask(o: TaskOptions): AnyTask {
-  const sizes = { trainSize: o.trainSize, validationSize: o.validationSize, testSize: o.testSize };
-  const needsNoData = (name: string) => {
-    if (o.data) throw new UsageError(`--data is for the text and series tasks; '${name}' generates its own data`);
-  };
-  switch (o.task) {
-    case 'first-last':
-      needsNoData(o.task);
-      return firstLast({ steps: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, seed: o.seed, ...sizes });
-    case 'adding':
-      needsNoData(o.task);
-      return adding({ steps: o.seqLen, seed: o.seed, ...sizes });
-    case 'copy':
-      needsNoData(o.task);
-      return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
-    case 'text': {
-      const source = o.data ? readText(o.data) : sotuText(o.sotuFrom ?? 2000);
-      return text(source, {
-        maxChars: o.maxChars ?? (o.data ? undefined : 300_000),
-        source: o.data ?? `State of the Union, ${o.sotuFrom ?? 2000}–`,
-      });
-    }
-    case 'series': {
-      const csv = o.data ? readText(o.data) : co2Csv();
-      const columns = o.columns ?? (o.data ? undefined : ['CO2']);
-      return series(csv, {
-        columns,
-        target: o.target,
-        window: o.seqLen,
-        season: o.season,
-        source: o.data ?? 'vega-datasets co2-concentration.csv',
-      });
-    }
+  const generated = generatedTask(o);
+  if (generated) {
+    if (o.data) throw new UsageError(`--data is for the text and series tasks; '${o.task}' generates its own data`);
+    return generated;
   }
+  if (o.task === 'text') {
+    const source = o.data ? readText(o.data) : sotuText(o.sotuFrom ?? 2000);
+    return text(source, {
+      maxChars: o.maxChars ?? (o.data ? undefined : 300_000),
+      source: o.data ?? `State of the Union, ${o.sotuFrom ?? 2000}–`,
+    });
+  }
+  // series: the tasks that are neither generated nor text.
+  const csv = o.data ? readText(o.data) : co2Csv();
+  const columns = o.columns ?? (o.data ? undefined : ['CO2']);
+  return series(csv, {
+    columns,
+    target: o.target,
+    window: o.seqLen,
+    season: o.season,
+    source: o.data ?? 'vega-datasets co2-concentration.csv',
+  });
 }
 
 export interface ModelOptions {

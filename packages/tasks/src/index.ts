@@ -39,4 +39,4 @@ export {
   type TrainerState,
 } from './trainer.js';
 export { readStepSummary, stepSummary, withoutFiniteChecks, type StepSummary } from './train-step.js';
-export { cellOf, hasForgetGate, modelOptions, type ModelSpec } from './recipe.js';
+export { cellOf, generatedTask, hasForgetGate, modelOptions, type ModelSpec } from './recipe.js';

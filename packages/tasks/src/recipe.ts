@@ -1,6 +1,10 @@
 import { LSTM_VARIANTS, type LstmVariant, ValueError } from '@lstm/core';
 import { CELLS, type CellType, type SequenceModelOptions, pinnedForm } from '@lstm/layers';
+import { adding } from './adding.js';
+import { copy } from './copy.js';
+import type { SequenceTask, StoredTaskOptions } from './data.js';
 import type { AnyTask } from './evaluate.js';
+import { firstLast } from './first-last.js';
 
 /**
  * A model as `lstm train` and the playground describe it: a cell by name — a registered cell
@@ -63,4 +67,22 @@ export function modelOptions(task: Pick<AnyTask, 'objective' | 'inputSize' | 'ou
     seed: spec.seed,
     init: spec.forgetBias !== undefined && hasForgetGate(spec) ? { forgetBias: spec.forgetBias } : {},
   };
+}
+
+/**
+ * The generated tasks (first-last, adding, copy) from the options a model file stores, as `lstm
+ * train`, `lstm eval` and the playground build them; null for the tasks that read data (text, series).
+ */
+export function generatedTask(o: StoredTaskOptions): SequenceTask | null {
+  const sizes = { trainSize: o.trainSize, validationSize: o.validationSize, testSize: o.testSize };
+  switch (o.task) {
+    case 'first-last':
+      return firstLast({ steps: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, seed: o.seed, ...sizes });
+    case 'adding':
+      return adding({ steps: o.seqLen, seed: o.seed, ...sizes });
+    case 'copy':
+      return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
+    default:
+      return null;
+  }
 }

@@ -1,5 +1,5 @@
 import { SequenceModel, type ModelFile } from '@lstm/layers';
-import { adding, copy, firstLast, modelOptions, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
+import { generatedTask, modelOptions, text, type AnyTask, type StoredTaskOptions } from '@lstm/tasks';
 import { ConfigError, DEFAULTS, PINS, TEXT_FILE, validateConfig, type CellName, type PinChoice, type PlaygroundConfig } from './config.js';
 import { GETTYSBURG } from './corpus.js';
 
@@ -56,24 +56,15 @@ export function checkText(source: string, seqLen: number): void {
 
 /** Builds the task exactly as `lstm train` and `lstm eval` do from the same options (text: from `source`). */
 export function buildTask(o: TaskOptions, source: string): AnyTask {
-  const sizes = { trainSize: o.trainSize, validationSize: o.validationSize, testSize: o.testSize };
   const total = (o.trainSize ?? 0) + (o.validationSize ?? 0) + (o.testSize ?? 0);
   if (total > MAX_SEQUENCES || (o.seqLen ?? 0) > MAX_STEPS)
     throw new ConfigError(
       `the task is too large for a page (${total} sequences of ${o.seqLen} steps; at most ${MAX_SEQUENCES} of ${MAX_STEPS})`,
     );
-  switch (o.task) {
-    case 'first-last':
-      return firstLast({ steps: o.seqLen, classes: o.classes, noise: o.noise, markers: o.markers, seed: o.seed, ...sizes });
-    case 'adding':
-      return adding({ steps: o.seqLen, seed: o.seed, ...sizes });
-    case 'copy':
-      return copy({ delay: o.seqLen, alphabet: o.classes, seed: o.seed, ...sizes });
-    case 'text':
-      return text(source, { source: o.data ?? 'the Gettysburg Address' });
-    case 'series':
-      throw new ConfigError('the playground has no series task; forecast with lstm forecast');
-  }
+  const generated = generatedTask(o);
+  if (generated) return generated;
+  if (o.task === 'text') return text(source, { source: o.data ?? 'the Gettysburg Address' });
+  throw new ConfigError('the playground has no series task; forecast with lstm forecast');
 }
 
 /** 'f=1' as { f: 1 }; 'none' as no pins. */
