@@ -24,6 +24,7 @@ import {
   series,
   text,
   type AnyTask,
+  type ModelSpec,
   type StoredTaskOptions,
 } from '@lstm/tasks';
 import { co2Csv, sotuText } from '@lstm/tasks/node';
@@ -75,18 +76,9 @@ export function buildTask(o: TaskOptions): AnyTask {
   });
 }
 
-export interface ModelOptions {
-  cell: string;
-  /** LSTM: a named variant (core's LSTM_VARIANTS); `--cell peephole|coupled` are shorthands. */
-  variant?: string;
-  /** LSTM: pinned gates, as typed: 'f=1'. */
+/** The model flags of `lstm train`: @lstm/tasks' ModelSpec, with pins as typed ('f=1'). */
+export interface ModelOptions extends Omit<ModelSpec, 'pin'> {
   pin?: string[];
-  hidden: number;
-  layers: number;
-  bidirectional?: boolean;
-  dropout?: number;
-  forgetBias?: number;
-  seed: number;
 }
 
 /** `--pin f=1 o=0.5` as { f: 1, o: 0.5 }: a gate of i, f, o, once each, and a number. */
