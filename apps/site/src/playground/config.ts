@@ -4,6 +4,8 @@
  * refused in one line naming the bad value, and the page keeps the defaults.
  */
 
+import { LSTM_VARIANTS, type LstmForm, type LstmVariant } from '@lstm/core';
+
 /** The name a page-trained text model stores as its data file: `lstm eval --data FILE` needs that text. */
 export const TEXT_FILE = 'playground-text.txt';
 
@@ -100,26 +102,18 @@ function parseSetting(key: keyof PlaygroundConfig, raw: string): string | number
   return value;
 }
 
-/** The gates of i, f, o each LSTM cell of the page does not learn (pinned or derived), so cannot pin. */
-const NOT_LEARNED: Partial<Record<string, string>> = {
-  lstm: '',
-  peephole: '',
-  coupled: 'i',
-  nig: 'i',
-  nfg: 'f',
-  nog: 'o',
-  niaf: '',
-  noaf: '',
-  cifg: 'f',
-};
+/** The LSTM form of a page cell ('lstm' is the standard one), or undefined for the other cells. */
+const lstmFormOf = (cell: CellName): LstmForm | undefined =>
+  cell === 'lstm' ? LSTM_VARIANTS.standard : Object.hasOwn(LSTM_VARIANTS, cell) ? LSTM_VARIANTS[cell as LstmVariant] : undefined;
 
 /** Checks a whole configuration (from the controls or a loaded model), throwing at the first bad value. */
 export function validateConfig(config: PlaygroundConfig): PlaygroundConfig {
   for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) parseSetting(key, String(config[key]));
   if (config.pin !== 'none') {
-    const gate = config.pin[0]!;
-    if (!(config.cell in NOT_LEARNED)) throw new ConfigError(`pinned gates belong to the LSTM cells; a ${config.cell} has none — pin none`);
-    if (NOT_LEARNED[config.cell]!.includes(gate))
+    const gate = config.pin[0] as 'i' | 'f' | 'o';
+    const form = lstmFormOf(config.cell);
+    if (!form) throw new ConfigError(`pinned gates belong to the LSTM cells; a ${config.cell} has none — pin none`);
+    if (form[gate] !== 'learned')
       throw new ConfigError(`the ${config.cell} cell has no learned ${gate} gate to pin; pin another gate or none`);
   }
   if (config.layers > 1 && config.hidden * config.layers > 512)

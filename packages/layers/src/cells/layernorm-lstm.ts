@@ -1,4 +1,5 @@
 import {
+  STANDARD_LSTM,
   ValueError,
   add,
   concat,
@@ -79,7 +80,7 @@ export const layerNormLstm: Cell = {
   options: {},
   configure: () => ({
     variant: 'standard',
-    form: { i: 'learned', f: 'learned', o: 'learned', peephole: false, inputActivation: 'tanh', cellActivation: 'tanh' },
+    form: STANDARD_LSTM,
     pin: {},
     nonlinearity: 'tanh',
     gateActivation: 'sigmoid',
