@@ -40,6 +40,7 @@ export {
   lstmFormOf,
   lstmGateRows,
   lstmOffsets,
+  gateRecurrenceRows,
   lstmPeepholeGates,
   sameLstmForm,
   STANDARD_LSTM,

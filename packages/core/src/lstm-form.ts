@@ -14,6 +14,7 @@ export const STANDARD_LSTM: LstmForm = Object.freeze({
   peephole: false,
   inputActivation: 'tanh',
   cellActivation: 'tanh',
+  gateRecurrence: false,
 });
 
 const PEEPHOLE: LstmForm = Object.freeze({ ...STANDARD_LSTM, peephole: true });
@@ -23,7 +24,8 @@ const PEEPHOLE: LstmForm = Object.freeze({ ...STANDARD_LSTM, peephole: true });
  * this project has always had, and Greff et al.'s eight, each vanilla (the peephole cell) with one
  * change: NIG no input gate (i = 1), NFG no forget gate (f = 1), NOG no output gate (o = 1), NIAF no
  * input activation (g = the identity), NOAF no output activation (h = o ⊙ c), NP no peepholes (=
- * standard), CIFG f = 1 − i (ONNX's input_forget). FGR (full gate recurrence) is not a form.
+ * standard), CIFG f = 1 − i (ONNX's input_forget), FGR full gate recurrence (i, f, o read the
+ * previous step's i, f, o through nine more [H, H] matrices).
  */
 export const LSTM_VARIANTS: { readonly [V in LstmVariant]: LstmForm } = Object.freeze({
   standard: STANDARD_LSTM,
@@ -37,6 +39,7 @@ export const LSTM_VARIANTS: { readonly [V in LstmVariant]: LstmForm } = Object.f
   noaf: Object.freeze({ ...PEEPHOLE, cellActivation: 'identity' }),
   np: STANDARD_LSTM,
   cifg: Object.freeze({ ...PEEPHOLE, f: 'complement' }),
+  fgr: Object.freeze({ ...PEEPHOLE, gateRecurrence: true }),
 });
 
 /** The form of a named variant (a fresh object). */
@@ -70,6 +73,17 @@ export function lstmOffsets(form: LstmForm): { gates: Record<'i' | 'f' | 'g' | '
   };
 }
 
+/**
+ * The gate-recurrence matrix [3H, 3H] (rows i, f, o; columns i, f, o) widened to the packed rows
+ * [4H, 3H]: a zero block for g, whose pre-activation reads no gates. Row-major values.
+ */
+export function gateRecurrenceRows<A extends Float32Array | Float64Array>(values: A, H: number): A {
+  const wide = new (values.constructor as new (n: number) => A)(12 * H * H);
+  wide.set(values.subarray(0, 6 * H * H), 0); // rows of i and f
+  wide.set(values.subarray(6 * H * H), 9 * H * H); // rows of o, after g's zeros
+  return wide;
+}
+
 /** A form, checked: every field one of its values, a pin in [0, 1], at most one complement, of a learned gate. */
 export function checkLstmForm(op: string, form: LstmForm): LstmForm {
   const gateValue = (name: 'i' | 'f' | 'o', value: unknown, complement: boolean) => {
@@ -91,6 +105,14 @@ export function checkLstmForm(op: string, form: LstmForm): LstmForm {
       throw new ValueError(`${op}: ${name} is ${JSON.stringify(form[name])}; expected 'tanh' or 'identity'`);
   }
   if (typeof form.peephole !== 'boolean') throw new ValueError(`${op}: peephole must be true or false`);
+  if (typeof form.gateRecurrence !== 'boolean') throw new ValueError(`${op}: gateRecurrence must be true or false`);
+  if (form.gateRecurrence) {
+    const fixed = (['i', 'f', 'o'] as const).filter((name) => form[name] !== 'learned');
+    if (fixed.length > 0)
+      throw new ValueError(
+        `${op}: full gate recurrence needs learned i, f and o gates; ${fixed.map((name) => `${name} is ${JSON.stringify(form[name])}`).join(', ')}`,
+      );
+  }
   return form;
 }
 
@@ -107,6 +129,7 @@ export function sameLstmForm(a: LstmForm, b: LstmForm): boolean {
     a.o === b.o &&
     a.peephole === b.peephole &&
     a.inputActivation === b.inputActivation &&
-    a.cellActivation === b.cellActivation
+    a.cellActivation === b.cellActivation &&
+    a.gateRecurrence === b.gateRecurrence
   );
 }

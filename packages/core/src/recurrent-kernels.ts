@@ -10,6 +10,8 @@ import type { TensorInfo } from './tensor-info.js';
 //   GRU                        G = 3   r, z, n
 //   RNN                        G = 1
 // Peephole weights are one vector, an [H] block per learned gate of i, f, o: [3H] p_i, p_f, p_o.
+// Gate recurrence (Greff's FGR) is one [3H, 3H] matrix: the pre-activations of i, f, o (rows) read
+// the values of i, f, o at the previous step (columns), which are 0 before the first step.
 //
 // `lengths` (per batch row, 1 ≤ length ≤ T) marks padded steps: they leave the state untouched
 // and write zeros to y, as PyTorch's packed sequences do. With `reverse` the layer reads each
@@ -24,8 +26,8 @@ export const RnnBackward = 'RnnBackward';
 export const RECURRENT_KERNELS = [LstmForward, LstmBackward, GruForward, GruBackward, RnnForward, RnnBackward] as const;
 export type RecurrentKernelName = (typeof RECURRENT_KERNELS)[number];
 
-/** Named LSTM forms (lstm-form.ts): this project's three, and Greff et al.'s (vanilla = peephole, np = standard). */
-export type LstmVariant = 'standard' | 'peephole' | 'coupled' | 'vanilla' | 'nig' | 'nfg' | 'nog' | 'niaf' | 'noaf' | 'np' | 'cifg';
+/** Named LSTM forms (lstm-form.ts): this project's three, and Greff et al.'s (vanilla = peephole, np = standard, fgr). */
+export type LstmVariant = 'standard' | 'peephole' | 'coupled' | 'vanilla' | 'nig' | 'nfg' | 'nog' | 'niaf' | 'noaf' | 'np' | 'cifg' | 'fgr';
 /**
  * How an LSTM gate gets its value: from its own weights ('learned'), pinned to a constant in [0, 1]
  * (no weights), or 'complement': 1 − the other of i and f (i = 1 − f: the coupled cell; f = 1 − i:
@@ -36,7 +38,9 @@ export type LstmGate = 'learned' | 'complement' | number;
  * What an LSTM computes: each gate's source, peepholes (learned i, f see c_{t−1}, o sees c_t), the
  * candidate's squashing (g = tanh or the identity) and the cell's (h = o ⊙ tanh(c) or o ⊙ c).
  * Greff et al.'s variants are forms: NIG i = 1, NFG f = 1, NOG o = 1, NIAF inputActivation
- * 'identity', NOAF cellActivation 'identity', NP no peepholes, CIFG f = 'complement'.
+ * 'identity', NOAF cellActivation 'identity', NP no peepholes, CIFG f = 'complement', FGR
+ * gateRecurrence (every gate of i, f, o also reads the three gates' values of the previous step
+ * through a [3H, 3H] matrix; i, f, o must all be learned).
  */
 export interface LstmForm {
   i: LstmGate;
@@ -45,7 +49,10 @@ export interface LstmForm {
   peephole: boolean;
   inputActivation: 'tanh' | 'identity';
   cellActivation: 'tanh' | 'identity';
-} /**
+  gateRecurrence: boolean;
+}
+
+/**
  * The squashing function of an LSTM's or GRU's gates: 'sigmoid' (PyTorch's, ONNX's default) or
  * 'hardSigmoid', clip(0.2·x + 0.5, 0, 1) — TensorFlow.js's default recurrent activation (and
  * Keras 2's, and ONNX's HardSigmoid with α = 0.2, β = 0.5). Its derivative is 0.2 inside (0, 1), 0 outside.
@@ -74,6 +81,7 @@ export interface LstmForwardInputs {
   h0: TensorInfo; // [B, H]
   c0: TensorInfo; // [B, H]
   peephole?: TensorInfo; // [P·H], forms with peepholes only (P learned gates of i, f, o)
+  gateRecurrence?: TensorInfo; // [3H, 3H], forms with gate recurrence only: rows i, f, o ← columns i, f, o of t − 1
 }
 export interface LstmAttrs extends RecurrentAttrs {
   form: LstmForm;
@@ -92,6 +100,7 @@ export interface LstmBackwardInputs {
   weightIh: TensorInfo;
   weightHh: TensorInfo;
   peephole?: TensorInfo;
+  gateRecurrence?: TensorInfo;
   h0: TensorInfo;
   c0: TensorInfo;
   y: TensorInfo;
@@ -110,6 +119,7 @@ export interface LstmBackwardOutputs {
   dBiasIh: TensorInfo;
   dBiasHh: TensorInfo;
   dPeephole?: TensorInfo;
+  dGateRecurrence?: TensorInfo;
   dhSteps?: TensorInfo; // [B, T, H] total ∂L/∂h_t (record only)
   dcSteps?: TensorInfo; // [B, T, H] total ∂L/∂c_t (record only)
 }

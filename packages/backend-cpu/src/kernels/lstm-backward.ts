@@ -1,4 +1,4 @@
-import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
+import { type LstmAttrs, type LstmBackwardInputs, type LstmBackwardOutputs, gateRecurrenceRows } from '@lstm/core';
 import { alloc } from './buffers.js';
 import { gateGrad } from './elementwise.js';
 import { gemmNT, matrix } from './gemm.js';
@@ -14,7 +14,8 @@ import { copyOrZeros, data, dimsOf, info, isFirstStep, lengthOf, sequenceWeightG
  *   dh_{t−1} = dG_t · W_hh                                 (one small GEMM per step)
  * A complement gate hands its share to the gate it mirrors — i = 1 − f: df' = dc_t ⊙ (c_{t−1} − g)
  * ⊙ f(1 − f); f = 1 − i: di' = dc_t ⊙ (g − c_{t−1}) ⊙ i(1 − i) — a pinned gate has no dG rows, and
- * an 'identity' activation has derivative 1.
+ * an 'identity' activation has derivative 1. With gate recurrence (FGR) the values of i, f, o
+ * also receive dA_t = dG_{t+1} R̃ (one more small GEMM per step), and ∂L/∂R̃ = Σ dG_tᵀ A_{t−1}.
  * dG (pre-activation gradients) is kept for all steps so the weight gradients are two GEMMs.
  */
 export function LstmBackward(
@@ -41,6 +42,10 @@ export function LstmBackward(
   const dhSteps = record ? alloc(X, B * T * H) : null;
   const dcSteps = record ? alloc(X, B * T * H) : null;
   const { oI, oF, oG, oO, pI, pF, pO, iOwn, fOwn, oOwn, iMirror, fMirror, iPin, fPin, oPin, linearG, linearC } = lstmLayout(form, H);
+  const R = form.gateRecurrence ? gateRecurrenceRows(data(inputs.gateRecurrence!), H) : null;
+  const RT = R ? transposed(R, GH, 3 * H) : null;
+  const dA = R ? alloc(X, B * 3 * H) : null; // ∂L/∂(i, f, o) from the next step's pre-activations
+  const Aprev = R ? alloc(X, B * T * 3 * H) : null; // i, f, o of the step before, per (row, step)
 
   for (let s = T - 1; s >= 0; s--) {
     const t = stepAt(s, T, reverse);
@@ -66,12 +71,29 @@ export function LstmBackward(
         if (fMirror) f = 1 - i;
         const g = gates[p + oG + j]!,
           o = oOwn ? gates[p + oO + j]! : oPin;
-        const dOpre = oOwn ? dhT * tc * gateGrad(o, hard) : 0;
+        let dIv = 0,
+          dFv = 0,
+          dOv = 0;
+        if (dA) {
+          const a = 3 * hb + j;
+          dIv = dA[a]!;
+          dFv = dA[a + H]!;
+          dOv = dA[a + 2 * H]!;
+          dA[a] = dA[a + H] = dA[a + 2 * H] = 0; // replaced below by dG_t · R̃
+          if (!first) {
+            const r = 3 * out + j;
+            const before = (b * T + tPrev) * GH + j;
+            Aprev![r] = gates[before + oI]!;
+            Aprev![r + H] = gates[before + oF]!;
+            Aprev![r + 2 * H] = gates[before + oO]!;
+          }
+        }
+        const dOpre = oOwn ? (dhT * tc + dOv) * gateGrad(o, hard) : 0;
         let dcT = dc[hb + j]! + dhT * o * (linearC ? 1 : 1 - tc * tc);
         if (pO >= 0) dcT += dOpre * peep![pO + j]!;
         let dcPrev = dcT * f;
         if (iOwn) {
-          const dIpre = (fMirror ? dcT * (g - cPrev) : dcT * g) * gateGrad(i, hard);
+          const dIpre = ((fMirror ? dcT * (g - cPrev) : dcT * g) + dIv) * gateGrad(i, hard);
           dG[p + oI + j] = dIpre;
           if (pI >= 0) {
             dcPrev += dIpre * peep![pI + j]!;
@@ -79,7 +101,7 @@ export function LstmBackward(
           }
         }
         if (fOwn) {
-          const dFpre = (iMirror ? dcT * (cPrev - g) : dcT * cPrev) * gateGrad(f, hard);
+          const dFpre = ((iMirror ? dcT * (cPrev - g) : dcT * cPrev) + dFv) * gateGrad(f, hard);
           dG[p + oF + j] = dFpre;
           if (pF >= 0) {
             dcPrev += dFpre * peep![pF + j]!;
@@ -109,6 +131,16 @@ export function LstmBackward(
       out: matrix(dh, H),
       accumulate: true,
     });
+    if (RT)
+      gemmNT({
+        rows: B,
+        cols: 3 * H,
+        depth: GH,
+        left: matrix(dG, T * GH, t * GH),
+        right: matrix(RT, GH),
+        out: matrix(dA!, 3 * H),
+        accumulate: true,
+      });
   }
   const grads = sequenceWeightGradients(dG, dG, X, Hprev, data(inputs.weightIh), dims);
   const x = inputs.x;
@@ -122,9 +154,32 @@ export function LstmBackward(
     dBiasHh: info(grads.dBhh, [GH], x),
   };
   if (dPeep) result.dPeephole = info(dPeep, [dPeep.length], x);
+  if (R) result.dGateRecurrence = info(gateRecurrenceGradient(dG, Aprev!, dims), [3 * H, 3 * H], x);
   if (dhSteps) {
     result.dhSteps = info(dhSteps, [B, T, H], x);
     result.dcSteps = info(dcSteps!, [B, T, H], x);
   }
   return result;
+}
+
+/** ∂L/∂R = the i, f, o rows of Σ_(b,t) dG_(b,t)ᵀ A_(b,t−1). */
+function gateRecurrenceGradient(
+  dG: Float32Array | Float64Array,
+  Aprev: Float32Array | Float64Array,
+  { B, T, H, GH }: { B: number; T: number; H: number; GH: number },
+) {
+  const rows = B * T;
+  const wide = alloc(dG, GH * 3 * H);
+  gemmNT({
+    rows: GH,
+    cols: 3 * H,
+    depth: rows,
+    left: matrix(transposed(dG, rows, GH), rows),
+    right: matrix(transposed(Aprev, rows, 3 * H), rows),
+    out: matrix(wide, 3 * H),
+  });
+  const dR = alloc(dG, 9 * H * H);
+  dR.set(wide.subarray(0, 6 * H * H), 0);
+  dR.set(wide.subarray(9 * H * H), 6 * H * H);
+  return dR;
 }

@@ -1,4 +1,4 @@
-import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
+import { type LstmAttrs, type LstmForwardInputs, type LstmForwardOutputs, gateRecurrenceRows } from '@lstm/core';
 import { gate } from './elementwise.js';
 import { alloc } from './buffers.js';
 import { gemmNT, matrix } from './gemm.js';
@@ -12,7 +12,9 @@ import { data, dimsOf, info, lengthOf, projectInputs, stepAt } from './recurrent
  * where P = x W_ihᵀ + b_ih + b_hh (one GEMM for all steps) and R = h_{t−1} W_hhᵀ (per step, added
  * into P's rows for step t in place).
  * The form (lstm-form.ts) changes it: a pinned gate is its constant (no rows), a complement gate
- * 1 − the other of i and f, an 'identity' activation drops that tanh. With gateActivation
+ * 1 − the other of i and f, an 'identity' activation drops that tanh; with gate recurrence (FGR)
+ * i, f, o also read A_{t−1} R̃ᵀ, A = the previous step's [i, f, o] and R̃ the [3H, 3H] matrix widened
+ * to the packed rows (a zero block for g), added into P like R. With gateActivation
  * 'hardSigmoid' every σ above is clip(0.2·x + 0.5, 0, 1).
  */
 export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, record, form, gateActivation }: LstmAttrs): LstmForwardOutputs {
@@ -30,10 +32,22 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
   const cells = record ? alloc(X, B * T * H) : null;
   // Offsets of the gate blocks inside a packed row and in the peephole vector (−H: none).
   const { oI, oF, oG, oO, pI, pF, pO, iOwn, fOwn, oOwn, iMirror, fMirror, iPin, fPin, oPin, linearG, linearC } = lstmLayout(form, H);
+  const R = form.gateRecurrence ? gateRecurrenceRows(data(inputs.gateRecurrence!), H) : null;
+  const A = R ? alloc(X, B * 3 * H) : null; // i, f, o of each row's previous step
 
   for (let s = 0; s < T; s++) {
     const t = stepAt(s, T, reverse);
     gemmNT({ rows: B, cols: GH, depth: H, left: matrix(h, H), right: matrix(Whh, H), out: matrix(P, T * GH, t * GH), accumulate: true }); // P[b, t] += h_b · W_hhᵀ
+    if (R)
+      gemmNT({
+        rows: B,
+        cols: GH,
+        depth: 3 * H,
+        left: matrix(A!, 3 * H),
+        right: matrix(R, 3 * H),
+        out: matrix(P, T * GH, t * GH),
+        accumulate: true,
+      });
     for (let b = 0; b < B; b++) {
       const hb = b * H;
       const row = b * T + t;
@@ -71,6 +85,11 @@ export function LstmForward(inputs: LstmForwardInputs, { reverse, lengths, recor
         const hNew = o * (linearC ? cNew : Math.tanh(cNew));
         c[hb + j] = cNew;
         h[hb + j] = hNew;
+        if (A) {
+          A[3 * hb + j] = i;
+          A[3 * hb + H + j] = f;
+          A[3 * hb + 2 * H + j] = o;
+        }
         Y[out + j] = hNew;
         if (gates) {
           if (iOwn) gates[p + oI + j] = i;

@@ -36,7 +36,8 @@ export interface RecurrentOptions {
 
 /**
  * One layer-direction's parameters, for every cell (layouts in kernel-names.ts): weightIh
- * [G·H, I], weightHh [G·H, H], biases [G·H]; `peephole` [P·H] for LSTM forms with peepholes only.
+ * [G·H, I], weightHh [G·H, H], biases [G·H]; `peephole` [P·H] for LSTM forms with peepholes only;
+ * `gateRecurrence` [3H, 3H] for LSTM forms with full gate recurrence only.
  */
 export interface RecurrentWeights {
   weightIh: Tensor;
@@ -44,6 +45,7 @@ export interface RecurrentWeights {
   biasIh: Tensor;
   biasHh: Tensor;
   peephole?: Tensor;
+  gateRecurrence?: Tensor;
 }
 
 /** @deprecated Use `RecurrentWeights` (the same type; it serves GRUs and RNNs too). */
@@ -136,6 +138,7 @@ export function lstmForward(x: Tensor, weights: RecurrentWeights, h0: Tensor, c0
   const form = formOf('lstm', options);
   const { B, T, H } = checkDims('lstm', x, weights, gateCount('lstm', form), h0, c0);
   checkPeephole('lstm', form, weights.peephole, H);
+  checkGateRecurrence('lstm', form, weights.gateRecurrence, x, H);
   const attrs = { ...recurrentAttrs('lstm', options, B, T), form, gateActivation: gateActivationOf('lstm', options) };
   return engine.run('LstmForward', { x, ...weights, h0, c0 }, attrs);
 }
@@ -152,6 +155,20 @@ function checkPeephole(op: string, form: LstmForm, peephole: Tensor | undefined,
   } else if (peephole) {
     throw new ValueError(
       `${op}: peephole weights were given to the '${describeLstmForm(form)}' variant; use variant 'peephole' or drop them`,
+    );
+  }
+}
+
+function checkGateRecurrence(op: string, form: LstmForm, weights: Tensor | undefined, x: Tensor, H: number): void {
+  if (form.gateRecurrence) {
+    if (weights?.rank !== 2 || weights.shape[0] !== 3 * H || weights.shape[1] !== 3 * H)
+      throw new ShapeError(
+        `${op}: full gate recurrence needs gateRecurrence weights of shape [${3 * H}, ${3 * H}] (i, f, o ← i, f, o), got ${weights ? formatShape(weights.shape) : 'none'}`,
+      );
+    if (weights.dtype !== x.dtype) throw new ValueError(`${op}: gateRecurrence is ${weights.dtype} but x is ${x.dtype}; use one dtype`);
+  } else if (weights) {
+    throw new ValueError(
+      `${op}: gateRecurrence weights were given to the '${describeLstmForm(form)}' variant; use variant 'fgr' or drop them`,
     );
   }
 }
@@ -175,10 +192,11 @@ export function lstmBackward(
   const form = formOf('lstm backward', options);
   const { B, T, H } = checkDims('lstm backward', x, weights, gateCount('lstm', form), h0, c0);
   checkPeephole('lstm backward', form, weights.peephole, H);
+  checkGateRecurrence('lstm backward', form, weights.gateRecurrence, x, H);
   checkGrads('lstm backward', grads, B, T, H);
   const attrs = { ...recurrentAttrs('lstm backward', options, B, T), form, gateActivation: gateActivationOf('lstm backward', options) };
-  const { weightIh, weightHh, peephole } = weights;
-  return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, h0, c0, ...saved, ...grads }, attrs);
+  const { weightIh, weightHh, peephole, gateRecurrence } = weights;
+  return engine.run('LstmBackward', { x, weightIh, weightHh, peephole, gateRecurrence, h0, c0, ...saved, ...grads }, attrs);
 }
 
 function checkGrads(op: string, grads: { dy?: Tensor; dh?: Tensor; dc?: Tensor }, B: number, T: number, H: number): void {

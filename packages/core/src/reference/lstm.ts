@@ -10,6 +10,12 @@ import type { KernelInputs, KernelResult } from '../kernel-types.js';
 import type { Tensor } from '../tensor.js';
 import { block, gate, gateGrad, keepWhereMasked, stackSteps, stepMask, stepOf, timeOrder, zerosLike } from './steps.js';
 
+/** The [3H, 3H] gate recurrence over the packed rows i, f, g, o: [4H, 3H] with zeros for g. */
+function wideGateRecurrence(R: Tensor, H: number): Tensor {
+  const rowsOf = (start: number, count: number) => slice(R, [start * H, 0], [count * H, 3 * H]);
+  return concat([rowsOf(0, 2), fill([H, 3 * H], 0, R.dtype), rowsOf(2, 1)], 0);
+}
+
 /** Per-form plumbing of the reference: the squashings of g and c, and the blocks of the packed rows. */
 function parts(form: LstmForm, H: number) {
   const { gates: at, peephole: peepAt } = lstmOffsets(form);
@@ -38,11 +44,13 @@ function parts(form: LstmForm, H: number) {
  */
 export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs: LstmAttrs): KernelResult<'LstmForward'> {
   return tidy(() => {
-    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0, peephole } = inputs;
+    const { x, weightIh, weightHh, biasIh, biasHh, h0, c0, peephole, gateRecurrence } = inputs;
     const [B, T] = x.shape as [number, number];
     const H = weightHh.shape[1]!;
     const { form } = attrs;
     const { at, peepAt, g: squashG, a: squashC, rows } = parts(form, H);
+    const R = form.gateRecurrence ? wideGateRecurrence(gateRecurrence!, H) : null;
+    let previous = R ? fill([B, 3 * H], 0, x.dtype) : null; // i, f, o of the previous step
     const p = (k: number) => slice(peephole!, [k * H], [H]);
     /** A learned gate's value from its pre-activation, with its peephole term on `cell`. */
     const learned = (pre: Tensor, name: 'i' | 'f' | 'o', cell: Tensor) =>
@@ -55,10 +63,11 @@ export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs:
     const cellSteps: Tensor[] = new Array(T);
     for (const t of timeOrder(T, attrs.reverse)) {
       const m = stepMask(attrs.lengths, t, B, x.dtype);
-      const pre = add(
+      let pre = add(
         add(matMul(stepOf(x, t), weightIh, { transposeB: true }), biasIh),
         add(matMul(h, weightHh, { transposeB: true }), biasHh),
       );
+      if (R) pre = add(pre, matMul(previous!, R, { transposeB: true }));
       let i = form.i === 'learned' ? learned(pre, 'i', c) : typeof form.i === 'number' ? constant(form.i) : null;
       let f = form.f === 'learned' ? learned(pre, 'f', c) : typeof form.f === 'number' ? constant(form.f) : null;
       if (!i) i = add(mul(f!, -1), 1);
@@ -70,6 +79,7 @@ export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs:
       ys[t] = mul(m, hNew);
       h = keepWhereMasked(m, hNew, h);
       c = keepWhereMasked(m, cNew, c);
+      if (previous) previous = keepWhereMasked(m, concat([i, f, o], 1), previous);
       const values = { i, f, g, o };
       const packed = (['i', 'f', 'g', 'o'] as const).filter((name) => at[name] >= 0).map((name) => values[name]);
       gateSteps[t] = mul(m, concat(packed, 1));
@@ -95,11 +105,15 @@ export function lstmForwardReference(inputs: KernelInputs<'LstmForward'>, attrs:
  */
 export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attrs: LstmAttrs): KernelResult<'LstmBackward'> {
   return tidy(() => {
-    const { x, weightIh, weightHh, peephole, h0, c0, y, gates, cells, dy, dh: dhFinal, dc: dcFinal } = inputs;
+    const { x, weightIh, weightHh, peephole, gateRecurrence, h0, c0, y, gates, cells, dy, dh: dhFinal, dc: dcFinal } = inputs;
     const [B, T] = x.shape as [number, number];
     const H = weightHh.shape[1]!;
     const { form } = attrs;
     const { at, peepAt, gGrad, a: squashC, aGrad, rows } = parts(form, H);
+    const R = form.gateRecurrence ? wideGateRecurrence(gateRecurrence!, H) : null;
+    // ∂L/∂(i, f, o) arriving from the next step's pre-activations, and ∂L/∂R over the packed rows.
+    let dGates = R ? fill([B, 3 * H], 0, x.dtype) : null;
+    let dR = R ? zerosLike(R) : null;
     const peepCount = Object.values(peepAt).filter((k) => k >= 0).length;
     const p = (k: number) => slice(peephole!, [k * H], [H]);
     const constant = (value: number) => fill([B, H], value, x.dtype);
@@ -139,15 +153,17 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
       const f = value('f', iLearned);
       const o = value('o', null);
       const a = squashC(cT);
-      const dO = form.o === 'learned' ? mul(mul(dhT, a), sigmoidGrad(o)) : null;
+      const fromNext = (k: number) => (dGates ? block(dGates, k, H) : null);
+      const plus = (grad: Tensor, k: number) => (dGates ? add(grad, fromNext(k)!) : grad);
+      const dO = form.o === 'learned' ? mul(plus(mul(dhT, a), 2), sigmoidGrad(o)) : null;
       let dcT = add(dc, mul(mul(dhT, o), aGrad(a)));
       if (dO && peepAt.o >= 0) dcT = add(dcT, mul(dO, p(peepAt.o)));
       const dGpre = mul(mul(dcT, i), gGrad(g));
       // ∂L/∂i and ∂L/∂f as values; a complement gate hands its share to the gate it mirrors.
       const di = form.f === 'complement' ? mul(dcT, sub(g, cPrev)) : mul(dcT, g);
       const df = form.i === 'complement' ? mul(dcT, sub(cPrev, g)) : mul(dcT, cPrev);
-      const dI = iLearned ? mul(di, sigmoidGrad(iLearned)) : null;
-      const dF = fLearned ? mul(df, sigmoidGrad(fLearned)) : null;
+      const dI = iLearned ? mul(plus(di, 0), sigmoidGrad(iLearned)) : null;
+      const dF = fLearned ? mul(plus(df, 1), sigmoidGrad(fLearned)) : null;
       let dcPrev = mul(dcT, f);
       const terms: Tensor[] = [];
       if (dI && peepAt.i >= 0) {
@@ -174,6 +190,13 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
       dcSteps[t] = mul(m, dcT);
       dh = keepWhereMasked(m, matMul(dG, weightHh), dh);
       dc = keepWhereMasked(m, dcPrev, dc);
+      if (R) {
+        // The gates of the previous step (zeros before the first) fed this step's i, f, o.
+        const gatesPrev = first ? fill([B, 4 * H], 0, x.dtype) : stepOf(gates, previous);
+        const aPrev = concat([block(gatesPrev, 0, H), block(gatesPrev, 1, H), block(gatesPrev, 3, H)], 1);
+        dR = add(dR!, matMul(dG, aPrev, { transposeA: true }));
+        dGates = keepWhereMasked(m, matMul(dG, R), dGates!);
+      }
     }
     const out: KernelResult<'LstmBackward'> = {
       dx: stackSteps(dxs),
@@ -185,6 +208,7 @@ export function lstmBackwardReference(inputs: KernelInputs<'LstmBackward'>, attr
       dBiasHh: reshape(dBias!, dBias!.shape),
     };
     if (peepCount > 0) out.dPeephole = concat(dPeep, 0);
+    if (dR) out.dGateRecurrence = concat([slice(dR, [0, 0], [2 * H, 3 * H]), slice(dR, [3 * H, 0], [H, 3 * H])], 0);
     if (attrs.record) {
       out.dhSteps = stackSteps(dhSteps);
       out.dcSteps = stackSteps(dcSteps);

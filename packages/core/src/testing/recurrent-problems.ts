@@ -32,6 +32,8 @@ export const CELL_CASES: readonly CellCase[] = [
   { cell: 'lstm', variant: 'noaf' },
   { cell: 'lstm', variant: 'cifg' },
   { cell: 'lstm', variant: 'cifg', gateActivation: 'hardSigmoid' },
+  { cell: 'lstm', variant: 'fgr' },
+  { cell: 'lstm', form: { name: 'fgr without peepholes', form: { ...lstmFormOf('standard'), gateRecurrence: true } } },
   { cell: 'lstm', form: { name: 'pin f=0.5 o=1', form: { ...lstmFormOf('standard'), f: 0.5, o: 1 } } },
   { cell: 'lstm', form: { name: 'peephole, pin i=0', form: { ...lstmFormOf('peephole'), i: 0 } } },
   { cell: 'gru' },
@@ -73,6 +75,7 @@ export function makeProblem(c: CellCase, dims: { B: number; T: number; I: number
   }
   const peepholes = c.cell === 'lstm' ? lstmPeepholeGates(lstmFormOfCase(c)).length : 0;
   if (peepholes > 0) shapes.peephole = [peepholes * H];
+  if (c.cell === 'lstm' && lstmFormOfCase(c).gateRecurrence) shapes.gateRecurrence = [3 * H, 3 * H];
   const values: Record<string, Float64Array> = {};
   for (const [name, shape] of Object.entries(shapes)) {
     const size = shape.reduce((p, d) => p * d, 1);
@@ -101,6 +104,7 @@ export interface ProblemTensors {
   c0?: Tensor;
   dc?: Tensor;
   peephole?: Tensor;
+  gateRecurrence?: Tensor;
 }
 
 /** An LSTM problem's cell state (its tensors always have one). */
@@ -132,10 +136,22 @@ type Outputs = Record<string, Tensor | undefined>;
 /** The gate activation attribute of LSTM and GRU cases (RNN kernels take none). */
 const gatesOf = (c: CellCase) => (c.cell === 'rnn' ? {} : { gateActivation: c.gateActivation ?? ('sigmoid' as const) });
 
+/** A problem's weights as the fused ops take them. */
+function weightsOf(t: ProblemTensors) {
+  return {
+    weightIh: t.weightIh,
+    weightHh: t.weightHh,
+    biasIh: t.biasIh,
+    biasHh: t.biasHh,
+    peephole: t.peephole,
+    gateRecurrence: t.gateRecurrence,
+  };
+}
+
 /** Forward of the problem's cell through the op (backend kernel) or the reference composition. */
 export function runForward(problem: Problem, t: ProblemTensors, options: RunOptions): Outputs {
   const c = problem.case;
-  const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
+  const weights = weightsOf(t);
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? true, ...gatesOf(c) };
   if (c.cell === 'lstm') {
     if (options.reference)
@@ -153,14 +169,14 @@ export function runForward(problem: Problem, t: ProblemTensors, options: RunOpti
 /** Backward with dy, dh (and dc) from the problem as incoming gradients. */
 export function runBackward(problem: Problem, t: ProblemTensors, forward: Outputs, options: RunOptions): Outputs {
   const c = problem.case;
-  const weights = { weightIh: t.weightIh, weightHh: t.weightHh, biasIh: t.biasIh, biasHh: t.biasHh, peephole: t.peephole };
+  const weights = weightsOf(t);
   const attrs = { reverse: options.reverse ?? false, lengths: options.lengths ?? null, record: options.record ?? false, ...gatesOf(c) };
   const grads = { dy: t.dy, dh: t.dh, dc: t.dc };
   if (c.cell === 'lstm') {
     const saved = { y: forward.y!, gates: forward.gates!, cells: forward.cells! };
     if (options.reference) {
       return referenceKernels.LstmBackward(
-        { x: t.x, weightIh: t.weightIh, weightHh: t.weightHh, peephole: t.peephole, h0: t.h0, c0: cellState(t), ...saved, ...grads },
+        { x: t.x, ...weightsOf(t), h0: t.h0, c0: cellState(t), ...saved, ...grads },
         { ...attrs, form: lstmFormOfCase(c) },
       );
     }
@@ -207,4 +223,5 @@ export const GRADIENT_OF: Record<string, string> = {
   biasIh: 'dBiasIh',
   biasHh: 'dBiasHh',
   peephole: 'dPeephole',
+  gateRecurrence: 'dGateRecurrence',
 };
