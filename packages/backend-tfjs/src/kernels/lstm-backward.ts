@@ -1,6 +1,14 @@
 import type { LstmAttrs, LstmBackwardInputs, LstmBackwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { gateGradOf, lstmCellBackwardColumns, peepholeColumns, programVariant, tanhOf } from './lstm-cell.js';
+import {
+  gateGradOf,
+  lstmCellBackwardColumns,
+  peepholeColumns,
+  programVariant,
+  recurrentGates,
+  tanhOf,
+  wideGateRecurrence,
+} from './lstm-cell.js';
 import {
   BackwardWalk,
   columnStep,
@@ -34,6 +42,11 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
     const walk = new BackwardWalk(inputs, attrs);
     let dc = inputs.dc ? tf.transpose(t(inputs.dc)) : tf.zerosLike(c0);
     let dPeephole = peephole ? peephole.map((p) => tf.zerosLike(p)) : null;
+    // Gate recurrence: ∂L/∂(i, f, o) carried to the step before, and Σ dG_t A_{t−1}ᵀ over R̃'s rows.
+    const R = attrs.form.gateRecurrence ? wideGateRecurrence(t(inputs.gateRecurrence!), H) : null;
+    const RT = R ? tf.transpose(R) : null;
+    let dA = R ? tf.zeros([3 * H, B], c0.dtype) : null;
+    let dR = R ? tf.zerosLike(R) : null;
     const dGs: tf.Tensor[] = new Array(T);
     const dcSteps: tf.Tensor[] = new Array(T);
     for (const { step, previous, m, dhT } of walk.steps()) {
@@ -48,8 +61,13 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
         attrs.form,
         tanh,
         gateGradOf(attrs.gateActivation),
+        dA,
       );
       dGs[step] = masked(m, tf.concat(cell.dG, 0));
+      if (RT) {
+        if (previous >= 0) dR = tf.add(dR!, tf.matMul(dGs[step]!, recurrentGates(columnStep(gates, previous), H), false, true));
+        dA = keepWhereMasked(m, tf.matMul(RT, dGs[step]!), dA!);
+      }
       const terms = cell.peepholeTerms;
       if (terms && dPeephole) dPeephole = dPeephole.map((total, k) => tf.add(total, tf.sum(masked(m, terms[k]!), 1, true)));
       if (attrs.record) dcSteps[step] = masked(m, cell.dcT);
@@ -66,6 +84,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
         dBiasIh: tf.zeros([G * H]),
         dBiasHh: tf.zeros([G * H]),
         dPeephole: peephole ? tf.zeros([peephole.length * H]) : undefined,
+        dGateRecurrence: R ? tf.zeros([3 * H, 3 * H]) : undefined,
         dhSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
         dcSteps: attrs.record ? tf.zeros([B, 0, H]) : undefined,
       };
@@ -81,6 +100,7 @@ export function LstmBackward(inputs: LstmBackwardInputs, attrs: LstmAttrs): Lstm
       dBiasIh: dBias,
       dBiasHh: tf.clone(dBias),
       dPeephole: dPeephole ? tf.reshape(tf.concat(dPeephole), [dPeephole.length * H]) : undefined,
+      dGateRecurrence: dR ? recurrentGates(dR, H) : undefined,
       dhSteps: attrs.record ? fromColumnSteps(walk.dhSteps) : undefined,
       dcSteps: attrs.record ? fromColumnSteps(dcSteps) : undefined,
     };

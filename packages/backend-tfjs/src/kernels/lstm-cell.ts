@@ -42,6 +42,17 @@ export function programVariant(form: LstmForm): 'standard' | 'peephole' | 'coupl
   return null;
 }
 
+/** Gate recurrence [3H, 3H] over the packed rows i, f, g, o: R̃ [4H, 3H], zeros for g. */
+export function wideGateRecurrence(R: tf.Tensor, H: number): tf.Tensor {
+  const [ifRows, oRows] = tf.split(R, [2 * H, H], 0);
+  return tf.concat([ifRows!, tf.zeros([H, 3 * H], R.dtype), oRows!], 0);
+}
+
+/** The i, f, o rows [3H, B] of packed gates [4H, B] (a form with gate recurrence learns all four). */
+export function recurrentGates(gates: tf.Tensor, H: number): tf.Tensor {
+  return tf.concat([block(gates, 0, H), block(gates, 1, H), block(gates, 3, H)], 0);
+}
+
 /** The [H, 1] peephole columns of a form, indexed like lstmOffsets' peephole blocks. */
 export function peepholeColumns(form: LstmForm, peephole: tf.Tensor | undefined, H: number): tf.Tensor[] | null {
   if (!form.peephole || !peephole) return null;
@@ -101,8 +112,11 @@ export function lstmCellBackwardColumns(
   form: LstmForm,
   tanh: (x: tf.Tensor) => tf.Tensor,
   sigmoidGrad: (s: tf.Tensor) => tf.Tensor,
+  fromNext: tf.Tensor | null = null,
 ) {
   const H = cT.shape[0]!;
+  // Gate recurrence: ∂L/∂(i, f, o) [3H, B] from the next step's pre-activations joins each gate's own.
+  const plus = (grad: tf.Tensor, k: number) => (fromNext ? tf.add(grad, block(fromNext, k, H)) : grad);
   const { gates: at, peephole: peepAt } = lstmOffsets(form);
   const constant = (value: number) => tf.fill(cT.shape, value, cT.dtype);
   const a = form.cellActivation === 'identity' ? cT : tanh(cT);
@@ -112,15 +126,15 @@ export function lstmCellBackwardColumns(
   const f = fOwn ?? (typeof form.f === 'number' ? constant(form.f) : tf.sub(1, iOwn!));
   const g = block(gates, at.g, H);
   const o = form.o === 'learned' ? block(gates, at.o, H) : constant(form.o);
-  const dOpre = form.o === 'learned' ? tf.mul(tf.mul(dhT, a), sigmoidGrad(o)) : null;
+  const dOpre = form.o === 'learned' ? tf.mul(plus(tf.mul(dhT, a), 2), sigmoidGrad(o)) : null;
   let dcT = tf.add(dc, tf.mul(tf.mul(dhT, o), form.cellActivation === 'identity' ? 1 : tf.sub(1, tf.mul(a, a))));
   if (peephole && dOpre && peepAt.o >= 0) dcT = tf.add(dcT, tf.mul(dOpre, peephole[peepAt.o]!));
   const dGpre = tf.mul(tf.mul(dcT, i), form.inputActivation === 'identity' ? 1 : tf.sub(1, tf.mul(g, g)));
   let dcPrev = tf.mul(dcT, f);
   const di = form.f === 'complement' ? tf.mul(dcT, tf.sub(g, cPrev)) : tf.mul(dcT, g);
   const df = form.i === 'complement' ? tf.mul(dcT, tf.sub(cPrev, g)) : tf.mul(dcT, cPrev);
-  const dIpre = iOwn ? tf.mul(di, sigmoidGrad(iOwn)) : null;
-  const dFpre = fOwn ? tf.mul(df, sigmoidGrad(fOwn)) : null;
+  const dIpre = iOwn ? tf.mul(plus(di, 0), sigmoidGrad(iOwn)) : null;
+  const dFpre = fOwn ? tf.mul(plus(df, 1), sigmoidGrad(fOwn)) : null;
   let peepholeTerms: tf.Tensor[] | null = null;
   if (peephole) {
     peepholeTerms = [];

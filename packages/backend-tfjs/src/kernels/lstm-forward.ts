@@ -1,6 +1,6 @@
 import type { LstmAttrs, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { t, tf } from '../tf.js';
-import { gateOf, lstmCellColumns, peepholeColumns, programVariant, tanhOf } from './lstm-cell.js';
+import { gateOf, lstmCellColumns, peepholeColumns, programVariant, recurrentGates, tanhOf, wideGateRecurrence } from './lstm-cell.js';
 import { columnMasks, columnStep, fromColumnSteps, keepWhereMasked, outputs, projectColumns, timeOrder } from './recurrent-common.js';
 import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
 
@@ -8,7 +8,8 @@ import { lstmForwardWebgl } from './webgl/lstm-forward-webgl.js';
  * The whole sequence of one LSTM layer and direction. On WebGL: our own gate programs
  * (`lstmForwardWebgl`). On wasm and cpu, where custom kernels are closed to us, the fewest tfjs
  * ops in the column layout: the input projections of all steps as one matMul, then per step one
- * slice, one recurrent matMul W_hh·h and the gate arithmetic on contiguous row blocks.
+ * slice, one recurrent matMul W_hh·h and the gate arithmetic on contiguous row blocks (and with
+ * gate recurrence one more matMul R̃·A, A = the previous step's i, f, o).
  */
 export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmForwardOutputs {
   const variant = programVariant(attrs.form);
@@ -24,11 +25,14 @@ export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmFo
     const masks = columnMasks(attrs.lengths, B, T);
     let h = tf.transpose(t(inputs.h0));
     let c = tf.transpose(t(inputs.c0));
+    const R = attrs.form.gateRecurrence ? wideGateRecurrence(t(inputs.gateRecurrence!), H) : null;
+    let A = R ? tf.zeros([3 * H, B], c.dtype) : null;
     const ys: tf.Tensor[] = new Array(T);
     const gateSteps: tf.Tensor[] = new Array(T);
     const cellSteps: tf.Tensor[] = new Array(T);
     for (const step of timeOrder(T, attrs.reverse)) {
-      const pre = tf.add(columnStep(projected, step), tf.matMul(weightHh, h));
+      let pre = tf.add(columnStep(projected, step), tf.matMul(weightHh, h));
+      if (R) pre = tf.add(pre, tf.matMul(R, A!));
       const m = masks?.[step] ?? null;
       const next = lstmCellColumns(pre, c, peephole, attrs.form, tanh, gateOf(attrs.gateActivation));
       ys[step] = m ? tf.mul(m, next.h) : next.h;
@@ -38,6 +42,7 @@ export function LstmForward(inputs: LstmForwardInputs, attrs: LstmAttrs): LstmFo
       }
       h = keepWhereMasked(m, next.h, h);
       c = keepWhereMasked(m, next.c, c);
+      if (A) A = keepWhereMasked(m, recurrentGates(tf.concat(next.gates, 0), H), A);
       cellSteps[step] = c;
     }
     return {
