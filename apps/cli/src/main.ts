@@ -56,7 +56,7 @@ program
   .addOption(
     new Option(
       '--variant <name>',
-      "LSTM variant: Greff et al.'s nig nfg nog niaf noaf np cifg (each vanilla = peephole with one change)",
+      "LSTM variant: Greff et al.'s nig nfg nog niaf noaf np cifg fgr (each vanilla = peephole with one change)",
     ).choices(Object.keys(LSTM_VARIANTS)),
   )
   .option('--pin <gate=value...>', 'LSTM: hold a gate at a constant instead of learning it, e.g. --pin f=1 (i, f or o; value in [0, 1])')

@@ -90,6 +90,16 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
       const exported = lstm('export', '--model', file, '--onnx', join(dir, out));
       expect(exported.code, exported.stderr).toBe(0);
     }
+    const fgr = join(dir, 'cpu-fgr', 'model.safetensors');
+    const fgrInfo = lstm('info', fgr);
+    expect(fgrInfo.code, fgrInfo.stderr).toBe(0);
+    expect(fgrInfo.stdout).toMatch(/architecture: fgr LSTM/);
+    expect(fgrInfo.stdout).toMatch(/rnn\.weight_gg_l0 +\[24, 24\]/); // i, f, o ← i, f, o of the previous step
+    expectOneLineMistake(
+      lstm('export', '--model', fgr, '--onnx', join(dir, 'fgr.onnx')),
+      1,
+      /ONNX's LSTM operator cannot express the fgr LSTM; export a standard, peephole or cifg LSTM/,
+    );
     const layerNorm = join(dir, 'cpu-ln-lstm', 'model.safetensors');
     const lnInfo = lstm('info', layerNorm);
     expect(lnInfo.code, lnInfo.stderr).toBe(0);
@@ -106,6 +116,11 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
   it('refuses a pin that names no learned gate, or a value outside [0, 1], in one line', () => {
     const base = ['train', '--task', 'first-last', '--train-size', '64', '--epochs', '1', '--out', join(dir, 'refused'), '--force'];
     expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--pin', 'f=0.5'), 1, /variant 'nfg' has no learned gate f to pin/);
+    expectOneLineMistake(
+      lstm(...base, '--variant', 'fgr', '--pin', 'f=1'),
+      1,
+      /variant 'fgr' feeds every gate of i, f, o back into the others/,
+    );
     expectOneLineMistake(lstm(...base, '--pin', 'o=1.5'), 1, /pin o=1.5 is not a gate value; give a number in \[0, 1\]/);
     expectOneLineMistake(lstm(...base, '--pin', 'f'), 2, /--pin f: write GATE=VALUE, e.g. --pin f=1/);
     expectOneLineMistake(lstm(...base, '--cell', 'gru', '--variant', 'nig'), 2, /--variant applies to LSTMs/);

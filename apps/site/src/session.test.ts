@@ -66,6 +66,7 @@ describe('a run', () => {
       niaf: ['i', 'f', 'o'],
       noaf: ['i', 'f', 'o'],
       cifg: ['i', 'o'],
+      fgr: ['i', 'f', 'o'],
       'ln-lstm': ['i', 'f', 'o'],
       gru: ['r', 'z'],
       rnn: ['h'],
@@ -143,6 +144,7 @@ describe('mistakes leave a clear message', () => {
     expect(snapshot(session).gates.map((g) => g.name)).toEqual(['i', 'o']);
     expect(() => configFromQuery('cell=gru&pin=f%3D1')).toThrow('pinned gates belong to the LSTM cells; a gru has none');
     expect(() => configFromQuery('cell=nfg&pin=f%3D1')).toThrow('the nfg cell has no learned f gate to pin');
+    expect(() => configFromQuery('cell=fgr&pin=o%3D1')).toThrow('the fgr cell feeds every gate of i, f, o back into the others; pin none');
   });
 
   it('refuses empty, binary and too-short text', () => {

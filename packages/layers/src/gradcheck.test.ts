@@ -28,6 +28,7 @@ const dot = (t: Tensor, r: Float64Array) => Array.from(t.readSync()).reduce((s, 
 const STACKS: [string, CellType, Partial<RecurrentLayerOptions>][] = [
   ['peephole LSTM', 'lstm', { variant: 'peephole' }],
   ['CIFG LSTM (f = 1 − i, peepholes)', 'lstm', { variant: 'cifg' }],
+  ['FGR LSTM (full gate recurrence, peepholes)', 'lstm', { variant: 'fgr' }],
   ['NOAF LSTM', 'lstm', { variant: 'noaf' }],
   ['LSTM with f pinned to 0.5 and o to 1', 'lstm', { pin: { f: 0.5, o: 1 } }],
   ['LayerNorm-LSTM (composed from ops)', 'ln-lstm', {}],
@@ -119,8 +120,9 @@ describe('finite-difference gradient checks of whole stacks (float64, 2 layers, 
       }
       // Greff's variants are the peephole cell with one change: they keep its peepholes.
       expect(layer.parameters().some((p) => p.name === 'peephole_l1_reverse')).toBe(
-        ['peephole', 'cifg', 'noaf'].includes(extra.variant ?? ''),
+        ['peephole', 'cifg', 'noaf', 'fgr'].includes(extra.variant ?? ''),
       );
+      expect(layer.parameters().some((p) => p.name === 'weight_gg_l1_reverse')).toBe(extra.variant === 'fgr');
       layer.dispose();
     });
   }

@@ -40,7 +40,8 @@ export function describePytorchFixtures(
       expect(fixtures.length).toBeGreaterThanOrEqual(50);
       // Greff's variants, the coupled cell and pinned gates (tooling/fixtures/lstm_variants.py).
       const variants = new Set(fixtures.map((f) => f.config.variant).filter(Boolean));
-      for (const variant of ['peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg']) expect(variants).toContain(variant);
+      for (const variant of ['peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'fgr'])
+        expect(variants).toContain(variant);
       expect(fixtures.filter((f) => f.config.pin && Object.keys(f.config.pin).length > 0).length).toBeGreaterThanOrEqual(3);
     });
 

@@ -49,7 +49,8 @@ export interface RecurrentLayerOptions {
   dropout?: number;
   /**
    * LSTM: 'standard' (nn.LSTM), 'peephole', 'coupled' (i = 1 − f), or one of Greff et al.'s:
-   * 'vanilla' (= peephole), 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np' (= standard), 'cifg' (f = 1 − i).
+   * 'vanilla' (= peephole), 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'np' (= standard), 'cifg' (f = 1 − i),
+   * 'fgr' (full gate recurrence: i, f, o read the previous step's i, f, o through `weight_gg` [3H, 3H]).
    */
   variant?: LstmVariant;
   /** LSTM: gates held at a constant in [0, 1] instead of learned (no weights), e.g. { f: 1 }. */

@@ -11,7 +11,7 @@ export const TEXT_FILE = 'playground-text.txt';
 
 export const TASKS = ['first-last', 'adding', 'copy', 'text'] as const;
 /** The page's cells: the LSTM and its variants (Greff et al.'s too), LayerNorm-LSTM, GRU and RNN. */
-export const CELLS = ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'ln-lstm', 'gru', 'rnn'] as const;
+export const CELLS = ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'fgr', 'ln-lstm', 'gru', 'rnn'] as const;
 /** A gate of an LSTM held constant instead of learned (`lstm train --pin`), or none. */
 export const PINS = ['none', 'f=1', 'f=0.5', 'i=1', 'i=0', 'o=1'] as const;
 export const BACKENDS = ['wasm', 'cpu', 'webgl'] as const;
@@ -113,6 +113,7 @@ export function validateConfig(config: PlaygroundConfig): PlaygroundConfig {
     const gate = config.pin[0] as 'i' | 'f' | 'o';
     const form = lstmFormOf(config.cell);
     if (!form) throw new ConfigError(`pinned gates belong to the LSTM cells; a ${config.cell} has none — pin none`);
+    if (form.gateRecurrence) throw new ConfigError(`the ${config.cell} cell feeds every gate of i, f, o back into the others; pin none`);
     if (form[gate] !== 'learned')
       throw new ConfigError(`the ${config.cell} cell has no learned ${gate} gate to pin; pin another gate or none`);
   }

@@ -20,9 +20,10 @@ export interface ParameterSpec {
 
 /**
  * PyTorch's four parameters of a gated cell with `blocks` gate blocks — weight_ih [blocks·H, I],
- * weight_hh [blocks·H, H], bias_ih, bias_hh [blocks·H] — and a peephole vector when `peephole` > 0.
+ * weight_hh [blocks·H, H], bias_ih, bias_hh [blocks·H] — a peephole vector when `peephole` > 0, and
+ * with `gateRecurrence` the [3H, 3H] matrix weight_gg by which i, f, o read the previous step's i, f, o.
  */
-export function projections(blocks: number, inputSize: number, H: number, peephole = 0): ParameterSpec[] {
+export function projections(blocks: number, inputSize: number, H: number, peephole = 0, gateRecurrence = false): ParameterSpec[] {
   const specs: ParameterSpec[] = [
     { key: 'weightIh', name: 'weight_ih', shape: [blocks * H, inputSize], init: 'weightIh' },
     { key: 'weightHh', name: 'weight_hh', shape: [blocks * H, H], init: 'weightHh' },
@@ -30,13 +31,21 @@ export function projections(blocks: number, inputSize: number, H: number, peepho
     { key: 'biasHh', name: 'bias_hh', shape: [blocks * H], init: 'uniform' },
   ];
   if (peephole > 0) specs.push({ key: 'peephole', name: 'peephole', shape: [peephole], init: 'uniform' });
+  if (gateRecurrence) specs.push({ key: 'gateRecurrence', name: 'weight_gg', shape: [3 * H, 3 * H], init: 'uniform' });
   return specs;
 }
 
 /** The weights core's fused recurrent ops take, from a cell's weights. */
 export function recurrentWeights(w: CellWeights): RecurrentWeights {
   const get = (key: string) => w[key] ?? missing(key);
-  return { weightIh: get('weightIh'), weightHh: get('weightHh'), biasIh: get('biasIh'), biasHh: get('biasHh'), peephole: w.peephole };
+  return {
+    weightIh: get('weightIh'),
+    weightHh: get('weightHh'),
+    biasIh: get('biasIh'),
+    biasHh: get('biasHh'),
+    peephole: w.peephole,
+    gateRecurrence: w.gateRecurrence,
+  };
 }
 
 /** A fused op's backward outputs as a cell's backward result. */
@@ -49,11 +58,13 @@ export function kernelGradients(r: {
   dBiasIh: Tensor;
   dBiasHh: Tensor;
   dPeephole?: Tensor;
+  dGateRecurrence?: Tensor;
   dhSteps?: Tensor;
   dcSteps?: Tensor;
 }): CellBackwardResult {
   const grads: Record<string, Tensor> = { weightIh: r.dWeightIh, weightHh: r.dWeightHh, biasIh: r.dBiasIh, biasHh: r.dBiasHh };
   if (r.dPeephole) grads.peephole = r.dPeephole;
+  if (r.dGateRecurrence) grads.gateRecurrence = r.dGateRecurrence;
   return { dx: r.dx, dh0: r.dh0, dc0: r.dc0, grads, dhSteps: r.dhSteps, dcSteps: r.dcSteps };
 }
 

@@ -29,6 +29,8 @@ export function pinnedForm(variant: LstmVariant, pin: Readonly<Record<string, nu
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1)
       throw new ValueError(`${what}: pin ${gate}=${String(value)} is not a gate value; give a number in [0, 1]`);
     const name = gate as (typeof PINNABLE)[number];
+    if (form.gateRecurrence)
+      throw new ValueError(`${what}: variant '${variant}' feeds every gate of i, f, o back into the others; pin a gate of another variant`);
     if (form[name] !== 'learned')
       throw new ValueError(`${what}: variant '${variant}' has no learned gate ${gate} to pin (it is ${JSON.stringify(form[name])})`);
     form[name] = value;
@@ -77,7 +79,7 @@ export const lstm: Cell = {
   },
   hasCellState: true,
   parameters: (config, inputSize, H) =>
-    projections(lstmGateRows(config.form).length, inputSize, H, lstmPeepholeGates(config.form).length * H),
+    projections(lstmGateRows(config.form).length, inputSize, H, lstmPeepholeGates(config.form).length * H, config.form.gateRecurrence),
   setForgetBias: (config: CellConfig, values, H, value) => {
     const { gates } = lstmOffsets(config.form);
     // CIFG (f = 1 − i): σ(−b) = 1 − σ(b), so an input-gate bias of −value starts f at σ(value) exactly.
