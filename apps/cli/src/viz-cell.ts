@@ -80,7 +80,13 @@ export async function vizCell(o: CellOptions): Promise<void> {
     return xrayValues(
       {
         ...activityOf(
-          { gateNames: trace.gateNames, gates: trace.gates?.readSync(), cells: trace.cells?.readSync(), hidden: trace.hidden.readSync() },
+          {
+            gateNames: trace.gateNames,
+            constantGates: trace.constantGates,
+            gates: trace.gates?.readSync(),
+            cells: trace.cells?.readSync(),
+            hidden: trace.hidden.readSync(),
+          },
           { steps, hidden: H, units: units.map((u) => u - 1) },
         ),
         x: Array.from({ length: steps }, (_, t) => {

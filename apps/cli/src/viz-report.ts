@@ -59,7 +59,7 @@ function recordedActivity(recording: RecordedEpoch): GateActivity | null {
   const cells = recording.tensors['cells.l0'];
   const hidden = recording.tensors['hidden.l0'];
   return activityOf(
-    { gateNames: names, gates: gates.data, cells: cells?.data, hidden: hidden?.data },
+    { gateNames: names, constantGates: recording.constantGates, gates: gates.data, cells: cells?.data, hidden: hidden?.data },
     { steps: T, hidden: H, units: Array.from({ length: Math.min(8, H) }, (_, u) => u) },
   );
 }

@@ -13,6 +13,8 @@ import { emit } from './viz.js';
 export interface RecordedEpoch {
   epoch: number;
   gateNames: string[];
+  /** Pinned gates and their constant (absent in recordings from before they were kept). */
+  constantGates: Record<string, number>;
   tensors: Record<string, { shape: number[]; data: Float32Array | Float64Array }>;
 }
 
@@ -31,13 +33,13 @@ export function readRecordings(run: string): RecordedEpoch[] {
   return files.map((file) => {
     const path = join(directory, file);
     const { tensors, metadata } = decodeSafetensors(readUserFile(path), path);
-    let info: { epoch: number; gateNames: string[] };
+    let info: { epoch: number; gateNames: string[]; constantGates?: Record<string, number> };
     try {
       info = JSON.parse(metadata['lstm.recording'] ?? '') as typeof info;
     } catch {
       throw new UsageError(`${path} is not a recording (no 'lstm.recording' metadata)`, EXIT.badInput);
     }
-    return { epoch: info.epoch, gateNames: info.gateNames, tensors };
+    return { epoch: info.epoch, gateNames: info.gateNames, constantGates: info.constantGates ?? {}, tensors };
   });
 }
 

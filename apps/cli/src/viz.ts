@@ -1,5 +1,6 @@
 import { basename, extname } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
+import { unpackGates, unpackState } from '@lstm/layers';
 import { oneHot } from '@lstm/tasks';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { GATE_ORDER, gateFigure, gatePanels, terminalHeatmap, useColor, type GateActivity } from '@lstm/viz';
@@ -120,18 +121,11 @@ export interface RecordedLayer {
  */
 export function activityOf(layer: RecordedLayer, o: { steps: number; hidden: number; units: readonly number[] }): GateActivity {
   const G = layer.gateNames.length;
-  const rows = (data: ArrayLike<number>, width: number, offset: number) =>
-    o.units.map((u) => Array.from({ length: o.steps }, (_, t) => data[t * width + offset + u]!));
   return {
     cell: G === 0 ? 'rnn' : layer.gateNames.includes('r') ? 'gru' : 'lstm',
-    gates: {
-      ...Object.fromEntries(layer.gateNames.map((g, k) => [g, rows(layer.gates!, G * o.hidden, k * o.hidden)])),
-      ...Object.fromEntries(
-        Object.entries(layer.constantGates ?? {}).map(([g, value]) => [g, o.units.map(() => new Array<number>(o.steps).fill(value))]),
-      ),
-    },
-    ...(layer.cells ? { c: rows(layer.cells, o.hidden, 0) } : {}),
-    ...(layer.hidden ? { h: rows(layer.hidden, o.hidden, 0) } : {}),
+    gates: Object.fromEntries(layer.gates ? unpackGates(layer, layer.gates, o) : []),
+    ...(layer.cells ? { c: unpackState(layer.cells, o) } : {}),
+    ...(layer.hidden ? { h: unpackState(layer.hidden, o) } : {}),
   };
 }
 

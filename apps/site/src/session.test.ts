@@ -60,9 +60,9 @@ describe('a run', () => {
       lstm: ['i', 'f', 'o'],
       peephole: ['i', 'f', 'o'],
       coupled: ['f', 'o'],
-      nig: ['f', 'o'],
-      nfg: ['i', 'o'],
-      nog: ['i', 'f'],
+      nig: ['i', 'f', 'o'], // the pinned gate drawn as its constant
+      nfg: ['i', 'f', 'o'],
+      nog: ['i', 'f', 'o'],
       niaf: ['i', 'f', 'o'],
       noaf: ['i', 'f', 'o'],
       cifg: ['i', 'o'],
@@ -137,11 +137,15 @@ describe('mistakes leave a clear message', () => {
     );
   });
 
-  it('trains with a pinned gate, which has no weights and no chart; refuses a pin the cell cannot take', async () => {
+  it('trains with a pinned gate, which has no weights and is drawn as its constant; refuses a pin the cell cannot take', async () => {
     const session = Session.create({ ...small, pin: 'f=1' });
     await session.epoch(() => {});
     expect(session.model.parameters().find((p) => p.name === 'weight_ih_l0')!.shape).toEqual([3 * small.hidden, 1]);
-    expect(snapshot(session).gates.map((g) => g.name)).toEqual(['i', 'o']);
+    const gates = snapshot(session).gates;
+    expect(gates.map((g) => g.name)).toEqual(['i', 'f', 'o']);
+    expect(gates[1]!.values.flat().every((v) => v === 1)).toBe(true);
+    expect(gates[0]!.values.flat().some((v) => v !== gates[0]!.values[0]![0])).toBe(true); // the learned i moves
+    expect(inspect(session, 0).gates.map((g) => g.name)).toEqual(['i', 'f', 'g', 'o']);
     expect(() => configFromQuery('cell=gru&pin=f%3D1')).toThrow('pinned gates belong to the LSTM cells; a gru has none');
     expect(() => configFromQuery('cell=nfg&pin=f%3D1')).toThrow('the nfg cell has no learned f gate to pin');
     expect(() => configFromQuery('cell=fgr&pin=o%3D1')).toThrow('the fgr cell feeds every gate of i, f, o back into the others; pin none');

@@ -14,6 +14,7 @@ export { Parameter, moveModule, parameterCount, stateDict, zeroGrad, type Module
 export { GRU, LSTM, RNN, RecurrentLayer } from './recurrent.js';
 export { CELL_TYPES, CELLS, cellConfig, type Cell, type CellOptionName, type CellOptions, type ParameterSpec } from './cells/index.js';
 export { describeLstm, pinnedForm, plainVariant } from './cells/lstm.js';
+export { unpackGates, unpackState, type GateLayout, type UnitsBySteps, type UnpackOptions } from './unpack-gates.js';
 export { SequenceClassifier, type ClassifierCache, type SequenceClassifierOptions } from './sequence-classifier.js';
 export {
   READOUTS,

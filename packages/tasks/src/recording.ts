@@ -24,6 +24,8 @@ export interface RecordOptions {
 export interface Recording {
   epoch: number;
   gateNames: readonly string[];
+  /** Pinned gates (no rows in `gates.l{l}`) and their constant. */
+  constantGates: Readonly<Record<string, number>>;
   samples: number;
   steps: number;
   arrays: Record<string, { shape: number[]; data: Float32Array }>;
@@ -57,7 +59,7 @@ export function recordActivity(model: SequenceModel, task: AnyTask, epoch: numbe
       }
     }
     const [samples, steps] = x.shape as [number, number];
-    return { epoch, gateNames: model.rnn.gateNames, samples, steps, arrays };
+    return { epoch, gateNames: model.rnn.gateNames, constantGates: model.rnn.constantGates, samples, steps, arrays };
   });
   x.dispose();
   zeroGrad(model);
@@ -73,6 +75,7 @@ export function recordingTensors(recording: Recording): { tensors: Record<string
     'lstm.recording': JSON.stringify({
       epoch: recording.epoch,
       gateNames: recording.gateNames,
+      constantGates: recording.constantGates,
       samples: recording.samples,
       steps: recording.steps,
     }),

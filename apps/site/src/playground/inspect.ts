@@ -1,4 +1,5 @@
 import { Rng, tensor, tidy } from '@lstm/core';
+import { unpackGates, unpackState } from '@lstm/layers';
 import { gather, oneHot, recordActivity, saliency, sampleToken, encode } from '@lstm/tasks';
 import type { GateMap, Inspection, SaliencyResult, Snapshot } from './protocol.js';
 import type { Session } from './session.js';
@@ -9,13 +10,12 @@ export const SHOWN_UNITS = 16;
 const FLOW_SAMPLES = 8;
 const SIGMOID_GATES = new Set(['i', 'f', 'o', 'r', 'z']);
 
-/** [unit][step] of one packed gate (or of h) for sample `b` of a [B, T, G·H] array. */
-function unitsBySteps(data: Float32Array, b: number, steps: number, gates: number, hidden: number, gate: number): number[][] {
-  const units = Math.min(hidden, SHOWN_UNITS);
-  return Array.from({ length: units }, (_, u) =>
-    Array.from({ length: steps }, (_, t) => data[(b * steps + t) * gates * hidden + gate * hidden + u]!),
-  );
-}
+/** The first units of a layer of H, each as [step] values (what the heat maps and the stepper read). */
+const shown = (steps: number, hidden: number) => ({
+  steps,
+  hidden,
+  units: Array.from({ length: Math.min(hidden, SHOWN_UNITS) }, (_, u) => u),
+});
 
 /**
  * The sigmoid gates of the first layer on the first fixed validation sequence (h for a vanilla
@@ -26,13 +26,12 @@ export function snapshot(session: Session): Snapshot {
   const recording = recordActivity(model, task, session.epochsDone, { gates: true, gradients: true, samples: FLOW_SAMPLES });
   const H = model.rnn.hiddenSize;
   const { steps, samples } = recording;
-  const names = recording.gateNames;
   const gateArray = recording.arrays['gates.l0'];
   const gates: GateMap[] = gateArray
-    ? names.flatMap((name, g) =>
-        SIGMOID_GATES.has(name) ? [{ name, values: unitsBySteps(gateArray.data, 0, steps, names.length, H, g) }] : [],
+    ? unpackGates(recording, gateArray.data, shown(steps, H)).flatMap(([name, values]) =>
+        SIGMOID_GATES.has(name) ? [{ name, values }] : [],
       )
-    : [{ name: 'h', values: unitsBySteps(recording.arrays['hidden.l0']!.data, 0, steps, 1, H, 0) }];
+    : [{ name: 'h', values: unpackState(recording.arrays['hidden.l0']!.data, shown(steps, H)) }];
   const dh = recording.arrays['dh.l0']!.data;
   const flow = Array.from({ length: steps }, (_, t) => {
     let sum = 0;
@@ -62,12 +61,10 @@ export function inspect(session: Session, index: number): Inspection {
       : tensor(batch!.inputs, [1, steps, task.inputSize], model.rnn.dtype);
     const { output, trace } = model.forward(x, { record: true });
     const layer = trace!.find((t) => t.layer === 0 && t.direction === 'forward')!;
-    const H = model.rnn.hiddenSize;
-    const G = layer.gateNames.length;
-    const gateData = layer.gates ? Float32Array.from(layer.gates.readSync()) : null;
-    const gates = gateData ? layer.gateNames.map((name, g) => ({ name, values: unitsBySteps(gateData, 0, steps, G, H, g) })) : [];
-    const cells = layer.cells ? unitsBySteps(Float32Array.from(layer.cells.readSync()), 0, steps, 1, H, 0) : null;
-    const hidden = unitsBySteps(Float32Array.from(layer.hidden.readSync()), 0, steps, 1, H, 0);
+    const units = shown(steps, model.rnn.hiddenSize);
+    const gates = layer.gates ? unpackGates(layer, layer.gates.readSync(), units).map(([name, values]) => ({ name, values })) : [];
+    const cells = layer.cells ? unpackState(layer.cells.readSync(), units) : null;
+    const hidden = unpackState(layer.hidden.readSync(), units);
     const out = Array.from(output.readSync());
     const describe = describeOutput(session, out, tokens, batch?.targets ?? null);
     return {
@@ -75,7 +72,7 @@ export function inspect(session: Session, index: number): Inspection {
       inputs: tokens
         ? Array.from(tokens.subarray(0, steps), (id) => vocabulary![id]!)
         : Array.from({ length: steps }, (_, t) => formatInput(batch!.inputs.subarray(t * task.inputSize, (t + 1) * task.inputSize))),
-      gateNames: layer.gateNames,
+      gateNames: gates.map((g) => g.name),
       gates,
       cells,
       hidden,
