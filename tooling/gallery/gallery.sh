@@ -16,7 +16,7 @@ train() {
 }
 
 # The cells themselves (articles A1, A3, A4): each kind, and the two layouts.
-for cell in lstm peephole coupled gru rnn; do lstm viz cell --cell "$cell" --out "$out/cell-$cell.svg"; done
+for cell in lstm peephole coupled nig fgr gru rnn; do lstm viz cell --cell "$cell" --out "$out/cell-$cell.svg"; done
 lstm viz cell --layers 2 --out "$out/cell-stacked.svg"
 lstm viz cell --layers 2 --bidirectional --out "$out/cell-bidirectional.svg"
 

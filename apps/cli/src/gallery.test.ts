@@ -18,7 +18,10 @@ const lstm = cli(dir);
 const run = join(dir, 'quickstart');
 
 const untrained: [string, string[]][] = [
-  ...['lstm', 'peephole', 'coupled', 'gru', 'rnn'].map((cell): [string, string[]] => [`cell-${cell}`, ['viz', 'cell', '--cell', cell]]),
+  ...['lstm', 'peephole', 'coupled', 'nig', 'fgr', 'gru', 'rnn'].map((cell): [string, string[]] => [
+    `cell-${cell}`,
+    ['viz', 'cell', '--cell', cell],
+  ]),
   ['cell-stacked', ['viz', 'cell', '--layers', '2']],
   ['cell-bidirectional', ['viz', 'cell', '--layers', '2', '--bidirectional']],
   ['e2a-decay', ['viz', 'decay']],

@@ -90,7 +90,21 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
       const exported = lstm('export', '--model', file, '--onnx', join(dir, out));
       expect(exported.code, exported.stderr).toBe(0);
     }
+    // The x-ray draws every form: the pinned o at its constant, CIFG's f as 1 − i, FGR's loop.
+    const xray = (file: string) => {
+      const r = lstm('viz', 'cell', '--model', file, '--json', '--out', join(dir, 'xray.svg'));
+      expect(r.code, r.stderr).toBe(0);
+      return { values: JSON.parse(r.stdout).values as Record<string, number[]>, svg: readFileSync(join(dir, 'xray.svg'), 'utf8') };
+    };
+    const pinnedXray = xray(pinned);
+    expect(pinnedXray.values.o).toEqual([1]);
+    expect(pinnedXray.svg).toContain('o = 1 (pinned)');
+    expect(pinnedXray.svg).toContain('(peephole LSTM with o pinned to 1)');
+    const cifgXray = xray(cifg);
+    expect(cifgXray.values.f![0]).toBeCloseTo(1 - cifgXray.values.i![0]!, 6);
+    expect(cifgXray.svg).toContain('f = 1 − i');
     const fgr = join(dir, 'cpu-fgr', 'model.safetensors');
+    expect(xray(fgr).svg).toContain('R_o [i, f, o]_{t−1}');
     const fgrInfo = lstm('info', fgr);
     expect(fgrInfo.code, fgrInfo.stderr).toBe(0);
     expect(fgrInfo.stdout).toMatch(/architecture: fgr LSTM/);

@@ -1,6 +1,15 @@
 import { basename, dirname } from 'node:path';
-import { tensor, tidy } from '@lstm/core';
-import { DIAGRAM_CELLS, cellDiagram, cellEquations, stackDiagram, xrayValues, type DiagramCell, type StepValues } from '@lstm/viz';
+import { LSTM_VARIANTS, type LstmVariant, tensor, tidy } from '@lstm/core';
+import {
+  DIAGRAM_CELLS,
+  cellDiagram,
+  cellEquations,
+  stackDiagram,
+  xrayValues,
+  type DiagramCell,
+  type LstmDiagramForm,
+  type StepValues,
+} from '@lstm/viz';
 import { describeLstm, plainVariant, type RecurrentLayer } from '@lstm/layers';
 import { selectBackend } from './build.js';
 import { UsageError } from './errors.js';
@@ -22,17 +31,25 @@ export interface CellOptions {
   backend?: string;
 }
 
-/** The cell a model's layer draws as; a cell or LSTM form with no diagram yet is refused in one line. */
-function diagramCellOf(rnn: RecurrentLayer, path: string): DiagramCell {
-  const variant = rnn.cell === 'lstm' ? plainVariant(rnn, 'standard', 'peephole', 'coupled') : null;
-  const drawn = rnn.cell === 'lstm' ? (variant === 'standard' ? 'lstm' : variant) : rnn.cell;
-  if (!drawn || !(DIAGRAM_CELLS as readonly string[]).includes(drawn)) {
-    const what = rnn.cell === 'lstm' ? describeLstm(rnn) : rnn.cell.toUpperCase();
-    throw new UsageError(
-      `${path} is a ${what}; the x-ray draws the standard, peephole and coupled LSTMs, GRUs and RNNs — use lstm viz gates for its gates`,
-    );
-  }
-  return drawn as DiagramCell;
+/** What `--cell` names: a drawn cell, or an LSTM variant (drawn from its form). */
+export const DRAWN_CELLS = [
+  ...DIAGRAM_CELLS,
+  ...Object.keys(LSTM_VARIANTS).filter((v) => v !== 'standard' && v !== 'peephole' && v !== 'coupled'),
+];
+
+function drawnCell(name: string): DiagramCell | LstmDiagramForm {
+  if ((DIAGRAM_CELLS as readonly string[]).includes(name)) return name as DiagramCell;
+  if (Object.hasOwn(LSTM_VARIANTS, name)) return LSTM_VARIANTS[name as LstmVariant];
+  if (name === 'ln-lstm')
+    throw new UsageError('--cell ln-lstm: the LN-LSTM has no diagram yet; lstm viz gates --model draws its gates and states');
+  throw new UsageError(`--cell ${name}: known cells are ${DRAWN_CELLS.join(', ')}`);
+}
+
+/** The cell a model's layer draws as: its LSTM form (variant and pins), or its GRU or RNN; LN-LSTM is refused in one line. */
+function diagramCellOf(rnn: RecurrentLayer, path: string): DiagramCell | LstmDiagramForm {
+  if (rnn.cell === 'lstm') return rnn.form;
+  if (rnn.cell === 'gru' || rnn.cell === 'rnn') return rnn.cell;
+  throw new UsageError(`${path} is an ${rnn.cell.toUpperCase()}, which has no diagram yet; lstm viz gates draws its gates and states`);
 }
 
 /**
@@ -42,15 +59,15 @@ function diagramCellOf(rnn: RecurrentLayer, path: string): DiagramCell {
 export async function vizCell(o: CellOptions): Promise<void> {
   if (!o.model) {
     if (o.step !== undefined || o.units) throw new UsageError('--step and --units draw an x-ray of a model; give --model FILE too');
-    if (!(DIAGRAM_CELLS as readonly string[]).includes(o.cell))
-      throw new UsageError(`--cell ${o.cell}: known cells are ${DIAGRAM_CELLS.join(', ')}`);
+    const drawn = drawnCell(o.cell);
     const name = o.cell === 'rnn' ? 'RNN' : o.cell === 'gru' ? 'GRU' : 'LSTM';
     const stack = o.layers !== undefined || o.bidirectional;
+    const title = typeof drawn === 'object' ? `LSTM, ${o.cell} variant (Greff et al.)` : undefined;
     const svg = stack
       ? stackDiagram({ cell: name, layers: o.layers ?? 1, bidirectional: o.bidirectional ?? false })
-      : cellDiagram(o.cell as DiagramCell);
-    if (o.json) process.stdout.write(`${JSON.stringify({ cell: o.cell, equations: cellEquations(o.cell as DiagramCell) })}\n`);
-    emit(svg, o.out, () => [...cellEquations(o.cell as DiagramCell), '(give --out FILE.svg or FILE.png for the diagram)'], o.json);
+      : cellDiagram(drawn, title ? { title } : {});
+    if (o.json) process.stdout.write(`${JSON.stringify({ cell: o.cell, equations: cellEquations(drawn) })}\n`);
+    emit(svg, o.out, () => [...cellEquations(drawn), '(give --out FILE.svg or FILE.png for the diagram)'], o.json);
     return;
   }
   if (o.layers !== undefined || o.bidirectional || o.cell !== 'lstm')
@@ -101,7 +118,7 @@ export async function vizCell(o: CellOptions): Promise<void> {
   const svg = cellDiagram(cell, {
     values: values as StepValues,
     units,
-    title: `${basename(o.model) === 'model.safetensors' ? basename(dirname(o.model)) : basename(o.model)}: layer ${o.layer}${a.bidirectional ? ' (forward direction)' : ''}, step ${step} of ${steps}, ${source}`,
+    title: `${basename(o.model) === 'model.safetensors' ? basename(dirname(o.model)) : basename(o.model)}${a.cell === 'lstm' && !plainVariant(file.model.rnn, 'standard') ? ` (${describeLstm(file.model.rnn)})` : ''}: layer ${o.layer}${a.bidirectional ? ' (forward direction)' : ''}, step ${step} of ${steps}, ${source}`,
   });
   if (o.json) process.stdout.write(`${JSON.stringify({ model: o.model, layer: o.layer, step, steps, units, values })}\n`);
   emit(svg, o.out, () => Object.entries(values).map(([k, v]) => `${k.padEnd(7)} ${v.map((x) => x.toFixed(4)).join(', ')}`), o.json);

@@ -41,7 +41,11 @@ export function addVizCommands(program: Command): void {
   figure('cell', 'the diagram of a cell (or of a stack unrolled in time); with --model and --step, the x-ray of one real step', {
     preview: "the cell's equations, or the x-ray's values",
   })
-    .option('--cell <kind>', 'lstm, peephole, coupled, gru or rnn', 'lstm')
+    .option(
+      '--cell <kind>',
+      "lstm, peephole, coupled, gru, rnn, or an LSTM variant of Greff et al.'s: nig nfg nog niaf noaf cifg fgr",
+      'lstm',
+    )
     .option('--layers <n>', 'draw a stack of n layers unrolled in time', integer(1, LIMITS.numLayers))
     .option('--bidirectional', 'draw the stack bidirectional')
     .option('--model <file>', 'x-ray a model written by lstm train (its own cell)')

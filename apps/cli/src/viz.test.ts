@@ -206,13 +206,20 @@ describe('lstm viz cell', () => {
   });
 
   it('draws each cell kind and the stacked and bidirectional layouts', () => {
-    for (const cell of ['lstm', 'peephole', 'coupled', 'gru', 'rnn']) {
+    for (const cell of ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'fgr', 'gru', 'rnn']) {
       const r = lstm('viz', 'cell', '--cell', cell, '--out', at(`cell-${cell}.svg`));
       expect(r.code, r.stderr).toBe(0);
-      expect(classed(readFileSync(at(`cell-${cell}.svg`), 'utf8'), 'gate')).toBe(
-        { lstm: 4, peephole: 4, coupled: 3, gru: 3, rnn: 1 }[cell],
+      // Learned gates are blocks; a pinned or complement gate is a circle.
+      expect(classed(readFileSync(at(`cell-${cell}.svg`), 'utf8'), 'gate'), cell).toBe(
+        { lstm: 4, peephole: 4, coupled: 3, nig: 3, nfg: 3, nog: 3, niaf: 4, noaf: 4, cifg: 3, fgr: 4, gru: 3, rnn: 1 }[cell],
       );
     }
+    expect(lstm('viz', 'cell', '--cell', 'fgr').stdout).toContain('o = σ(W_o x + U_o h_{t−1} + p_o ⊙ c_t + R_o [i, f, o]_{t−1} + b_o)');
+    expectOneLineMistake(
+      lstm('viz', 'cell', '--cell', 'ln-lstm'),
+      2,
+      /the LN-LSTM has no diagram yet; lstm viz gates --model draws its gates/,
+    );
     const r = lstm('viz', 'cell', '--layers', '2', '--bidirectional', '--out', at('bidi.svg'));
     expect(r.code, r.stderr).toBe(0);
     const svg = readFileSync(at('bidi.svg'), 'utf8');

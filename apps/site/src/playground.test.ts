@@ -288,7 +288,7 @@ describe('the playground', () => {
     await page.close();
   }, 120_000);
 
-  it('trains a Greff variant with a pinned gate from a link; its stepper says why no diagram is drawn (issue 23)', async () => {
+  it('trains a Greff variant with a pinned gate from a link; its stepper draws that form (issue 23)', async () => {
     const { page, problems } = await open({ backend: 'wasm', cell: 'cifg', pin: 'o=1', epochs: 2, seqLen: 8, hidden: 8, trainSize: 200 });
     expect(await page.inputValue('#pg-cell')).toBe('cifg');
     expect(await page.inputValue('#pg-pin')).toBe('o=1');
@@ -296,11 +296,16 @@ describe('the playground', () => {
     expect(last).toBeLessThan(first);
     await settle(page);
     await page.click('#pg-show');
-    await page.locator('#pg-xray-none').waitFor();
-    expect(await page.locator('#pg-xray').count()).toBe(0);
-    // The units table holds the learned gates (i; f = 1 − i and the pinned o have no rows), c and h.
+    // The x-ray draws CIFG with o pinned: f = 1 − i from i, o a circle at its constant.
+    const xray = page.locator('#pg-xray svg');
+    await xray.waitFor();
+    const drawn = await xray.evaluate((svg) => svg.outerHTML);
+    expect(drawn).toContain('f = 1 − i');
+    expect(drawn).toContain('o = 1 (pinned)');
+    expect(await page.locator('#pg-xray-none').count()).toBe(0);
+    // The units table holds the recorded gates (f = 1 − i is not recorded; the pinned o at its constant), c and h.
     const head = await page.locator('table.units thead th').allTextContents();
-    expect(head.map((h) => h.trim()).slice(1)).toEqual(['i', 'g', 'c', 'h']);
+    expect(head.map((h) => h.trim()).slice(1)).toEqual(['i', 'g', 'o', 'c', 'h']);
     expect(problems).toEqual([]);
     await page.close();
   }, 120_000);

@@ -6,7 +6,8 @@ function record(samples: number, steps: number, blocks: number, H: number): Floa
   const data = new Float32Array(samples * steps * blocks * H);
   for (let b = 0; b < samples; b++)
     for (let t = 0; t < steps; t++)
-      for (let k = 0; k < blocks; k++) for (let u = 0; u < H; u++) data[((b * steps + t) * blocks + k) * H + u] = 1000 * b + 100 * t + 10 * k + u;
+      for (let k = 0; k < blocks; k++)
+        for (let u = 0; u < H; u++) data[((b * steps + t) * blocks + k) * H + u] = 1000 * b + 100 * t + 10 * k + u;
   return data;
 }
 
@@ -21,7 +22,7 @@ describe('unpackGates and unpackState', () => {
     ]);
   });
 
-  it("puts a pinned gate, constant at every step, in its place among the learned ones (NIG: i = 1; o pinned)", () => {
+  it('puts a pinned gate, constant at every step, in its place among the learned ones (NIG: i = 1; o pinned)', () => {
     const data = record(1, 2, 2, 3); // f, g learned
     const gates = unpackGates({ gateNames: ['f', 'g'], constantGates: { o: 0.5, i: 1 } }, data, { steps: 2, hidden: 3 });
     expect(gates.map(([name]) => name)).toEqual(['i', 'f', 'g', 'o']);

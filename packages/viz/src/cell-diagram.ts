@@ -1,4 +1,5 @@
-import { DIAGRAM_CELLS, type DiagramCell, layoutOf } from './cell-layouts.js';
+import { opRadius } from './cell-geometry.js';
+import { DIAGRAM_CELLS, type DiagramCell, type LstmDiagramForm, layoutOf } from './cell-layouts.js';
 import { colorScale, rgbOf } from './color.js';
 import { gateScale } from './style.js';
 import { document, el, px, text } from './svg.js';
@@ -9,10 +10,10 @@ import { document, el, px, text } from './svg.js';
  */
 export type StepValues = Readonly<Record<string, readonly number[]>>;
 
-export { DIAGRAM_CELLS, type DiagramCell } from './cell-layouts.js';
+export { DIAGRAM_CELLS, type DiagramCell, type LstmDiagramForm } from './cell-layouts.js';
 
-/** The equations of a cell, as the diagram prints them beside it. */
-export function cellEquations(cell: DiagramCell): string[] {
+/** The equations of a cell (or of an LSTM of any form), as the diagram prints them beside it. */
+export function cellEquations(cell: DiagramCell | LstmDiagramForm): string[] {
   return layoutOf(cell).equations;
 }
 
@@ -34,10 +35,12 @@ const WIRE = '#444';
  * cell's equations beside it. With `values` it is an x-ray of one real step: every wire carries
  * its value for the chosen unit(s), each gate block is coloured by its activation (on the gate's
  * scale), and the kept line (f ⊙ c_{t−1}, or z ⊙ h_{t−1}) is as thick as the share kept.
- * Every drawn value is also in a `data-value` attribute.
+ * Every drawn value is also in a `data-value` attribute. `cell` is a named cell or an LSTM form
+ * (core's `LstmForm`: Greff's variants, pinned gates, FGR), drawn with its own gates and equations.
  */
-export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {}): string {
-  if (!DIAGRAM_CELLS.includes(cell)) throw new RangeError(`cellDiagram: unknown cell '${cell}'; known: ${DIAGRAM_CELLS.join(', ')}`);
+export function cellDiagram(cell: DiagramCell | LstmDiagramForm, options: CellDiagramOptions = {}): string {
+  if (typeof cell !== 'object' && !DIAGRAM_CELLS.includes(cell))
+    throw new RangeError(`cellDiagram: unknown cell '${cell}'; known: ${DIAGRAM_CELLS.join(', ')}`);
   const layout = layoutOf(cell);
   const v = options.values;
   const keptShare = v ? (cell === 'gru' ? v.z : v.f) : undefined;
@@ -93,13 +96,18 @@ export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {})
         'g',
         { class: 'gate', 'data-gate': gate.name, 'data-value': activation?.join(',') },
         el('rect', { x: x - 24, y: y - 14, width: 48, height: 28, rx: 4, fill, stroke: '#7f6000' }),
-        text(`${gate.name} ${gate.squash}`, { x, y: y + 4, 'text-anchor': 'middle', 'font-weight': 'bold', fill: dark ? '#fff' : '#222' }),
+        text(`${gate.name} ${gate.squash}`.trim(), {
+          x,
+          y: y + 4,
+          'text-anchor': 'middle',
+          'font-weight': 'bold',
+          fill: dark ? '#fff' : '#222',
+        }),
       ),
     );
   }
   for (const op of layout.ops) {
-    // Words (tanh, (1−z)×) get a circle wide enough for 11 px text; symbols a small one.
-    const r = op.symbol.length > 2 ? Math.max(16, op.symbol.length * 3.7 + 3) : 10;
+    const r = opRadius(op.symbol);
     body.push(
       el(
         'g',
@@ -138,7 +146,8 @@ export function cellDiagram(cell: DiagramCell, options: CellDiagramOptions = {})
     ),
   );
   const title =
-    options.title ?? `${cell === 'lstm' ? 'LSTM' : cell === 'gru' ? 'GRU' : cell === 'rnn' ? 'Vanilla RNN' : `LSTM, ${cell}`} cell`;
+    options.title ??
+    `${cell === 'lstm' || typeof cell === 'object' ? 'LSTM' : cell === 'gru' ? 'GRU' : cell === 'rnn' ? 'Vanilla RNN' : `LSTM, ${cell}`} cell`;
   const height = 30 + eqY + lines * 18 + (v ? 40 : 0);
   return document(640, height, title, [el('g', { transform: 'translate(60 30)' }, ...body)]);
 }

@@ -149,6 +149,42 @@ describe('cell diagrams', () => {
     expect(cellDiagram('peephole').match(/stroke-dasharray="4 3"/g)).toHaveLength(3);
   });
 
+  it("draws an LSTM of any form: Greff's variants, pinned gates, complements, FGR (core's LstmForm)", () => {
+    const vanilla = { i: 'learned', f: 'learned', o: 'learned', peephole: true, inputActivation: 'tanh', cellActivation: 'tanh' } as const;
+    const forms = {
+      nig: { ...vanilla, i: 1 },
+      nfg: { ...vanilla, f: 1 },
+      nog: { ...vanilla, o: 1 },
+      niaf: { ...vanilla, inputActivation: 'identity' },
+      noaf: { ...vanilla, cellActivation: 'identity' },
+      cifg: { ...vanilla, f: 'complement' },
+      fgr: { ...vanilla, gateRecurrence: true },
+      'standard, f pinned to 0.5': { ...vanilla, peephole: false, f: 0.5 },
+    } as const;
+    for (const [name, form] of Object.entries(forms)) {
+      const svg = cellDiagram(form);
+      expect(structuralProblems(svg), name).toEqual([]);
+      for (const line of cellEquations(form)) expect(svg, name).toContain(line.replace(/&/g, '&amp;'));
+    }
+    const gatesOf = (svg: string) => [...svg.matchAll(/data-gate="(\w)"/g)].map((m) => m[1]).sort();
+    const opsOf = (svg: string) => [...svg.matchAll(/<g class="op">.*?<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(gatesOf(cellDiagram(forms.nig))).toEqual(['f', 'g', 'o']); // i = 1 has no block…
+    expect(opsOf(cellDiagram(forms.nig))).toContain('1'); // …but a circle with its constant
+    expect(cellEquations(forms.nig)).toContain('i = 1 (pinned)');
+    expect(cellEquations(forms['standard, f pinned to 0.5'])).toContain('f = 0.5 (pinned)');
+    expect(cellEquations(forms.cifg)).toContain('f = 1 − i');
+    expect(opsOf(cellDiagram(forms.cifg))).toContain('1−');
+    expect(cellEquations(forms.noaf)).toContain('h_t = o ⊙ c_t');
+    expect(opsOf(cellDiagram(forms.noaf))).not.toContain('tanh');
+    expect(cellEquations(forms.niaf)).toContain('g = W_g x + U_g h_{t−1} + b_g');
+    expect(cellDiagram(forms.niaf)).toMatch(/>g<\/text>/); // the candidate block without a squashing
+    expect(cellEquations(forms.fgr)[0]).toBe('f = σ(W_f x + U_f h_{t−1} + p_f ⊙ c_{t−1} + R_f [i, f, o]_{t−1} + b_f)');
+    // Peepholes reach only the learned gates; FGR adds a dashed loop back into i, f and o.
+    expect(cellDiagram(forms.nog).match(/stroke-dasharray="4 3"/g)).toHaveLength(2);
+    expect(cellDiagram(forms.fgr).match(/stroke-dasharray="4 3"/g)).toHaveLength(3 + 4);
+    expect(cellDiagram(forms.fgr)).toContain('[i, f, o]_{t−1}');
+  });
+
   it('x-rays a step: values on the wires, gates coloured by activation, the kept line as thick as f', () => {
     const values = {
       f: [0.9],

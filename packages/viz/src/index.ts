@@ -4,7 +4,15 @@
  * @module @lstm/viz
  */
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
-export { DIAGRAM_CELLS, cellDiagram, cellEquations, type CellDiagramOptions, type DiagramCell, type StepValues } from './cell-diagram.js';
+export {
+  DIAGRAM_CELLS,
+  cellDiagram,
+  cellEquations,
+  type CellDiagramOptions,
+  type DiagramCell,
+  type LstmDiagramForm,
+  type StepValues,
+} from './cell-diagram.js';
 export { stackDiagram, type StackDiagramOptions } from './stack-diagram.js';
 export { xrayValues, type SequenceActivity } from './xray.js';
 export { CATEGORICAL, COLOR_MAPS, colorScale, rgbOf, toHex, type ColorMapName } from './color.js';

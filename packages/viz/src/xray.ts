@@ -10,7 +10,7 @@ export interface SequenceActivity extends GateActivity {
  * The values of step `step` (from 0) for every unit of `activity`, as the x-ray draws them: the
  * gates and states themselves, the previous step's states (zero before the first step: the
  * initial state), and the products the cell makes of them (f ⊙ c_{t−1}, i ⊙ g, tanh c_t; for a
- * GRU z ⊙ h_{t−1} and (1 − z) ⊙ n). A coupled LSTM's input gate is 1 − f.
+ * GRU z ⊙ h_{t−1} and (1 − z) ⊙ n). A complement gate is 1 − the other (coupled: i = 1 − f; CIFG: f = 1 − i).
  */
 export function xrayValues(activity: SequenceActivity, step: number): Record<string, number[]> {
   const h = activity.h ?? [];
@@ -21,10 +21,12 @@ export function xrayValues(activity: SequenceActivity, step: number): Record<str
   values.h = at(h, step);
   if (activity.x) values.x = [activity.x[step]!];
   if (activity.c) {
-    const f = values.f!;
+    // A complement gate (i = 1 − f, f = 1 − i) was not recorded: it is the other one's complement.
+    if (!values.f) values.f = values.i!.map((v) => 1 - v);
+    if (!values.i) values.i = values.f.map((v) => 1 - v);
+    const f = values.f;
     values.c_prev = at(activity.c, step - 1);
     values.c = at(activity.c, step);
-    if (!values.i) values.i = f.map((v) => 1 - v);
     values.fc = f.map((v, k) => v * values.c_prev![k]!);
     values.ig = values.i.map((v, k) => v * values.g![k]!);
     values.tanh_c = values.c.map(Math.tanh);

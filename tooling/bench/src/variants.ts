@@ -59,7 +59,9 @@ export async function benchVariants(rounds: number, seconds: number, log: (resul
     const rate = measured.value(REFERENCE.name, c.library, 'trainSequencesPerSecond');
     const ratio = measured.ratio(REFERENCE.name, c.library, base, 'trainSequencesPerSecond');
     // The speed its arithmetic allows: the standard LSTM's multiply-adds over this form's.
-    const bound = form.cell ? null : stepWork(LSTM_VARIANTS.standard) / stepWork({ ...LSTM_VARIANTS[form.variant ?? 'standard'], ...form.pin });
+    const bound = form.cell
+      ? null
+      : stepWork(LSTM_VARIANTS.standard) / stepWork({ ...LSTM_VARIANTS[form.variant ?? 'standard'], ...form.pin });
     const met = form.cell
       ? 'none (composed, not fused)'
       : ratio

@@ -1,5 +1,4 @@
 import {
-  DIAGRAM_CELLS,
   REFERENCE,
   SPLITS,
   cellDiagram,
@@ -8,10 +7,10 @@ import {
   lineChart,
   runColor,
   xrayValues,
-  type DiagramCell,
   type GateActivity,
   type Series,
 } from '@lstm/viz';
+import { type CellName, type PinChoice, pinnedLstmForm } from './config.js';
 import type { CurvePoint, EpochSummary, Inspection, Snapshot } from './protocol.js';
 
 // The playground's pictures: @lstm/viz SVG strings from what the worker reports, in the visual
@@ -103,12 +102,18 @@ export function sequenceHeatmap(inspection: Inspection, width: number): string {
 
 /**
  * The x-ray of the stepper's step (from 0): the cell's diagram with the values of `units` (from 0)
- * of the first layer on every wire, the gates coloured by their activations; null for a cell or pinned gate no diagram draws.
+ * of the first layer on every wire, the gates coloured by their activations. Every LSTM is drawn
+ * in its own form (variant and pinned gate); null for the LayerNorm-LSTM, which has no diagram.
  */
-export function stepXray(inspection: Inspection, cell: string, step: number, units: readonly number[], pin = 'none'): string | null {
-  // Drawn for the cells the diagrams know, as they are: a variant or a pinned gate would be drawn wrong.
-  if (!(DIAGRAM_CELLS as readonly string[]).includes(cell) || pin !== 'none') return null;
-  const kind = cell as DiagramCell;
+export function stepXray(
+  inspection: Inspection,
+  cell: CellName,
+  step: number,
+  units: readonly number[],
+  pin: PinChoice = 'none',
+): string | null {
+  const kind = cell === 'gru' || cell === 'rnn' ? cell : pinnedLstmForm(cell, pin);
+  if (!kind) return null;
   const activity = inspectedActivity(inspection);
   const pick = (rows: readonly (readonly number[])[] | undefined) => rows && units.map((u) => rows[u]!);
   const values = xrayValues(

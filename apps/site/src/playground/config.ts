@@ -106,6 +106,13 @@ function parseSetting(key: keyof PlaygroundConfig, raw: string): string | number
 const lstmFormOf = (cell: CellName): LstmForm | undefined =>
   cell === 'lstm' ? LSTM_VARIANTS.standard : Object.hasOwn(LSTM_VARIANTS, cell) ? LSTM_VARIANTS[cell as LstmVariant] : undefined;
 
+/** What an LSTM cell of the page computes with its pin (a valid configuration's), or undefined for the other cells. */
+export function pinnedLstmForm(cell: CellName, pin: PinChoice): LstmForm | undefined {
+  const form = lstmFormOf(cell);
+  if (!form || pin === 'none') return form;
+  return { ...form, [pin[0]!]: Number(pin.slice(2)) };
+}
+
 /** Checks a whole configuration (from the controls or a loaded model), throwing at the first bad value. */
 export function validateConfig(config: PlaygroundConfig): PlaygroundConfig {
   for (const key of Object.keys(DEFAULTS) as (keyof PlaygroundConfig)[]) parseSetting(key, String(config[key]));
