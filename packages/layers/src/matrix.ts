@@ -9,10 +9,10 @@ export function transposed<A extends Floats>(values: A, rows: number, columns: n
   return out;
 }
 
-/** The equal blocks of a packed array (one per gate), in the order `order` (indices of the source's blocks). */
-export function reorderBlocks<A extends Floats>(values: A, order: readonly number[]): A {
-  const block = values.length / order.length;
-  const out = new (values.constructor as { new (n: number): A })(values.length);
+/** Of the `blocks` equal blocks of a packed array (one per gate), the ones `order` names (indices), in that order. */
+export function reorderBlocks<A extends Floats>(values: A, order: readonly number[], blocks = order.length): A {
+  const block = values.length / blocks;
+  const out = new (values.constructor as { new (n: number): A })(order.length * block);
   for (const [i, k] of order.entries()) out.set(values.subarray(k * block, (k + 1) * block), i * block);
   return out;
 }

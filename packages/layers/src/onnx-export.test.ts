@@ -89,6 +89,20 @@ describe('ONNX export, run by onnxruntime-node', () => {
     expect(normwiseError(result.output!.data as Float32Array, Array.from(ours))).toBeLessThan(1e-5);
   });
 
+  it("imports CIFG back from input_forget = 1 as the cifg variant: the same parameters, bit for bit, and outputs", () => {
+    for (const options of [
+      { numLayers: 2, bidirectional: true },
+      { gateActivation: 'hardSigmoid' as const, readout: 'all' as const },
+    ]) {
+      const model = new SequenceModel({ cell: 'lstm', variant: 'cifg', inputSize: I, hiddenSize: 5, outputSize: 3, seed: 15, ...options });
+      const back = importOnnx(exportOnnx(model), { output: 'classes' }).model;
+      expect(back.rnn.variant).toBe('cifg');
+      expect(back.parameters().map((p) => p.name)).toEqual(model.parameters().map((p) => p.name));
+      for (const [k, p] of back.parameters().entries())
+        expect(Array.from(p.value.readSync()), p.name).toEqual(Array.from(model.parameters()[k]!.value.readSync()));
+    }
+  });
+
   it('refuses every LSTM form its LSTM operator cannot express: coupled, Greff variants, pinned gates', () => {
     const cases = [
       [{ variant: 'coupled' }, /cannot express the coupled LSTM;/],

@@ -43,6 +43,7 @@ export function readStack(
   let inputSize = 0;
   let nonlinearity: 'tanh' | 'relu' = 'tanh';
   let peephole = false;
+  let cifg = false;
   let biases = true;
   let gateActivation: 'sigmoid' | 'hardSigmoid' | null = null;
   recurrent.forEach((node, layer) => {
@@ -55,8 +56,10 @@ export function readStack(
     if (shape && (shape.H !== H || shape.D !== D)) fail(`${label} has hidden_size ${H} and ${D} direction(s), unlike the layer before it`);
     shape = { H, D };
     if (attributes.get('clip')) fail(`${label} clips its cell (clip); PyTorch's cells do not`);
-    if (Number(attributes.get('input_forget')?.i ?? 0) === 1)
-      fail('an LSTM with input_forget = 1 (coupled gates) is not supported on import');
+    // input_forget = 1 is Greff's CIFG (f = 1 − i): our 'cifg' variant, whose f rows and p_f do not exist.
+    const coupled = cell === 'lstm' && Number(attributes.get('input_forget')?.i ?? 0) === 1;
+    if (layer > 0 && coupled !== cifg) fail(`${label} couples its gates (input_forget) unlike the layer before it`);
+    cifg = coupled;
     if (Number(attributes.get('layout')?.i ?? 0) !== 0)
       fail(`${label} has layout = 1 (batch-major X), which torch.onnx.export does not write; export with layout 0`);
     if (cell === 'gru' && Number(attributes.get('linear_before_reset')?.i ?? 0) !== 1)
@@ -99,7 +102,7 @@ export function readStack(
     biases &&= B !== null;
     const P = cell === 'lstm' && node.input?.[7] ? input(7, 'P') : null;
     if (P && P.dims.join() !== [D, 3 * H].join()) fail(`${label}: P is [${P.dims.join(', ')}], hidden_size ${H} needs [${D}, ${3 * H}]`);
-    if (P && layer > 0 && !peephole) fail(`${label} has peepholes and the layers before it none`);
+    if (P && layer > 0 && !peephole && !cifg) fail(`${label} has peepholes and the layers before it none`);
     peephole ||= P !== null;
     for (const [k, name] of [
       [5, 'initial_h'],
@@ -113,14 +116,18 @@ export function readStack(
           fail,
         );
     }
+    // ONNX's blocks i, o, f, c as ours: i, f, g, o; CIFG keeps i, g, o (and p_i, p_o: zeros without P, exactly).
+    const [rows, peepholes] = coupled ? [[0, 3, 1], [0, 1]] : [order, [0, 2, 1]];
+    const n = rows.length;
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
       const block = (t: Value, size: number, offset: number) => t.data.subarray(offset, offset + size);
-      weights[`weight_ih${suffix}`] = reorderBlocks(block(W, G * H * I, d * G * H * I), order);
-      weights[`weight_hh${suffix}`] = reorderBlocks(block(R, G * H * H, d * G * H * H), order);
-      weights[`bias_ih${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H), order) : new Float64Array(G * H);
-      weights[`bias_hh${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H + G * H), order) : new Float64Array(G * H);
-      if (P) weights[`peephole${suffix}`] = reorderBlocks(block(P, 3 * H, d * 3 * H), [0, 2, 1]);
+      weights[`weight_ih${suffix}`] = reorderBlocks(block(W, G * H * I, d * G * H * I), rows, G);
+      weights[`weight_hh${suffix}`] = reorderBlocks(block(R, G * H * H, d * G * H * H), rows, G);
+      weights[`bias_ih${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H), rows, G) : new Float64Array(n * H);
+      weights[`bias_hh${suffix}`] = B ? reorderBlocks(block(B, G * H, d * 2 * G * H + G * H), rows, G) : new Float64Array(n * H);
+      if (P) weights[`peephole${suffix}`] = reorderBlocks(block(P, 3 * H, d * 3 * H), peepholes, 3);
+      else if (coupled) weights[`peephole${suffix}`] = new Float64Array(2 * H);
     }
   });
   const { H, D } = shape ?? fail('no recurrent layer');
@@ -131,7 +138,7 @@ export function readStack(
       hiddenSize: H,
       numLayers: recurrent.length,
       bidirectional: D === 2,
-      ...(peephole ? { variant: 'peephole' as const } : {}),
+      ...(cifg ? { variant: 'cifg' as const } : peephole ? { variant: 'peephole' as const } : {}),
       ...(cell === 'rnn' ? { nonlinearity } : {}),
       ...(gateActivation === 'hardSigmoid' ? { gateActivation } : {}),
     },

@@ -27,7 +27,9 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
   const direction = new TextDecoder().decode(attributes.get('direction')?.s ?? new TextEncoder().encode('forward'));
   const D = direction === 'bidirectional' ? 2 : 1;
   if (Number(attributes.get('layout')?.i ?? 0) !== 0) throw new GraphError(`${op} with layout = 1`);
-  if (attributes.get('clip') || Number(attributes.get('input_forget')?.i ?? 0)) throw new GraphError(`${op} with clip or input_forget`);
+  if (attributes.get('clip')) throw new GraphError(`${op} with clip`);
+  // input_forget = 1 couples the gates, f = 1 − i (onnxruntime's reading, and Greff's CIFG): f's rows and p_f go unused.
+  const coupled = op === 'LSTM' && Number(attributes.get('input_forget')?.i ?? 0) === 1;
   const names = (attributes.get('activations')?.strings ?? []).map((s) => new TextDecoder().decode(s));
   if (attributes.get('activation_alpha') || attributes.get('activation_beta'))
     throw new GraphError(`${op} with activation_alpha or activation_beta`);
@@ -84,7 +86,7 @@ export function runRecurrentNode(op: 'LSTM' | 'GRU' | 'RNN', inputs: (Value | un
         for (let j = 0; j < H; j++) {
           if (op === 'LSTM') {
             const i = f((xw[j] ?? 0) + (hr[j] ?? 0) + p(0, j) * (cPrev[j] ?? 0));
-            const fg = f((xw[2 * H + j] ?? 0) + (hr[2 * H + j] ?? 0) + p(2, j) * (cPrev[j] ?? 0));
+            const fg = coupled ? 1 - i : f((xw[2 * H + j] ?? 0) + (hr[2 * H + j] ?? 0) + p(2, j) * (cPrev[j] ?? 0));
             cNext[j] = fg * (cPrev[j] ?? 0) + i * g((xw[3 * H + j] ?? 0) + (hr[3 * H + j] ?? 0));
             const o = f((xw[H + j] ?? 0) + (hr[H + j] ?? 0) + p(1, j) * (cNext[j] ?? 0));
             hNext[j] = o * h(cNext[j] ?? 0);
