@@ -1,4 +1,6 @@
 import { totalmem } from 'node:os';
+import { CELLS, type Cell, type CellType, cellConfig } from '@lstm/layers';
+import { cellOf } from '@lstm/tasks';
 import type { TrainOptions } from './train.js';
 import { UsageError } from './errors.js';
 
@@ -6,7 +8,7 @@ import { UsageError } from './errors.js';
  * A memory estimate of a training run from its options alone, checked before anything is
  * allocated, so `--hidden 100000` or `--train-size 1e8` fail in one line instead of running the
  * machine out of memory. Deliberately generous (an estimate, not an accounting):
- *   model        parameters × 4 bytes × 8 (weights, gradients, two Adam slots, the best and the
+ *   model        parameters (the cell's own, from the cell registry) × 4 bytes × 8 (weights, gradients, two Adam slots, the best and the
  *                last good epoch's copies, a checkpoint and a model file being written)
  *   data         every split of a generated task, float32 inputs and targets
  *   activations  one minibatch's saved gates, cells and outputs, forward and backward
@@ -27,16 +29,39 @@ function generatedShape(o: Partial<TrainOptions>): { steps: number; features: nu
   return null; // text and series: the data comes from a file and is bounded by it
 }
 
+/**
+ * The cell's parameters per layer and direction (its registry entry's specs, for an input of
+ * `input` features) and its gate blocks; a cell the options do not name correctly is sized as a
+ * standard LSTM here (the mistake is reported in its own words where the model is built).
+ */
+function cellSize(o: Partial<TrainOptions>): { parameters: (input: number, H: number) => number; gates: number } {
+  let cell: CellType = 'lstm';
+  let config: Parameters<Cell['parameters']>[0];
+  try {
+    const found = cellOf(o.cell ?? 'lstm', o.cell === 'lstm' ? o.variant : undefined);
+    cell = found.cell;
+    config = { cell, ...cellConfig(cell, found.variant ? { variant: found.variant } : {}, 'memory estimate') };
+  } catch {
+    config = { cell, ...cellConfig('lstm', {}, 'memory estimate') };
+  }
+  const descriptor = CELLS[cell];
+  return {
+    parameters: (input, H) => descriptor.parameters(config, input, H).reduce((sum, spec) => sum + spec.shape.reduce((a, b) => a * b, 1), 0),
+    gates: descriptor.gateNames(config).length,
+  };
+}
+
 export function estimateMemory(o: Partial<TrainOptions>): MemoryEstimate {
   const shape = generatedShape(o);
   const H = o.hidden ?? 64;
   const L = o.layers ?? 1;
   const D = o.bidirectional ? 2 : 1;
-  const G = o.cell === 'gru' || o.cell === 'coupled' ? 3 : o.cell === 'rnn' ? 1 : 4;
+  const size = cellSize(o);
+  const G = Math.max(size.gates, 1);
   const input = shape?.features ?? 256; // text: a vocabulary of up to a few hundred characters
   const steps = shape?.steps ?? o.bptt ?? o.seqLen ?? 64;
   let parameters = 0;
-  for (let layer = 0; layer < L; layer++) parameters += D * G * H * ((layer === 0 ? input : D * H) + H + 2);
+  for (let layer = 0; layer < L; layer++) parameters += D * size.parameters(layer === 0 ? input : D * H, H);
   parameters += 256 * (D * H + 1); // the head, at most a vocabulary wide
   const model = parameters * 4 * 8;
   const data = shape ? shape.sequences * (shape.steps * (shape.features + 1)) * 4 : 0;

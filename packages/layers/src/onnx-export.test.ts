@@ -89,7 +89,7 @@ describe('ONNX export, run by onnxruntime-node', () => {
     expect(normwiseError(result.output!.data as Float32Array, Array.from(ours))).toBeLessThan(1e-5);
   });
 
-  it("imports CIFG back from input_forget = 1 as the cifg variant: the same parameters, bit for bit, and outputs", () => {
+  it('imports CIFG back from input_forget = 1 as the cifg variant: the same parameters, bit for bit, and outputs', () => {
     for (const options of [
       { numLayers: 2, bidirectional: true },
       { gateActivation: 'hardSigmoid' as const, readout: 'all' as const },

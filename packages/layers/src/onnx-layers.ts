@@ -117,7 +117,12 @@ export function readStack(
         );
     }
     // ONNX's blocks i, o, f, c as ours: i, f, g, o; CIFG keeps i, g, o (and p_i, p_o: zeros without P, exactly).
-    const [rows, peepholes] = coupled ? [[0, 3, 1], [0, 1]] : [order, [0, 2, 1]];
+    const [rows, peepholes] = coupled
+      ? [
+          [0, 3, 1],
+          [0, 1],
+        ]
+      : [order, [0, 2, 1]];
     const n = rows.length;
     for (let d = 0; d < D; d++) {
       const suffix = `_l${layer}${d === 1 ? '_reverse' : ''}`;
