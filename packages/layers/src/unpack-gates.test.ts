@@ -36,6 +36,13 @@ describe('unpackGates and unpackState', () => {
     expect(gates[3]![1][0]).toEqual([0.5, 0.5]);
   });
 
+  it('refuses a sample, step count or unit the record does not hold', () => {
+    expect(() => unpackGates({ gateNames: ['i', 'f', 'g', 'o'] }, record(1, 3, 4, 5), { steps: 3, hidden: 5, sample: 1 })).toThrow(
+      RangeError,
+    );
+    expect(() => unpackState(record(1, 3, 1, 5), { steps: 3, hidden: 5, units: [5] })).toThrow(/units 5/);
+  });
+
   it('keeps the GRU order and reads states', () => {
     const gates = unpackGates({ gateNames: ['r', 'z', 'n'] }, record(1, 1, 3, 2), { steps: 1, hidden: 2 });
     expect(gates.map(([name]) => name)).toEqual(['r', 'z', 'n']);

@@ -29,7 +29,13 @@ const unitsOf = (o: UnpackOptions): readonly number[] => o.units ?? Array.from({
 function blockOf(data: ArrayLike<number>, blocks: number, block: number, o: UnpackOptions): UnitsBySteps {
   const width = blocks * o.hidden;
   const base = (o.sample ?? 0) * o.steps * width + block * o.hidden;
-  return unitsOf(o).map((u) => Array.from({ length: o.steps }, (_, t) => data[base + t * width + u]!));
+  const units = unitsOf(o);
+  const last = base + (o.steps - 1) * width + Math.max(0, ...units);
+  if (last >= data.length || units.some((u) => u < 0 || u >= o.hidden))
+    throw new RangeError(
+      `unpackGates: a record of ${data.length} values has no sample ${o.sample ?? 0} × ${o.steps} steps × ${width} with units ${units.join(', ')}`,
+    );
+  return units.map((u) => Array.from({ length: o.steps }, (_, t) => data[base + t * width + u] ?? 0));
 }
 
 /** A recorded state (c or h), [samples, steps, H], as `[unit][step]`. */
