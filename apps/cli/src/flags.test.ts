@@ -19,9 +19,9 @@ function sources(dir: string): string[] {
 }
 
 describe('option names in messages (issue 20)', () => {
-  // The program's options are defined in main.ts, and the figure commands' in viz-commands.ts.
+  // The program's options are defined in main.ts, lstm train's in train-command.ts, the sweep's in sweep-commands.ts and the figure commands' in viz-commands.ts.
   const defined = new Set(
-    ['main.ts', 'viz-commands.ts'].flatMap((file) =>
+    ['main.ts', 'train-command.ts', 'sweep-commands.ts', 'viz-commands.ts'].flatMap((file) =>
       [...readFileSync(join(root, 'apps/cli/src', file), 'utf8').matchAll(/'(--[a-z][a-z-]*)/g)].map((m) => m[1]!),
     ),
   );

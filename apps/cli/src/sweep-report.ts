@@ -1,0 +1,114 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { EXIT, UsageError } from './errors.js';
+import { holm, summarize, welch, type Summary } from './stats.js';
+import { type TrialRecord, readTrials } from './sweep.js';
+
+export interface ReportOptions {
+  /** A key of `lstm train --json`'s summary: best_test_accuracy (default where present), best_test_loss, … */
+  metric?: string;
+  /** The configuration the others are tested against, as KEY=VALUE,… (default: the first). */
+  baseline?: string;
+  json?: boolean;
+}
+
+/** One configuration's row of the report. */
+export interface ReportRow extends Summary {
+  config: Record<string, unknown>;
+  label: string;
+  values: number[];
+  diverged: number;
+  /** Against the baseline: difference of means, Welch's p and Holm's adjusted p (absent for the baseline). */
+  delta?: number;
+  p?: number;
+  pAdjusted?: number;
+}
+
+const labelOf = (config: Record<string, unknown>) =>
+  Object.entries(config)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
+    .join(' ');
+
+/** The trials of a sweep folder grouped by configuration, with the statistics of `metric`. */
+export function sweepTable(out: string, o: ReportOptions = {}): { metric: string; baseline: string; rows: ReportRow[] } {
+  if (!existsSync(join(out, 'trials.jsonl')))
+    throw new UsageError(`${out} has no trials.jsonl; run lstm sweep --out ${out} first`, EXIT.badInput);
+  const records = [...readTrials(out).values()].sort((a, b) => a.index - b.index || a.seed - b.seed);
+  if (records.length === 0) throw new UsageError(`${out}/trials.jsonl holds no finished trial yet`, EXIT.badInput);
+  const metric = o.metric ?? (records.some((r) => r.summary?.best_test_accuracy !== undefined) ? 'best_test_accuracy' : 'best_test_loss');
+  const known = new Set(records.flatMap((r) => Object.keys(r.summary ?? {})));
+  if (!known.has(metric))
+    throw new UsageError(
+      `--metric ${metric}: the trials report ${[...known].filter((k) => typeof records[0]?.summary?.[k] === 'number').join(', ')}`,
+    );
+  const groups = new Map<string, TrialRecord[]>();
+  for (const r of records) groups.set(labelOf(r.config), [...(groups.get(labelOf(r.config)) ?? []), r]);
+  const rows: ReportRow[] = [...groups.entries()].map(([label, trials]) => {
+    const values = trials.flatMap((t) => (typeof t.summary?.[metric] === 'number' ? [t.summary[metric] as number] : []));
+    return {
+      label,
+      config: trials[0]!.config,
+      values,
+      diverged: trials.filter((t) => t.status === 'diverged').length,
+      ...summarize(values),
+    };
+  });
+  const wanted = o.baseline
+    ? o.baseline
+        .split(',')
+        .map((s) => s.trim())
+        .sort()
+        .join(' ')
+    : null;
+  const baseline = wanted ? rows.find((r) => r.label.split(' ').sort().join(' ') === wanted) : rows[0];
+  if (!baseline)
+    throw new UsageError(
+      `--baseline ${o.baseline}: no configuration is ${o.baseline}; the sweep has ${rows.map((r) => r.label).join('; ')}`,
+    );
+  const others = rows.filter((r) => r !== baseline);
+  const adjusted = holm(others.map((r) => welch(r.values, baseline.values).p));
+  others.forEach((r, k) => {
+    r.delta = r.mean - baseline.mean;
+    r.p = welch(r.values, baseline.values).p;
+    r.pAdjusted = adjusted[k];
+  });
+  return { metric, baseline: baseline.label, rows };
+}
+
+const fixed = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
+const pValue = (p: number | undefined) => (p === undefined || Number.isNaN(p) ? '—' : p < 1e-4 ? '< 0.0001' : p.toFixed(4));
+
+/** `lstm sweep report DIR`: a table per configuration (mean, 95% interval, n; Welch against the baseline, Holm-adjusted). */
+export function sweepReport(out: string, o: ReportOptions): void {
+  const table = sweepTable(out, o);
+  if (o.json) {
+    process.stdout.write(`${JSON.stringify(table)}\n`);
+    return;
+  }
+  const header = ['configuration', 'n', `mean ${table.metric}`, '95% interval', 'Δ vs baseline', 'p (Welch)', 'p (Holm)'];
+  const lines = table.rows.map((r) => [
+    `${r.label}${r.label === table.baseline ? ' (baseline)' : ''}`,
+    `${r.n}${r.diverged ? ` (+${r.diverged} diverged)` : ''}`,
+    fixed(r.mean),
+    Number.isFinite(r.low) ? `${fixed(r.low)} … ${fixed(r.high)}` : '—',
+    r.delta === undefined ? '' : `${r.delta >= 0 ? '+' : ''}${fixed(r.delta)}`,
+    pValue(r.p),
+    pValue(r.pAdjusted),
+  ]);
+  const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k]!.length)));
+  const row = (cells: string[]) =>
+    cells
+      .map((c, k) => c.padEnd(widths[k]!))
+      .join('  ')
+      .trimEnd();
+  const comparisons = table.rows.length - 1;
+  process.stdout.write(
+    `${[
+      row(header),
+      row(widths.map((w) => '-'.repeat(w))),
+      ...lines.map(row),
+      '',
+      `${comparisons} comparison(s) with the baseline by Welch's t-test; p (Holm) is adjusted for all ${comparisons} by Holm's step-down method (family-wise error 5% at p < 0.05).`,
+    ].join('\n')}\n`,
+  );
+}

@@ -1,0 +1,151 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { cli, expectOneLineMistake, metricRecords } from './cli.test-helper.js';
+
+/** lstm sweep on one machine (issue 24): trials are lstm train runs, run in parallel, never twice. */
+const dir = mkdtempSync(join(tmpdir(), 'lstm-sweep-'));
+const sweepCwd = mkdtempSync(join(dir, 'a-'));
+const aloneCwd = mkdtempSync(join(dir, 'b-'));
+const tiny = [
+  '--task',
+  'first-last',
+  '--seq-len',
+  '12',
+  '--train-size',
+  '96',
+  '--validation-size',
+  '32',
+  '--test-size',
+  '32',
+  '--epochs',
+  '2',
+  '--hidden',
+  '6',
+];
+const grid = ['--grid', 'variant=standard,cifg,nfg', '--grid', 'lr=0.01,0.03', '--seeds', '2'];
+
+interface Record {
+  id: string;
+  seed: number;
+  out: string;
+  status: string;
+  config: { variant: string; lr: number };
+  summary: { [key: string]: unknown };
+}
+const records = (out: string): Record[] =>
+  readFileSync(join(out, 'trials.jsonl'), 'utf8')
+    .trim()
+    .split('\n')
+    .map((line) => JSON.parse(line) as Record);
+
+describe('lstm sweep on local workers (issue 24)', () => {
+  it('runs 12 trials on 2 workers; each equals the same lstm train run alone, model file byte for byte', { timeout: 240_000 }, () => {
+    const lstm = cli(sweepCwd);
+    const r = lstm('sweep', '--out', 'study', ...grid, '--workers', '2', '--quiet', '--', ...tiny);
+    expect(r.code, r.stderr).toBe(0);
+    const trials = records(join(sweepCwd, 'study'));
+    expect(trials).toHaveLength(12);
+    expect(new Set(trials.map((t) => t.id)).size).toBe(12);
+    const alone = cli(aloneCwd);
+    for (const t of trials) {
+      expect(t.status).toBe('done');
+      const single = alone(
+        'train',
+        ...tiny,
+        '--variant',
+        t.config.variant,
+        '--lr',
+        String(t.config.lr),
+        '--seed',
+        String(t.seed),
+        '--out',
+        t.out,
+        '--json',
+        '--quiet',
+      );
+      expect(single.code, single.stderr).toBe(0);
+      expect(JSON.parse(single.stdout.trim())).toEqual(t.summary);
+      expect(
+        readFileSync(join(aloneCwd, t.out, 'model.safetensors')).equals(readFileSync(join(sweepCwd, t.out, 'model.safetensors'))),
+        t.id,
+      ).toBe(true);
+      expect(metricRecords(join(aloneCwd, t.out))).toEqual(metricRecords(join(sweepCwd, t.out)));
+    }
+  });
+
+  it('run again, it continues: a recorded trial is never run twice, a lost record is made again with the same bits', {
+    timeout: 120_000,
+  }, () => {
+    const lstm = cli(sweepCwd);
+    const path = join(sweepCwd, 'study', 'trials.jsonl');
+    const before = readFileSync(path, 'utf8');
+    const again = lstm('sweep', '--out', 'study', ...grid, '--workers', '2', '--', ...tiny);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stderr).toMatch(/12 trials \(12 already done\)/);
+    expect(readFileSync(path, 'utf8')).toBe(before);
+    // A trial whose record was lost (the sweep stopped between finishing and writing) runs again, alone.
+    const lines = before.trim().split('\n');
+    const lost = JSON.parse(lines.at(-1)!) as Record;
+    const model = readFileSync(join(sweepCwd, lost.out, 'model.safetensors'));
+    writeFileSync(path, `${lines.slice(0, -1).join('\n')}\n`);
+    const third = lstm('sweep', '--out', 'study', ...grid, '--workers', '2', '--', ...tiny);
+    expect(third.code, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/12 trials \(11 already done\)/);
+    const after = records(join(sweepCwd, 'study'));
+    expect(after).toHaveLength(12);
+    expect(after.at(-1)!.summary).toEqual(lost.summary);
+    expect(readFileSync(join(sweepCwd, lost.out, 'model.safetensors')).equals(model)).toBe(true);
+  });
+
+  it('reports each configuration: mean, 95% interval, n, and Welch against the baseline with Holm', { timeout: 60_000 }, () => {
+    const lstm = cli(sweepCwd);
+    const r = lstm('sweep', 'report', 'study', '--json');
+    expect(r.code, r.stderr).toBe(0);
+    const table = JSON.parse(r.stdout) as {
+      metric: string;
+      baseline: string;
+      rows: { label: string; n: number; values: number[]; pAdjusted?: number }[];
+    };
+    expect(table.metric).toBe('best_test_accuracy');
+    expect(table.baseline).toBe('variant=standard lr=0.01'); // the grid's first configuration
+    expect(table.rows.map((row) => row.n)).toEqual([2, 2, 2, 2, 2, 2]);
+    const trials = records(join(sweepCwd, 'study'));
+    const ofBaseline = trials
+      .filter((t) => t.config.variant === 'standard' && t.config.lr === 0.01)
+      .map((t) => t.summary.best_test_accuracy);
+    expect(table.rows[0]!.values.sort()).toEqual(ofBaseline.sort());
+    expect(
+      table.rows
+        .slice(1)
+        .every((row) => row.pAdjusted === undefined || Number.isNaN(row.pAdjusted) || (row.pAdjusted >= 0 && row.pAdjusted <= 1)),
+    ).toBe(true);
+    const text = lstm('sweep', 'report', 'study', '--baseline', 'lr=0.03,variant=nfg');
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toMatch(/variant=nfg lr=0\.03 \(baseline\)/);
+    expect(text.stdout).toMatch(/Holm/);
+  });
+
+  it('refuses bad input in one line, before running anything', () => {
+    const lstm = cli(sweepCwd);
+    expectOneLineMistake(
+      lstm('sweep', '--out', 'bad', '--grid', 'lrr=1,2', '--', ...tiny),
+      2,
+      /trial lrr-1_seed-0: unknown option '--lrr'/,
+    );
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--', ...tiny), 2, /the grid is empty/);
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--grid', 'lr=1', '--', ...tiny, '--seed', '4'), 2, /--seed is set by the sweep/);
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--grid', 'cell=lstm,grux', '--', ...tiny), 2, /argument 'grux' is invalid/);
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--spec', 'none.json', '--', ...tiny), 1, /--spec none\.json: no such file/);
+    expectOneLineMistake(lstm('sweep', 'report', 'study', '--metric', 'nope'), 2, /--metric nope: the trials report/);
+    expectOneLineMistake(lstm('sweep', 'report', 'study', '--baseline', 'lr=9'), 2, /--baseline lr=9: no configuration is lr=9/);
+    // A record of another format (a newer or older lstm wrote it) is named, not misread.
+    writeFileSync(join(sweepCwd, 'other.jsonl'), '');
+    const study = join(sweepCwd, 'study', 'trials.jsonl');
+    const kept = readFileSync(study, 'utf8');
+    writeFileSync(study, `${kept}${JSON.stringify({ format: 99, id: 'x' })}\n`);
+    expectOneLineMistake(lstm('sweep', 'report', 'study'), 1, /is a trial of format 99; this lstm .* reads format 1/);
+    writeFileSync(study, kept);
+  });
+});
