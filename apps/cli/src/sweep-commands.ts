@@ -30,5 +30,6 @@ export function addSweepCommands(program: Command): void {
     .option('--metric <key>', "a key of lstm train's --json summary (default best_test_accuracy, else best_test_loss)")
     .option('--baseline <key=value,…>', 'the configuration to test the others against (default: the first)')
     .option('--json', 'print the table as JSON')
+    .option('--out <file>', 'also draw each trial and the means with their intervals: FILE.svg or FILE.png')
     .action((dir, o) => sweepReport(dir, o));
 }

@@ -1,8 +1,10 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { stripChart } from '@lstm/viz';
 import { EXIT, UsageError } from './errors.js';
 import { holm, summarize, welch, type Summary } from './stats.js';
 import { type TrialRecord, readTrials } from './sweep.js';
+import { emit } from './viz.js';
 
 export interface ReportOptions {
   /** A key of `lstm train --json`'s summary: best_test_accuracy (default where present), best_test_loss, … */
@@ -10,6 +12,8 @@ export interface ReportOptions {
   /** The configuration the others are tested against, as KEY=VALUE,… (default: the first). */
   baseline?: string;
   json?: boolean;
+  /** Also draw the strip chart: FILE.svg or FILE.png. */
+  out?: string;
 }
 
 /** One configuration's row of the report. */
@@ -81,6 +85,20 @@ const pValue = (p: number | undefined) => (p === undefined || Number.isNaN(p) ? 
 /** `lstm sweep report DIR`: a table per configuration (mean, 95% interval, n; Welch against the baseline, Holm-adjusted). */
 export function sweepReport(out: string, o: ReportOptions): void {
   const table = sweepTable(out, o);
+  if (o.out) {
+    const svg = stripChart(
+      table.rows.map((r) => ({
+        label: r.label,
+        values: r.values,
+        mean: r.mean,
+        low: r.low,
+        high: r.high,
+        baseline: r.label === table.baseline,
+      })),
+      { title: `${table.metric}: each trial, the mean and its 95% interval`, yLabel: table.metric },
+    );
+    emit(svg, o.out, () => [], true);
+  }
   if (o.json) {
     process.stdout.write(`${JSON.stringify(table)}\n`);
     return;

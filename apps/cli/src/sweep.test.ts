@@ -125,6 +125,11 @@ describe('lstm sweep on local workers (issue 24)', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/variant=nfg lr=0\.03 \(baseline\)/);
     expect(text.stdout).toMatch(/Holm/);
+    const drawn = lstm('sweep', 'report', 'study', '--out', 'study.svg');
+    expect(drawn.code, drawn.stderr).toBe(0);
+    const svg = readFileSync(join(sweepCwd, 'study.svg'), 'utf8');
+    expect(svg.match(/class="trial"/g)).toHaveLength(12);
+    expect(svg.match(/class="mean"/g)).toHaveLength(6);
   });
 
   it('refuses bad input in one line, before running anything', () => {

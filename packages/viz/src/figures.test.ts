@@ -5,6 +5,7 @@ import { gateFigure, gatePanels } from './gates.js';
 import { binMagnitudes, bulkDecades, histogramGrid } from './histogram-grid.js';
 import { lineChart } from './line-chart.js';
 import { stackDiagram } from './stack-diagram.js';
+import { stripChart } from './strip-chart.js';
 import { structuralProblems, textBoxes } from './structure.test-helper.js';
 import { decade, formatValue, gateScale, GATE_ORDER, logAxis, runColor, SPLITS } from './style.js';
 import { sideBySide } from './svg.js';
@@ -251,5 +252,25 @@ describe('structural checks', () => {
     expect(sparkline([1, 10, 100], { domain: [1, 100], scale: 'log', color: false })).toBe('.+@');
     expect(sparkline([1, 10], { domain: [1, 100], scale: 'log', color: false })).toBe('.+');
     expect(sparkline([1, 10], { color: false })).toBe('.@'); // each line on its own range otherwise
+  });
+});
+
+describe('strip chart', () => {
+  it('draws every trial as a dot, each mean and its interval, labels on lines of their own, within the canvas', () => {
+    const svg = stripChart(
+      [
+        { label: 'variant=standard lr=0.01', values: [0.5, 0.52, 0.5], mean: 0.5067, low: 0.48, high: 0.53, baseline: true },
+        { label: 'variant=nfg lr=0.01', values: [0.4, 0.45, 0.41], mean: 0.42, low: 0.35, high: 0.49 },
+        { label: 'variant=cifg lr=0.01', values: [0.6], mean: 0.6 },
+      ],
+      { title: 'best_test_accuracy', yLabel: 'best_test_accuracy' },
+    );
+    expect(svg.match(/class="trial"/g)).toHaveLength(7);
+    expect(svg.match(/class="mean"/g)).toHaveLength(3);
+    expect(svg.match(/class="interval"/g)).toHaveLength(2); // no interval from one value
+    expect(svg).toContain('data-value="0.42"');
+    expect(svg).toContain('>lr=0.01<');
+    expect(structuralProblems(svg)).toEqual([]);
+    expect(() => stripChart([], { title: 't', yLabel: 'y' })).toThrow(RangeError);
   });
 });

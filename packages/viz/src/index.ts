@@ -4,6 +4,7 @@
  * @module @lstm/viz
  */
 export { barChart, type Bar, type BarChartOptions } from './bar-chart.js';
+export { stripChart, type Strip, type StripChartOptions } from './strip-chart.js';
 export {
   DIAGRAM_CELLS,
   cellDiagram,
