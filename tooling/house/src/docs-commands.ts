@@ -101,6 +101,14 @@ export function reduced(words: string[]): string[] {
     if (at >= 0) args[at + 1] = String(value(Number(args[at + 1])));
     else args.push(flag, String(value(undefined)));
   };
+  // A sweep: fewer seeds, and its shared train options (after --) reduced as a train command's.
+  if (args[0] === 'sweep' && args[1] !== 'report') {
+    const dash = args.indexOf('--');
+    const own = dash >= 0 ? args.slice(0, dash) : args;
+    const seeds = own.indexOf('--seeds');
+    if (seeds >= 0) own[seeds + 1] = String(Math.min(Number(own[seeds + 1]), 2));
+    return dash >= 0 ? [...own, '--', ...reduced(['train', ...args.slice(dash + 1)]).slice(1)] : own;
+  }
   if (args[0] !== 'train') return args;
   const task = args[args.indexOf('--task') + 1];
   set('--epochs', (n) => Math.min(n ?? 2, 2));
@@ -131,6 +139,7 @@ export function claimedOutputs(args: string[]): string[] {
     return written;
   }
   if (command === 'viz' && sub === 'report') return [value('--out') ?? `${value('--run')}/report.html`];
+  if (command === 'sweep' && sub !== 'report') return [`${value('--out')}/trials.jsonl`, `${value('--out')}/sweep.json`];
   return [value('--out'), value('--onnx')].filter((path): path is string => path !== undefined);
 }
 

@@ -138,6 +138,27 @@ describe('the docs parser', () => {
       '64',
     ]);
     expect(reduced(['viz', 'gates', '--units', '8'])).toEqual(['viz', 'gates', '--units', '8']);
+    // A sweep keeps its grid; its seeds and its trials' sizes shrink.
+    expect(reduced(['sweep', '--out', 's', '--grid', 'lr=1,2', '--seeds', '5', '--', '--task', 'adding', '--epochs', '20'])).toEqual([
+      'sweep',
+      '--out',
+      's',
+      '--grid',
+      'lr=1,2',
+      '--seeds',
+      '2',
+      '--',
+      '--task',
+      'adding',
+      '--epochs',
+      '2',
+      '--train-size',
+      '256',
+      '--validation-size',
+      '64',
+      '--test-size',
+      '64',
+    ]);
   });
 });
 
