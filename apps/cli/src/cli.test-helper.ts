@@ -9,10 +9,15 @@ import { expect } from 'vitest';
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
 
+/** The node arguments that run `lstm …` from TypeScript sources through tsx (for a process a test starts and signals). */
+export function lstmArgs(...args: string[]): string[] {
+  return ['--conditions=@lstm/source', '--import', tsx, main, ...args];
+}
+
 /** `lstm …` run from TypeScript sources through tsx, in `cwd`; returns the exit code and both streams. */
 export function cli(cwd: string) {
   return (...args: string[]) => {
-    const result = spawnSync(process.execPath, ['--conditions=@lstm/source', '--import', tsx, main, ...args], { encoding: 'utf8', cwd });
+    const result = spawnSync(process.execPath, lstmArgs(...args), { encoding: 'utf8', cwd });
     return { code: result.status, stdout: result.stdout, stderr: result.stderr };
   };
 }

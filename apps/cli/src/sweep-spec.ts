@@ -100,8 +100,13 @@ export function expandTrials(spec: SweepSpec, out: string, shared: readonly stri
     if (OWN.has(kebab(key))) throw new UsageError(`sweep: '${key}' is set by the sweep for each trial; remove it from the grid and base`);
   }
   const keys = Object.keys(spec.grid);
-  if (keys.length === 0 || keys.some((k) => !Array.isArray(spec.grid[k]) || spec.grid[k]!.length === 0))
+  const notList = keys.find((k) => !Array.isArray(spec.grid[k]));
+  if (notList)
+    throw new UsageError(`sweep: grid '${notList}' must be a list of values, e.g. ${notList}: [${JSON.stringify(spec.grid[notList])}]`);
+  if (keys.length === 0 || keys.some((k) => spec.grid[k]!.length === 0))
     throw new UsageError('sweep: the grid is empty; give each swept option at least one value, e.g. --grid lr=1e-3,3e-3');
+  if (typeof spec.base !== 'object' || spec.base === null || Array.isArray(spec.base))
+    throw new UsageError('sweep: base must be an object of lstm train options, e.g. base: { task: first-last }');
   if (!Number.isInteger(spec.seeds) || spec.seeds < 1) throw new UsageError(`sweep: seeds must be a whole number ≥ 1, got ${spec.seeds}`);
   let configs: Record<string, unknown>[] = [{}];
   for (const key of keys) configs = configs.flatMap((c) => spec.grid[key]!.map((v) => ({ ...c, [key]: v })));

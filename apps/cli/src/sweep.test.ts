@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, expectOneLineMistake, metricRecords } from './cli.test-helper.js';
+import { cli, expectOneLineMistake, lstmArgs, metricRecords } from './cli.test-helper.js';
 
 /** lstm sweep on one machine (issue 24): trials are lstm train runs, run in parallel, never twice. */
 const dir = mkdtempSync(join(tmpdir(), 'lstm-sweep-'));
@@ -99,6 +100,51 @@ describe('lstm sweep on local workers (issue 24)', () => {
     expect(readFileSync(join(sweepCwd, lost.out, 'model.safetensors')).equals(model)).toBe(true);
   });
 
+  it('interrupted (SIGINT), it stops its trials at their checkpoints; run again, they resume and end as if never stopped', {
+    timeout: 180_000,
+  }, async () => {
+    const longer = [
+      '--task',
+      'first-last',
+      '--train-size',
+      '1500',
+      '--validation-size',
+      '64',
+      '--test-size',
+      '64',
+      '--epochs',
+      '5',
+      '--hidden',
+      '16',
+    ];
+    const args = ['sweep', '--out', 'stopped', '--grid', 'lr=0.01', '--workers', '1', '--quiet', '--', ...longer];
+    const child = spawn(process.execPath, lstmArgs(...args), { cwd: sweepCwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
+    const checkpoint = join(sweepCwd, 'stopped', 'trials', 'lr-0.01_seed-0', 'checkpoint.safetensors');
+    while (!existsSync(checkpoint)) await new Promise((resolve) => setTimeout(resolve, 50));
+    child.kill('SIGINT');
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toMatch(/sweep interrupted: 0 of 1 trials done; run the same command to continue/);
+    const metrics = join(sweepCwd, 'stopped', 'trials', 'lr-0.01_seed-0', 'metrics.jsonl');
+    const before = readFileSync(metrics, 'utf8').trim().split('\n');
+    expect(before.length).toBeLessThan(5);
+    const lstm = cli(sweepCwd);
+    const again = lstm(...args);
+    expect(again.code, again.stderr).toBe(0);
+    const [record] = records(join(sweepCwd, 'stopped'));
+    expect(record!.summary.epochs).toBe(5);
+    // Resumed, not restarted: the epochs before the stop keep their lines, wall-clock seconds included.
+    expect(readFileSync(metrics, 'utf8').trim().split('\n').slice(0, before.length)).toEqual(before);
+    // The same trial, never stopped: the same model, bit for bit.
+    const alone = cli(aloneCwd)('train', ...longer, '--lr', '0.01', '--seed', '0', '--out', record!.out, '--quiet');
+    expect(alone.code, alone.stderr).toBe(0);
+    expect(
+      readFileSync(join(aloneCwd, record!.out, 'model.safetensors')).equals(readFileSync(join(sweepCwd, record!.out, 'model.safetensors'))),
+    ).toBe(true);
+  });
+
   it('reports each configuration: mean, 95% interval, n, and Welch against the baseline with Holm', { timeout: 60_000 }, () => {
     const lstm = cli(sweepCwd);
     const r = lstm('sweep', 'report', 'study', '--json');
@@ -132,6 +178,41 @@ describe('lstm sweep on local workers (issue 24)', () => {
     expect(svg.match(/class="mean"/g)).toHaveLength(6);
   });
 
+  it('reads a YAML sweep file; random draws that many configurations of its grid, the same ones each time', { timeout: 60_000 }, () => {
+    writeFileSync(
+      join(sweepCwd, 'random.yaml'),
+      [
+        'base:',
+        '  task: first-last',
+        '  seq-len: 12',
+        '  train-size: 96',
+        '  test-size: 32',
+        '  epochs: 1',
+        'grid:',
+        '  hidden: [4, 6, 8]',
+        '  lr: [0.01, 0.03]',
+        'random: 2',
+        'seeds: 1',
+        '',
+      ].join('\n'),
+    );
+    const lstm = cli(sweepCwd);
+    const r = lstm('sweep', '--out', 'random', '--spec', 'random.yaml', '--workers', '2', '--quiet');
+    expect(r.code, r.stderr).toBe(0);
+    const drawn = records(join(sweepCwd, 'random'))
+      .map((t) => t.id)
+      .sort();
+    expect(drawn).toHaveLength(2);
+    for (const id of drawn) expect(id).toMatch(/^hidden-[468]_lr-0\.0[13]_seed-0$/);
+    const again = lstm('sweep', '--out', 'random-again', '--spec', 'random.yaml', '--workers', '2', '--quiet');
+    expect(again.code, again.stderr).toBe(0);
+    expect(
+      records(join(sweepCwd, 'random-again'))
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual(drawn);
+  });
+
   it('refuses bad input in one line, before running anything', () => {
     const lstm = cli(sweepCwd);
     expectOneLineMistake(
@@ -143,6 +224,10 @@ describe('lstm sweep on local workers (issue 24)', () => {
     expectOneLineMistake(lstm('sweep', '--out', 'bad', '--grid', 'lr=1', '--', ...tiny, '--seed', '4'), 2, /--seed is set by the sweep/);
     expectOneLineMistake(lstm('sweep', '--out', 'bad', '--grid', 'cell=lstm,grux', '--', ...tiny), 2, /argument 'grux' is invalid/);
     expectOneLineMistake(lstm('sweep', '--out', 'bad', '--spec', 'none.json', '--', ...tiny), 1, /--spec none\.json: no such file/);
+    writeFileSync(join(sweepCwd, 'scalar.json'), JSON.stringify({ grid: { lr: 0.01 } }));
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--spec', 'scalar.json', '--', ...tiny), 2, /grid 'lr' must be a list of values/);
+    writeFileSync(join(sweepCwd, 'broken.yaml'), 'grid: [unclosed');
+    expectOneLineMistake(lstm('sweep', '--out', 'bad', '--spec', 'broken.yaml', '--', ...tiny), 1, /--spec broken\.yaml is not valid YAML/);
     expectOneLineMistake(lstm('sweep', 'report', 'study', '--metric', 'nope'), 2, /--metric nope: the trials report/);
     expectOneLineMistake(lstm('sweep', 'report', 'study', '--baseline', 'lr=9'), 2, /--baseline lr=9: no configuration is lr=9/);
     // A record of another format (a newer or older lstm wrote it) is named, not misread.

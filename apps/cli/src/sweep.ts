@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -108,8 +108,12 @@ export async function sweep(o: SweepOptions): Promise<void> {
   const failures: string[] = [];
   let running = 0;
   let interrupted = false;
+  const children = new Set<ChildProcess>();
   const onSigint = () => {
-    interrupted = true; // the trials save their checkpoints and stop (they get the same SIGINT)
+    // Each running trial stops after saving its checkpoint, as lstm train does on Ctrl-C (the
+    // signal is passed on for a sweep stopped by `kill -INT`; a terminal sends it to them already).
+    interrupted = true;
+    for (const child of children) child.kill('SIGINT');
   };
   process.once('SIGINT', onSigint);
   const queue = [...pending];
@@ -117,7 +121,7 @@ export async function sweep(o: SweepOptions): Promise<void> {
     for (let trial = queue.shift(); trial && !interrupted; trial = queue.shift()) {
       running++;
       bar?.update({ running, left: queue.length });
-      const outcome = await runTrial(trial);
+      const outcome = await runTrial(trial, children);
       running--;
       if (outcome.record) {
         appendFileSync(join(o.out, 'trials.jsonl'), `${JSON.stringify(outcome.record)}\n`);
@@ -161,17 +165,19 @@ function finished(out: string): boolean {
  * from scratch otherwise — also for a run that finished but was not recorded (the process was
  * stopped in between), which gives the same bits again, since a trial's seed fixes its run.
  */
-function runTrial(trial: Trial): Promise<{ record?: TrialRecord; error?: string }> {
+function runTrial(trial: Trial, children: Set<ChildProcess>): Promise<{ record?: TrialRecord; error?: string }> {
   const resume = existsSync(join(trial.out, 'checkpoint.safetensors')) && !finished(trial.out);
   const args = [...process.execArgv, process.argv[1]!, 'train', ...trial.args, resume ? '--resume' : '--force', '--json', '--quiet'];
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    children.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
     child.on('close', (code) => {
+      children.delete(child);
       const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
       const base = {
         format: TRIAL_FORMAT,
