@@ -22,7 +22,9 @@ const program = new Command('lstm')
   );
 
 program.addCommand(
-  trainCommand().action((options, command) => train(options, (key) => command.getOptionValueSource(key as keyof typeof options))),
+  trainCommand()
+    .copyInheritedSettings(program) // the program's one-line errors and exit codes, as .command() gives
+    .action((options, command) => train(options, (key) => command.getOptionValueSource(key as keyof typeof options))),
 );
 
 program
