@@ -1,5 +1,5 @@
 import { cpu } from '@lstm/backend-cpu';
-import { LstmError, listBackends, registerBackend, setBackend } from '@lstm/core';
+import { LSTM_VARIANTS, LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
 import { CELL_TYPES, CELLS as CELL_REGISTRY, SequenceModel } from '@lstm/layers';
@@ -32,8 +32,11 @@ import { EXIT, UsageError } from './errors.js';
 import { readUserFile } from './files.js';
 
 export const TASKS = TASK_NAMES;
-/** --cell: every registered cell, and the LSTM variants peephole and coupled as shorthands. */
-export const CELLS = [...CELL_TYPES, 'peephole', 'coupled'] as const;
+/**
+ * --cell: every registered cell, and every LSTM variant as a shorthand (`--cell nfg` is `--cell lstm
+ * --variant nfg`), so one sweep grid can span variants and cells.
+ */
+export const CELLS = [...CELL_TYPES, ...(Object.keys(LSTM_VARIANTS) as LstmVariant[]).filter((v) => v !== 'standard')] as const;
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd', 'momentum', 'nesterov', 'rmsprop'] as const;
 export const SCHEDULES = ['none', 'step', 'exponential', 'cosine', 'plateau'] as const;
 
@@ -96,7 +99,7 @@ export function parsePins(pins: readonly string[]): Record<string, number> {
 
 /** The model `lstm train` asks for, by the recipe the playground shares (@lstm/tasks `modelOptions`), its flags checked. */
 export function buildModel(task: AnyTask, o: ModelOptions): SequenceModel {
-  const shorthand = o.cell === 'peephole' || o.cell === 'coupled';
+  const shorthand = Object.hasOwn(LSTM_VARIANTS, o.cell) && !Object.hasOwn(CELL_REGISTRY, o.cell);
   if (shorthand && o.variant)
     throw new UsageError(`--cell ${o.cell} is the LSTM variant ${o.cell}; give --cell lstm --variant ${o.variant} instead`);
   if (!shorthand && o.cell !== 'lstm' && (o.variant || o.pin))

@@ -129,6 +129,11 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
 
   it('refuses a pin that names no learned gate, or a value outside [0, 1], in one line', () => {
     const base = ['train', '--task', 'first-last', '--train-size', '64', '--epochs', '1', '--out', join(dir, 'refused'), '--force'];
+    // Every variant is also a --cell shorthand (one sweep grid spans variants and cells).
+    const shorthand = lstm(...base, '--cell', 'nig');
+    expect(shorthand.code, shorthand.stderr).toBe(0);
+    expect(lstm('info', join(dir, 'refused', 'model.safetensors')).stdout).toMatch(/architecture: nig LSTM/);
+    expectOneLineMistake(lstm(...base, '--cell', 'nig', '--variant', 'nfg'), 2, /--cell nig is the LSTM variant nig; give --cell lstm --variant nfg instead/);
     expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--pin', 'f=0.5'), 1, /variant 'nfg' has no learned gate f to pin/);
     expectOneLineMistake(
       lstm(...base, '--variant', 'fgr', '--pin', 'f=1'),
