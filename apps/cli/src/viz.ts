@@ -1,8 +1,8 @@
-import { basename, extname } from 'node:path';
+import { basename, dirname, extname } from 'node:path';
 import { tensor, tidy } from '@lstm/core';
 import { unpackGates, unpackState } from '@lstm/layers';
 import { oneHot } from '@lstm/tasks';
-import { writeFileAtomic } from '@lstm/tasks/node';
+import { ensureDirectory, writeFileAtomic } from '@lstm/tasks/node';
 import { GATE_ORDER, gateFigure, gatePanels, terminalHeatmap, useColor, type GateActivity } from '@lstm/viz';
 import { svgToPng } from '@lstm/viz/node';
 import { buildTask, selectBackend } from './build.js';
@@ -20,6 +20,7 @@ export function emit(svg: string, out: string | undefined, preview: () => string
     return;
   }
   const kind = extname(out).toLowerCase();
+  if (kind === '.svg' || kind === '.png') ensureDirectory(dirname(out)); // a figure's folder is made, as a run's is
   if (kind === '.svg') writeFileAtomic(out, svg);
   else if (kind === '.png') writeFileAtomic(out, svgToPng(svg));
   else throw new UsageError(`--out ${out}: the format comes from the extension; use .svg or .png`);

@@ -37,6 +37,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'E1–E5 at a glance', link: '/experiments' },
       { text: 'E1: long-range classification', link: '/results/e1' },
       { text: 'E4: the adding problem', link: '/results/e4' },
+      { text: "What-ifs: Greff's variants by sweep", link: '/results/whatifs' },
       { text: 'Gallery (E1–E4 figures)', link: '/gallery' },
     ],
   },
