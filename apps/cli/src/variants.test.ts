@@ -133,7 +133,11 @@ describe('every LSTM variant, pinned gate and LayerNorm-LSTM trains with lstm tr
     const shorthand = lstm(...base, '--cell', 'nig');
     expect(shorthand.code, shorthand.stderr).toBe(0);
     expect(lstm('info', join(dir, 'refused', 'model.safetensors')).stdout).toMatch(/architecture: nig LSTM/);
-    expectOneLineMistake(lstm(...base, '--cell', 'nig', '--variant', 'nfg'), 2, /--cell nig is the LSTM variant nig; give --cell lstm --variant nfg instead/);
+    expectOneLineMistake(
+      lstm(...base, '--cell', 'nig', '--variant', 'nfg'),
+      2,
+      /--cell nig is the LSTM variant nig; give --cell lstm --variant nfg instead/,
+    );
     expectOneLineMistake(lstm(...base, '--variant', 'nfg', '--pin', 'f=0.5'), 1, /variant 'nfg' has no learned gate f to pin/);
     expectOneLineMistake(
       lstm(...base, '--variant', 'fgr', '--pin', 'f=1'),
