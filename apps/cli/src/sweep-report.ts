@@ -46,7 +46,10 @@ export function sweepTable(out: string, o: ReportOptions = {}): { metric: string
       `--metric ${metric}: the trials report ${[...known].filter((k) => typeof records[0]?.summary?.[k] === 'number').join(', ')}`,
     );
   const groups = new Map<string, TrialRecord[]>();
-  for (const r of records) groups.set(labelOf(r.config), [...(groups.get(labelOf(r.config)) ?? []), r]);
+  for (const r of records) {
+    const label = labelOf(r.config);
+    groups.set(label, [...(groups.get(label) ?? []), r]);
+  }
   const rows: ReportRow[] = [...groups.entries()].map(([label, trials]) => {
     const values = trials.flatMap((t) => (typeof t.summary?.[metric] === 'number' ? [t.summary[metric] as number] : []));
     return {
@@ -70,10 +73,12 @@ export function sweepTable(out: string, o: ReportOptions = {}): { metric: string
       `--baseline ${o.baseline}: no configuration is ${o.baseline}; the sweep has ${rows.map((r) => r.label).join('; ')}`,
     );
   const others = rows.filter((r) => r !== baseline);
-  const adjusted = holm(others.map((r) => welch(r.values, baseline.values).p));
-  others.forEach((r, k) => {
+  for (const r of others) {
     r.delta = r.mean - baseline.mean;
     r.p = welch(r.values, baseline.values).p;
+  }
+  const adjusted = holm(others.map((r) => r.p!));
+  others.forEach((r, k) => {
     r.pAdjusted = adjusted[k];
   });
   return { metric, baseline: baseline.label, rows };
