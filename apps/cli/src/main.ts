@@ -6,6 +6,7 @@ import { train } from './train.js';
 import { trainCommand } from './train-command.js';
 import { backends, evaluate, forecast, generate, info, predict } from './use.js';
 import { exportCommand, importCommand } from './import.js';
+import { exitWithParent } from './trial.js';
 import { VERSION } from './version.js';
 import { addSweepCommands } from './sweep-commands.js';
 import { addVizCommands } from './viz-commands.js';
@@ -114,6 +115,7 @@ program
   .option('--json', 'print JSON')
   .action((o: { json?: boolean }) => backends(o.json ?? false));
 
+exitWithParent();
 program.parseAsync(process.argv).then(
   () => process.exit(0),
   (error: unknown) => process.exit(report(error)),

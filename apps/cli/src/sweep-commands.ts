@@ -1,8 +1,10 @@
+import { join } from 'node:path';
 import type { Command } from '@commander-js/extra-typings';
 import { UsageError } from './errors.js';
 import { integer } from './options.js';
 import { sweep } from './sweep.js';
 import { sweepReport } from './sweep-report.js';
+import { worker } from './worker.js';
 
 /** `lstm sweep …`: many `lstm train` runs (a grid or random search × seeds) and their statistics (issue 24). */
 export function addSweepCommands(program: Command): void {
@@ -17,11 +19,13 @@ export function addSweepCommands(program: Command): void {
     .option('--seeds <n>', 'runs of each configuration, seeds 0 … n−1 (default 1)', integer(1))
     .option('--random <n>', 'draw N configurations from the grid instead of all', integer(1))
     .option('--workers <n>', 'trials at once, one process each (default: one per core)', integer(1, 256))
+    .option('--queue <url>', 'put the trials on this Redis (redis://HOST:PORT) for `lstm worker`s on any machine to take')
     .option('--json', 'print one JSON line at the end (stdout)')
     .option('--quiet', 'no progress output')
-    .action((train, o) => {
+    .action(async (train, o) => {
       if (!o.out) throw new UsageError('lstm sweep needs --out DIR, the folder its trials and trials.jsonl go in');
-      return sweep({ ...o, out: o.out, train });
+      const records = await sweep({ ...o, out: o.out, train });
+      if (o.json) process.stdout.write(`${JSON.stringify({ out: o.out, trials: records.length, records: join(o.out, 'trials.jsonl') })}\n`);
     });
   command
     .command('report')
@@ -32,4 +36,13 @@ export function addSweepCommands(program: Command): void {
     .option('--json', 'print the table as JSON')
     .option('--out <file>', 'also draw each trial and the means with their intervals: FILE.svg or FILE.png')
     .action((dir, o) => sweepReport(dir, o));
+  program
+    .command('worker')
+    .description('take sweep trials off a Redis queue (lstm sweep --queue) and run them, on any number of machines')
+    .requiredOption('--queue <url>', 'the Redis the sweep put its trials on: redis://HOST:PORT')
+    .option('--concurrency <n>', 'trials at once, one process each (default: one per core)', integer(1, 256))
+    .option('--stall-seconds <s>', "how long a dead worker's trial waits before another takes it over (default 30)", integer(1, 3600))
+    .option('--until-empty', 'stop once the queue has nothing left to run (a batch job); else run until stopped')
+    .option('--quiet', 'no progress output')
+    .action((o) => worker(o));
 }

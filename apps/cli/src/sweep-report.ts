@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { stripChart } from '@lstm/viz';
 import { EXIT, UsageError } from './errors.js';
 import { holm, summarize, welch, type Summary } from './stats.js';
-import { type TrialRecord, readTrials } from './sweep.js';
+import { readTrials } from './sweep.js';
+import type { TrialRecord } from './trial.js';
 import { emit } from './viz.js';
 
 export interface ReportOptions {

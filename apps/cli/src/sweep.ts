@@ -1,33 +1,15 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
-import { decodeSafetensors } from '@lstm/layers';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { EXIT, UsageError } from './errors.js';
 import { type SweepSpec, type Trial, expandTrials, parseGridFlags, readSweepFile } from './sweep-spec.js';
+import { type QueueListener, queueTrials, queueUrl } from './queue.js';
+import { TRIAL_FORMAT, type TrialRecord, runTrial } from './trial.js';
 import { VERSION } from './version.js';
-
-/** The version of a trial record in trials.jsonl; a reader refuses other versions in one line. */
-export const TRIAL_FORMAT = 1;
-
-/** One finished trial, as a line of DIR/trials.jsonl. */
-export interface TrialRecord {
-  format: number;
-  id: string;
-  /** The configuration's place in the sweep's grid order. */
-  index: number;
-  config: Record<string, unknown>;
-  seed: number;
-  out: string;
-  /** 'done', or 'diverged' (lstm train's exit 3: a result of the configuration, kept like any other). */
-  status: 'done' | 'diverged';
-  /** `lstm train --json`'s summary (absent for a diverged trial). */
-  summary?: Record<string, unknown>;
-  message?: string;
-  seconds: number;
-}
 
 export interface SweepOptions {
   out: string;
@@ -36,10 +18,13 @@ export interface SweepOptions {
   random?: number;
   seeds?: number;
   workers?: number;
-  json?: boolean;
   quiet?: boolean;
   /** `lstm train` options every trial shares (after `--`). */
   train?: string[];
+  /** Run the trials on this Redis queue (redis://HOST:PORT), taken by `lstm worker`s, instead of here. */
+  queue?: string;
+  /** Called as trials start and finish (a program's progress bar). */
+  onProgress?: (progress: SweepProgress) => void;
 }
 
 /** The finished trials of a sweep folder, by id (later lines win). */
@@ -80,33 +65,59 @@ function specOf(o: SweepOptions): { spec: SweepSpec; shared: string[] } {
   return { spec, shared };
 }
 
+/** Where a sweep stands, for a progress bar or a page. */
+export interface SweepProgress {
+  total: number;
+  done: number;
+  running: number;
+  left: number;
+}
+
+/** The sweep's key on a queue, kept in sweep.json: a new folder is a new sweep, its jobs its own. */
+function queueKey(out: string): string {
+  try {
+    const key = (JSON.parse(readFileSync(join(out, 'sweep.json'), 'utf8')) as { key?: unknown }).key;
+    if (typeof key === 'string' && /^[0-9a-f]{12}$/.test(key)) return key;
+  } catch {}
+  return randomBytes(6).toString('hex');
+}
+
 /**
- * `lstm sweep`: every trial of the spec as an ordinary `lstm train` run folder under DIR/trials,
- * `workers` at a time (one process each), each finished one appended to DIR/trials.jsonl. Run it
+ * `lstm sweep`, and `sweep()` for a program: every trial of the spec as an ordinary `lstm train`
+ * run folder under DIR/trials, each finished one appended to DIR/trials.jsonl; the records of all
+ * trials, in grid order, once they are done. The trials run `workers` at a time in processes of
+ * their own, or — with `queue` — on whichever `lstm worker`s take them from that Redis. Run it
  * again and it continues: a recorded trial is never run twice, an interrupted one resumes from
  * its checkpoint.
  */
-export async function sweep(o: SweepOptions): Promise<void> {
+export async function sweep(o: SweepOptions): Promise<TrialRecord[]> {
   const { spec, shared } = specOf(o);
   const trials = expandTrials(spec, o.out, shared);
   const ids = new Set(trials.map((t) => t.id));
   if (ids.size !== trials.length) throw new UsageError('sweep: two trials share a configuration; give each grid value once');
+  if (o.queue) queueUrl(o.queue);
   mkdirSync(o.out, { recursive: true });
-  writeFileAtomic(join(o.out, 'sweep.json'), `${JSON.stringify({ version: VERSION, format: TRIAL_FORMAT, spec, shared }, null, 2)}\n`);
+  const key = queueKey(o.out);
+  const manifest = { version: VERSION, format: TRIAL_FORMAT, key, spec, shared };
+  writeFileAtomic(join(o.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);
   const done = readTrials(o.out);
   const pending = trials.filter((t) => !done.has(t.id));
   const workers = Math.max(1, Math.min(o.workers ?? availableParallelism(), pending.length || 1));
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
-  log(`sweep: ${trials.length} trials (${trials.length - pending.length} already done), ${workers} worker(s); folder ${o.out}`);
+  const where = o.queue ? `on the queue ${o.queue} (lstm worker --queue ${o.queue} runs them)` : `${workers} worker(s)`;
+  log(`sweep: ${trials.length} trials (${trials.length - pending.length} already done), ${where}; folder ${o.out}`);
   const bar =
     o.quiet || !process.stderr.isTTY
       ? null
       : new SingleBar({ format: 'trials |{bar}| {value}/{total} done, {running} running, {left} left | ETA {eta_formatted}' });
   bar?.start(trials.length, trials.length - pending.length, { running: 0, left: pending.length });
+  const progress = (running: number, left: number) => {
+    bar?.update(done.size, { running, left });
+    o.onProgress?.({ total: trials.length, done: done.size, running, left });
+  };
   const failures: string[] = [];
-  let running = 0;
   let interrupted = false;
   const children = new Set<ChildProcess>();
   const onSigint = () => {
@@ -115,88 +126,52 @@ export async function sweep(o: SweepOptions): Promise<void> {
     interrupted = true;
     for (const child of children) child.kill('SIGINT');
   };
-  process.once('SIGINT', onSigint);
-  const queue = [...pending];
-  const worker = async () => {
-    for (let trial = queue.shift(); trial && !interrupted; trial = queue.shift()) {
-      running++;
-      bar?.update({ running, left: queue.length });
-      const outcome = await runTrial(trial, children);
-      running--;
-      if (outcome.record) {
-        appendFileSync(join(o.out, 'trials.jsonl'), `${JSON.stringify(outcome.record)}\n`);
-        done.set(trial.id, outcome.record);
-      } else if (!interrupted) failures.push(`${trial.id}: ${outcome.error}`);
-      bar?.update(done.size, { running, left: queue.length });
-      if (!bar) log(`  ${done.size}/${trials.length} ${trial.id}: ${outcome.record ? outcome.record.status : 'failed'}`);
-    }
+  const listener = {
+    record(record: TrialRecord) {
+      appendFileSync(join(o.out, 'trials.jsonl'), `${JSON.stringify(record)}\n`);
+      done.set(record.id, record);
+      if (!bar) log(`  ${done.size}/${trials.length} ${record.id}: ${record.status}`);
+    },
+    failure(message: string) {
+      failures.push(message);
+      if (!bar) log(`  ${message}`);
+    },
+    progress,
+    stopped: () => interrupted,
   };
+  process.once('SIGINT', onSigint);
   try {
-    await Promise.all(Array.from({ length: workers }, worker));
+    if (o.queue) await queueTrials(o.queue, key, process.cwd(), pending, listener);
+    else await runLocally(pending, workers, children, listener);
   } finally {
     process.off('SIGINT', onSigint);
     bar?.stop();
   }
   if (interrupted)
     throw new UsageError(
-      `sweep interrupted: ${done.size} of ${trials.length} trials done; run the same command to continue`,
+      `sweep interrupted: ${done.size} of ${trials.length} trials done${o.queue ? ' (the workers go on with the rest)' : ''}; run the same command to continue`,
       EXIT.interrupted,
     );
   if (failures.length)
     throw new UsageError(`sweep: ${failures.length} trial(s) failed — ${failures[0]}; run the same command to retry them`, EXIT.badInput);
-  if (o.json) process.stdout.write(`${JSON.stringify({ out: o.out, trials: trials.length, records: join(o.out, 'trials.jsonl') })}\n`);
-  else log(`sweep: ${trials.length} trials done; lstm sweep report ${o.out} for the table`);
+  log(`sweep: ${trials.length} trials done; lstm sweep report ${o.out} for the table`);
+  return trials.map((t) => done.get(t.id)!);
 }
 
-/** Whether a trial folder holds a finished run: its model file carries lstm train's closing summary. */
-function finished(out: string): boolean {
-  const path = join(out, 'model.safetensors');
-  if (!existsSync(path)) return false;
-  try {
-    const training = decodeSafetensors(readFileSync(path), path).metadata['lstm.training'];
-    return training !== undefined && (JSON.parse(training) as Record<string, unknown>).stopped_early !== undefined;
-  } catch {
-    return false;
-  }
-}
-
-/**
- * One trial as its own `lstm train` process: --resume from the checkpoint an interrupted run left;
- * from scratch otherwise — also for a run that finished but was not recorded (the process was
- * stopped in between), which gives the same bits again, since a trial's seed fixes its run.
- */
-function runTrial(trial: Trial, children: Set<ChildProcess>): Promise<{ record?: TrialRecord; error?: string }> {
-  const resume = existsSync(join(trial.out, 'checkpoint.safetensors')) && !finished(trial.out);
-  const args = [...process.execArgv, process.argv[1]!, 'train', ...trial.args, resume ? '--resume' : '--force', '--json', '--quiet'];
-  const started = performance.now();
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk));
-    child.on('close', (code) => {
-      children.delete(child);
-      const seconds = Number(((performance.now() - started) / 1000).toFixed(3));
-      const base = {
-        format: TRIAL_FORMAT,
-        id: trial.id,
-        index: trial.index,
-        config: trial.config,
-        seed: trial.seed,
-        out: trial.out,
-        seconds,
-      };
-      const message = stderr.trim().split('\n').at(-1) ?? '';
-      if (code === 0) {
-        try {
-          resolve({ record: { ...base, status: 'done', summary: JSON.parse(stdout.trim().split('\n').at(-1) ?? '') } });
-        } catch {
-          resolve({ error: `no summary from lstm train (${message})` });
-        }
-      } else if (code === EXIT.diverged) resolve({ record: { ...base, status: 'diverged', message } });
-      else resolve({ error: `exit ${code}: ${message}` });
-    });
-  });
+/** The trials on this machine, `workers` processes at a time. */
+async function runLocally(pending: Trial[], workers: number, children: Set<ChildProcess>, listener: QueueListener): Promise<void> {
+  const queue = [...pending];
+  let running = 0;
+  const worker = async () => {
+    for (let trial = queue.shift(); trial && !listener.stopped(); trial = queue.shift()) {
+      running++;
+      listener.progress(running, queue.length);
+      const outcome = await runTrial(trial, children);
+      running--;
+      if (outcome.record) listener.record(outcome.record);
+      else if (!listener.stopped()) listener.failure(`${trial.id}: ${outcome.error}`);
+      listener.progress(running, queue.length);
+    }
+  };
+  await Promise.all(Array.from({ length: workers }, worker));
 }
