@@ -49,12 +49,14 @@ export async function reachQueue(url: string): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  probe.on('error', () => {});
+  let cause: Error | undefined; // what the socket said (connect() itself only says the connection closed)
+  probe.on('error', (error: Error) => (cause ??= error));
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    const why = (error as { code?: string }).code ?? (error as Error).message;
+    const reason = (cause ?? error) as Error & { code?: string };
+    const why = reason.code ?? reason.message;
     throw new UsageError(
       `--queue ${url}: cannot reach Redis (${why}); start redis-server there or give the address it listens on`,
       EXIT.badInput,

@@ -3,7 +3,10 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { Job, Queue } from 'bullmq';
 import { cli, expectOneLineMistake, lstmArgs, metricRecords } from './cli.test-helper.js';
+import { QUEUE_NAME } from './queue.js';
+import { RedisServer, freePort } from './redis.test-helper.js';
 
 /** lstm sweep on one machine (issue 24): trials are lstm train runs, run in parallel, never twice. */
 const dir = mkdtempSync(join(tmpdir(), 'lstm-sweep-'));
@@ -237,5 +240,94 @@ describe('lstm sweep on local workers (issue 24)', () => {
     writeFileSync(study, `${kept}${JSON.stringify({ format: 99, id: 'x' })}\n`);
     expectOneLineMistake(lstm('sweep', 'report', 'study'), 1, /is a trial of format 99; this lstm .* reads format 1/);
     writeFileSync(study, kept);
+  });
+});
+
+/** lstm sweep --queue and lstm worker on a real Redis (issue 24, item 3). */
+describe('lstm sweep on a Redis queue, taken by lstm workers (issue 24)', () => {
+  const queueCwd = mkdtempSync(join(dir, 'q-'));
+  const lines = (text: string, word: string) =>
+    text
+      .split('\n')
+      .map((line) => line.match(new RegExp(`^worker: (\\S+) ${word}`))?.[1])
+      .filter((id): id is string => id !== undefined);
+  const until = async (what: () => boolean, seconds: number, why: string) => {
+    const start = Date.now();
+    while (!what()) {
+      if (Date.now() - start > seconds * 1000) throw new Error(`waited ${seconds} s for ${why}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  };
+  const start = (...args: string[]) => {
+    const child = spawn(process.execPath, lstmArgs(...args), { cwd: queueCwd, stdio: ['ignore', 'pipe', 'pipe'] });
+    const run = { stderr: '', code: undefined as number | null | undefined, child };
+    child.stderr.on('data', (chunk: Buffer) => (run.stderr += chunk));
+    child.on('close', (code, signal) => (run.code = signal ? null : code));
+    return run;
+  };
+
+  it('two workers, one killed mid-trial, Redis restarted mid-sweep: every trial once, results equal the local sweep', {
+    timeout: 240_000,
+  }, async () => {
+    const redis = new RedisServer(await freePort(), mkdtempSync(join(dir, 'redis-')));
+    await redis.start();
+    const queue = new Queue(QUEUE_NAME, { connection: { url: redis.url } });
+    try {
+      const producer = start('sweep', '--out', 'study', ...grid, '--queue', redis.url, '--', ...tiny);
+      await until(() => producer.stderr.includes('12 trials (0 already done), on the queue'), 60, 'the sweep to start');
+      for (let counts = await queue.getJobCounts('waiting'); counts.waiting !== 12; counts = await queue.getJobCounts('waiting'))
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      const worker = ['worker', '--queue', redis.url, '--concurrency', '1', '--stall-seconds', '5', '--until-empty'];
+      const a = start(...worker);
+      const b = start(...worker);
+      await until(() => lines(a.stderr, 'started').length > 0, 60, 'worker a to start a trial');
+      const killed = lines(a.stderr, 'started')[0]!;
+      await new Promise((resolve) => setTimeout(resolve, 700)); // mid-trial
+      a.child.kill('SIGKILL');
+      const recorded = () => (existsSync(join(queueCwd, 'study', 'trials.jsonl')) ? records(join(queueCwd, 'study')).length : 0);
+      await until(() => recorded() >= 4, 120, 'four trials');
+      await redis.stop();
+      await redis.start();
+      await until(() => producer.code !== undefined && b.code !== undefined, 180, 'the sweep and worker b to end');
+      expect(producer.code, producer.stderr).toBe(0);
+      expect(b.code, b.stderr).toBe(0);
+      // Every trial finished exactly once: the killed one by b, after its lock lapsed.
+      const finished = [...lines(a.stderr, 'done'), ...lines(b.stderr, 'done')];
+      expect(finished.sort()).toEqual(records(join(sweepCwd, 'study')).map((t) => t.id).sort());
+      expect(lines(b.stderr, 'started')).toContain(killed);
+      const local = new Map(records(join(sweepCwd, 'study')).map((t) => [t.id, t]));
+      const queued = records(join(queueCwd, 'study'));
+      expect(queued).toHaveLength(12);
+      for (const t of queued) {
+        expect(t.summary, t.id).toEqual(local.get(t.id)!.summary);
+        const model = (cwd: string) => readFileSync(join(cwd, t.out, 'model.safetensors'));
+        expect(model(queueCwd).equals(model(sweepCwd)), t.id).toBe(true);
+      }
+      expect(await queue.getJobCounts('completed')).toEqual({ completed: 12 });
+      // A trial of another format (a newer lstm put it there): the worker says so and leaves it queued.
+      await queue.add('future', { format: 99, version: '9.0.0', cwd: queueCwd, trial: { id: 'future' } }, { jobId: 'future' });
+      expectOneLineMistake(
+        cli(queueCwd)(...worker, '--quiet'),
+        2,
+        /^lstm: error: worker: trial future is of format 99 \(lstm 9\.0\.0\); this worker \(lstm .*\) runs format 1 — run workers of lstm 9\.0\.0$/,
+      );
+      expect(await (await Job.fromId(queue, 'future'))!.getState()).toBe('waiting');
+    } finally {
+      await queue.close();
+      await redis.stop();
+    }
+  });
+
+  it('refuses an unreachable or non-Redis queue in one line, before writing anything', async () => {
+    const lstm = cli(queueCwd);
+    const port = await freePort();
+    expectOneLineMistake(
+      lstm('sweep', '--out', 'nowhere', ...grid, '--queue', `redis://127.0.0.1:${port}`, '--', ...tiny),
+      1,
+      new RegExp(`--queue redis://127\\.0\\.0\\.1:${port}: cannot reach Redis \\(ECONNREFUSED\\)`),
+    );
+    expect(existsSync(join(queueCwd, 'nowhere'))).toBe(false);
+    expectOneLineMistake(lstm('worker', '--queue', `redis://127.0.0.1:${port}`), 1, /cannot reach Redis \(ECONNREFUSED\); start redis-server/);
+    expectOneLineMistake(lstm('sweep', '--out', 'x', ...grid, '--queue', 'amqp://host:5672', '--', ...tiny), 2, /only Redis queues/);
   });
 });

@@ -7,7 +7,7 @@ import { SingleBar } from 'cli-progress';
 import { writeFileAtomic } from '@lstm/tasks/node';
 import { EXIT, UsageError } from './errors.js';
 import { type SweepSpec, type Trial, expandTrials, parseGridFlags, readSweepFile } from './sweep-spec.js';
-import { type QueueListener, queueTrials, queueUrl } from './queue.js';
+import { type QueueListener, queueTrials, reachQueue } from './queue.js';
 import { TRIAL_FORMAT, type TrialRecord, runTrial } from './trial.js';
 import { VERSION } from './version.js';
 
@@ -95,7 +95,7 @@ export async function sweep(o: SweepOptions): Promise<TrialRecord[]> {
   const trials = expandTrials(spec, o.out, shared);
   const ids = new Set(trials.map((t) => t.id));
   if (ids.size !== trials.length) throw new UsageError('sweep: two trials share a configuration; give each grid value once');
-  if (o.queue) queueUrl(o.queue);
+  if (o.queue) await reachQueue(o.queue); // before anything is written
   mkdirSync(o.out, { recursive: true });
   const key = queueKey(o.out);
   const manifest = { version: VERSION, format: TRIAL_FORMAT, key, spec, shared };
