@@ -1,3 +1,3 @@
 import { library } from '../../tooling/tsup/library';
 
-export default library(['src/main.ts'], ['@lstm/core', '@lstm/backend-cpu', '@lstm/layers', '@lstm/optim', '@lstm/tasks']);
+export default library(['src/main.ts', 'src/index.ts'], ['@lstm/core', '@lstm/backend-cpu', '@lstm/layers', '@lstm/optim', '@lstm/tasks']);

@@ -293,7 +293,11 @@ describe('lstm sweep on a Redis queue, taken by lstm workers (issue 24)', () => 
       expect(b.code, b.stderr).toBe(0);
       // Every trial finished exactly once: the killed one by b, after its lock lapsed.
       const finished = [...lines(a.stderr, 'done'), ...lines(b.stderr, 'done')];
-      expect(finished.sort()).toEqual(records(join(sweepCwd, 'study')).map((t) => t.id).sort());
+      expect(finished.sort()).toEqual(
+        records(join(sweepCwd, 'study'))
+          .map((t) => t.id)
+          .sort(),
+      );
       expect(lines(b.stderr, 'started')).toContain(killed);
       const local = new Map(records(join(sweepCwd, 'study')).map((t) => [t.id, t]));
       const queued = records(join(queueCwd, 'study'));
@@ -327,7 +331,11 @@ describe('lstm sweep on a Redis queue, taken by lstm workers (issue 24)', () => 
       new RegExp(`--queue redis://127\\.0\\.0\\.1:${port}: cannot reach Redis \\(ECONNREFUSED\\)`),
     );
     expect(existsSync(join(queueCwd, 'nowhere'))).toBe(false);
-    expectOneLineMistake(lstm('worker', '--queue', `redis://127.0.0.1:${port}`), 1, /cannot reach Redis \(ECONNREFUSED\); start redis-server/);
+    expectOneLineMistake(
+      lstm('worker', '--queue', `redis://127.0.0.1:${port}`),
+      1,
+      /cannot reach Redis \(ECONNREFUSED\); start redis-server/,
+    );
     expectOneLineMistake(lstm('sweep', '--out', 'x', ...grid, '--queue', 'amqp://host:5672', '--', ...tiny), 2, /only Redis queues/);
   });
 });

@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decodeSafetensors } from '@lstm/layers';
 import { EXIT } from './errors.js';
 import type { Trial } from './sweep-spec.js';
@@ -31,6 +32,9 @@ export interface TrialRecord {
 /** A trial's outcome: its record, or why it failed (a crash or a bad option, not a diverged run). */
 export type TrialOutcome = { record: TrialRecord; error?: undefined } | { record?: undefined; error: string };
 
+/** The lstm command beside this module (main.ts in the sources, main.js built): `sweep()` called from a program runs its trials with it. */
+const MAIN = fileURLToPath(new URL(import.meta.url.endsWith('.ts') ? './main.ts' : './main.js', import.meta.url));
+
 /** Whether a trial folder holds a finished run: its model file carries lstm train's closing summary. */
 function finished(out: string): boolean {
   const path = join(out, 'model.safetensors');
@@ -54,7 +58,7 @@ function finished(out: string): boolean {
 export function runTrial(trial: Trial, children: Set<ChildProcess>, cwd = process.cwd()): Promise<TrialOutcome> {
   const folder = resolve(cwd, trial.out);
   const resume = existsSync(join(folder, 'checkpoint.safetensors')) && !finished(folder);
-  const args = [...process.execArgv, process.argv[1]!, 'train', ...trial.args, resume ? '--resume' : '--force', '--json', '--quiet'];
+  const args = [...process.execArgv, MAIN, 'train', ...trial.args, resume ? '--resume' : '--force', '--json', '--quiet'];
   const started = performance.now();
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, {

@@ -232,5 +232,18 @@ describe('the install path of the README (issue 20)', () => {
     ) as { epochs: number; model: string };
     expect(summary.epochs).toBe(1);
     expect(existsSync(join(project, summary.model))).toBe(true);
+    // sweep() for a program (issue 24): two trials, each an lstm train process of the installed CLI.
+    writeFileSync(
+      join(project, 'sweep.js'),
+      `
+      import { sweep, sweepTable } from '@lstm/cli/sweep';
+      const train = ['--task', 'first-last', '--epochs', '1', '--train-size', '96', '--validation-size', '32', '--test-size', '32', '--hidden', '4'];
+      const seen = [];
+      const records = await sweep({ out: 'study', grid: ['lr=0.01,0.03'], train, quiet: true, workers: 2, onProgress: (p) => seen.push(p.done) });
+      console.log(JSON.stringify({ ids: records.map((r) => r.id), done: Math.max(...seen), rows: sweepTable('study').rows.length }));
+      `,
+    );
+    const swept = JSON.parse(execFileSync('node', ['sweep.js'], { cwd: project, encoding: 'utf8', env: userEnv })) as object;
+    expect(swept).toEqual({ ids: ['lr-0.01_seed-0', 'lr-0.03_seed-0'], done: 2, rows: 2 });
   }, 600_000);
 });
