@@ -19,7 +19,7 @@
  * ```
  */
 export { type SweepOptions, type SweepProgress, readTrials, sweep } from './sweep.js';
-export { type ReportOptions, type ReportRow, sweepTable } from './sweep-report.js';
+export { type ReportOptions, type ReportRow, type SweepTable, sweepTable } from './sweep-report.js';
 export type { SweepSpec, Trial } from './sweep-spec.js';
 export { TRIAL_FORMAT, type TrialRecord } from './trial.js';
 export { type WorkerOptions, worker } from './worker.js';

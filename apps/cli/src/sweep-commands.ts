@@ -35,6 +35,7 @@ export function addSweepCommands(program: Command): void {
     .option('--baseline <key=value,…>', 'the configuration to test the others against (default: the first)')
     .option('--json', 'print the table as JSON')
     .option('--out <file>', 'also draw each trial and the means with their intervals: FILE.svg or FILE.png')
+    .option('--curves <file>', "also draw each configuration's mean curve of the metric by epoch: FILE.svg or FILE.png")
     .action((dir, o) => sweepReport(dir, o));
   program
     .command('worker')

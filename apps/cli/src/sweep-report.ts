@@ -5,6 +5,7 @@ import { EXIT, UsageError } from './errors.js';
 import { holm, summarize, welch, type Summary } from './stats.js';
 import { readTrials } from './sweep.js';
 import type { TrialRecord } from './trial.js';
+import { curvesChart } from './sweep-curves.js';
 import { emit } from './viz.js';
 
 export interface ReportOptions {
@@ -15,6 +16,8 @@ export interface ReportOptions {
   json?: boolean;
   /** Also draw the strip chart: FILE.svg or FILE.png. */
   out?: string;
+  /** Also draw each configuration's mean curve of the metric by epoch: FILE.svg or FILE.png. */
+  curves?: string;
 }
 
 /** One configuration's row of the report. */
@@ -34,8 +37,16 @@ const labelOf = (config: Record<string, unknown>) =>
     .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
     .join(' ');
 
+/** `lstm sweep report`'s table; `groups` holds each configuration's trial records, by label. */
+export interface SweepTable {
+  metric: string;
+  baseline: string;
+  rows: ReportRow[];
+  groups: Map<string, TrialRecord[]>;
+}
+
 /** The trials of a sweep folder grouped by configuration, with the statistics of `metric`. */
-export function sweepTable(out: string, o: ReportOptions = {}): { metric: string; baseline: string; rows: ReportRow[] } {
+export function sweepTable(out: string, o: ReportOptions = {}): SweepTable {
   if (!existsSync(join(out, 'trials.jsonl')))
     throw new UsageError(`${out} has no trials.jsonl; run lstm sweep --out ${out} first`, EXIT.badInput);
   const records = [...readTrials(out).values()].sort((a, b) => a.index - b.index || a.seed - b.seed);
@@ -82,7 +93,7 @@ export function sweepTable(out: string, o: ReportOptions = {}): { metric: string
   others.forEach((r, k) => {
     r.pAdjusted = adjusted[k];
   });
-  return { metric, baseline: baseline.label, rows };
+  return { metric, baseline: baseline.label, rows, groups };
 }
 
 const fixed = (x: number, digits = 4) => (Number.isFinite(x) ? x.toFixed(digits) : '—');
@@ -105,8 +116,10 @@ export function sweepReport(out: string, o: ReportOptions): void {
     );
     emit(svg, o.out, () => [], true);
   }
+  if (o.curves) emit(curvesChart(table.groups, table.metric, table.baseline), o.curves, () => [], true);
   if (o.json) {
-    process.stdout.write(`${JSON.stringify(table)}\n`);
+    const { groups: _groups, ...rest } = table;
+    process.stdout.write(`${JSON.stringify(rest)}\n`);
     return;
   }
   const header = ['configuration', 'n', `mean ${table.metric}`, '95% interval', 'Δ vs baseline', 'p (Welch)', 'p (Holm)'];

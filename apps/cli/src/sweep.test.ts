@@ -6,6 +6,8 @@ import { describe, expect, it } from 'vitest';
 import { Job, Queue } from 'bullmq';
 import { cli, expectOneLineMistake, lstmArgs, metricRecords } from './cli.test-helper.js';
 import { QUEUE_NAME } from './queue.js';
+import { meanCurves } from './sweep-curves.js';
+import type { TrialRecord } from './trial.js';
 import { RedisServer, freePort } from './redis.test-helper.js';
 
 /** lstm sweep on one machine (issue 24): trials are lstm train runs, run in parallel, never twice. */
@@ -179,6 +181,21 @@ describe('lstm sweep on local workers (issue 24)', () => {
     const svg = readFileSync(join(sweepCwd, 'study.svg'), 'utf8');
     expect(svg.match(/class="trial"/g)).toHaveLength(12);
     expect(svg.match(/class="mean"/g)).toHaveLength(6);
+    // Curves by configuration: one line each, the mean of its trials' test accuracy at every epoch.
+    const curves = lstm('sweep', 'report', 'study', '--curves', 'curves.svg');
+    expect(curves.code, curves.stderr).toBe(0);
+    const lines = [...readFileSync(join(sweepCwd, 'curves.svg'), 'utf8').matchAll(/class="series"[^>]*data-points="(\d+)"/g)];
+    expect(lines.map((m) => Number(m[1]))).toEqual([2, 2, 2, 2, 2, 2]);
+    expect(readFileSync(join(sweepCwd, 'curves.svg'), 'utf8')).toContain('variant=standard lr=0.01 (baseline) · n=2');
+    const groups = new Map<string, TrialRecord[]>();
+    for (const t of records(join(sweepCwd, 'study')) as unknown as TrialRecord[])
+      groups.set(JSON.stringify(t.config), [...(groups.get(JSON.stringify(t.config)) ?? []), { ...t, out: join(sweepCwd, t.out) }]);
+    const [first] = meanCurves(groups, 'best_test_accuracy', '');
+    const [a, b] = [...groups.values()][0]!.map((t) => metricRecords(t.out).map((m) => m.test_accuracy!));
+    expect(first!.points).toEqual([
+      [1, (a![0]! + b![0]!) / 2],
+      [2, (a![1]! + b![1]!) / 2],
+    ]);
   });
 
   it('reads a YAML sweep file; random draws that many configurations of its grid, the same ones each time', { timeout: 60_000 }, () => {

@@ -39,7 +39,7 @@ const FIGURES: Record<string, string[]> = {
 };
 
 /** The repository's docs the site shows as they are (their relative links keep working). */
-const COPIED = ['spec.md', 'results', 'gallery', 'gallery.md', 'benchmarks.md', 'interop.md', 'architecture.md'];
+const COPIED = ['spec.md', 'results', 'gallery', 'gallery.md', 'benchmarks.md', 'interop.md', 'sweeps.md', 'architecture.md'];
 
 async function figures(): Promise<void> {
   const out = join(docs, 'public', 'figures');

@@ -29,6 +29,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'Streaming inference', link: '/guides/streaming' },
       { text: 'Recording gates and gradients', link: '/guides/recording' },
       { text: 'PyTorch and ONNX', link: '/interop' },
+      { text: 'Sweeps, on one machine or many', link: '/sweeps' },
     ],
   },
   {
@@ -37,7 +38,7 @@ const guide: DefaultTheme.SidebarItem[] = [
       { text: 'E1–E5 at a glance', link: '/experiments' },
       { text: 'E1: long-range classification', link: '/results/e1' },
       { text: 'E4: the adding problem', link: '/results/e4' },
-      { text: "What-ifs: Greff's variants by sweep", link: '/results/whatifs' },
+      { text: 'What-ifs, answered by sweeps', link: '/results/whatifs' },
       { text: 'Gallery (E1–E4 figures)', link: '/gallery' },
     ],
   },
