@@ -96,7 +96,7 @@ export async function sweep(o: SweepOptions): Promise<TrialRecord[]> {
   const ids = new Set(trials.map((t) => t.id));
   if (ids.size !== trials.length) throw new UsageError('sweep: two trials share a configuration; give each grid value once');
   if (o.queue) await reachQueue(o.queue); // before anything is written
-  mkdirSync(o.out, { recursive: true });
+  mkdirSync(join(o.out, 'trials'), { recursive: true }); // before the trials, which would race to make it
   const key = queueKey(o.out);
   const manifest = { version: VERSION, format: TRIAL_FORMAT, key, spec, shared };
   writeFileAtomic(join(o.out, 'sweep.json'), `${JSON.stringify(manifest, null, 2)}\n`);

@@ -41,5 +41,12 @@ export function ensureDirectory(path: string): void {
   if (existsSync(current) && !statSync(current).isDirectory()) {
     throw Object.assign(new Error(`ENOTDIR: not a directory, mkdir '${current}'`), { code: 'ENOTDIR', path: current, syscall: 'mkdir' });
   }
-  for (const directory of missing.reverse()) mkdirSync(directory);
+  for (const directory of missing.reverse()) {
+    try {
+      mkdirSync(directory);
+    } catch (error) {
+      // Another process (a sweep's other trial) made it between our look and our mkdir: fine if a folder.
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || !statSync(directory).isDirectory()) throw error;
+    }
+  }
 }
