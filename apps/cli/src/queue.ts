@@ -38,6 +38,19 @@ export function queueUrl(url: string): string {
 export const connection = (url: string) => ({ url, maxRetriesPerRequest: null });
 
 /**
+ * What a sweep or worker says when its connection drops (at most once every 30 s): it waits for
+ * Redis to come back rather than fail, and says so rather than sit silent.
+ */
+export function onConnectionError(who: string, url: string): (error: Error & { code?: string }) => void {
+  let said = 0;
+  return (error) => {
+    if (Date.now() - said < 30_000) return;
+    said = Date.now();
+    process.stderr.write(`${who}: lost the queue at ${url} (${error.code ?? error.message}); waiting for it to come back — Ctrl-C stops\n`);
+  };
+}
+
+/**
  * Connects once, failing fast in one line where nothing answers; the connections BullMQ then
  * opens reconnect on their own (a Redis restarted mid-sweep is waited for, not an error).
  */
@@ -84,7 +97,7 @@ export interface QueueListener {
 export async function queueTrials(url: string, key: string, cwd: string, trials: Trial[], listener: QueueListener): Promise<void> {
   await reachQueue(url);
   const queue = new Queue<TrialJob, TrialRecord>(QUEUE_NAME, { connection: connection(url) });
-  queue.on('error', () => {}); // a lost connection is retried; the loop below waits for it
+  queue.on('error', onConnectionError('sweep', url)); // retried by BullMQ; the loop below waits for it
   const jobId = (trial: Trial) => `${key}.${trial.id}`.replaceAll(':', '%3A');
   try {
     const jobs = await Promise.all(trials.map((trial) => Job.fromId<TrialJob, TrialRecord>(queue, jobId(trial))));

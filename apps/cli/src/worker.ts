@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
 import { type Job, Queue, WaitingError, Worker } from 'bullmq';
 import { EXIT, UsageError } from './errors.js';
-import { QUEUE_NAME, type TrialJob, connection, reachQueue } from './queue.js';
+import { QUEUE_NAME, type TrialJob, connection, onConnectionError, reachQueue } from './queue.js';
 import { TRIAL_FORMAT, type TrialRecord, runTrial } from './trial.js';
 import { VERSION } from './version.js';
 
@@ -42,6 +42,7 @@ export async function worker(o: WorkerOptions): Promise<void> {
   const children = new Set<ChildProcess>();
   let stopping = false;
   let refused: string | undefined;
+  let returned = 0;
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
   const putBack = async (job: Job<TrialJob, TrialRecord>, token: string | undefined): Promise<never> => {
@@ -59,7 +60,10 @@ export async function worker(o: WorkerOptions): Promise<void> {
       }
       log(`worker: ${job.data.trial.id} started`);
       const outcome = await runTrial(job.data.trial, children, job.data.cwd);
-      if (stopping) return putBack(job, token); // its checkpoint is saved; a worker resumes it
+      if (stopping) {
+        returned++;
+        return putBack(job, token); // its checkpoint is saved; a worker resumes it
+      }
       if (!outcome.record) throw new Error(outcome.error);
       log(`worker: ${job.data.trial.id} ${outcome.record.status} in ${outcome.record.seconds} s`);
       return outcome.record;
@@ -72,7 +76,7 @@ export async function worker(o: WorkerOptions): Promise<void> {
       maxStalledCount: 10,
     },
   );
-  runner.on('error', () => {}); // a lost connection is retried by BullMQ; Redis restarted is waited for
+  runner.on('error', onConnectionError('worker', o.queue)); // retried by BullMQ: a restarted Redis is waited for
   const stop = () => {
     stopping = true;
     for (const child of children) child.kill('SIGINT');
