@@ -104,6 +104,9 @@ export async function worker(o: WorkerOptions): Promise<void> {
   process.off('SIGTERM', stop);
   if (refused) throw new UsageError(`worker: ${refused}`, EXIT.usage);
   if (stopping)
-    throw new UsageError('worker stopped; its trials went back on the queue, to resume from their checkpoints', EXIT.interrupted);
+    throw new UsageError(
+      `worker stopped; ${returned} running trial(s) went back on the queue, to resume from their checkpoints`,
+      EXIT.interrupted,
+    );
   log('worker: the queue is empty; done');
 }
