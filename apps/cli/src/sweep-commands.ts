@@ -34,6 +34,7 @@ export function addSweepCommands(program: Command): void {
     .option('--metric <key>', "a key of lstm train's --json summary (default best_test_accuracy, else best_test_loss)")
     .option('--baseline <key=value,…>', 'the configuration to test the others against (default: the first)')
     .option('--json', 'print the table as JSON')
+    .option('--markdown', 'print the table in Markdown (for a results page)')
     .option('--out <file>', 'also draw each trial and the means with their intervals: FILE.svg or FILE.png')
     .option('--curves <file>', "also draw each configuration's mean curve of the metric by epoch: FILE.svg or FILE.png")
     .action((dir, o) => sweepReport(dir, o));

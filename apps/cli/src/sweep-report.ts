@@ -18,6 +18,8 @@ export interface ReportOptions {
   out?: string;
   /** Also draw each configuration's mean curve of the metric by epoch: FILE.svg or FILE.png. */
   curves?: string;
+  /** Print the table in Markdown (for a results page). */
+  markdown?: boolean;
 }
 
 /** One configuration's row of the report. */
@@ -132,20 +134,18 @@ export function sweepReport(out: string, o: ReportOptions): void {
     pValue(r.p),
     pValue(r.pAdjusted),
   ]);
+  const comparisons = table.rows.length - 1;
+  const note = `${comparisons} comparison(s) with the baseline by Welch's t-test; p (Holm) is adjusted for all ${comparisons} by Holm's step-down method (family-wise error 5% at p < 0.05).`;
+  if (o.markdown) {
+    const cells = (row: string[]) => `| ${row.join(' | ')} |`;
+    process.stdout.write(`${[cells(header), cells(header.map(() => '---')), ...lines.map(cells), '', note].join('\n')}\n`);
+    return;
+  }
   const widths = header.map((h, k) => Math.max(h.length, ...lines.map((l) => l[k]!.length)));
   const row = (cells: string[]) =>
     cells
       .map((c, k) => c.padEnd(widths[k]!))
       .join('  ')
       .trimEnd();
-  const comparisons = table.rows.length - 1;
-  process.stdout.write(
-    `${[
-      row(header),
-      row(widths.map((w) => '-'.repeat(w))),
-      ...lines.map(row),
-      '',
-      `${comparisons} comparison(s) with the baseline by Welch's t-test; p (Holm) is adjusted for all ${comparisons} by Holm's step-down method (family-wise error 5% at p < 0.05).`,
-    ].join('\n')}\n`,
-  );
+  process.stdout.write(`${[row(header), row(widths.map((w) => '-'.repeat(w))), ...lines.map(row), '', note].join('\n')}\n`);
 }

@@ -176,6 +176,11 @@ describe('lstm sweep on local workers (issue 24)', () => {
     expect(text.code, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/variant=nfg lr=0\.03 \(baseline\)/);
     expect(text.stdout).toMatch(/Holm/);
+    const markdown = lstm('sweep', 'report', 'study', '--markdown');
+    expect(markdown.code, markdown.stderr).toBe(0);
+    const rows = markdown.stdout.split('\n').filter((line) => line.startsWith('|'));
+    expect(rows).toHaveLength(2 + 6);
+    expect(rows[2]).toMatch(/^\| variant=standard lr=0\.01 \(baseline\) \| 2 \| 0\.\d{4} \| /);
     const drawn = lstm('sweep', 'report', 'study', '--out', 'study.svg');
     expect(drawn.code, drawn.stderr).toBe(0);
     const svg = readFileSync(join(sweepCwd, 'study.svg'), 'utf8');

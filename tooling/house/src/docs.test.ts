@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -63,6 +63,8 @@ function lstmWords(command: DocCommand): string[] | null {
 function workspace(page: string): string {
   const dir = mkdtempSync(join(tmpdir(), `lstm-docs-${page.replace(/\W+/g, '-')}-`));
   mkdirSync(join(dir, 'docs/gallery'), { recursive: true });
+  // The sweep files the results page's commands name (--spec docs/results/sweeps/….yaml).
+  cpSync(join(root, 'docs/results/sweeps'), join(dir, 'docs/results/sweeps'), { recursive: true, filter: (f) => !f.endsWith('.jsonl') });
   // A PyTorch state dict as docs/interop.md builds it: encoder.rnn = LSTM(8, 64, 2 layers, bi), fc = Linear(128, 4).
   const tensors: Record<string, { dtype: 'F32'; shape: number[]; data: Float32Array }> = {};
   const random = (n: number, seed: number) => Float32Array.from({ length: n }, (_, i) => Math.sin(i * 12.9898 + seed * 78.233) * 0.125);

@@ -1,0 +1,18 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { pagesWithTables, regenerate } from '../../experiments/src/tables.js';
+
+/**
+ * A results page's tables are what their commands print (issue 24): each marked table is made
+ * again by its `lstm sweep report … --markdown` on the trials kept under docs/results/sweeps/.
+ */
+describe('the results pages', () => {
+  const pages = pagesWithTables();
+  it('mark their tables with the commands that make them', () => {
+    expect(pages.map((p) => p.replace(/.*\/docs\//, 'docs/'))).toContain('docs/results/whatifs.md');
+  });
+  it.each(pages)('%s: every table is its command’s output', { timeout: 120_000 }, async (page) => {
+    const markdown = readFileSync(page, 'utf8');
+    expect(await regenerate(markdown)).toBe(markdown);
+  });
+});
