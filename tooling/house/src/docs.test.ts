@@ -1,5 +1,5 @@
 import { execFile, execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -218,6 +218,10 @@ describe('every TypeScript example the docs show runs (issue 20)', () => {
 
   // Written inside the CLI's node_modules so that `@lstm/…` and the peers resolve as in a user's project.
   const dir = join(root, 'apps/cli/node_modules/.docs-examples');
+  // A user's project has @lstm/cli installed (docs/sweeps.md imports @lstm/cli/sweep); the CLI's own
+  // node_modules lacks itself, so it is linked there, as npm would install it.
+  const self = join(root, 'apps/cli/node_modules/@lstm/cli');
+  if (!existsSync(self)) symlinkSync(join(root, 'apps/cli'), self, 'dir');
   it.each(examples.filter((e) => !e.fragment).map((e, i) => ({ ...e, name: `${e.file} #${i + 1}` })))(
     '$name',
     async ({ code, name }) => {

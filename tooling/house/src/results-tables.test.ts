@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pagesWithTables, regenerate } from '../../experiments/src/tables.js';
 
@@ -7,12 +8,13 @@ import { pagesWithTables, regenerate } from '../../experiments/src/tables.js';
  * again by its `lstm sweep report … --markdown` on the trials kept under docs/results/sweeps/.
  */
 describe('the results pages', () => {
-  const pages = pagesWithTables();
+  const root = join(import.meta.dirname, '../../..');
+  const pages = pagesWithTables().map((page) => relative(root, page));
   it('mark their tables with the commands that make them', () => {
-    expect(pages.map((p) => p.replace(/.*\/docs\//, 'docs/'))).toContain('docs/results/whatifs.md');
+    expect(pages).toContain('docs/results/whatifs.md');
   });
   it.each(pages)('%s: every table is its command’s output', { timeout: 120_000 }, async (page) => {
-    const markdown = readFileSync(page, 'utf8');
+    const markdown = readFileSync(join(root, page), 'utf8');
     expect(await regenerate(markdown)).toBe(markdown);
   });
 });
