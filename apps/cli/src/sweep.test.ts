@@ -359,5 +359,10 @@ describe('lstm sweep on a Redis queue, taken by lstm workers (issue 24)', () => 
       /cannot reach Redis \(ECONNREFUSED\); start redis-server/,
     );
     expectOneLineMistake(lstm('sweep', '--out', 'x', ...grid, '--queue', 'amqp://host:5672', '--', ...tiny), 2, /only Redis queues/);
+    expectOneLineMistake(
+      lstm('sweep', '--out', 'x', ...grid, '--queue', `redis://127.0.0.1:${port}`, '--workers', '2', '--', ...tiny),
+      2,
+      /--workers is for trials run here; with --queue, each lstm worker sets its own --concurrency/,
+    );
   });
 });

@@ -95,6 +95,8 @@ export async function sweep(o: SweepOptions): Promise<TrialRecord[]> {
   const trials = expandTrials(spec, o.out, shared);
   const ids = new Set(trials.map((t) => t.id));
   if (ids.size !== trials.length) throw new UsageError('sweep: two trials share a configuration; give each grid value once');
+  if (o.queue && o.workers !== undefined)
+    throw new UsageError('sweep: --workers is for trials run here; with --queue, each lstm worker sets its own --concurrency');
   if (o.queue) await reachQueue(o.queue); // before anything is written
   mkdirSync(join(o.out, 'trials'), { recursive: true }); // before the trials, which would race to make it
   const key = queueKey(o.out);
