@@ -205,7 +205,7 @@ describe('lstm viz cell', () => {
     expect(svg).toContain(`data-name="c" data-value="${shown.values.c!.join(',')}"`);
   });
 
-  it('draws each cell kind and the stacked and bidirectional layouts', () => {
+  it('draws each cell kind and the stacked and bidirectional layouts', { timeout: 180_000 }, () => {
     for (const cell of ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'fgr', 'gru', 'rnn']) {
       const r = lstm('viz', 'cell', '--cell', cell, '--out', at(`cell-${cell}.svg`));
       expect(r.code, r.stderr).toBe(0);
