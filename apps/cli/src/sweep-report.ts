@@ -114,7 +114,11 @@ export function sweepReport(out: string, o: ReportOptions): void {
         high: r.high,
         baseline: r.label === table.baseline,
       })),
-      { title: `${table.metric}: each trial, the mean and its 95% interval`, yLabel: table.metric },
+      {
+        title: `${table.metric}: each trial, the mean and its 95% interval`,
+        yLabel: table.metric,
+        yScale: table.metric.endsWith('loss') ? 'log' : 'linear', // an MSE spans decades
+      },
     );
     emit(svg, o.out, () => [], true);
   }

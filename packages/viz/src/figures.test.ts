@@ -273,4 +273,20 @@ describe('strip chart', () => {
     expect(structuralProblems(svg)).toEqual([]);
     expect(() => stripChart([], { title: 't', yLabel: 'y' })).toThrow(RangeError);
   });
+
+  it('draws a loss over decades on a log axis; an interval reaching below 0 stops at its floor', () => {
+    const strips = [
+      { label: 'lstm', values: [0.004, 0.14], mean: 0.072, low: -0.79, high: 0.93, baseline: true },
+      { label: 'ln-lstm', values: [0.0003, 0.0004], mean: 0.00035, low: 0.0003, high: 0.0004 },
+    ];
+    const svg = stripChart(strips, { title: 'best_test_loss', yLabel: 'best_test_loss', yScale: 'log' });
+    const ys = [...svg.matchAll(/class="trial" cx="[\d.]+" cy="([\d.]+)"/g)].map((m) => Number(m[1]));
+    // Equal ratios, equal distances: 0.004 → 0.14 is 1.54 decades, 0.0003 → 0.0004 is 0.125.
+    expect((ys[0]! - ys[1]!) / (ys[2]! - ys[3]!)).toBeCloseTo(Math.log10(0.14 / 0.004) / Math.log10(0.0004 / 0.0003), 1); // coordinates are rounded to 0.01 px
+    expect(svg).toContain('>10⁻⁴<');
+    const [, low] = /class="interval" x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"/.exec(svg)!;
+    const bottom = Math.max(...[...svg.matchAll(/class="tick"><line x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"/g)].map((m) => Number(m[1])));
+    expect(Number(low)).toBeCloseTo(bottom, 6);
+    expect(structuralProblems(svg)).toEqual([]);
+  });
 });

@@ -1,5 +1,5 @@
 import { scaleBand, scaleLinear } from 'd3-scale';
-import { runColor } from './style.js';
+import { logAxis, runColor } from './style.js';
 import { document, el, frame, leftAxis, text } from './svg.js';
 
 /** One group of a strip chart: its label, every value (one trial each), and its mean's interval. */
@@ -20,6 +20,8 @@ export interface StripChartOptions {
   xLabel?: string;
   width?: number;
   height?: number;
+  /** 'log' for a metric over orders of magnitude (a loss): decades, and a bound ≤ 0 drawn at the axis' floor. */
+  yScale?: 'linear' | 'log';
 }
 
 /**
@@ -42,10 +44,15 @@ export function stripChart(strips: readonly Strip[], options: StripChartOptions)
   const all = strips.flatMap((s) => [...s.values, s.mean, s.low ?? s.mean, s.high ?? s.mean]).filter(Number.isFinite);
   const [lo, hi] = all.length ? [Math.min(...all), Math.max(...all)] : [0, 1];
   const pad = (hi - lo) * 0.08 || Math.abs(hi) * 0.05 || 0.5;
-  const y = scaleLinear()
+  const range = [f.top + f.height, f.top] as const;
+  const positive = all.filter((v) => v > 0);
+  const log = options.yScale === 'log' ? logAxis([Math.min(...positive), Math.max(...positive)], range) : null;
+  const floor = log ? log.ticks()[0]! : 0;
+  const linear = scaleLinear()
     .domain([lo - pad, hi + pad])
-    .range([f.top + f.height, f.top])
+    .range(range)
     .nice();
+  const y = log ? Object.assign((v: number) => log(Math.max(v, floor)), log) : linear;
   const body = strips.flatMap((s, k) => {
     const left = x(s.label)!;
     const centre = left + x.bandwidth() / 2;
