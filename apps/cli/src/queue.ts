@@ -92,16 +92,20 @@ export interface QueueListener {
 /**
  * Puts `trials` on the queue (a job's id is the sweep's key and the trial's id, so adding it again —
  * a sweep run twice — is a no-op, and a trial is counted once) and waits for them, handing each
- * finished trial's record to the listener. A job that failed in an earlier run is tried again.
+ * finished trial's record to the listener. A job that failed in an earlier run is tried again. The
+ * caller has checked that the queue answers (`reachQueue`).
  */
 export async function queueTrials(url: string, key: string, cwd: string, trials: Trial[], listener: QueueListener): Promise<void> {
-  await reachQueue(url);
   const queue = new Queue<TrialJob, TrialRecord>(QUEUE_NAME, { connection: connection(url) });
   queue.on('error', onConnectionError('sweep', url)); // retried by BullMQ; the loop below waits for it
   const jobId = (trial: Trial) => `${key}.${trial.id}`.replaceAll(':', '%3A');
   try {
-    const jobs = await Promise.all(trials.map((trial) => Job.fromId<TrialJob, TrialRecord>(queue, jobId(trial))));
-    await Promise.all(jobs.map(async (job) => job && (await job.getState()) === 'failed' && job.retry('failed')));
+    // A job that failed in an earlier run of the sweep is tried again; the others are added (once).
+    await Promise.all(
+      trials.map(
+        async (trial) => (await queue.getJobState(jobId(trial))) === 'failed' && (await Job.fromId(queue, jobId(trial)))?.retry('failed'),
+      ),
+    );
     const add = (list: Trial[]) =>
       queue.addBulk(
         list.map((trial) => ({
@@ -113,22 +117,19 @@ export async function queueTrials(url: string, key: string, cwd: string, trials:
     await add(trials);
     const left = new Map(trials.map((trial) => [jobId(trial), trial]));
     while (left.size && !listener.stopped()) {
-      let running = 0;
-      const lost: Trial[] = [];
-      for (const [id, trial] of left) {
+      const states = await Promise.all([...left.keys()].map(async (id) => [id, await queue.getJobState(id)] as const));
+      const running = states.filter(([, state]) => state === 'active').length;
+      const lost = states.filter(([, state]) => state === 'unknown').map(([id]) => left.get(id)!); // someone emptied the queue
+      for (const [id, state] of states) {
+        if (state !== 'completed' && state !== 'failed') continue;
+        const trial = left.get(id)!;
+        left.delete(id);
         const job = await Job.fromId<TrialJob, TrialRecord>(queue, id);
-        const state = job ? await job.getState() : 'unknown';
-        if (!job || state === 'unknown')
-          lost.push(trial); // someone emptied the queue: put it back
-        else if (state === 'active') running++;
-        else if (state === 'completed' || state === 'failed') {
-          left.delete(id);
-          const record = job.returnvalue;
-          if (state === 'failed') listener.failure(`${trial.id}: ${job.failedReason}`);
-          else if (record?.format !== TRIAL_FORMAT)
-            listener.failure(`${trial.id}: its worker returned a record of format ${record?.format}; run workers of lstm ${VERSION}`);
-          else listener.record(record);
-        }
+        const record = job?.returnvalue;
+        if (state === 'failed') listener.failure(`${trial.id}: ${job?.failedReason}`);
+        else if (record?.format !== TRIAL_FORMAT)
+          listener.failure(`${trial.id}: its worker returned a record of format ${record?.format}; run workers of lstm ${VERSION}`);
+        else listener.record(record);
       }
       if (lost.length) await add(lost);
       listener.progress(running, left.size - running);

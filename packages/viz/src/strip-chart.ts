@@ -48,11 +48,12 @@ export function stripChart(strips: readonly Strip[], options: StripChartOptions)
   const positive = all.filter((v) => v > 0);
   const log = options.yScale === 'log' ? logAxis([Math.min(...positive), Math.max(...positive)], range) : null;
   const floor = log ? log.ticks()[0]! : 0;
-  const linear = scaleLinear()
-    .domain([lo - pad, hi + pad])
-    .range(range)
-    .nice();
-  const y = log ? Object.assign((v: number) => log(Math.max(v, floor)), log) : linear;
+  const y = log
+    ? Object.assign((v: number) => log(Math.max(v, floor)), log)
+    : scaleLinear()
+        .domain([lo - pad, hi + pad])
+        .range(range)
+        .nice();
   const body = strips.flatMap((s, k) => {
     const left = x(s.label)!;
     const centre = left + x.bandwidth() / 2;
