@@ -54,14 +54,14 @@ export function gate(x: Tensor, activation: GateActivation = 'sigmoid'): Tensor 
 
 /**
  * A gate's derivative from its value s: s(1 − s) for σ, 0.2 inside (0, 1) and 0 where hardSigmoid
- * clipped. (The clipped set is read off the values: the reference favours plainness over speed.)
+ * clipped. The indicator of 0 < s < 1 is computed on the device, exactly: u = s(1 − s) is 0 at the
+ * clipped values and at least the smallest subnormal inside; scaled by 2^1080 it is ≥ 1 (or +∞),
+ * and 1 − relu(1 − u·2^1080) is then exactly 1, while 0 stays 0 — no read, on every backend.
  */
 export function gateGrad(s: Tensor, activation: GateActivation = 'sigmoid'): Tensor {
-  if (activation === 'sigmoid') return mul(s, add(neg(s), 1));
-  const values = s.readSync();
-  return tensor(
-    Array.from(values, (v) => (v > 0 && v < 1 ? 0.2 : 0)),
-    s.shape,
-    s.dtype,
-  );
+  const u = mul(s, add(neg(s), 1));
+  if (activation === 'sigmoid') return u;
+  let scaled = u;
+  for (let k = 0; k < 9; k++) scaled = mul(scaled, 2 ** 120); // 2^1080 in steps a float32 constant can hold
+  return mul(add(neg(relu(add(neg(scaled), 1))), 1), 0.2);
 }

@@ -8,7 +8,7 @@ import type { ConformanceOptions } from './context.js';
 /** Storage and lifetimes as seen through a backend. */
 export function lifetimeSuite({ capabilities }: ConformanceOptions): void {
   describe('storage and lifetimes', () => {
-    it('tidy frees intermediates, keeps returned and kept tensors', () => {
+    it('tidy frees intermediates, keeps returned and kept tensors', async () => {
       const before = memory();
       let kept = null as ReturnType<typeof tensor> | null;
       const result = tidy(() => {
@@ -17,32 +17,32 @@ export function lifetimeSuite({ capabilities }: ConformanceOptions): void {
         return { sum: add(a, a) };
       });
       expect(memory().numTensors).toBe(before.numTensors + 2);
-      expect(Array.from(result.sum.readSync())).toEqual([2, 4, 6]);
+      expect(Array.from(await result.sum.read())).toEqual([2, 4, 6]);
       result.sum.dispose();
       kept!.dispose();
       expect(memory()).toEqual(before);
     });
 
-    it('a reshaped view shares storage until both are disposed', () => {
+    it('a reshaped view shares storage until both are disposed', async () => {
       const before = memory();
       const a = tensor([1, 2, 3, 4]);
       const view = reshape(a, [2, 2]);
       expect(memory().numDataBuffers).toBe(before.numDataBuffers + 1);
       a.dispose();
-      expect(Array.from(view.readSync())).toEqual([1, 2, 3, 4]);
+      expect(Array.from(await view.read())).toEqual([1, 2, 3, 4]);
       view.dispose();
       expect(memory()).toEqual(before);
-      expect(() => view.readSync()).toThrow(/already disposed/);
+      await expect(view.read()).rejects.toThrow(/already disposed/);
     });
 
-    it("write copies the caller's array", () => {
+    it("write copies the caller's array", async () => {
       const source = new Float32Array([1, 2]);
       const t = tensor(source);
       source[0] = 99;
-      expect(t.readSync()[0]).toBe(1);
-      const copy = t.readSync();
+      expect((await t.read())[0]).toBe(1);
+      const copy = await t.read();
       copy[1] = 42;
-      expect(t.readSync()[1]).toBe(2);
+      expect((await t.read())[1]).toBe(2);
       t.dispose();
     });
 

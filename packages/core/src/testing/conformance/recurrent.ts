@@ -2,9 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../ops/create.js';
 import { lstmForward } from '../../ops/recurrent.js';
 import { memory, tidy } from '../../registry.js';
+import type { Tensor } from '../../tensor.js';
 import { compareGradients, maxRelativeDifference, numericGradient } from '../gradcheck.js';
 import { CELL_CASES, GRADIENT_OF, caseName, makeProblem, probeLoss, runBackward, runForward, toTensors } from '../recurrent-problems.js';
-import { type ConformanceOptions, toleranceFor } from './context.js';
+import { type ConformanceOptions, DeferredChecks, toleranceFor } from './context.js';
 
 const CONFIGS = [
   { label: 'forward in time', reverse: false, lengths: null },
@@ -23,8 +24,9 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
     for (const cellCase of CELL_CASES) {
       describe(`${caseName(cellCase)} sequence kernels (${dtype})`, () => {
         for (const config of CONFIGS) {
-          it(`fused equals composed: ${config.label}`, () => {
+          it(`fused equals composed: ${config.label}`, async () => {
             const problem = makeProblem(cellCase, { B: 3, T: 4, I: 3, H: 5 }, 7);
+            const checks = new DeferredChecks();
             tidy(() => {
               const t = toTensors(problem, dtype);
               const options = { reverse: config.reverse, lengths: config.lengths, record: true };
@@ -33,25 +35,26 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
               for (const name of Object.keys(composed)) {
                 expect(fused[name], `forward output ${name}`).toBeDefined();
                 expect(fused[name]!.shape, name).toEqual(composed[name]!.shape);
-                expect(maxRelativeDifference(fused[name]!.readSync(), composed[name]!.readSync()), `forward ${name}`).toBeLessThanOrEqual(
-                  tolerance,
+                checks.on([fused[name]!, composed[name]!], (a, b) =>
+                  expect(maxRelativeDifference(a, b), `forward ${name}`).toBeLessThanOrEqual(tolerance),
                 );
               }
               if (cellCase.gateActivation === 'hardSigmoid') {
                 // The problem reaches both clipped ranges, where the derivative is 0, and the slope between.
-                const gates = Array.from(composed.gates!.readSync());
-                expect(gates.some((g) => g === 0) && gates.some((g) => g === 1) && gates.some((g) => g > 0 && g < 1)).toBe(true);
+                checks.on(composed.gates!, (gates) =>
+                  expect(gates.some((g) => g === 0) && gates.some((g) => g === 1) && gates.some((g) => g > 0 && g < 1)).toBe(true),
+                );
               }
               const fusedGrads = runBackward(problem, t, fused, options);
               const composedGrads = runBackward(problem, t, composed, { ...options, reference: true });
               for (const name of Object.keys(composedGrads)) {
                 expect(fusedGrads[name], `backward output ${name}`).toBeDefined();
-                expect(
-                  maxRelativeDifference(fusedGrads[name]!.readSync(), composedGrads[name]!.readSync()),
-                  `backward ${name}`,
-                ).toBeLessThanOrEqual(tolerance);
+                checks.on([fusedGrads[name]!, composedGrads[name]!], (a, b) =>
+                  expect(maxRelativeDifference(a, b), `backward ${name}`).toBeLessThanOrEqual(tolerance),
+                );
               }
             });
+            await checks.run();
           });
         }
 
@@ -83,9 +86,10 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
           }
         }
 
-        it('records per-step values only when asked, and leaks nothing', () => {
+        it('records per-step values only when asked, and leaks nothing', async () => {
           const problem = makeProblem(cellCase, { B: 2, T: 3, I: 2, H: 4 }, 3);
           const before = memory().numTensors;
+          const checks = new DeferredChecks();
           tidy(() => {
             const t = toTensors(problem, dtype);
             const plain = runForward(problem, t, { record: false });
@@ -93,38 +97,44 @@ export function recurrentSuite({ capabilities }: ConformanceOptions): void {
             expect(plain.cells).toBeUndefined();
             const recorded = runForward(problem, t, { record: true });
             if (cellCase.cell !== 'rnn') expect(recorded.gates!.shape).toEqual([2, 3, t.weightIh!.shape[0]!]);
-            expect(maxRelativeDifference(plain.y!.readSync(), recorded.y!.readSync())).toBe(0);
+            checks.on([plain.y!, recorded.y!], (a, b) => expect(maxRelativeDifference(a, b)).toBe(0));
             const grads = runBackward(problem, t, recorded, { record: true });
             expect(grads.dhSteps!.shape).toEqual([2, 3, 4]);
             expect(runBackward(problem, t, recorded, { record: false }).dhSteps).toBeUndefined();
           });
+          await checks.run();
           expect(memory().numTensors).toBe(before);
         });
 
-        it('padded steps write zeros and leave the final state at the last valid step', () => {
+        it('padded steps write zeros and leave the final state at the last valid step', async () => {
           const problem = makeProblem(cellCase, { B: 2, T: 4, I: 2, H: 3 }, 5);
+          const checks = new DeferredChecks();
           tidy(() => {
             const t = toTensors(problem, dtype);
             const padded = runForward(problem, t, { lengths: Int32Array.from([2, 4]) });
-            const y = padded.y!.readSync();
-            expect(Array.from(y.subarray(6, 12)).every((v) => v === 0)).toBe(true); // row 0, steps 2 and 3 (±0)
-            // Row 0's final state equals its output at step 1.
-            expect(maxRelativeDifference(padded.h!.readSync().subarray(0, 3), y.subarray(3, 6))).toBe(0);
+            checks.on([padded.y!, padded.h!], (y, h) => {
+              expect(Array.from(y.subarray(6, 12)).every((v) => v === 0)).toBe(true); // row 0, steps 2 and 3 (±0)
+              // Row 0's final state equals its output at step 1.
+              expect(maxRelativeDifference(h.subarray(0, 3), y.subarray(3, 6))).toBe(0);
+            });
           });
+          await checks.run();
         });
 
-        it('leaves its inputs untouched', () => {
+        it('leaves its inputs untouched', async () => {
           const problem = makeProblem(cellCase, { B: 2, T: 3, I: 2, H: 3 }, 9);
+          const checks = new DeferredChecks();
           tidy(() => {
             const t = toTensors(problem, dtype);
             runBackward(problem, t, runForward(problem, t, { record: true }), {});
-            const byName: Record<string, { readSync(): ArrayLike<number> } | undefined> = { ...t };
+            const byName: Record<string, Tensor | undefined> = { ...t };
             for (const [name, values] of Object.entries(problem.values)) {
               const input = byName[name];
               if (!input) throw new Error(`no tensor '${name}'`);
-              expect(maxRelativeDifference(input.readSync(), values), name).toBeLessThanOrEqual(tolerance);
+              checks.on(input, (v) => expect(maxRelativeDifference(v, values), name).toBeLessThanOrEqual(tolerance));
             }
           });
+          await checks.run();
         });
       });
     }

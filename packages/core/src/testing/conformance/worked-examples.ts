@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { tensor } from '../../ops/create.js';
 import { lstmBackward, lstmForward } from '../../ops/recurrent.js';
 import { tidy } from '../../registry.js';
-import type { ConformanceOptions } from './context.js';
+import { type ConformanceOptions, DeferredChecks } from './context.js';
 
 const logit = (p: number) => Math.log(p / (1 - p));
 
@@ -21,7 +21,8 @@ function gatesAsInputs(steps: { i: number[]; f: number[]; g: number[]; o: number
 export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
   const dtype = capabilities.dtypes.includes('float64') ? 'float64' : 'float32';
   describe('spec §4.5 worked examples', () => {
-    it('one cell update: f = 0.9, i = 0.3, g = 0.5, c = [1, 2, 3] → [1.05, 1.95, 2.85]', () => {
+    it('one cell update: f = 0.9, i = 0.3, g = 0.5, c = [1, 2, 3] → [1.05, 1.95, 2.85]', async () => {
+      const checks = new DeferredChecks();
       const { x, identity, H } = gatesAsInputs([{ i: [0.3, 0.3, 0.3], f: [0.9, 0.9, 0.9], g: [0.5, 0.5, 0.5], o: [0.5, 0.5, 0.5] }]);
       tidy(() => {
         const weights = {
@@ -36,13 +37,17 @@ export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
           tensor([0, 0, 0], [1, 3], dtype),
           tensor([1, 2, 3], [1, 3], dtype),
         );
-        Array.from(c.readSync()).forEach((value, j) => {
-          expect(value).toBeCloseTo([1.05, 1.95, 2.85][j]!, 5);
-        });
+        checks.on(c, (values) =>
+          values.forEach((value, j) => {
+            expect(value).toBeCloseTo([1.05, 1.95, 2.85][j]!, 5);
+          }),
+        );
       });
+      await checks.run();
     });
 
-    it('three-step trace: cell states, direct-path ∂L/∂c_t for L = Σh₃, cumulative forget product', () => {
+    it('three-step trace: cell states, direct-path ∂L/∂c_t for L = Σh₃, cumulative forget product', async () => {
+      const checks = new DeferredChecks();
       const { x, identity, H, T } = gatesAsInputs([
         { f: [0.9, 0.8], i: [0.3, 0.4], g: [0.5, -0.2], o: [0.5, 0.5] },
         { f: [0.85, 0.9], i: [0.4, 0.4], g: [0.3, 0.3], o: [0.5, 0.5] }, // i ⊙ g = [0.12, 0.12]
@@ -59,30 +64,36 @@ export function workedExampleSuite({ capabilities }: ConformanceOptions): void {
         const h0 = tensor([0, 0], [1, 2], dtype);
         const c0 = tensor([0.5, -0.3], [1, 2], dtype);
         const forward = lstmForward(input, weights, h0, c0, { record: true });
-        const cells = Array.from(forward.cells!.readSync());
-        [0.6, -0.32, 0.63, -0.168, 0.604, -0.0228].forEach((expected, k) => {
-          expect(cells[k]).toBeCloseTo(expected, 6);
-        });
+        checks.on(forward.cells!, (cells) =>
+          [0.6, -0.32, 0.63, -0.168, 0.604, -0.0228].forEach((expected, k) => {
+            expect(cells[k]).toBeCloseTo(expected, 6);
+          }),
+        );
         // L = sum(h_3): with W_hh = 0 the full gradient is the direct path through f.
         const grads = lstmBackward(input, weights, h0, c0, forward as never, { dh: tensor([1, 1], [1, 2], dtype) }, { record: true });
-        const dc = Array.from(grads.dcSteps!.readSync());
         const expected = [
           [0.3854, 0.5735],
           [0.4535, 0.6372],
           [0.5668, 0.7496],
         ];
-        expected.flat().forEach((value, k) => {
-          expect(Math.abs(dc[k]! - value)).toBeLessThan(6e-5);
-        });
-        Array.from(grads.dc0.readSync()).forEach((value, j) => {
-          expect(Math.abs(value - [0.3469, 0.4588][j]!)).toBeLessThan(6e-5);
-        });
-        const gates = forward.gates!.readSync();
-        const product = [0, 1].map((j) => [0, 1, 2].reduce((p, t) => p * gates[t * 4 * H + H + j]!, 1));
-        product.forEach((value) => {
-          expect(value).toBeCloseTo(0.612, 6);
+        checks.on(grads.dcSteps!, (dc) =>
+          expected.flat().forEach((value, k) => {
+            expect(Math.abs(dc[k]! - value)).toBeLessThan(6e-5);
+          }),
+        );
+        checks.on(grads.dc0, (dc0) =>
+          dc0.forEach((value, j) => {
+            expect(Math.abs(value - [0.3469, 0.4588][j]!)).toBeLessThan(6e-5);
+          }),
+        );
+        checks.on(forward.gates!, (gates) => {
+          const product = [0, 1].map((j) => [0, 1, 2].reduce((p, t) => p * gates[t * 4 * H + H + j]!, 1));
+          product.forEach((value) => {
+            expect(value).toBeCloseTo(0.612, 6);
+          });
         });
       });
+      await checks.run();
     });
   });
 }
