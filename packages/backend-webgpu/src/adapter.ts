@@ -1,0 +1,94 @@
+/// <reference types="@webgpu/types" />
+
+/** What `findAdapter` found: the adapter and how to describe it, or the reason there is none. */
+export type AdapterSearch =
+  | { ok: true; gpu: GPU; adapter: GPUAdapter; description: string; software: boolean }
+  | { ok: false; reason: string };
+
+/** SwiftShader's Vulkan driver as Debian's Chromium ships it: a CPU-emulated GPU, for correctness where a machine has none. */
+const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib64/chromium/vk_swiftshader_icd.json'];
+
+/**
+ * Every Dawn instance this module made, kept reachable: dawn.node aborts the process when the
+ * garbage collector finalizes one (seen with webgpu 0.6.2). There are at most two per process.
+ */
+const keptAlive: unknown[] = [];
+
+interface NodeWebGpu {
+  create(options: string[]): GPU;
+  globals: Record<string, unknown>;
+}
+
+/**
+ * The GPU entry point: `navigator.gpu` in a browser (and in a runtime that has one), else Dawn's
+ * Node bindings from the `webgpu` package. In Node, where no Vulkan driver answers and
+ * `VK_ICD_FILENAMES` is unset, Chromium's SwiftShader driver is tried — a software adapter, said so.
+ */
+export async function findAdapter(powerPreference: GPUPowerPreference = 'high-performance'): Promise<AdapterSearch> {
+  const navigatorGpu = (globalThis as { navigator?: { gpu?: GPU } }).navigator?.gpu;
+  if (navigatorGpu) {
+    const adapter = await navigatorGpu.requestAdapter({ powerPreference });
+    if (!adapter) return { ok: false, reason: 'navigator.gpu offered no adapter (WebGPU blocked or no usable GPU in this browser)' };
+    return { ok: true, gpu: navigatorGpu, adapter, ...describe(adapter) };
+  }
+  const process = (globalThis as { process?: { versions?: { node?: string }; env: Record<string, string | undefined> } }).process;
+  if (!process?.versions?.node) {
+    return { ok: false, reason: 'this browser has no WebGPU (navigator.gpu): Chrome or Edge ≥ 113, Safari ≥ 26, Firefox ≥ 141' };
+  }
+  nodeGpu ??= dawnGpu(process.env);
+  const node = await nodeGpu;
+  if (!node.ok) return node;
+  const adapter = await node.gpu.requestAdapter({ powerPreference });
+  if (!adapter) {
+    return {
+      ok: false,
+      reason:
+        'Dawn found no Vulkan adapter: install a GPU driver with Vulkan (and libvulkan1), or Chromium for its SwiftShader driver (apt-get install -y libvulkan1 chromium)',
+    };
+  }
+  return { ok: true, gpu: node.gpu, adapter, ...describe(adapter) };
+}
+
+let nodeGpu: Promise<{ ok: true; gpu: GPU } | { ok: false; reason: string }> | undefined;
+
+/** One Dawn instance per process, on the first Vulkan driver that offers an adapter. */
+async function dawnGpu(env: Record<string, string | undefined>): Promise<{ ok: true; gpu: GPU } | { ok: false; reason: string }> {
+  let dawn: NodeWebGpu;
+  try {
+    const specifier = 'webgpu'; // kept out of bundlers' static analysis: browsers never load it
+    dawn = (await import(/* @vite-ignore */ specifier)) as NodeWebGpu;
+  } catch {
+    return { ok: false, reason: "WebGPU in Node needs Dawn's bindings: npm install webgpu" };
+  }
+  Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, GPUShaderStage…
+  let gpu = dawn.create([]);
+  keptAlive.push(gpu);
+  if (!(await gpu.requestAdapter()) && env.VK_ICD_FILENAMES === undefined) {
+    const icd = await firstExisting(SWIFTSHADER_ICDS);
+    if (icd) {
+      env.VK_ICD_FILENAMES = icd; // read by the Vulkan loader when the next instance starts
+      gpu = dawn.create([]);
+      keptAlive.push(gpu);
+    }
+  }
+  return { ok: true, gpu };
+}
+
+function describe(adapter: GPUAdapter): { description: string; software: boolean } {
+  const info = adapter.info;
+  const software = info.architecture === 'swiftshader' || /swiftshader|llvmpipe|lavapipe|warp/i.test(info.description ?? '');
+  const name = [info.vendor, info.architecture, info.description].filter((part) => part).join(' ');
+  return { description: `${name || 'unnamed adapter'}${software ? ' (software emulation)' : ''}`, software };
+}
+
+async function firstExisting(paths: readonly string[]): Promise<string | null> {
+  const fs = 'node:fs/promises'; // Node only, like the bindings
+  const { access } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+  for (const path of paths) {
+    try {
+      await access(path);
+      return path;
+    } catch {}
+  }
+  return null;
+}

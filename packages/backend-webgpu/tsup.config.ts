@@ -1,0 +1,3 @@
+import { library } from '../../tooling/tsup/library';
+
+export default library(['src/index.ts'], ['@lstm/core', 'webgpu']);
