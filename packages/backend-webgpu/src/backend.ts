@@ -3,6 +3,8 @@ import { SPEC_VERSION, type Backend, type DType, type FloatArray, type KernelTab
 import { GpuContext, type GpuHandle, type GpuStats } from './context.js';
 import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
+import { lstmForwardKernel } from './kernels/lstm.js';
+import { lstmBackwardKernel } from './kernels/lstm-backward.js';
 import { matMulKernel } from './kernels/mat-mul.js';
 import { reduceKernels } from './kernels/reduce.js';
 
@@ -14,7 +16,7 @@ export interface WebGpuBackendOptions {
 /** The backend over one device: handles are pooled storage buffers; every kernel records into the context's encoder. */
 export function createWebGpuBackend(name: string, device: GPUDevice, description: string, options: WebGpuBackendOptions = {}): Backend {
   const ctx = new GpuContext(device, name);
-  const fused: Partial<KernelTable> = {};
+  const fused: Partial<KernelTable> = { LstmForward: lstmForwardKernel(ctx), LstmBackward: lstmBackwardKernel(ctx) };
   const kernels: Partial<KernelTable> = {
     ...elementwiseKernels(ctx, name),
     ...layoutKernels(ctx),

@@ -1,0 +1,168 @@
+import type { TensorInfo } from '@lstm/core';
+import type { GpuContext } from '../context.js';
+import { copyKernel } from './elementwise.js';
+import { recordMatMul } from './mat-mul.js';
+import { MAIN_1D, bufferOf, grid1d, header, params } from './wgsl.js';
+
+/**
+ * What the fused recurrent kernels share. A sequence runs in three phases, recorded into one
+ * command encoder with nothing read back:
+ *   1. every step's input projection in one tiled product: P[B·T, G·H] = X · W_ihᵀ + b_ih + b_hh;
+ *   2. one dispatch per step, a thread per (row, unit): the recurrent dot products and the gate
+ *      maths, the state ping-ponging between two buffers (a step reads the whole previous state);
+ *   3. backward only: the weight gradients of all steps in a few large products.
+ * Row lengths and small per-cell vectors travel in one read-only "aux" buffer, the state in one
+ * buffer, so no step binds more than the 8 storage buffers every WebGPU adapter offers.
+ */
+
+export interface Dims {
+  B: number;
+  T: number;
+  I: number;
+  H: number;
+  GH: number;
+}
+
+export function dimsOf(x: TensorInfo, weightHh: TensorInfo): Dims {
+  const [B, T, I] = x.shape as [number, number, number];
+  const [GH, H] = weightHh.shape as [number, number];
+  return { B, T, I, H, GH };
+}
+
+/** WGSL: the time index of processing position s, and whether (b, t) is a valid step. */
+export const STEP_HELPERS = (T: number, reverse: boolean) => `
+fn step_at(s: u32) -> u32 { return ${reverse ? `${T - 1}u - s` : 's'}; }
+fn length_of(b: u32) -> u32 { return u32(aux[b]); }
+fn is_first(t: u32, len: u32) -> bool { return ${reverse ? 't + 1u == len' : 't == 0u'}; }
+fn previous_t(t: u32) -> u32 { return ${reverse ? 't + 1u' : 't - 1u'}; }`;
+
+/** A scratch buffer the kernel frees itself once its work is submitted. */
+export class Scratch {
+  readonly #buffers: GPUBuffer[] = [];
+  constructor(readonly ctx: GpuContext) {}
+  take(size: number): GPUBuffer {
+    const buffer = this.ctx.allocate(size);
+    this.#buffers.push(buffer);
+    return buffer;
+  }
+  release(): void {
+    for (const buffer of this.#buffers) this.ctx.release(buffer);
+  }
+}
+
+/** aux = [lengths (B, as floats), then each extra vector in turn]; returns the buffer and the extras' offsets. */
+export function auxBuffer(
+  ctx: GpuContext,
+  scratch: Scratch,
+  lengths: Int32Array | null,
+  dims: Dims,
+  extras: readonly (TensorInfo | undefined)[],
+) {
+  const { B, T } = dims;
+  let size = B;
+  const offsets = extras.map((extra) => {
+    const at = size;
+    size += extra ? extra.shape.reduce((p, d) => p * d, 1) : 0;
+    return at;
+  });
+  const aux = scratch.take(size);
+  ctx.write(aux, lengths ? Float32Array.from(lengths) : new Float32Array(B).fill(T));
+  const copy = copyKernel(ctx);
+  extras.forEach((extra, k) => {
+    if (extra) copy(bufferOf(extra), aux, size - offsets[k]!, 0, offsets[k]!);
+  });
+  return { aux, offsets };
+}
+
+/** P = X · W_ihᵀ + b_ih + b_hh for every (row, step), [B·T, G·H]. */
+export function projectInputs(
+  ctx: GpuContext,
+  scratch: Scratch,
+  x: TensorInfo,
+  weightIh: TensorInfo,
+  biasIh: TensorInfo,
+  biasHh: TensorInfo,
+  dims: Dims,
+): GPUBuffer {
+  const { B, T, I, GH } = dims;
+  const bias = scratch.take(GH);
+  ctx.dispatch({
+    key: 'seq.biasSum',
+    code: () => `${header(['n: u32'], ['A', 'B'], ['out'])}
+${MAIN_1D}
+  if (i < u.n) { out[i] = A[i] + B[i]; }
+}`,
+    params: params(GH),
+    inputs: [bufferOf(biasIh), bufferOf(biasHh)],
+    outputs: [bias],
+    workgroups: grid1d(GH),
+  });
+  const P = scratch.take(B * T * GH);
+  recordMatMul(ctx, bufferOf(x), bufferOf(weightIh), P, { M: B * T, N: GH, K: I }, false, true, bias);
+  return P;
+}
+
+/** dX = dG · W_ih, dW_ih = dGᵀ · X, dW_hh = dGᵀ · H_prev, db = Σ rows of dG (both biases). */
+export function weightGradients(
+  ctx: GpuContext,
+  dG: GPUBuffer,
+  x: TensorInfo,
+  weightIh: TensorInfo,
+  hPrev: GPUBuffer,
+  dims: Dims,
+  outs: { dx: GPUBuffer; dWeightIh: GPUBuffer; dWeightHh: GPUBuffer; dBiasIh: GPUBuffer; dBiasHh: GPUBuffer },
+): void {
+  const { B, T, I, H, GH } = dims;
+  const rows = B * T;
+  recordMatMul(ctx, dG, bufferOf(weightIh), outs.dx, { M: rows, N: I, K: GH }, false, false);
+  recordMatMul(ctx, dG, bufferOf(x), outs.dWeightIh, { M: GH, N: I, K: rows }, true, false);
+  recordMatMul(ctx, dG, hPrev, outs.dWeightHh, { M: GH, N: H, K: rows }, true, false);
+  ctx.dispatch({
+    key: 'seq.biasGrad',
+    code: () => `${header(['rows: u32', 'cols: u32'], ['dG'], ['dBiasIh', 'dBiasHh'])}
+${MAIN_1D}
+  if (i >= u.cols) { return; }
+  var total = 0.0;
+  for (var r = 0u; r < u.rows; r++) { total += dG[r * u.cols + i]; }
+  dBiasIh[i] = total;
+  dBiasHh[i] = total;
+}`,
+    params: params(rows, GH),
+    inputs: [dG],
+    outputs: [outs.dBiasIh, outs.dBiasHh],
+    workgroups: grid1d(GH),
+  });
+}
+
+/** H_prev[b, t] = the state a step read: h0 at a row's first step, else y at its previous step (0 where padded). */
+export function previousStates(
+  ctx: GpuContext,
+  y: GPUBuffer,
+  h0: GPUBuffer,
+  aux: GPUBuffer,
+  out: GPUBuffer,
+  dims: Dims,
+  reverse: boolean,
+): void {
+  const { B, T, H } = dims;
+  ctx.dispatch({
+    key: `seq.previous.${T}.${reverse}`,
+    code: () => `${header(['n: u32', 'H: u32'], ['Y', 'H0', 'aux'], ['out'])}
+${STEP_HELPERS(T, reverse)}
+${MAIN_1D}
+  if (i >= u.n) { return; }
+  let bt = i / u.H;
+  let j = i - bt * u.H;
+  let b = bt / ${T}u;
+  let t = bt - b * ${T}u;
+  let len = length_of(b);
+  if (t >= len) { out[i] = 0.0; return; }
+  if (is_first(t, len)) { out[i] = H0[b * u.H + j]; return; }
+  out[i] = Y[(b * ${T}u + previous_t(t)) * u.H + j];
+}`,
+    params: params(B * T * H, H),
+    inputs: [y, h0, aux],
+    outputs: [out],
+    workgroups: grid1d(B * T * H),
+  });
+}
