@@ -2,7 +2,7 @@ import type { LstmAttrs, LstmForm, LstmForwardInputs, LstmForwardOutputs } from 
 import { lstmOffsets } from '@lstm/core';
 import type { GpuContext } from '../context.js';
 import { copyKernel, fillKernel, SIGMOID, TANH } from './elementwise.js';
-import { type Dims, STEP_HELPERS, Scratch, auxBuffer, dimsOf, previousStates, projectInputs, weightGradients } from './sequence.js';
+import { type Dims, STEP_HELPERS, Scratch, auxBuffer, dimsOf, projectInputs } from './sequence.js';
 import { MAIN_1D, bufferOf, grid1d, header, output, params } from './wgsl.js';
 
 /**
