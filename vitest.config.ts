@@ -2,7 +2,7 @@ import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
 
 // One vitest run for the whole monorepo, in two projects: Node, and a real Chromium (Debian's,
-// WebGL2 through SwiftShader) for the *.browser.test.ts files. The '@lstm/source' condition
+// WebGL2 and WebGPU through SwiftShader) for the *.browser.test.ts files. The '@lstm/source' condition
 // makes workspace packages resolve to their TypeScript sources, so tests need no build.
 const conditions = ['@lstm/source', 'import', 'module', 'browser', 'default'];
 const chromiumArgs = [
@@ -13,6 +13,7 @@ const chromiumArgs = [
   '--no-first-run',
   '--use-angle=swiftshader',
   '--enable-unsafe-swiftshader',
+  '--enable-unsafe-webgpu', // navigator.gpu in headless Chromium (SwiftShader's adapter on CI)
 ];
 
 /** Debian's Chromium, headless, through Playwright (a fresh object per project: vitest names its instances in place). */
