@@ -5,6 +5,8 @@ import { elementwiseKernels } from './kernels/elementwise.js';
 import { layoutKernels } from './kernels/layout.js';
 import { lstmForwardKernel } from './kernels/lstm.js';
 import { lstmBackwardKernel } from './kernels/lstm-backward.js';
+import { gruBackwardKernel, gruForwardKernel } from './kernels/gru.js';
+import { rnnBackwardKernel, rnnForwardKernel } from './kernels/rnn.js';
 import { matMulKernel } from './kernels/mat-mul.js';
 import { reduceKernels } from './kernels/reduce.js';
 
@@ -16,7 +18,14 @@ export interface WebGpuBackendOptions {
 /** The backend over one device: handles are pooled storage buffers; every kernel records into the context's encoder. */
 export function createWebGpuBackend(name: string, device: GPUDevice, description: string, options: WebGpuBackendOptions = {}): Backend {
   const ctx = new GpuContext(device, name);
-  const fused: Partial<KernelTable> = { LstmForward: lstmForwardKernel(ctx), LstmBackward: lstmBackwardKernel(ctx) };
+  const fused: Partial<KernelTable> = {
+    LstmForward: lstmForwardKernel(ctx),
+    LstmBackward: lstmBackwardKernel(ctx),
+    GruForward: gruForwardKernel(ctx),
+    GruBackward: gruBackwardKernel(ctx),
+    RnnForward: rnnForwardKernel(ctx),
+    RnnBackward: rnnBackwardKernel(ctx),
+  };
   const kernels: Partial<KernelTable> = {
     ...elementwiseKernels(ctx, name),
     ...layoutKernels(ctx),

@@ -225,7 +225,7 @@ export function lstmBackwardKernel(ctx: GpuContext) {
     copy(state, buffer('dc0'), BH, BH);
     const hPrev = scratch.take(rows * H);
     previousStates(ctx, bufferOf(inputs.y), bufferOf(inputs.h0), aux, hPrev, dims, attrs.reverse);
-    weightGradients(ctx, dG, inputs.x, inputs.weightIh, hPrev, dims, {
+    weightGradients(ctx, dG, dG, inputs.x, inputs.weightIh, hPrev, dims, {
       dx: buffer('dx'),
       dWeightIh: buffer('dWeightIh'),
       dWeightHh: buffer('dWeightHh'),

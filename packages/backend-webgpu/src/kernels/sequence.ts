@@ -69,22 +69,34 @@ export function auxBuffer(
   ctx.write(aux, lengths ? Float32Array.from(lengths) : new Float32Array(B).fill(T));
   const copy = copyKernel(ctx);
   extras.forEach((extra, k) => {
-    if (extra) copy(bufferOf(extra), aux, size - offsets[k]!, 0, offsets[k]!);
+    if (extra)
+      copy(
+        bufferOf(extra),
+        aux,
+        extra.shape.reduce((p, d) => p * d, 1),
+        0,
+        offsets[k]!,
+      );
   });
   return { aux, offsets };
 }
 
-/** P = X · W_ihᵀ + b_ih + b_hh for every (row, step), [B·T, G·H]. */
+/** P = X · W_ihᵀ + b_ih (+ b_hh) for every (row, step), [B·T, G·H]. */
 export function projectInputs(
   ctx: GpuContext,
   scratch: Scratch,
   x: TensorInfo,
   weightIh: TensorInfo,
   biasIh: TensorInfo,
-  biasHh: TensorInfo,
+  biasHh: TensorInfo | null,
   dims: Dims,
 ): GPUBuffer {
   const { B, T, I, GH } = dims;
+  const P = scratch.take(B * T * GH);
+  if (!biasHh) {
+    recordMatMul(ctx, bufferOf(x), bufferOf(weightIh), P, { M: B * T, N: GH, K: I }, false, true, bufferOf(biasIh));
+    return P;
+  }
   const bias = scratch.take(GH);
   ctx.dispatch({
     key: 'seq.biasSum',
@@ -97,15 +109,38 @@ ${MAIN_1D}
     outputs: [bias],
     workgroups: grid1d(GH),
   });
-  const P = scratch.take(B * T * GH);
   recordMatMul(ctx, bufferOf(x), bufferOf(weightIh), P, { M: B * T, N: GH, K: I }, false, true, bias);
   return P;
 }
 
-/** dX = dG · W_ih, dW_ih = dGᵀ · X, dW_hh = dGᵀ · H_prev, db = Σ rows of dG (both biases). */
+/** dst = srcᵀ for a row-major [rows, cols] matrix (W_hhᵀ for the forward steps). */
+export function transposed(ctx: GpuContext, scratch: Scratch, src: GPUBuffer, rows: number, cols: number): GPUBuffer {
+  const out = scratch.take(rows * cols);
+  ctx.dispatch({
+    key: 'seq.transpose',
+    code: () => `${header(['rows: u32', 'cols: u32'], ['X'], ['out'])}
+${MAIN_1D}
+  if (i >= u.rows * u.cols) { return; }
+  let c = i / u.rows;
+  let r = i - c * u.rows;
+  out[i] = X[r * u.cols + c];
+}`,
+    params: params(rows, cols),
+    inputs: [src],
+    outputs: [out],
+    workgroups: grid1d(rows * cols),
+  });
+  return out;
+}
+
+/**
+ * dX = dGx · W_ih, dW_ih = dGxᵀ · X, dW_hh = dGhᵀ · H_prev, db_ih = Σ rows of dGx, db_hh = Σ rows of
+ * dGh: the input and recurrent sides differ only for the GRU (dGh = dGx for LSTM and RNN).
+ */
 export function weightGradients(
   ctx: GpuContext,
   dG: GPUBuffer,
+  dGh: GPUBuffer,
   x: TensorInfo,
   weightIh: TensorInfo,
   hPrev: GPUBuffer,
@@ -116,19 +151,23 @@ export function weightGradients(
   const rows = B * T;
   recordMatMul(ctx, dG, bufferOf(weightIh), outs.dx, { M: rows, N: I, K: GH }, false, false);
   recordMatMul(ctx, dG, bufferOf(x), outs.dWeightIh, { M: GH, N: I, K: rows }, true, false);
-  recordMatMul(ctx, dG, hPrev, outs.dWeightHh, { M: GH, N: H, K: rows }, true, false);
+  recordMatMul(ctx, dGh, hPrev, outs.dWeightHh, { M: GH, N: H, K: rows }, true, false);
   ctx.dispatch({
     key: 'seq.biasGrad',
-    code: () => `${header(['rows: u32', 'cols: u32'], ['dG'], ['dBiasIh', 'dBiasHh'])}
+    code: () => `${header(['rows: u32', 'cols: u32'], ['dGx', 'dGh'], ['dBiasIh', 'dBiasHh'])}
 ${MAIN_1D}
   if (i >= u.cols) { return; }
-  var total = 0.0;
-  for (var r = 0u; r < u.rows; r++) { total += dG[r * u.cols + i]; }
-  dBiasIh[i] = total;
-  dBiasHh[i] = total;
+  var x = 0.0;
+  var h = 0.0;
+  for (var r = 0u; r < u.rows; r++) {
+    x += dGx[r * u.cols + i];
+    h += dGh[r * u.cols + i];
+  }
+  dBiasIh[i] = x;
+  dBiasHh[i] = h;
 }`,
     params: params(rows, GH),
-    inputs: [dG],
+    inputs: [dG, dGh],
     outputs: [outs.dBiasIh, outs.dBiasHh],
     workgroups: grid1d(GH),
   });
