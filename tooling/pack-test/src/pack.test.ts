@@ -134,6 +134,57 @@ describe('published tarballs install alone and work', () => {
     expect(last).toBeLessThan(first / 4);
   }, 600_000);
 
+  it('@lstm/backend-webgpu packs, installs with npm beside the webgpu package, and computes in Node through Dawn', () => {
+    const destination = join(work, 'webgpu');
+    execFileSync('mkdir', ['-p', destination]);
+    const names = ['core', 'backend-webgpu'];
+    for (const name of names) {
+      const directory = join(root, 'packages', name);
+      expect(existsSync(join(directory, 'dist', 'index.js')), `${name} is built (pnpm build)`).toBe(true);
+      execFileSync('pnpm', ['pack', '--pack-destination', destination], { cwd: directory, stdio: 'pipe' });
+    }
+    const tarballs = readdirSync(destination).filter((f) => f.endsWith('.tgz'));
+    const project = join(work, 'webgpu-app');
+    execFileSync('mkdir', ['-p', project]);
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'webgpu-app', private: true, type: 'module' }));
+    // The README's install line: the tarballs and Dawn's bindings from the registry (a binary inside the package).
+    execFileSync(
+      'npm',
+      ['install', '--no-audit', '--no-fund', '--ignore-scripts', ...tarballs.map((t) => join(destination, t)), 'webgpu@0.6.2'],
+      {
+        cwd: project,
+        stdio: 'pipe',
+      },
+    );
+    writeFileSync(
+      join(project, 'main.js'),
+      `
+      import { lstmForward, matMul, registerBackend, setBackend, tensor } from '@lstm/core';
+      import { webgpu, webgpuAvailability } from '@lstm/backend-webgpu';
+      const availability = await webgpuAvailability();
+      registerBackend(webgpu());
+      await setBackend('webgpu');
+      const product = Array.from(await matMul(tensor([1, 2, 3, 4], [2, 2]), tensor([5, 6, 7, 8], [2, 2])).read());
+      const w = (rows, cols) => tensor(Array.from({ length: rows * cols }, (_, i) => Math.sin(i) / 4), [rows, cols]);
+      const zeros = tensor([0, 0, 0], [1, 3]);
+      const bias = tensor(Array.from({ length: 12 }, (_, i) => Math.cos(i) / 4), [12]);
+      const { h } = lstmForward(tensor([0.5, -1, 0.25, 2], [1, 2, 2]), { weightIh: w(12, 2), weightHh: w(12, 3), biasIh: bias, biasHh: bias }, zeros, zeros);
+      console.log(JSON.stringify({ availability, product, h: Array.from(await h.read()) }));
+      process.exit(0);
+    `,
+    );
+    const output = execFileSync('node', ['main.js'], { cwd: project, encoding: 'utf8', env: userEnv });
+    const { availability, product, h } = JSON.parse(output.trim().split('\n').at(-1)!) as {
+      availability: { available: boolean };
+      product: number[];
+      h: number[];
+    };
+    expect(availability.available).toBe(true);
+    expect(product).toEqual([19, 22, 43, 50]);
+    expect(h).toHaveLength(3);
+    expect(h.every((v) => Number.isFinite(v) && Math.abs(v) < 1)).toBe(true);
+  }, 600_000);
+
   it('@lstm/viz packs and installs alone: SVG with no backend and no DOM, a clear line where PNG peers are absent', () => {
     const directory = join(root, 'packages', 'viz');
     expect(existsSync(join(directory, 'dist', 'index.js')), 'viz is built (pnpm build)').toBe(true);
