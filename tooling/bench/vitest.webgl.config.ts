@@ -9,7 +9,7 @@ export default defineConfig({
     include: ['@tensorflow/tfjs', '@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-webgl', '@tensorflow/tfjs-backend-wasm'],
   },
   test: {
-    include: ['src/*.browser-bench.ts'],
+    include: ['src/webgl.browser-bench.ts'],
     testTimeout: 900_000,
     browser: {
       enabled: true,

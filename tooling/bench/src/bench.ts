@@ -16,7 +16,8 @@ import { benchVariants } from './variants.js';
 import { benchBrain } from './brain.js';
 import { benchLstmJs } from './lstm-js.js';
 import { benchTfjs } from './tfjs.js';
-import { Rounds, TorchServer, showRatio, type Contestant, type Metric } from './rounds.js';
+import { Rounds, showRatio, type Contestant, type Metric } from './rounds.js';
+import { TorchServer } from './torch-server.js';
 import { REFERENCE, TINY, type Result, type Workload } from './workload.js';
 
 const quick = process.argv.includes('--quick');

@@ -1,0 +1,122 @@
+import { webgpu } from '@lstm/backend-webgpu';
+import { registerBackend, setBackend, tensor, tidy, keep } from '@lstm/core';
+import { SequenceClassifier } from '@lstm/layers';
+import { Adam } from '@lstm/optim';
+import { batchLoss, stepSummary } from '@lstm/tasks';
+import * as tf from '@tensorflow/tfjs';
+import '@tensorflow/tfjs-backend-webgpu';
+import { makeBatch, measureAsync, trainingFlops, type Result, type Workload } from './workload.js';
+
+/**
+ * The two contestants of `pnpm bench:webgpu`, both on WebGPU and both reading asynchronously: a
+ * training step ends with its one read (ours: the step summary; tf.layers: the gradient norm), so a
+ * GPU's queued work is inside the measurement; inference reads the logits.
+ */
+let registered = false;
+
+export async function benchLstmWebGpu(w: Workload, seconds: number): Promise<Result> {
+  if (!registered) registerBackend(webgpu({ name: 'webgpu-bench' })); // one device for every round
+  registered = true;
+  await setBackend('webgpu-bench');
+  const model = new SequenceClassifier({
+    inputSize: w.inputSize,
+    hiddenSize: w.hiddenSize,
+    numLayers: w.numLayers,
+    numClasses: w.classes,
+    seed: 1,
+  });
+  const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
+  const { x, y } = makeBatch(w, 7);
+  const shape = [w.batch, w.steps, w.inputSize];
+  const train = await measureAsync(async () => {
+    const summary = tidy(() => {
+      const { output: logits, cache } = model.forward(tensor(x, shape), { training: true });
+      const loss = batchLoss('classification', logits, y);
+      model.backward(loss.grad, cache);
+      const packed = keep(stepSummary(model.parameters(), loss, { clip: 1 }));
+      optimizer.step();
+      optimizer.zeroGrad();
+      return packed;
+    });
+    await summary.read();
+    summary.dispose();
+  }, seconds);
+  const infer = await measureAsync(async () => {
+    const logits = tidy(() => model.forward(tensor(x, shape)).output);
+    await logits.read();
+    logits.dispose();
+  }, seconds);
+  optimizer.dispose();
+  for (const p of model.parameters()) {
+    p.value.dispose();
+    p.grad?.dispose();
+  }
+  const trainRate = w.batch / train.median;
+  return {
+    library: '@lstm backend-webgpu',
+    workload: w.name,
+    trainSequencesPerSecond: trainRate,
+    inferSequencesPerSecond: w.batch / infer.median,
+    gflops: (trainRate * trainingFlops(w)) / 1e9,
+  };
+}
+
+/** tf.layers.lstm on TensorFlow.js's webgpu backend, the same step (clip 1.0, Adam). */
+export async function benchTfjsWebGpu(w: Workload, seconds: number): Promise<Result> {
+  await tf.setBackend('webgpu');
+  await tf.ready();
+  const layers: tf.layers.Layer[] = [];
+  for (let l = 0; l < w.numLayers; l++) {
+    layers.push(
+      tf.layers.lstm({
+        units: w.hiddenSize,
+        returnSequences: l < w.numLayers - 1,
+        ...(l === 0 ? { inputShape: [w.steps, w.inputSize] } : {}),
+      }),
+    );
+  }
+  layers.push(tf.layers.dense({ units: w.classes }));
+  const model = tf.sequential({ layers });
+  const optimizer = tf.train.adam(1e-3);
+  const { x: xs, y: ys } = makeBatch(w, 7);
+  const x = tf.tensor3d(xs, [w.batch, w.steps, w.inputSize]);
+  const y = tf.oneHot(tf.tensor1d(ys, 'int32'), w.classes);
+  const train = await measureAsync(
+    async () => {
+      const norm = tf.tidy(() => {
+        const { grads } = tf.variableGrads(
+          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
+        );
+        const names = Object.keys(grads);
+        const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+        const scale = tf.minimum(1, tf.div(1, tf.add(total, 1e-6)));
+        optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
+        return total;
+      });
+      await norm.data();
+      norm.dispose();
+    },
+    seconds,
+    3,
+  );
+  const infer = await measureAsync(
+    async () => {
+      const logits = tf.tidy(() => model.predict(x) as tf.Tensor);
+      await logits.data();
+      logits.dispose();
+    },
+    seconds,
+    3,
+  );
+  for (const t of [x, y]) t.dispose();
+  model.dispose();
+  optimizer.dispose();
+  const trainRate = w.batch / train.median;
+  return {
+    library: 'TensorFlow.js 4.22 layers, tfjs-webgpu',
+    workload: w.name,
+    trainSequencesPerSecond: trainRate,
+    inferSequencesPerSecond: w.batch / infer.median,
+    gflops: (trainRate * trainingFlops(w)) / 1e9,
+  };
+}
