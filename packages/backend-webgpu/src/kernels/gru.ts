@@ -1,14 +1,18 @@
 import type { GruAttrs, GruBackwardInputs, GruBackwardOutputs, GruForwardInputs, GruForwardOutputs } from '@lstm/core';
 import type { GpuContext } from '../context.js';
-import { SIGMOID, TANH, copyKernel, fillKernel } from './elementwise.js';
+import { copyKernel, fillKernel } from './elementwise.js';
 import {
-  type Dims,
-  STEP_HELPERS,
-  Scratch,
   auxBuffer,
+  type Dims,
   dimsOf,
+  gateFunctions,
+  NONE,
   previousStates,
   projectInputs,
+  recordBackwardSteps,
+  recordForwardSteps,
+  Scratch,
+  STEP_HELPERS,
   transposed,
   weightGradients,
 } from './sequence.js';
@@ -20,20 +24,11 @@ import { MAIN_1D, bufferOf, grid1d, header, output, params } from './wgsl.js';
  * n = tanh(P_n + r ⊙ hn), h = (1 − z) ⊙ n + z ⊙ h_{t−1}; P = x W_ihᵀ + b_ih, R = h_{t−1} W_hhᵀ.
  * b_hh rides in the aux buffer after the lengths.
  */
-const NONE = 0xffffffff;
-
-function activations(hard: boolean): string {
-  return `${SIGMOID}
-${TANH}
-fn act(x: f32) -> f32 { return ${hard ? 'clamp(0.2 * x + 0.5, 0.0, 1.0)' : 'sigmoid(x)'}; }
-fn act_grad(s: f32) -> f32 { return ${hard ? 'select(0.0, 0.2, s > 0.0 && s < 1.0)' : 's * (1.0 - s)'}; }`;
-}
-
 function forwardProgram({ B, T, H }: Dims, attrs: GruAttrs): string {
   const GH = 3 * H;
   const bias = (k: number) => `aux[${B + k * H}u + j]`;
   return `${header(['s: u32'], ['P', 'W', 'aux', 'prev'], attrs.record ? ['next', 'y', 'gates', 'hnOut'] : ['next', 'y'])}
-${activations(attrs.gateActivation === 'hardSigmoid')}
+${gateFunctions(attrs.gateActivation === 'hardSigmoid')}
 ${STEP_HELPERS(T, attrs.reverse)}
 ${MAIN_1D}
   if (i >= ${B * H}u) { return; }
@@ -75,7 +70,7 @@ function backwardProgram({ B, T, H }: Dims, attrs: GruAttrs, hasDy: boolean): st
   const BH = B * H;
   const inputs = ['gates', 'hn', ...(hasDy ? ['dy'] : []), 'W', 'aux', 'Y'];
   return `${header(['s: u32', 'source: u32', 'finish: u32'], inputs, ['out', 'state'])}
-${activations(attrs.gateActivation === 'hardSigmoid')}
+${gateFunctions(attrs.gateActivation === 'hardSigmoid')}
 ${STEP_HELPERS(T, attrs.reverse)}
 ${MAIN_1D}
   if (i >= ${BH}u) { return; }
@@ -136,12 +131,8 @@ export function gruForwardKernel(ctx: GpuContext) {
       copy(bufferOf(inputs.h0), states[0], B * H);
       const key = `gru.forward.${JSON.stringify([dims, attrs.gateActivation, attrs.reverse, attrs.record])}`;
       const code = () => forwardProgram(dims, attrs);
-      for (let s = 0; s < T; s++) {
-        const [prev, next] = s % 2 === 0 ? states : ([states[1], states[0]] as const);
-        const outs = [next, y.handle.buffer, ...(gates && hn ? [gates.handle.buffer, hn.handle.buffer] : [])];
-        ctx.dispatch({ key, code, params: params(s), inputs: [P, W, aux, prev], outputs: outs, workgroups: grid1d(B * H) });
-      }
-      copy(states[T % 2]!, h.handle.buffer, B * H);
+      const outs = gates && hn ? [y.handle.buffer, gates.handle.buffer, hn.handle.buffer] : [y.handle.buffer];
+      copy(recordForwardSteps(ctx, { key, code }, dims, [P, W, aux], states, outs), h.handle.buffer, B * H);
     }
     scratch.release();
     return { y, h, ...(gates && hn ? { gates, hn } : {}) };
@@ -182,18 +173,7 @@ export function gruBackwardKernel(ctx: GpuContext) {
       aux,
       bufferOf(inputs.y),
     ];
-    for (let s = T - 1; s >= -1; s--) {
-      const finish = s < 0;
-      const source = s === T - 1 ? NONE : s + 1;
-      ctx.dispatch({
-        key,
-        code,
-        params: params(finish ? 0 : s, source, finish ? 1 : 0),
-        inputs: bound,
-        outputs: [out, state],
-        workgroups: grid1d(BH),
-      });
-    }
+    recordBackwardSteps(ctx, { key, code }, dims, bound, [out, state]);
     copy(state, bufferOf(result.dh0), BH);
     // The recurrent side: dGh = dGx with the n block times r.
     const dGh = scratch.take(rows * GH);

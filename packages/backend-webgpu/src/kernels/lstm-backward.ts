@@ -4,10 +4,18 @@ import type { GpuContext } from '../context.js';
 import { copyKernel, fillKernel } from './elementwise.js';
 import { formCode, packWeights } from './lstm.js';
 import { recordMatMul } from './mat-mul.js';
-import { type Dims, STEP_HELPERS, Scratch, auxBuffer, dimsOf, previousStates, weightGradients } from './sequence.js';
+import {
+  auxBuffer,
+  type Dims,
+  dimsOf,
+  NONE,
+  previousStates,
+  recordBackwardSteps,
+  Scratch,
+  STEP_HELPERS,
+  weightGradients,
+} from './sequence.js';
 import { MAIN_1D, bufferOf, grid1d, header, output, params } from './wgsl.js';
-
-const NONE = 0xffffffff;
 
 /**
  * One step of the LSTM's backward through time, a thread per (b, j). It first takes in the
@@ -208,19 +216,7 @@ export function lstmBackwardKernel(ctx: GpuContext) {
     const code = () => backwardProgram(dims, attrs, inputs.dy !== undefined);
     const bound = [bufferOf(inputs.gates), bufferOf(inputs.cells), ...(inputs.dy ? [bufferOf(inputs.dy)] : []), W, aux];
     const outs = [dG, state, ...(steps ? [steps] : [])];
-    for (let s = T - 1; s >= -1; s--) {
-      // s = −1: only take in the gradient of the last step processed (position 0): dh0 (and dA).
-      const finish = s < 0;
-      const from = s === T - 1 ? NONE : s + 1;
-      ctx.dispatch({
-        key,
-        code,
-        params: params(finish ? 0 : s, from, finish ? 1 : 0),
-        inputs: bound,
-        outputs: outs,
-        workgroups: grid1d(BH),
-      });
-    }
+    recordBackwardSteps(ctx, { key, code }, dims, bound, outs);
     copy(state, buffer('dh0'), BH);
     copy(state, buffer('dc0'), BH, BH);
     const hPrev = scratch.take(rows * H);

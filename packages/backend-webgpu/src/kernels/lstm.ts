@@ -1,8 +1,8 @@
 import type { LstmAttrs, LstmForm, LstmForwardInputs, LstmForwardOutputs } from '@lstm/core';
 import { lstmOffsets } from '@lstm/core';
 import type { GpuContext } from '../context.js';
-import { copyKernel, fillKernel, SIGMOID, TANH } from './elementwise.js';
-import { type Dims, STEP_HELPERS, Scratch, auxBuffer, dimsOf, projectInputs } from './sequence.js';
+import { copyKernel, fillKernel } from './elementwise.js';
+import { auxBuffer, type Dims, dimsOf, gateFunctions, projectInputs, recordForwardSteps, Scratch, STEP_HELPERS } from './sequence.js';
 import { MAIN_1D, bufferOf, grid1d, header, output, params } from './wgsl.js';
 
 /**
@@ -27,10 +27,7 @@ export function formCode(form: LstmForm, H: number, hard: boolean) {
     iPin: pin(form.i),
     fPin: pin(form.f),
     oPin: pin(form.o),
-    functions: `${SIGMOID}
-${TANH}
-fn act(x: f32) -> f32 { return ${hard ? 'clamp(0.2 * x + 0.5, 0.0, 1.0)' : 'sigmoid(x)'}; }
-fn act_grad(s: f32) -> f32 { return ${hard ? 'select(0.0, 0.2, s > 0.0 && s < 1.0)' : 's * (1.0 - s)'}; }
+    functions: `${gateFunctions(hard)}
 fn squash_g(x: f32) -> f32 { return ${form.inputActivation === 'identity' ? 'x' : 'tanh_exact(x)'}; }
 fn squash_c(x: f32) -> f32 { return ${form.cellActivation === 'identity' ? 'x' : 'tanh_exact(x)'}; }`,
   };
@@ -177,12 +174,8 @@ export function lstmForwardKernel(ctx: GpuContext) {
       copy(bufferOf(inputs.c0), states[0], B * H, 0, B * H);
       const key = `lstm.forward.${JSON.stringify([dims, form, attrs.gateActivation, attrs.reverse, record])}`;
       const code = () => forwardProgram(dims, attrs);
-      for (let s = 0; s < T; s++) {
-        const [prev, next] = s % 2 === 0 ? states : ([states[1], states[0]] as const);
-        const outs = [next, y.handle.buffer, ...(record ? [gates!.handle.buffer, cells!.handle.buffer] : [])];
-        ctx.dispatch({ key, code, params: params(s), inputs: [P, W, aux, prev], outputs: outs, workgroups: grid1d(B * H) });
-      }
-      const last = states[T % 2]!;
+      const outs = record ? [y.handle.buffer, gates!.handle.buffer, cells!.handle.buffer] : [y.handle.buffer];
+      const last = recordForwardSteps(ctx, { key, code }, dims, [P, W, aux], states, outs);
       copy(last, h.handle.buffer, B * H);
       copy(last, c.handle.buffer, B * H, B * H);
     }

@@ -2,24 +2,25 @@ import type { RnnAttrs, RnnBackwardInputs, RnnBackwardOutputs, RnnForwardInputs,
 import type { GpuContext } from '../context.js';
 import { TANH, copyKernel, fillKernel } from './elementwise.js';
 import {
-  type Dims,
-  STEP_HELPERS,
-  Scratch,
   auxBuffer,
+  type Dims,
   dimsOf,
+  NONE,
   previousStates,
   projectInputs,
+  recordBackwardSteps,
+  recordForwardSteps,
+  Scratch,
+  STEP_HELPERS,
   transposed,
   weightGradients,
 } from './sequence.js';
-import { IS_NAN, MAIN_1D, bufferOf, grid1d, header, output, params } from './wgsl.js';
+import { IS_NAN, MAIN_1D, bufferOf, header, output } from './wgsl.js';
 
 /**
  * Fused vanilla RNN, as backend-cpu's rnn-forward.ts and rnn-backward.ts: h_t = act(P_t + h_{t−1} W_hhᵀ)
  * with act = tanh or relu (NaN kept, as PyTorch's relu), and dG = dh_t ⊙ act'(h_t).
  */
-const NONE = 0xffffffff;
-
 function forwardProgram({ B, T, H }: Dims, attrs: RnnAttrs): string {
   const relu = attrs.nonlinearity === 'relu';
   return `${header(['s: u32'], ['P', 'W', 'aux', 'prev'], ['next', 'y'])}
@@ -95,18 +96,7 @@ export function rnnForwardKernel(ctx: GpuContext) {
       copy(bufferOf(inputs.h0), states[0], B * H);
       const key = `rnn.forward.${JSON.stringify([dims, attrs.nonlinearity, attrs.reverse])}`;
       const code = () => forwardProgram(dims, attrs);
-      for (let s = 0; s < T; s++) {
-        const [prev, next] = s % 2 === 0 ? states : ([states[1], states[0]] as const);
-        ctx.dispatch({
-          key,
-          code,
-          params: params(s),
-          inputs: [P, W, aux, prev],
-          outputs: [next, y.handle.buffer],
-          workgroups: grid1d(B * H),
-        });
-      }
-      copy(states[T % 2]!, h.handle.buffer, B * H);
+      copy(recordForwardSteps(ctx, { key, code }, dims, [P, W, aux], states, [y.handle.buffer]), h.handle.buffer, B * H);
     }
     scratch.release();
     return { y, h };
@@ -139,18 +129,7 @@ export function rnnBackwardKernel(ctx: GpuContext) {
     const key = `rnn.backward.${JSON.stringify([dims, attrs.nonlinearity, attrs.reverse, attrs.record, inputs.dy !== undefined])}`;
     const code = () => backwardProgram(dims, attrs, inputs.dy !== undefined);
     const bound = [...(inputs.dy ? [bufferOf(inputs.dy)] : []), bufferOf(inputs.weightHh), aux, bufferOf(inputs.y)];
-    for (let s = T - 1; s >= -1; s--) {
-      const finish = s < 0;
-      const source = s === T - 1 ? NONE : s + 1;
-      ctx.dispatch({
-        key,
-        code,
-        params: params(finish ? 0 : s, source, finish ? 1 : 0),
-        inputs: bound,
-        outputs: [out, state],
-        workgroups: grid1d(BH),
-      });
-    }
+    recordBackwardSteps(ctx, { key, code }, dims, bound, [out, state]);
     copy(state, bufferOf(result.dh0), BH);
     const hPrev = scratch.take(rows * H);
     previousStates(ctx, bufferOf(inputs.y), bufferOf(inputs.h0), aux, hPrev, dims, attrs.reverse);

@@ -1,6 +1,6 @@
 import type { TensorInfo } from '@lstm/core';
 import type { GpuContext } from '../context.js';
-import { copyKernel } from './elementwise.js';
+import { SIGMOID, TANH, copyKernel } from './elementwise.js';
 import { recordMatMul } from './mat-mul.js';
 import { MAIN_1D, bufferOf, grid1d, header, params } from './wgsl.js';
 
@@ -204,4 +204,64 @@ ${MAIN_1D}
     outputs: [out],
     workgroups: grid1d(B * T * H),
   });
+}
+
+/** "No step": the first backward dispatch has no earlier-processed step to take a gradient from. */
+export const NONE = 0xffffffff;
+
+/** WGSL: σ or hardSigmoid and its derivative from the value, shared by the LSTM and GRU programs. */
+export function gateFunctions(hard: boolean): string {
+  return `${SIGMOID}
+${TANH}
+fn act(x: f32) -> f32 { return ${hard ? 'clamp(0.2 * x + 0.5, 0.0, 1.0)' : 'sigmoid(x)'}; }
+fn act_grad(s: f32) -> f32 { return ${hard ? 'select(0.0, 0.2, s > 0.0 && s < 1.0)' : 's * (1.0 - s)'}; }`;
+}
+
+/**
+ * The forward's steps: position s reads `states[s % 2]` (`prev`, bound last among the inputs)
+ * and writes the other (`next`, first among the outputs). Returns the buffer holding the final state.
+ */
+export function recordForwardSteps(
+  ctx: GpuContext,
+  program: { key: string; code: () => string },
+  dims: Dims,
+  inputs: readonly GPUBuffer[],
+  states: readonly [GPUBuffer, GPUBuffer],
+  outputs: readonly GPUBuffer[],
+): GPUBuffer {
+  for (let s = 0; s < dims.T; s++) {
+    const [prev, next] = s % 2 === 0 ? states : ([states[1], states[0]] as const);
+    ctx.dispatch({
+      ...program,
+      params: params(s),
+      inputs: [...inputs, prev],
+      outputs: [next, ...outputs],
+      workgroups: grid1d(dims.B * dims.H),
+    });
+  }
+  return states[dims.T % 2]!;
+}
+
+/**
+ * The backward's steps, positions T − 1 … 0, each first taking in the recurrent gradient of the
+ * position processed before it (`source`); a last `finish` dispatch takes in position 0's (dh0).
+ */
+export function recordBackwardSteps(
+  ctx: GpuContext,
+  program: { key: string; code: () => string },
+  dims: Dims,
+  inputs: readonly GPUBuffer[],
+  outputs: readonly GPUBuffer[],
+): void {
+  for (let s = dims.T - 1; s >= -1; s--) {
+    const finish = s < 0;
+    const source = s === dims.T - 1 ? NONE : s + 1;
+    ctx.dispatch({
+      ...program,
+      params: params(finish ? 0 : s, source, finish ? 1 : 0),
+      inputs,
+      outputs,
+      workgroups: grid1d(dims.B * dims.H),
+    });
+  }
 }
