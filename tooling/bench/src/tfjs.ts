@@ -8,9 +8,8 @@ import { makeBatch, measure, trainingFlops, type Result, type Workload } from '.
  * training step; each step ends by reading the gradient norm, as ours reads its one summary, so a
  * GPU's queued work is inside the measurement.
  */
-export async function benchTfjs(backend: 'cpu' | 'wasm' | 'webgl', w: Workload, seconds: number): Promise<Result> {
-  await tf.setBackend(backend);
-  await tf.ready();
+/** tf.layers' LSTM stack and a dense head, as the workload says. */
+export function layersModel(w: Workload): tf.Sequential {
   const layers: tf.layers.Layer[] = [];
   for (let l = 0; l < w.numLayers; l++) {
     layers.push(
@@ -22,7 +21,23 @@ export async function benchTfjs(backend: 'cpu' | 'wasm' | 'webgl', w: Workload, 
     );
   }
   layers.push(tf.layers.dense({ units: w.classes }));
-  const model = tf.sequential({ layers });
+  return tf.sequential({ layers });
+}
+
+/** One training step: cross-entropy, gradients clipped to a global norm of 1, Adam; returns the norm (call inside tf.tidy). */
+export function clippedStep(model: tf.Sequential, optimizer: tf.Optimizer, x: tf.Tensor, y: tf.Tensor): tf.Tensor {
+  const { grads } = tf.variableGrads(() => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar);
+  const names = Object.keys(grads);
+  const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
+  const scale = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
+  optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
+  return norm;
+}
+
+export async function benchTfjs(backend: 'cpu' | 'wasm' | 'webgl', w: Workload, seconds: number): Promise<Result> {
+  await tf.setBackend(backend);
+  await tf.ready();
+  const model = layersModel(w);
   const optimizer = tf.train.adam(1e-3);
   const { x: xs, y: ys } = makeBatch(w, 7);
   const x = tf.tensor3d(xs, [w.batch, w.steps, w.inputSize]);
@@ -30,13 +45,7 @@ export async function benchTfjs(backend: 'cpu' | 'wasm' | 'webgl', w: Workload, 
   const train = measure(
     () =>
       tf.tidy(() => {
-        const { grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-        );
-        const names = Object.keys(grads);
-        const norm = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-        const scale = tf.minimum(1, tf.div(1, tf.add(norm, 1e-6)));
-        optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
+        const norm = clippedStep(model, optimizer, x, y);
         norm.dataSync();
       }),
     seconds,

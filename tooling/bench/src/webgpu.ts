@@ -5,6 +5,7 @@ import { Adam } from '@lstm/optim';
 import { batchLoss, stepSummary } from '@lstm/tasks';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { clippedStep, layersModel } from './tfjs.js';
 import { makeBatch, measureAsync, trainingFlops, type Result, type Workload } from './workload.js';
 
 /**
@@ -65,34 +66,14 @@ export async function benchLstmWebGpu(w: Workload, seconds: number): Promise<Res
 export async function benchTfjsWebGpu(w: Workload, seconds: number): Promise<Result> {
   await tf.setBackend('webgpu');
   await tf.ready();
-  const layers: tf.layers.Layer[] = [];
-  for (let l = 0; l < w.numLayers; l++) {
-    layers.push(
-      tf.layers.lstm({
-        units: w.hiddenSize,
-        returnSequences: l < w.numLayers - 1,
-        ...(l === 0 ? { inputShape: [w.steps, w.inputSize] } : {}),
-      }),
-    );
-  }
-  layers.push(tf.layers.dense({ units: w.classes }));
-  const model = tf.sequential({ layers });
+  const model = layersModel(w);
   const optimizer = tf.train.adam(1e-3);
   const { x: xs, y: ys } = makeBatch(w, 7);
   const x = tf.tensor3d(xs, [w.batch, w.steps, w.inputSize]);
   const y = tf.oneHot(tf.tensor1d(ys, 'int32'), w.classes);
   const train = await measureAsync(
     async () => {
-      const norm = tf.tidy(() => {
-        const { grads } = tf.variableGrads(
-          () => tf.losses.softmaxCrossEntropy(y, model.apply(x, { training: true }) as tf.Tensor) as tf.Scalar,
-        );
-        const names = Object.keys(grads);
-        const total = tf.sqrt(tf.addN(names.map((n) => tf.sum(tf.square(grads[n]!)))));
-        const scale = tf.minimum(1, tf.div(1, tf.add(total, 1e-6)));
-        optimizer.applyGradients(Object.fromEntries(names.map((n) => [n, tf.mul(grads[n]!, scale)])));
-        return total;
-      });
+      const norm = tf.tidy(() => clippedStep(model, optimizer, x, y));
       await norm.data();
       norm.dispose();
     },
