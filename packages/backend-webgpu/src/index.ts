@@ -36,7 +36,7 @@ export function webgpu(options: WebGpuBackendOptions & { name?: string } = {}): 
   assertKnownOptions(name, options, ['name', 'fused']);
   return {
     name,
-    priority: 3,
+    priority: 0, // never picked implicitly: the trainer still reads synchronously (see README, Not yet)
     async create() {
       const found = await findAdapter();
       if (!found.ok) throw new ValueError(`${name}: ${found.reason}`);
