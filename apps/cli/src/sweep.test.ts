@@ -262,7 +262,7 @@ describe('lstm sweep on local workers (issue 24)', () => {
     writeFileSync(study, `${kept}${JSON.stringify({ format: 99, id: 'x' })}\n`);
     expectOneLineMistake(lstm('sweep', 'report', 'study'), 1, /is a trial of format 99; this lstm .* reads format 1/);
     writeFileSync(study, kept);
-  });
+  }, 180_000); // several lstm processes, each a few seconds to start on a loaded machine
 });
 
 /** lstm sweep --queue and lstm worker on a real Redis (issue 24, item 3). */

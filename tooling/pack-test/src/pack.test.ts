@@ -28,7 +28,7 @@ const TRAIN_30_STEPS = `
         }));
       }`;
 
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+afterAll(() => rmSync(work, { recursive: true, force: true }), 120_000); // node_modules of five projects
 
 /**
  * What a user gets from npm: each package's `pnpm pack` tarball, installed with plain npm into

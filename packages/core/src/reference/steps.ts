@@ -54,14 +54,15 @@ export function gate(x: Tensor, activation: GateActivation = 'sigmoid'): Tensor 
 
 /**
  * A gate's derivative from its value s: s(1 − s) for σ, 0.2 inside (0, 1) and 0 where hardSigmoid
- * clipped. The indicator of 0 < s < 1 is computed on the device, exactly: u = s(1 − s) is 0 at the
- * clipped values and at least the smallest subnormal inside; scaled by 2^1080 it is ≥ 1 (or +∞),
- * and 1 − relu(1 − u·2^1080) is then exactly 1, while 0 stays 0 — no read, on every backend.
+ * clipped. The indicator of 0 < s < 1 is computed on the device, exactly, with no infinity on the
+ * way (WebGL's arithmetic does not keep them): u = s(1 − s) is 0 at the clipped values and at least
+ * the smallest subnormal inside; v ← min(v · 2^120, 1), as 1 − relu(1 − v · 2^120), reaches exactly
+ * 1 from any such u in 2 steps for float32 (2^−149) and 9 for float64 (2^−1074), while 0 stays 0.
  */
 export function gateGrad(s: Tensor, activation: GateActivation = 'sigmoid'): Tensor {
   const u = mul(s, add(neg(s), 1));
   if (activation === 'sigmoid') return u;
-  let scaled = u;
-  for (let k = 0; k < 9; k++) scaled = mul(scaled, 2 ** 120); // 2^1080 in steps a float32 constant can hold
-  return mul(add(neg(relu(add(neg(scaled), 1))), 1), 0.2);
+  let indicator = u;
+  for (let k = 0; k < (s.dtype === 'float64' ? 9 : 2); k++) indicator = add(neg(relu(add(neg(mul(indicator, 2 ** 120)), 1))), 1);
+  return mul(indicator, 0.2);
 }
