@@ -4,6 +4,15 @@ import { Adam } from '@lstm/optim';
 import { batchLoss, readStepSummary, stepSummary } from '@lstm/tasks';
 import { makeBatch, measure, trainingFlops, type Result, type Workload } from './workload.js';
 
+/** Frees a contestant's model and optimizer, so that round after round (rounds.ts) the backend's memory stays flat. */
+export function release(model: SequenceClassifier, optimizer: Adam): void {
+  optimizer.dispose();
+  for (const p of model.parameters()) {
+    p.value.dispose();
+    p.grad?.dispose();
+  }
+}
+
 /**
  * @lstm on any backend: SequenceClassifier, the Trainer's device-resident step (cross-entropy
  * and the tally's sums as tensors, clipping at 1.0 on the device, one read), Adam.
@@ -45,12 +54,7 @@ export async function benchLstmJs(
   const step = x.subarray(0, w.inputSize);
   const streaming = measure(() => tidy(() => void model.head.forward(stream.step(step)).output.readSync()), seconds);
   stream.dispose();
-  // Freed, so that round after round (rounds.ts) the backend's memory stays flat.
-  optimizer.dispose();
-  for (const p of model.parameters()) {
-    p.value.dispose();
-    p.grad?.dispose();
-  }
+  release(model, optimizer);
   const trainRate = w.batch / train.median;
   return {
     library,

@@ -5,6 +5,7 @@ import { Adam } from '@lstm/optim';
 import { batchLoss, stepSummary } from '@lstm/tasks';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
+import { release } from './lstm-js.js';
 import { clippedStep, layersModel } from './tfjs.js';
 import { makeBatch, measureAsync, trainingFlops, type Result, type Workload } from './workload.js';
 
@@ -47,11 +48,7 @@ export async function benchLstmWebGpu(w: Workload, seconds: number): Promise<Res
     await logits.read();
     logits.dispose();
   }, seconds);
-  optimizer.dispose();
-  for (const p of model.parameters()) {
-    p.value.dispose();
-    p.grad?.dispose();
-  }
+  release(model, optimizer);
   const trainRate = w.batch / train.median;
   return {
     library: '@lstm backend-webgpu',
