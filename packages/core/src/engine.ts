@@ -153,6 +153,7 @@ class Engine implements TensorOwner {
     if (--data.refs > 0) return;
     this.liveData--;
     this.liveBytes -= data.bytes;
+    data.host = undefined;
     data.backend.disposeData(data.handle);
   }
 
@@ -188,7 +189,7 @@ class Engine implements TensorOwner {
   async moveTensor(tensor: Tensor, name: string): Promise<void> {
     const target = await this.backendByName(name);
     if (tensor.data.backend === target) return;
-    const values = await tensor.data.backend.read(tensor.data.handle);
+    const values = await tensor.read();
     this.rehome(tensor, target, values);
   }
 
@@ -197,6 +198,10 @@ class Engine implements TensorOwner {
     tensor.assertLive('use');
     if (tensor.data.backend === backend) return;
     const source = tensor.data.backend;
+    if (tensor.data.host) {
+      this.rehome(tensor, backend, tensor.data.host.slice());
+      return;
+    }
     if (!source.readSync) {
       throw new BackendError(
         `tensor ${tensor.toString()} lives on backend '${source.name}', which cannot read synchronously; call 'await tensor.to("${backend.name}")' first`,

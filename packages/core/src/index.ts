@@ -16,6 +16,7 @@ export {
   listBackends,
   memory,
   moveTensors,
+  prefetch,
   registerBackend,
   removeBackend,
   setBackend,

@@ -63,6 +63,24 @@ export async function moveTensors(tensors: readonly Tensor[], name: string): Pro
   for (const tensor of tensors) await tensor.to(name);
 }
 
+/**
+ * Reads tensors that live on a backend without synchronous reads (WebGPU) into host memory, all
+ * in one round trip, so that `readSync()` then works on them — for code that reads on the host
+ * synchronously (saving a model file, a checkpoint, a metrics tally) after one `await`. Tensors
+ * never change, so the copies stay exact; each goes with its tensor's storage. A no-op for
+ * tensors on backends that read synchronously (they need no copy).
+ * @example await prefetch(model.parameters().map((p) => p.value)); encodeModel(model, meta, version)
+ */
+export async function prefetch(tensors: Iterable<Tensor>): Promise<void> {
+  const pending = [...new Set([...tensors].map((t) => (t.assertLive('prefetch'), t.data)))].filter(
+    (data) => !data.host && !data.backend.capabilities.readSync,
+  );
+  const values = await Promise.all(pending.map((data) => data.backend.read(data.handle)));
+  pending.forEach((data, i) => {
+    data.host = values[i];
+  });
+}
+
 /** Unregisters a backend and releases its resources (worker threads, contexts). */
 export function removeBackend(name: string): Promise<void> {
   return engine.removeBackend(name);

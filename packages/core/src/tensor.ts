@@ -9,6 +9,11 @@ export interface DataRef {
   handle: unknown;
   refs: number;
   readonly bytes: number;
+  /**
+   * The values on the host, once `prefetch` has read them from a backend without synchronous
+   * reads (tensors are immutable, so the copy stays exact); dropped with the storage.
+   */
+  host?: FloatArray;
 }
 
 /**
@@ -54,18 +59,22 @@ export class Tensor {
   /** Resolves to a copy of the values (row-major), owned by the caller. */
   async read(): Promise<FloatArray> {
     this.assertLive('read');
+    if (this.data.host) return this.data.host.slice();
     return this.data.backend.read(this.data.handle);
   }
 
   /**
    * Synchronous copy of the values, owned by the caller. Throws on backends without the
-   * `readSync` capability: use `await tensor.read()` there.
+   * `readSync` capability unless `prefetch` read the tensor: use `await tensor.read()` there.
    */
   readSync(): FloatArray {
     this.assertLive('readSync');
+    if (this.data.host) return this.data.host.slice();
     const backend = this.data.backend;
     if (!backend.readSync) {
-      throw new LstmError(`backend '${backend.name}' cannot read synchronously; use 'await tensor.read()' instead`);
+      throw new LstmError(
+        `backend '${backend.name}' cannot read synchronously; use 'await tensor.read()', or 'await prefetch(tensors)' before reading them synchronously`,
+      );
     }
     return backend.readSync(this.data.handle);
   }

@@ -1,4 +1,4 @@
-import { ValueError, keep, moveTensors, tensor, tidy, type FloatArray, type Tensor } from '@lstm/core';
+import { ValueError, keep, moveTensors, prefetch, tensor, tidy, type FloatArray, type Tensor } from '@lstm/core';
 import type { Trainable } from './trainable.js';
 
 /** Everything an optimizer needs to resume: its step count and per-parameter slots, by name. */
@@ -65,6 +65,14 @@ export abstract class Optimizer {
       backend,
     );
     return this;
+  }
+
+  /**
+   * Reads the state to the host where the backend reads asynchronously (core's `prefetch`), so
+   * that `state()` works there too.
+   */
+  prefetch(): Promise<void> {
+    return prefetch([...this.slots.values()].flatMap((slots) => Object.values(slots)));
   }
 
   /** A copy of the optimizer's state (for checkpoints). */

@@ -66,7 +66,8 @@ describe('a training step reads the device once (issue 11)', () => {
     };
     const every = await run(1);
     const third = await run(3);
-    expect(third.perStep).toEqual([0, 0, 1, 0, 0, 1]);
+    // (the first step's count also holds fit()'s snapshot of the initial weights)
+    expect(third.perStep.slice(1)).toEqual([0, 1, 0, 0, 1]);
     expect(every.perStep.slice(1)).toEqual([1, 1, 1, 1, 1]);
     for (const [i, p] of every.model.parameters().entries())
       expect(third.model.parameters()[i]!.value.toArray()).toEqual(p.value.toArray());

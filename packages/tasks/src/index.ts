@@ -16,14 +16,14 @@ export {
   type StoredTaskOptions,
 } from './data.js';
 export { firstLast, normalQuantiles, type FirstLastOptions } from './first-last.js';
-export { batchLoss, readStats, summarise, tallyOf, type BatchLoss, type Metrics, type Tally } from './metrics.js';
+export { batchLoss, summarise, tallyOf, type BatchLoss, type Metrics, type Tally } from './metrics.js';
 export { parseCsv, series, type SeriesOptions, type SeriesScaling, type SeriesTask } from './series.js';
 export { encode, oneHot, text, type TextOptions, type TextTask } from './text.js';
 export { DivergenceGuard, snapshot } from './guards.js';
 export { saliency, type Saliency } from './saliency.js';
 export { sampleToken } from './sampling.js';
-export { recordActivity, recordingTensors, type RecordOptions, type Recording } from './recording.js';
-export { evaluate, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
+export { recordActivity, recordActivityAsync, recordingTensors, type RecordOptions, type Recording } from './recording.js';
+export { evaluate, evaluateAsync, summariseTask, type EvaluateOptions, type SplitName } from './evaluate.js';
 export { sampleInputs, streamChunks, streamPass, type ChunkStep, type ChunkTrainer, type StreamPassOptions } from './truncated-bptt.js';
 export {
   DivergedError,
@@ -39,4 +39,5 @@ export {
   type TrainerState,
 } from './trainer.js';
 export { readStepSummary, stepSummary, withoutFiniteChecks, type StepSummary } from './train-step.js';
+export { readLater, readNow, type Reading } from './reads.js';
 export { cellOf, generatedTask, hasForgetGate, modelOptions, type ModelSpec } from './recipe.js';

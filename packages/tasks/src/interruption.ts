@@ -17,18 +17,3 @@ export class Interruption {
     return this.signal.aborted;
   }
 }
-
-/**
- * Runs a generator to its end, awaiting `between` after each step. If `between` throws, the
- * generator is closed first, so its `finally` blocks run (a truncated-BPTT pass frees its state).
- */
-export async function drain<R>(pass: Generator<unknown, R, void>, between: () => Promise<void>): Promise<R> {
-  try {
-    for (let next = pass.next(); ; next = pass.next()) {
-      if (next.done) return next.value;
-      await between();
-    }
-  } finally {
-    pass.return(undefined as R);
-  }
-}

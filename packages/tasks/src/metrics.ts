@@ -1,5 +1,5 @@
 import { mse, softmaxCrossEntropy, type SequenceModel } from '@lstm/layers';
-import { abs, add, argMax, concat, fill, maximum, mul, neg, reshape, sub, sum, tensor, type FloatArray, type Tensor } from '@lstm/core';
+import { abs, add, argMax, concat, fill, maximum, mul, neg, reshape, sub, sum, tensor, type Tensor } from '@lstm/core';
 import type { Objective, Split } from './data.js';
 
 /** Sums over a split, turned into metrics by `summarise`. */
@@ -90,11 +90,6 @@ function statsVector(scalars: Tensor[]): Tensor {
 /** The tally of a batch from its stats as read from the device (`BatchLoss.stats`). */
 export function tallyOf(stats: ArrayLike<number>, count: number): Tally {
   return { lossSum: stats[0]!, count, correct: stats[1]!, absoluteError: stats[2]! };
-}
-
-/** One read of a small device tensor: synchronous where the backend can (all bundled backends). */
-export function readStats(stats: Tensor): FloatArray {
-  return stats.readSync();
 }
 
 export function addTally(into: Tally, more: Tally): void {

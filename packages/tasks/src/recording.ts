@@ -1,8 +1,9 @@
-import { tensor, tidy, type Tensor } from '@lstm/core';
+import { keep, tensor, tidy, type Tensor } from '@lstm/core';
 import { type SafetensorsEntry, type SequenceModel, zeroGrad } from '@lstm/layers';
 import { gather } from './data.js';
 import type { AnyTask } from './evaluate.js';
 import { batchLoss, inputTensor } from './metrics.js';
+import { readLater, readNow, type Reading } from './reads.js';
 import { oneHot } from './text.js';
 
 /** What to record, and for how many fixed validation sequences. */
@@ -34,36 +35,51 @@ export interface Recording {
 /**
  * Runs the model on a fixed set of validation sequences with `record: true` and returns what
  * happens inside it; with `gradients`, also backpropagates the task's loss (no dropout, no
- * weight change: the gradients are cleared afterwards). Costs nothing unless called.
+ * weight change: the gradients are cleared afterwards). Costs nothing unless called. On a
+ * backend that reads asynchronously (WebGPU), use `recordActivityAsync`.
  */
 export function recordActivity(model: SequenceModel, task: AnyTask, epoch: number, options: RecordOptions = {}): Recording {
+  return readNow(recording(model, task, epoch, options), 'await recordActivityAsync(...)');
+}
+
+/** `recordActivity` on any backend: everything recorded comes back in one round trip. */
+export function recordActivityAsync(model: SequenceModel, task: AnyTask, epoch: number, options: RecordOptions = {}): Promise<Recording> {
+  return readLater(recording(model, task, epoch, options));
+}
+
+function* recording(model: SequenceModel, task: AnyTask, epoch: number, options: RecordOptions): Reading<Recording> {
   const { x, targets } = fixedBatch(model, task, options.samples ?? 4);
-  const recording = tidy(() => {
-    const forward = model.forward(x, { record: true });
-    const arrays: Recording['arrays'] = { inputs: plain(x) };
-    for (const trace of forward.trace ?? []) {
-      if (trace.direction !== 'forward') continue;
-      if (options.gates !== false) {
-        if (trace.gates) arrays[`gates.l${trace.layer}`] = plain(trace.gates);
-        if (trace.cells) arrays[`cells.l${trace.layer}`] = plain(trace.cells);
-        arrays[`hidden.l${trace.layer}`] = plain(trace.hidden);
+  const recorded: Record<string, Tensor> = { inputs: x };
+  try {
+    tidy(() => {
+      const forward = model.forward(x, { record: true });
+      for (const trace of forward.trace ?? []) {
+        if (trace.direction !== 'forward') continue;
+        if (options.gates !== false) {
+          if (trace.gates) recorded[`gates.l${trace.layer}`] = keep(trace.gates);
+          if (trace.cells) recorded[`cells.l${trace.layer}`] = keep(trace.cells);
+          recorded[`hidden.l${trace.layer}`] = keep(trace.hidden);
+        }
       }
-    }
-    if (options.gradients) {
-      const { grad } = batchLoss(task.objective, forward.output, targets);
-      const { steps = [] } = model.backward(grad, forward.cache, { record: true });
-      for (const step of steps) {
-        if (step.direction !== 'forward') continue;
-        arrays[`dh.l${step.layer}`] = plain(step.dh);
-        if (step.dc) arrays[`dc.l${step.layer}`] = plain(step.dc);
+      if (options.gradients) {
+        const { grad } = batchLoss(task.objective, forward.output, targets);
+        const { steps = [] } = model.backward(grad, forward.cache, { record: true });
+        for (const step of steps) {
+          if (step.direction !== 'forward') continue;
+          recorded[`dh.l${step.layer}`] = keep(step.dh);
+          if (step.dc) recorded[`dc.l${step.layer}`] = keep(step.dc);
+        }
       }
-    }
+    });
+    zeroGrad(model);
+    yield Object.values(recorded);
+    const arrays: Recording['arrays'] = {};
+    for (const [name, t] of Object.entries(recorded)) arrays[name] = { shape: [...t.shape], data: Float32Array.from(t.readSync()) };
     const [samples, steps] = x.shape as [number, number];
     return { epoch, gateNames: model.rnn.gateNames, constantGates: model.rnn.constantGates, samples, steps, arrays };
-  });
-  x.dispose();
-  zeroGrad(model);
-  return recording;
+  } finally {
+    for (const t of new Set(Object.values(recorded))) t.dispose();
+  }
 }
 
 /** The recording as safetensors entries and string metadata (one file per recorded epoch). */
@@ -81,10 +97,6 @@ export function recordingTensors(recording: Recording): { tensors: Record<string
     }),
   };
   return { tensors, metadata };
-}
-
-function plain(t: Tensor): { shape: number[]; data: Float32Array } {
-  return { shape: [...t.shape], data: Float32Array.from(t.readSync()) };
 }
 
 /** The first `samples` validation sequences (or, for text, `samples` rows of its first 64 characters). */

@@ -39,7 +39,8 @@ export function readStepSummary(summary: Tensor, count: number): StepSummary {
  * before the optimizer applies it. `every` = k: the summaries of k steps are summed on the device
  * and read once — no read at all on the other steps; the guards then judge those k steps
  * together (mean loss, any NaN, the summed norms), and a bad step is caught at the next read,
- * which restores the last good epoch's weights.
+ * which restores the last good epoch's weights. On a backend that reads asynchronously, the
+ * caller `prefetch`es what `add` returns (or `pending`) before `read`.
  */
 export class StepReader {
   #pending: Tensor | null = null;
@@ -48,25 +49,40 @@ export class StepReader {
 
   constructor(readonly every: number) {}
 
-  /** Adds one step's summary (`stepSummary`, owned from here on); the sum since the last read when a read is due. */
-  add(summary: Tensor, count: number): StepSummary | null {
+  /** Adds one step's summary (`stepSummary`, owned from here on); returns the tensor to read when a read is due, else nothing. */
+  add(summary: Tensor, count: number): readonly Tensor[] {
     const total = keep(this.#pending ? add(this.#pending, summary) : summary);
     this.#pending?.dispose();
     this.#pending = total;
     this.#count += count;
     this.#steps++;
-    return this.#steps >= this.every ? this.flush() : null;
+    return this.due ? this.pending : [];
   }
 
-  /** Reads what is pending (end of an epoch), or null when nothing is. */
-  flush(): StepSummary | null {
+  /** Whether `every` steps have been added since the last read. */
+  get due(): boolean {
+    return this.#steps >= this.every;
+  }
+
+  /** The summed summary not read yet, if any. */
+  get pending(): readonly Tensor[] {
+    return this.#pending ? [this.#pending] : [];
+  }
+
+  /** Reads what is pending (when due, or at the end of an epoch), or null when nothing is. */
+  read(): StepSummary | null {
     if (!this.#pending) return null;
     const summary = readStepSummary(this.#pending, this.#count);
-    this.#pending.dispose();
+    this.discard();
+    return summary;
+  }
+
+  /** Drops what is pending, unread (a run stopped mid-way). */
+  discard(): void {
+    this.#pending?.dispose();
     this.#pending = null;
     this.#count = 0;
     this.#steps = 0;
-    return summary;
   }
 }
 

@@ -54,7 +54,7 @@ describe('Trainer', () => {
     expect(stoppedEarly).toBe(true);
     expect(history.length - best!.epoch).toBe(2);
     expect(snapshot(model)).toEqual(kept);
-    expect(trainer.evaluate('validation').loss).toBeCloseTo(best!.metrics.validation_loss!, 5);
+    expect((await trainer.evaluate('validation')).loss).toBeCloseTo(best!.metrics.validation_loss!, 5);
   });
 
   it('resumes a run bit for bit from its saved state', async () => {

@@ -1,13 +1,15 @@
-import { Rng, ValueError, assertKnownOptions, setBackend, tidy } from '@lstm/core';
-import { loadStateDict, moveModule, type SequenceForwardResult, type SequenceModel } from '@lstm/layers';
+import { Rng, ValueError, assertKnownOptions, prefetch, setBackend, tidy } from '@lstm/core';
+import { loadStateDict, moveModule, type SequenceModel } from '@lstm/layers';
 import { gather } from './data.js';
-import { DivergedError, InterruptedError, NonFiniteLossError } from './errors.js';
-import { DivergenceGuard, assertFits, snapshot } from './guards.js';
-import { Interruption, drain } from './interruption.js';
-import { recordActivity } from './recording.js';
-import { evaluate, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
-import { addTally, batchLoss, emptyTally, inputTensor, summarise, type BatchLoss, type Metrics, type Tally } from './metrics.js';
-import { StepReader, stepSummary, withoutFiniteChecks, type StepSummary } from './train-step.js';
+import { DivergedError, InterruptedError } from './errors.js';
+import { GuardedStep } from './guarded-step.js';
+import { assertFits } from './guards.js';
+import { Interruption } from './interruption.js';
+import { readLater } from './reads.js';
+import { recordActivityAsync } from './recording.js';
+import { evaluateAsync, summariseTask, type AnyTask, type SplitName } from './evaluate.js';
+import { addTally, batchLoss, emptyTally, inputTensor, summarise, type Metrics, type Tally } from './metrics.js';
+import { withoutFiniteChecks } from './train-step.js';
 import type { TextTask } from './text.js';
 import {
   TRAINER_OPTION_NAMES,
@@ -53,9 +55,7 @@ export class Trainer {
   private epoch = 0;
   private badEpochs = 0;
   private readonly shuffleRng: Rng;
-  private lastGood: Record<string, Float32Array | Float64Array>;
-  private readonly divergence: DivergenceGuard;
-  private readonly reader: StepReader;
+  private readonly stepper: GuardedStep;
   private readonly interruption: Interruption;
 
   constructor(
@@ -72,11 +72,9 @@ export class Trainer {
     this.monitor = options.monitor ?? (task.objective === 'regression' || task.objective === 'language-model' ? 'loss' : 'accuracy');
     assertFits(model, task);
     this.shuffleRng = Rng.derive(options.seed ?? 0, 'shuffle');
-    this.lastGood = snapshot(model);
-    this.divergence = new DivergenceGuard(options.divergenceFactor ?? 1000);
-    this.reader = new StepReader(options.logEvery ?? 1);
+    this.stepper = new GuardedStep(model, options, () => this.epoch);
     this.interruption = new Interruption(options.signal);
-    if (!Number.isInteger(this.reader.every) || this.reader.every < 1)
+    if (!Number.isInteger(this.stepper.reader.every) || this.stepper.reader.every < 1)
       throw new ValueError(`Trainer: logEvery must be a positive integer, got ${options.logEvery}`);
   }
 
@@ -97,14 +95,33 @@ export class Trainer {
     return this.epoch;
   }
 
-  /** Runs the remaining epochs; resolves with the history and the best epoch. */
+  /**
+   * Runs the remaining epochs; resolves with the history and the best epoch. Reads the device
+   * asynchronously, so it runs on every backend; when it settles (and in `onEpoch`), the
+   * weights and the optimizer's state are on the host too (`prefetch`), so saving a model file
+   * or a checkpoint reads them synchronously even on WebGPU.
+   */
   async fit(): Promise<FitResult> {
+    let result: FitResult;
+    try {
+      result = await this.run();
+    } catch (error) {
+      // The run's own error is the one to report; a device lost on the way would also fail here.
+      await this.stepper.hostCopies().catch(() => undefined);
+      throw error;
+    }
+    await this.stepper.hostCopies();
+    return result;
+  }
+
+  private async run(): Promise<FitResult> {
     const { epochs, patience, restoreBest = true } = this.options;
     const started = performance.now();
     const firstEpoch = this.epoch;
     let stoppedEarly = false;
     const recording = this.options.record;
-    const recordAt = (epoch: number) => recording?.onRecord(recordActivity(this.model, this.task, epoch, recording));
+    const recordAt = async (epoch: number) => recording?.onRecord(await recordActivityAsync(this.model, this.task, epoch, recording));
+    if (!this.stepper.lastGood) await this.stepper.remember();
     if (this.epoch === 0) await recordAt(0);
     while (this.epoch < epochs) {
       const epochStart = performance.now();
@@ -116,15 +133,15 @@ export class Trainer {
       });
       const record: EpochRecord = { epoch, lr: this.options.optimizer.lr, grad_norm: train.gradNorm, seconds: 0 };
       for (const [k, v] of Object.entries(train.metrics)) record[`train_${k}`] = v;
-      for (const [k, v] of Object.entries(this.evaluate('validation'))) record[`validation_${k}`] = v;
-      if (this.options.evaluateTest !== false) for (const [k, v] of Object.entries(this.evaluate('test'))) record[`test_${k}`] = v;
+      for (const [k, v] of Object.entries(await this.evaluate('validation'))) record[`validation_${k}`] = v;
+      if (this.options.evaluateTest !== false) for (const [k, v] of Object.entries(await this.evaluate('test'))) record[`test_${k}`] = v;
       record.seconds = (performance.now() - epochStart) / 1000;
       this.epoch = epoch;
       this.history.push(record);
-      this.lastGood = snapshot(this.model);
+      const weights = await this.stepper.remember();
       const score = this.monitor === 'accuracy' ? record.validation_accuracy! : -record.validation_loss!;
       if (!this.best || score > this.best.score) {
-        this.best = { epoch, score, weights: this.lastGood };
+        this.best = { epoch, score, weights };
         this.badEpochs = 0;
       } else {
         this.badEpochs++;
@@ -144,16 +161,15 @@ export class Trainer {
     return { history: this.history, best, stoppedEarly };
   }
 
-  /** Metrics of the model as it is now on one split (see `evaluate`). */
-  evaluate(split: SplitName): Metrics {
-    return evaluate(this.model, this.task, split, { batchSize: this.batchSize, bptt: this.options.bptt });
+  /** Metrics of the model as it is now on one split (see `evaluateAsync`). */
+  evaluate(split: SplitName): Promise<Metrics> {
+    return evaluateAsync(this.model, this.task, split, { batchSize: this.batchSize, bptt: this.options.bptt });
   }
 
   /** Stops between batches when the signal is aborted, with the last finished epoch's weights. */
   private async breathe(): Promise<void> {
     if (!(await this.interruption.heard())) return;
-    this.options.optimizer.zeroGrad();
-    loadStateDict(this.model, this.lastGood);
+    this.stepper.restoreLastGood();
     throw new InterruptedError(this.epoch);
   }
 
@@ -171,59 +187,21 @@ export class Trainer {
     for (let b = 0; b < batches; b++) {
       await this.breathe();
       const batch = gather(data, order.slice(b * this.batchSize, (b + 1) * this.batchSize));
-      const step = tidy(() =>
+      const toRead = tidy(() =>
         withoutFiniteChecks(() => {
           const { output, cache } = this.model.forward(inputTensor(this.model, batch, task.steps), { training: true });
-          return this.step(batchLoss(task.objective, output, batch.targets), cache, epoch, b + 1);
+          return this.stepper.prepare(batchLoss(task.objective, output, batch.targets), cache);
         }),
       );
+      await prefetch(toRead);
+      const step = this.stepper.apply(epoch, b + 1);
       addTally(tally, step.tally);
       normSum += step.norm;
       this.progress(epoch, b + 1, batches, tally, task.objective !== 'regression', timing);
     }
-    const rest = this.flush(epoch, batches);
+    const rest = await this.stepper.flush(epoch, batches);
     addTally(tally, rest.tally);
     return { metrics: summariseTask(task, tally), gradNorm: (normSum + rest.norm) / batches };
-  }
-
-  /**
-   * Backward, clipping on the device, the step's one read (loss, tally, output check, norm; every
-   * `logEvery` steps), the guards, then the optimizer's update — refused when anything is off.
-   */
-  private step(loss: BatchLoss, cache: SequenceForwardResult['cache'], epoch: number, batch: number): { tally: Tally; norm: number } {
-    this.model.backward(loss.grad, cache);
-    const { clip, clipValue, optimizer } = this.options;
-    const summary = this.reader.add(stepSummary(this.model.parameters(), loss, { clip, clipValue }), loss.count);
-    if (summary) this.check(summary, epoch, batch);
-    optimizer.step();
-    optimizer.zeroGrad();
-    return summary ?? { tally: emptyTally(), norm: 0 };
-  }
-
-  /** The steps not read yet (with `logEvery` > 1), read and checked at the end of an epoch. */
-  private flush(epoch: number, batch: number): { tally: Tally; norm: number } {
-    const summary = this.reader.flush();
-    if (summary) this.check(summary, epoch, batch);
-    return summary ?? { tally: emptyTally(), norm: 0 };
-  }
-
-  private check(summary: StepSummary, epoch: number, batch: number): void {
-    if (!summary.outputFinite) this.fail(`model output at epoch ${epoch}, batch ${batch} holds NaN or infinite values`);
-    this.guard(summary.tally, epoch, batch);
-    if (!Number.isFinite(summary.norm)) this.fail(`gradient norm is ${summary.norm}`);
-  }
-
-  private guard(tally: Tally, epoch: number, batch: number): void {
-    const problem = this.divergence.check(tally.lossSum / Math.max(tally.count, 1));
-    if (problem) this.fail(`loss at epoch ${epoch}, batch ${batch} ${problem}`, DivergedError);
-  }
-
-  /** Restores the last good weights and stops: a non-finite value, or the divergence rule. */
-  private fail(what: string, Kind: typeof DivergedError = NonFiniteLossError): never {
-    this.options.optimizer.zeroGrad();
-    loadStateDict(this.model, this.lastGood);
-    const kept = this.epoch > 0 ? `epoch ${this.epoch}'s weights are kept` : 'the initial weights are kept';
-    throw new Kind(`training diverged: the ${what}; ${kept} — lower the learning rate (--lr) or clip gradients (--clip 1)`);
   }
 
   private progress(epoch: number, batch: number, batches: number, tally: Tally, classes: boolean, timing: Timing): void {
@@ -252,18 +230,21 @@ export class Trainer {
       batchSize: this.batchSize,
       bptt,
       sampling: { probability, rng: this.shuffleRng },
-      train: ({ forward, loss, chunk }) => {
-        const step = withoutFiniteChecks(() => this.step(loss, forward.cache, epoch, chunk));
-        normSum += step.norm;
-        return step.tally;
+      train: {
+        prepare: ({ forward, loss }) => withoutFiniteChecks(() => this.stepper.prepare(loss, forward.cache)),
+        apply: (chunk) => {
+          const step = this.stepper.apply(epoch, chunk);
+          normSum += step.norm;
+          return step.tally;
+        },
       },
       onChunk: (chunk, total, running) => {
         chunks = total;
         this.progress(epoch, chunk, total, running, true, timing);
       },
     });
-    const tally = await drain(pass, () => this.breathe());
-    const rest = this.flush(epoch, chunks);
+    const tally = await readLater(pass, () => this.breathe());
+    const rest = await this.stepper.flush(epoch, chunks);
     addTally(tally, rest.tally);
     return { tally, gradNorm: (normSum + rest.norm) / Math.max(chunks, 1) };
   }
@@ -279,7 +260,7 @@ export class Trainer {
       history: this.history.map((r) => ({ ...r })),
       best: this.best,
       badEpochs: this.badEpochs,
-      referenceLoss: this.divergence.reference,
+      referenceLoss: this.stepper.divergence.reference,
     };
   }
 
@@ -293,7 +274,7 @@ export class Trainer {
     this.history = state.history.map((r) => ({ ...r }));
     this.best = state.best;
     this.badEpochs = state.badEpochs;
-    this.divergence.reference = state.referenceLoss ?? null;
-    this.lastGood = snapshot(this.model);
+    this.stepper.divergence.reference = state.referenceLoss ?? null;
+    this.stepper.lastGood = null;
   }
 }
