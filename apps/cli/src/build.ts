@@ -1,7 +1,8 @@
 import { cpu } from '@lstm/backend-cpu';
-import { LSTM_VARIANTS, LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
+import { type Backend, LSTM_VARIANTS, LstmError, type LstmVariant, listBackends, registerBackend, setBackend } from '@lstm/core';
 import { TFJS_BACKENDS, tfjs } from '@lstm/backend-tfjs';
 import { wasm } from '@lstm/backend-wasm';
+import { webgpu } from '@lstm/backend-webgpu';
 import { CELL_TYPES, CELLS as CELL_REGISTRY, SequenceModel } from '@lstm/layers';
 import {
   Adam,
@@ -158,7 +159,12 @@ export function buildOptimizer(model: SequenceModel, o: OptimOptions): { optimiz
  * its thread count are options, so whatever is wrong with them is a usage error (exit 2): an
  * unknown name gets "did you mean" and the backends usable on this machine.
  */
-export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
+/**
+ * Registers the backends and makes `name` active. Commands that read the device synchronously
+ * (predict, generate, viz…) leave `asyncReads` false: a backend that reads asynchronously
+ * (webgpu) is then refused with the ones that would do.
+ */
+export async function selectBackend(name = 'cpu', threads = 1, { asyncReads = false } = {}): Promise<void> {
   try {
     registerAll(threads);
   } catch (error) {
@@ -173,12 +179,15 @@ export async function selectBackend(name = 'cpu', threads = 1): Promise<void> {
       `unknown backend '${name}'${guess ? `; did you mean '${guess}'?` : ''} Usable here: ${usable.join(', ')} (see lstm backends)`,
     );
   }
+  let backend: Backend;
   try {
-    await setBackend(name);
+    backend = await setBackend(name);
   } catch (error) {
     if (error instanceof LstmError) throw new UsageError(`--backend ${name}: ${error.message}`);
     throw error;
   }
+  if (!asyncReads && !backend.readSync)
+    throw new UsageError(`--backend ${name} reads the device asynchronously, which only train and eval do; use cpu or wasm here`);
 }
 
 /** Each registered backend, whether it starts on this machine and why not (each is tried; the last tried stays active). */
@@ -221,4 +230,5 @@ export function registerAll(threads = 1): void {
   registerBackend(cpu({ threads }));
   registerBackend(wasm({ threads }));
   for (const backend of TFJS_BACKENDS) if (backend !== 'webgpu') registerBackend(tfjs({ backend, warnings: false }));
+  registerBackend(webgpu());
 }

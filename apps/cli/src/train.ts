@@ -163,7 +163,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   }
   const unknownRecord = (given.record ?? []).filter((kind) => kind !== 'gates' && kind !== 'gradients');
   if (unknownRecord.length) throw new UsageError(`--record ${unknownRecord.join(',')}: record gates, gradients or both`);
-  await selectBackend(given.backend, given.threads);
+  await selectBackend(given.backend, given.threads, { asyncReads: true });
   const resumed = given.resume ? loadCheckpoint(out) : undefined;
   const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
   if (!o.task) throw new UsageError(`--task <name> is required: one of ${TASKS.join(', ')}`);

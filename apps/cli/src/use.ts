@@ -1,6 +1,7 @@
 import { Rng, tensor, tidy } from '@lstm/core';
 import { decodeModel, describeLstm, parameterCount, plainVariant, storedName, type ModelFile } from '@lstm/layers';
-import { encode, evaluate as evaluateSplit, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
+import { webgpuAvailability } from '@lstm/backend-webgpu';
+import { encode, evaluateAsync, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
 import { co2Csv } from '@lstm/tasks/node';
 import { buildTask, probeBackends, registerAll, selectBackend } from './build.js';
 import { assertFitsInMemory } from './memory.js';
@@ -90,6 +91,8 @@ export async function backends(json: boolean): Promise<void> {
     'tfjs-cpu': 'TensorFlow.js cpu, float32',
     'tfjs-webgl': 'TensorFlow.js WebGL, float32',
   };
+  const gpu = await webgpuAvailability();
+  if (gpu.available) notes.webgpu = `WGSL kernels on ${gpu.adapter}, float32`;
   for (const r of rows) {
     const state = r.usable ? 'available' : `not usable here: ${r.why}`;
     process.stdout.write(`${r.name.padEnd(11)} ${state}${notes[r.name] && r.usable ? ` (${notes[r.name]})` : ''}\n`);
@@ -98,14 +101,14 @@ export async function backends(json: boolean): Promise<void> {
 
 /** `lstm eval --model FILE`: rebuilds the model's task (same seed and options) and reports the test metrics. */
 export async function evaluate(path: string, o: { data?: string; backend?: string; json?: boolean }): Promise<void> {
-  await selectBackend(o.backend);
+  await selectBackend(o.backend, 1, { asyncReads: true });
   const file = readModel(path);
   const options = taskOf(file).options;
   if (!options) throw new UsageError(`${path} has no task stored with it; eval needs a model written by lstm train`);
   assertFitsInMemory({ ...options, hidden: file.architecture.hiddenSize, layers: file.architecture.numLayers, batchSize: 256 });
   const task = buildTask({ ...options, data: o.data ?? options.data });
   const metrics = Object.fromEntries(
-    Object.entries(evaluateSplit(file.model, task, 'test', file.stored.evaluation)).map(([k, v]) => [`test_${k}`, v]),
+    Object.entries(await evaluateAsync(file.model, task, 'test', file.stored.evaluation)).map(([k, v]) => [`test_${k}`, v]),
   );
   if (o.json)
     process.stdout.write(

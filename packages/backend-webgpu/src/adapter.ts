@@ -61,15 +61,17 @@ async function dawnGpu(env: Record<string, string | undefined>): Promise<{ ok: t
     return { ok: false, reason: "WebGPU in Node needs Dawn's bindings: npm install webgpu" };
   }
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, GPUShaderStage…
+  // Where no Vulkan driver is installed at all, go straight to SwiftShader: asking the loader
+  // first only prints its "found no drivers" warnings.
+  const chosen = env.VK_ICD_FILENAMES !== undefined || env.VK_DRIVER_FILES !== undefined;
+  const swiftShader = chosen ? null : await firstExisting(SWIFTSHADER_ICDS);
+  if (swiftShader && !(await anyInstalledDriver(env))) env.VK_ICD_FILENAMES = swiftShader;
   let gpu = dawn.create([]);
   keptAlive.push(gpu);
-  if (!(await gpu.requestAdapter()) && env.VK_ICD_FILENAMES === undefined) {
-    const icd = await firstExisting(SWIFTSHADER_ICDS);
-    if (icd) {
-      env.VK_ICD_FILENAMES = icd; // read by the Vulkan loader when the next instance starts
-      gpu = dawn.create([]);
-      keptAlive.push(gpu);
-    }
+  if (!(await gpu.requestAdapter()) && swiftShader && env.VK_ICD_FILENAMES === undefined) {
+    env.VK_ICD_FILENAMES = swiftShader; // read by the Vulkan loader when the next instance starts
+    gpu = dawn.create([]);
+    keptAlive.push(gpu);
   }
   return { ok: true, gpu };
 }
@@ -79,6 +81,20 @@ function describe(adapter: GPUAdapter): { description: string; software: boolean
   const software = info.architecture === 'swiftshader' || /swiftshader|llvmpipe|lavapipe|warp/i.test(info.description ?? '');
   const name = [info.vendor, info.architecture, info.description].filter((part) => part).join(' ');
   return { description: `${name || 'unnamed adapter'}${software ? ' (software emulation)' : ''}`, software };
+}
+
+/** Whether the Vulkan loader's standard folders hold any driver manifest (Linux layout). */
+async function anyInstalledDriver(env: Record<string, string | undefined>): Promise<boolean> {
+  const fs = 'node:fs/promises';
+  const { readdir } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+  const dataDirs = (env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':');
+  const configDirs = (env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':');
+  const folders = [...configDirs, '/etc', ...(env.HOME ? [`${env.HOME}/.local/share`] : []), ...dataDirs].map((d) => `${d}/vulkan/icd.d`);
+  for (const folder of folders) {
+    const entries = await readdir(folder).catch(() => [] as string[]);
+    if (entries.some((name) => name.endsWith('.json'))) return true;
+  }
+  return false;
 }
 
 async function firstExisting(paths: readonly string[]): Promise<string | null> {

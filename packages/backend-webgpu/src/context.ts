@@ -162,7 +162,14 @@ export class GpuContext {
     this.#pass = null;
     this.#encoder!.copyBufferToBuffer(buffer, 0, staging, 0, bytes);
     this.submit();
-    await staging.mapAsync(0x1); // GPUMapMode.READ
+    try {
+      await staging.mapAsync(0x1); // GPUMapMode.READ
+    } catch (error) {
+      // A device lost mid-run fails the mapping; its reason arrives on device.lost soon after.
+      const reason = this.#lost ?? (await Promise.race([this.device.lost.then((info) => info.message || info.reason), sleep(250)]));
+      if (reason) throw new BackendError(lostMessage(this.name, reason));
+      throw new BackendError(`${this.name}: reading from the GPU failed (${error instanceof Error ? error.message : String(error)})`);
+    }
     if (this.#error !== null) {
       staging.unmap();
       throw new BackendError(
@@ -214,6 +221,10 @@ export class GpuContext {
   }
 
   #assertAlive(): void {
-    if (this.#lost !== null) throw new ValueError(`${this.name}: the GPU device was lost (${this.#lost}); create the backend again`);
+    if (this.#lost !== null) throw new BackendError(lostMessage(this.name, this.#lost));
   }
 }
+
+const lostMessage = (name: string, reason: string) => `${name}: the GPU device was lost (${reason}); create the backend again`;
+
+const sleep = (ms: number) => new Promise<null>((resolve) => setTimeout(() => resolve(null), ms));

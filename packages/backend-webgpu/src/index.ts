@@ -36,7 +36,7 @@ export function webgpu(options: WebGpuBackendOptions & { name?: string } = {}): 
   assertKnownOptions(name, options, ['name', 'fused']);
   return {
     name,
-    priority: 0, // never picked implicitly: the trainer still reads synchronously (see README, Not yet)
+    priority: 0, // never picked implicitly: code that reads synchronously (evaluate(), predict) needs the others
     async create() {
       const found = await findAdapter();
       if (!found.ok) throw new ValueError(`${name}: ${found.reason}`);

@@ -1,5 +1,8 @@
 import { cpu } from '@lstm/backend-cpu';
 import { fill, getBackend, registerBackend, setBackend, tensor } from '@lstm/core';
+import { SequenceModel } from '@lstm/layers';
+import { Adam } from '@lstm/optim';
+import { Trainer, firstLast } from '@lstm/tasks';
 import { describe, expect, it } from 'vitest';
 import { webgpu, webgpuAvailability, webgpuStats } from './index.js';
 
@@ -18,6 +21,34 @@ describe('backend-webgpu: mistakes get one clear line', () => {
       /over this adapter's \d+-byte storage binding limit; use smaller batches/,
     );
     expect(webgpuStats(getBackend()).liveBytes).toBe(before);
+  });
+
+  it('a device lost mid-training stops the run with one line, the last finished epoch kept on the host', async () => {
+    registerBackend(webgpu({ name: 'webgpu-lost' }));
+    const backend = await setBackend('webgpu-lost');
+    const task = firstLast({ steps: 4, trainSize: 64, validationSize: 16, testSize: 16, seed: 3 });
+    const model = new SequenceModel({ inputSize: 1, hiddenSize: 4, outputSize: 4, seed: 3 });
+    let afterEpoch1: Record<string, number[]> = {};
+    const trainer = new Trainer(model, task, {
+      epochs: 3,
+      batchSize: 16,
+      optimizer: new Adam(model.parameters()),
+      onEpoch: (record) => {
+        if (record.epoch === 1) afterEpoch1 = Object.fromEntries(model.parameters().map((p) => [p.name, p.value.toArray()]));
+      },
+      onProgress: (p) => {
+        if (p.epoch === 2 && p.batch === 2) backend.destroy?.();
+      },
+    });
+    const error = await trainer.fit().then(
+      () => null,
+      (e: unknown) => e as Error,
+    );
+    expect(error?.name).toBe('BackendError');
+    expect(error?.message).toMatch(/^webgpu-lost: the GPU device was lost \(.+\); create the backend again$/);
+    expect(trainer.epochsDone).toBe(1);
+    expect(Object.keys(afterEpoch1)).toHaveLength(model.parameters().length);
+    for (const [name, values] of Object.entries(trainer.best!.weights)) expect(Array.from(values)).toEqual(afterEpoch1[name]);
   });
 
   it('says which backend is not a WebGPU one', async () => {

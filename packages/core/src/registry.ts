@@ -72,9 +72,9 @@ export async function moveTensors(tensors: readonly Tensor[], name: string): Pro
  * @example await prefetch(model.parameters().map((p) => p.value)); encodeModel(model, meta, version)
  */
 export async function prefetch(tensors: Iterable<Tensor>): Promise<void> {
-  const pending = [...new Set([...tensors].map((t) => (t.assertLive('prefetch'), t.data)))].filter(
-    (data) => !data.host && !data.backend.capabilities.readSync,
-  );
+  const all = [...tensors];
+  for (const t of all) t.assertLive('prefetch');
+  const pending = [...new Set(all.map((t) => t.data))].filter((data) => !data.host && !data.backend.capabilities.readSync);
   const values = await Promise.all(pending.map((data) => data.backend.read(data.handle)));
   pending.forEach((data, i) => {
     data.host = values[i];

@@ -1,7 +1,7 @@
 import { Rng, ValueError, assertKnownOptions, prefetch, setBackend, tidy } from '@lstm/core';
 import { loadStateDict, moveModule, type SequenceModel } from '@lstm/layers';
 import { gather } from './data.js';
-import { DivergedError, InterruptedError } from './errors.js';
+import { InterruptedError } from './errors.js';
 import { GuardedStep } from './guarded-step.js';
 import { assertFits } from './guards.js';
 import { Interruption } from './interruption.js';
