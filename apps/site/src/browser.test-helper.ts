@@ -15,8 +15,11 @@ export const dist = join(siteRoot, 'docs', '.vitepress', 'dist');
 export const screenshots = join(siteRoot, 'screenshots');
 
 const ARGS = ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
-/** WebGL2 through SwiftShader (software); without these and with the GPU off, a browser has no WebGL at all. */
-const WEBGL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader'];
+/**
+ * WebGL2 through SwiftShader (software), and WebGPU on SwiftShader's adapter (navigator.gpu in
+ * pages and workers); without these and with the GPU off, a browser has neither.
+ */
+const WEBGL = ['--use-angle=swiftshader', '--enable-unsafe-swiftshader', '--enable-unsafe-webgpu'];
 const NO_WEBGL = ['--disable-gpu', '--disable-software-rasterizer', '--disable-webgl', '--disable-3d-apis'];
 
 /** Serves the build with a plain static file server (no server code of ours), on a random port. */

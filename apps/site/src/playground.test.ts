@@ -156,6 +156,45 @@ describe('the playground', () => {
     }
   }, 150_000);
 
+  it('trains on WebGPU (SwiftShader) in its worker: the loss falls, one epoch at a time; the x-ray and the download read the weights back (issue 25)', async () => {
+    const { page, problems } = await open({ backend: 'webgpu', epochs: 3, seqLen: 10, hidden: 8, trainSize: 300 });
+    expect(await page.locator('#pg-backend-used').textContent()).toBe('webgpu');
+    const { first, last } = await train(page, 3, 90_000);
+    expect(last).toBeLessThan(first);
+    await settle(page);
+    expect((await status(page)).accuracy).toBeGreaterThan(0.25);
+    await page.click('#pg-show');
+    await page.locator('#pg-xray svg').waitFor();
+    const download = page.waitForEvent('download');
+    await page.click('#pg-download');
+    const path = join(work, 'webgpu.safetensors');
+    await (await download).saveAs(path);
+    const evaluated = lstm('eval', '--model', path, '--json');
+    expect(evaluated.code, evaluated.stderr).toBe(0);
+    expect(JSON.parse(evaluated.stdout).test_accuracy).toBeCloseTo((await status(page)).accuracy!, 5);
+    await screenshot(page, 'desktop-playground-webgpu');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 150_000);
+
+  it("'auto' times a training step on each backend here and trains on the fastest (issue 25)", async () => {
+    const { page, problems } = await open({ backend: 'auto', epochs: 1, seqLen: 10, hidden: 8, trainSize: 200 });
+    const measured = page.locator('#pg-measured');
+    await measured.waitFor();
+    const text = (await measured.textContent())!.replace(/\s+/g, ' ');
+    // Every candidate timed (SwiftShader gives this browser a WebGPU adapter), fastest first.
+    const times = [...text.matchAll(/(wasm|webgpu|cpu) ([\d.]+) ms/g)].map((m) => ({ backend: m[1]!, ms: Number(m[2]) }));
+    expect(times.map((t) => t.backend).sort()).toEqual(['cpu', 'wasm', 'webgpu']);
+    expect(times.map((t) => t.ms)).toEqual([...times.map((t) => t.ms)].sort((a, b) => a - b));
+    expect(await measured.getAttribute('data-chosen')).toBe(times[0]!.backend);
+    expect(await page.locator('#pg-backend-used').textContent()).toBe(times[0]!.backend);
+    const { first, last } = await train(page, 1);
+    expect(last).toBeLessThan(first);
+    expect(new URL(page.url()).searchParams.get('backend')).toBe('auto');
+    expect(problems).toEqual([]);
+    await page.close();
+  }, 120_000);
+
   it('restores a shared link: the same configuration, and the same numbers after the same training', async () => {
     const config = {
       backend: 'wasm' as const,

@@ -38,7 +38,7 @@ describe('the configuration in the URL', () => {
 describe('a run', () => {
   it('learns first-last: the loss falls, and the pictures have the shapes the page draws', async () => {
     const session = Session.create(small);
-    const before = snapshot(session);
+    const before = await snapshot(session);
     expect(before.gates.map((g) => g.name)).toEqual(['i', 'f', 'o']);
     for (const gate of before.gates) {
       expect(gate.values).toHaveLength(8);
@@ -76,7 +76,7 @@ describe('a run', () => {
       const session = Session.create({ ...small, task, cell, seqLen: task === 'text' ? 16 : 8, trainSize: 64 });
       const summary = await session.epoch(() => {});
       expect(Number.isFinite(summary.trainLoss), `${task} ${cell}`).toBe(true);
-      expect(snapshot(session).gates.map((g) => g.name)).toEqual(expected[cell]);
+      expect((await snapshot(session)).gates.map((g) => g.name)).toEqual(expected[cell]);
       const view = inspect(session, 0);
       expect(view.hidden.length).toBe(8);
       expect(view.prediction.length).toBeGreaterThan(0);
@@ -86,15 +86,15 @@ describe('a run', () => {
     }
   });
 
-  it('shows h for a vanilla RNN, which has no gates', () => {
+  it('shows h for a vanilla RNN, which has no gates', async () => {
     const session = Session.create({ ...small, cell: 'rnn' });
-    expect(snapshot(session).gates.map((g) => g.name)).toEqual(['h']);
+    expect((await snapshot(session)).gates.map((g) => g.name)).toEqual(['h']);
   });
 
   it('exports a model file that rebuilds the same task and weights, and loads back', async () => {
     const session = Session.create(small);
     await session.epoch(() => {});
-    const bytes = session.exportModel();
+    const bytes = await session.exportModel();
     const file = decodeModel(bytes, 'page.safetensors');
     expect(file.metadata.task).toMatchObject({ task: 'first-last', options: { task: 'first-last', seqLen: 12, trainSize: 200, seed: 1 } });
     const loaded = Session.load(bytes, 'page.safetensors', DEFAULTS);
@@ -104,11 +104,11 @@ describe('a run', () => {
 
   it("keeps a file's readout and gates: an out[:, -1], hardSigmoid model loads, trains and exports as such", async () => {
     const session = Session.create(small);
-    const file = decodeModel(session.exportModel(), 'page.safetensors');
+    const file = decodeModel(await session.exportModel(), 'page.safetensors');
     const imported = new SequenceModel({ ...file.architecture, readout: 'last-output', gateActivation: 'hardSigmoid' });
     const loaded = Session.load(encodeModel(imported, file.metadata, file.version), 'imported.safetensors', DEFAULTS);
     await loaded.epoch(() => {});
-    const again = decodeModel(loaded.exportModel(), 'again.safetensors').architecture;
+    const again = decodeModel(await loaded.exportModel(), 'again.safetensors').architecture;
     expect(again).toMatchObject({ readout: 'last-output', gateActivation: 'hardSigmoid' });
   });
 });
@@ -121,11 +121,12 @@ describe('mistakes leave a clear message', () => {
     expect(() => Session.load(series, 'co2.safetensors', DEFAULTS)).toThrow("co2.safetensors was trained on the 'series' task");
     const textRun = Session.create({ ...small, task: 'text', seqLen: 16 });
     const other = 'zzzz yyyy xxxx '.repeat(40);
-    expect(() => Session.load(textRun.exportModel(), 'speech.safetensors', small, other)).toThrow(/speech\.safetensors was trained on/);
+    const speech = await textRun.exportModel();
+    expect(() => Session.load(speech, 'speech.safetensors', small, other)).toThrow(/speech\.safetensors was trained on/);
   });
 
-  it('loads variants, LayerNorm-LSTM and a pinned gate as the page offers them; refuses pins it does not (issue 23)', () => {
-    const file = decodeModel(Session.create(small).exportModel(), 'page.safetensors');
+  it('loads variants, LayerNorm-LSTM and a pinned gate as the page offers them; refuses pins it does not (issue 23)', async () => {
+    const file = decodeModel(await Session.create(small).exportModel(), 'page.safetensors');
     const as = (options: Record<string, unknown>) =>
       encodeModel(new SequenceModel({ ...file.architecture, ...options }), file.metadata, file.version);
     expect(Session.load(as({ pin: { f: 1 } }), 'pinned.safetensors', DEFAULTS).config).toMatchObject({ cell: 'lstm', pin: 'f=1' });
@@ -141,7 +142,7 @@ describe('mistakes leave a clear message', () => {
     const session = Session.create({ ...small, pin: 'f=1' });
     await session.epoch(() => {});
     expect(session.model.parameters().find((p) => p.name === 'weight_ih_l0')!.shape).toEqual([3 * small.hidden, 1]);
-    const gates = snapshot(session).gates;
+    const gates = (await snapshot(session)).gates;
     expect(gates.map((g) => g.name)).toEqual(['i', 'f', 'o']);
     expect(gates[1]!.values.flat().every((v) => v === 1)).toBe(true);
     expect(gates[0]!.values.flat().some((v) => v !== gates[0]!.values[0]![0])).toBe(true); // the learned i moves

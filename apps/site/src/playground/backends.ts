@@ -1,15 +1,19 @@
-import { getBackend, listBackends, registerBackend, setBackend } from '@lstm/core';
+import { getBackend, listBackends, prefetch, registerBackend, setBackend } from '@lstm/core';
+import { decodeModel, encodeModel, type SequenceModel } from '@lstm/layers';
 import type { BackendChoice } from './config.js';
 
+/** A backend the page names itself ('auto' is resolved to one of them first). */
+export type ConcreteChoice = Exclude<BackendChoice, 'auto'>;
+
 /** The registry name of each choice on the page. */
-export const REGISTERED: Record<BackendChoice, string> = { wasm: 'wasm', cpu: 'cpu', webgl: 'tfjs-webgl' };
+export const REGISTERED: Record<ConcreteChoice, string> = { wasm: 'wasm', cpu: 'cpu', webgl: 'tfjs-webgl', webgpu: 'webgpu' };
 
 /**
  * Registers a backend inside the worker (once) and returns its registry name, selecting nothing.
  * Each backend's code is fetched only when it is chosen, so the page's first load carries none of
  * TensorFlow.js. A backend this browser lacks is refused in one line.
  */
-export async function registerChoice(choice: BackendChoice): Promise<string> {
+export async function registerChoice(choice: ConcreteChoice): Promise<string> {
   const name = REGISTERED[choice];
   if (!listBackends().includes(name)) {
     switch (choice) {
@@ -22,6 +26,13 @@ export async function registerChoice(choice: BackendChoice): Promise<string> {
         const { wasm, wasmAvailability } = await import('@lstm/backend-wasm');
         if (!(await wasmAvailability()).simd) throw new Error('this browser has no WebAssembly SIMD; choose cpu');
         registerBackend(wasm());
+        break;
+      }
+      case 'webgpu': {
+        const { webgpu, webgpuAvailability } = await import('@lstm/backend-webgpu');
+        const found = await webgpuAvailability();
+        if (!found.available) throw new Error(`${found.reason}; choose wasm or cpu`);
+        registerBackend(webgpu());
         break;
       }
       case 'webgl': {
@@ -38,7 +49,7 @@ export async function registerChoice(choice: BackendChoice): Promise<string> {
 }
 
 /** Runs `select` (which makes the backend active), turning a failure to start into one line. */
-export async function starting<T>(choice: BackendChoice, select: () => Promise<T>): Promise<T> {
+export async function starting<T>(choice: ConcreteChoice, select: () => Promise<T>): Promise<T> {
   try {
     return await select();
   } catch (error) {
@@ -49,7 +60,7 @@ export async function starting<T>(choice: BackendChoice, select: () => Promise<T
 }
 
 /** Registers and selects a backend (for a new run: nothing to move). */
-export async function useBackend(choice: BackendChoice): Promise<void> {
+export async function useBackend(choice: ConcreteChoice): Promise<void> {
   const name = await registerChoice(choice);
   await starting(choice, () => setBackend(name));
 }
@@ -60,5 +71,25 @@ export function currentBackend(): string | null {
     return getBackend().name;
   } catch {
     return null;
+  }
+}
+
+/**
+ * Runs code that reads the device synchronously (the x-ray, sampling, saliency) on `model`
+ * where its backend can, else on a CPU copy of it — the weights as they are now, read in one
+ * round trip — then puts the backend back. The numbers are the CPU's: the same to float32 round-off.
+ */
+export async function onHost<T>(model: SequenceModel, read: (model: SequenceModel) => T): Promise<T> {
+  const backend = getBackend();
+  if (backend.readSync) return read(model);
+  await prefetch(model.parameters().map((p) => p.value));
+  const bytes = encodeModel(model, {}, 'host copy');
+  await useBackend('cpu');
+  const copy = decodeModel(bytes).model;
+  try {
+    return read(copy);
+  } finally {
+    for (const p of copy.parameters()) p.value.dispose();
+    await setBackend(backend.name);
   }
 }

@@ -14,7 +14,8 @@ export const TASKS = ['first-last', 'adding', 'copy', 'text'] as const;
 export const CELLS = ['lstm', 'peephole', 'coupled', 'nig', 'nfg', 'nog', 'niaf', 'noaf', 'cifg', 'fgr', 'ln-lstm', 'gru', 'rnn'] as const;
 /** A gate of an LSTM held constant instead of learned (`lstm train --pin`), or none. */
 export const PINS = ['none', 'f=1', 'f=0.5', 'i=1', 'i=0', 'o=1'] as const;
-export const BACKENDS = ['wasm', 'cpu', 'webgl'] as const;
+/** 'auto': the fastest of wasm, webgpu and cpu, measured on the visitor's machine when the page starts. */
+export const BACKENDS = ['auto', 'wasm', 'webgpu', 'cpu', 'webgl'] as const;
 
 export type TaskName = (typeof TASKS)[number];
 export type CellName = (typeof CELLS)[number];
@@ -54,7 +55,7 @@ export const DEFAULTS: PlaygroundConfig = {
   lr: 0.01,
   clip: 1,
   forgetBias: 1,
-  backend: 'wasm',
+  backend: 'auto',
   seed: 1,
   epochs: 30,
   trainSize: 1000,

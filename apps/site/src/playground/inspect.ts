@@ -1,6 +1,6 @@
 import { Rng, tensor, tidy } from '@lstm/core';
-import { unpackGates, unpackState } from '@lstm/layers';
-import { gather, oneHot, recordActivity, saliency, sampleToken, encode } from '@lstm/tasks';
+import { unpackGates, unpackState, type SequenceModel } from '@lstm/layers';
+import { gather, oneHot, recordActivityAsync, saliency, sampleToken, encode } from '@lstm/tasks';
 import type { GateMap, Inspection, SaliencyResult, Snapshot } from './protocol.js';
 import type { Session } from './session.js';
 
@@ -21,9 +21,9 @@ const shown = (steps: number, hidden: number) => ({
  * The sigmoid gates of the first layer on the first fixed validation sequence (h for a vanilla
  * RNN, which has none), and the mean ‖∂L/∂h_t‖ per step over eight fixed sequences.
  */
-export function snapshot(session: Session): Snapshot {
+export async function snapshot(session: Session): Promise<Snapshot> {
   const { model, task } = session;
-  const recording = recordActivity(model, task, session.epochsDone, { gates: true, gradients: true, samples: FLOW_SAMPLES });
+  const recording = await recordActivityAsync(model, task, session.epochsDone, { gates: true, gradients: true, samples: FLOW_SAMPLES });
   const H = model.rnn.hiddenSize;
   const { steps, samples } = recording;
   const gateArray = recording.arrays['gates.l0'];
@@ -45,9 +45,12 @@ export function snapshot(session: Session): Snapshot {
   return { epoch: session.epochsDone, gates, flow };
 }
 
-/** Test sequence `index` step by step: inputs, every gate, c and h of the first layer, the prediction. */
-export function inspect(session: Session, index: number): Inspection {
-  const { model, task } = session;
+/**
+ * Test sequence `index` step by step: inputs, every gate, c and h of the first layer, the
+ * prediction. Reads synchronously: `model` is the session's own, or its copy on the CPU (`onHost`).
+ */
+export function inspect(session: Session, index: number, model: SequenceModel = session.model): Inspection {
+  const { task } = session;
   const info = session.info();
   if (!Number.isInteger(index) || index < 0 || index >= info.testCount)
     throw new RangeError(`sequence ${index} does not exist: the test split has sequences 0 to ${info.testCount - 1}`);
@@ -129,8 +132,15 @@ function describeOutput(
 }
 
 /** A text model continues `prime` by sampling at a temperature (seeded: the same seed, the same text). */
-export function sampleText(session: Session, prime: string, length: number, temperature: number, seed: number): string {
-  const { model, task } = session;
+export function sampleText(
+  session: Session,
+  prime: string,
+  length: number,
+  temperature: number,
+  seed: number,
+  model: SequenceModel = session.model,
+): string {
+  const { task } = session;
   if (task.objective !== 'language-model') throw new RangeError('sampling needs the text task');
   if (!(temperature > 0)) throw new RangeError(`temperature must be above 0, got ${temperature}`);
   const ids = encode(prime === '' ? (task.vocabulary.find((c) => /[A-Z]/.test(c)) ?? task.vocabulary[0]!) : prime, task.vocabulary);
@@ -158,8 +168,8 @@ export function sampleText(session: Session, prime: string, length: number, temp
 }
 
 /** Which earlier characters the prediction after `position` depends on, and the most active units there. */
-export function textSaliency(session: Session, text: string, position: number): SaliencyResult {
-  const { model, task } = session;
+export function textSaliency(session: Session, text: string, position: number, model: SequenceModel = session.model): SaliencyResult {
+  const { task } = session;
   if (task.objective !== 'language-model') throw new RangeError('saliency needs the text task');
   const tokens = encode(text, task.vocabulary);
   if (!Number.isInteger(position) || position < 0 || position >= tokens.length)

@@ -80,6 +80,13 @@ export interface SaliencyResult {
 
 export type RunState = 'idle' | 'running' | 'paused' | 'done';
 
+/** One backend's training step timed in this browser (`msPerStep` null: it cannot start here, `note` says why). */
+export interface Measurement {
+  backend: 'wasm' | 'webgpu' | 'cpu';
+  msPerStep: number | null;
+  note: string;
+}
+
 /** Requests from the page; the worker answers each with a Reply of the same id. */
 export type Request =
   | { type: 'configure'; config: PlaygroundConfig; text?: string }
@@ -98,10 +105,20 @@ export type Reply = { id: number; ok: true; result: unknown } | { id: number; ok
 
 /** Events the worker sends on its own. */
 export type WorkerEvent =
-  | { type: 'ready'; config: PlaygroundConfig; task: TaskInfo; snapshot: Snapshot; history: EpochSummary[] }
+  | {
+      type: 'ready';
+      config: PlaygroundConfig;
+      task: TaskInfo;
+      snapshot: Snapshot;
+      history: EpochSummary[];
+      /** The backend the run is on ('auto' resolved), and what 'auto' measured, when it did. */
+      backend: string;
+      measured: Measurement[] | null;
+    }
   | { type: 'progress'; point: CurvePoint; epoch: number; batch: number; batches: number }
   | { type: 'epoch'; summary: EpochSummary; snapshot: Snapshot }
   | { type: 'state'; state: RunState; epochsDone: number }
+  | { type: 'backend'; backend: string; measured: Measurement[] | null }
   | { type: 'error'; message: string };
 
 export type FromWorker = ({ kind: 'reply' } & Reply) | ({ kind: 'event' } & WorkerEvent);

@@ -1,4 +1,5 @@
 import { decodeModel, encodeModel, parameterCount, type SequenceModel } from '@lstm/layers';
+import { prefetch } from '@lstm/core';
 import { Adam } from '@lstm/optim';
 import { Trainer, type AnyTask, type EpochRecord, type Progress } from '@lstm/tasks';
 import layersPackage from '@lstm/layers/package.json';
@@ -27,14 +28,19 @@ export class Session {
     readonly source: string,
   ) {}
 
-  /** A fresh run of a configuration. */
+  /** A fresh run of a configuration, on the active backend. */
   static create(config: PlaygroundConfig, custom?: string): Session {
+    const { options, task, source } = Session.taskOf(config, custom);
+    return Session.assemble(config, options, task, buildModel(config, task), source);
+  }
+
+  /** The task a configuration trains on (checked first), and the text of a text task. */
+  static taskOf(config: PlaygroundConfig, custom?: string): { options: TaskOptions; task: AnyTask; source: string } {
     validateConfig(config);
     const source = config.task === 'text' ? sourceText(config, custom) : '';
     if (config.task === 'text') checkText(source, config.seqLen);
     const options = taskOptionsOf(config);
-    const task = buildTask(options, source);
-    return Session.assemble(config, options, task, buildModel(config, task), source);
+    return { options, task: buildTask(options, source), source };
   }
 
   /** A run continuing from a model file (`lstm train`'s or the page's), on the task stored with it. */
@@ -128,7 +134,8 @@ export class Session {
   }
 
   /** The model as a `.safetensors` file, with what `lstm eval` needs to rebuild its task. */
-  exportModel(): Uint8Array {
+  async exportModel(): Promise<Uint8Array> {
+    await prefetch(this.model.parameters().map((p) => p.value)); // WebGPU: the weights to the host first
     const last = this.history.at(-1);
     const metadata: Record<string, unknown> = {
       task: { ...this.task.config, options: { ...this.taskOptions } },

@@ -1,7 +1,17 @@
 import { reactive, shallowRef } from 'vue';
 import { PlaygroundClient } from './client.js';
 import { ConfigError, DEFAULTS, configFromQuery, queryOf, validateConfig, type PlaygroundConfig } from './config.js';
-import type { CurvePoint, EpochSummary, Inspection, RunState, SaliencyResult, Snapshot, TaskInfo, WorkerEvent } from './protocol.js';
+import type {
+  CurvePoint,
+  EpochSummary,
+  Inspection,
+  Measurement,
+  RunState,
+  SaliencyResult,
+  Snapshot,
+  TaskInfo,
+  WorkerEvent,
+} from './protocol.js';
 
 /** Settings that rebuild the model (and restart the run) when they change. */
 const STRUCTURAL: (keyof PlaygroundConfig)[] = [
@@ -42,6 +52,9 @@ export function usePlayground() {
     sample: '',
     saliency: null as SaliencyResult | null,
     inspection: null as Inspection | null,
+    /** The backend the run is on ('auto' resolved) and, when 'auto' chose it, the steps it timed here. */
+    backend: '',
+    measured: null as Measurement[] | null,
   });
   // Large arrays are replaced, not deeply watched.
   const points = shallowRef<CurvePoint[]>([]);
@@ -60,6 +73,8 @@ export function usePlayground() {
         state.applied = { ...event.config };
         state.config = { ...event.config };
         state.task = event.task;
+        state.backend = event.backend;
+        state.measured = event.measured;
         state.epochsDone = event.history.length;
         state.runLength = event.config.epochs;
         points.value = [];
@@ -81,6 +96,10 @@ export function usePlayground() {
         epochs.value = [...epochs.value, event.summary];
         snapshot.value = event.snapshot;
         state.epochsDone = event.summary.epoch;
+        return;
+      case 'backend':
+        state.backend = event.backend;
+        state.measured = event.measured;
         return;
       case 'state':
         state.run = event.state;

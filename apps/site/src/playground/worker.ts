@@ -1,8 +1,10 @@
 /// <reference lib="webworker" />
-import { currentBackend, registerChoice, starting, useBackend } from './backends.js';
+import { setBackend } from '@lstm/core';
+import { currentBackend, onHost, registerChoice, starting, useBackend, type ConcreteChoice } from './backends.js';
 import type { PlaygroundConfig } from './config.js';
 import { inspect, sampleText, snapshot, textSaliency } from './inspect.js';
-import type { FromWorker, Request, RunState, WorkerEvent } from './protocol.js';
+import { measureBackends } from './measure.js';
+import type { FromWorker, Measurement, Request, RunState, WorkerEvent } from './protocol.js';
 import { Session } from './session.js';
 
 // The training worker: it owns the backend, the model and the run, and answers the page's
@@ -16,6 +18,13 @@ let state: RunState = 'idle';
 const running = () => state === 'running';
 /** The page's last progress post, so the curves get about ten points a second, not one per batch. */
 let lastPost = 0;
+/**
+ * The epoch being trained. On WebGPU a step awaits the GPU, so the page's messages arrive
+ * mid-epoch; those that touch the run wait for this first.
+ */
+let epochInFlight: Promise<unknown> = Promise.resolve();
+/** What 'auto' measured, by the settings that decide it. */
+const measured = new Map<string, Measurement[]>();
 
 const emit = (event: WorkerEvent) => self.postMessage({ kind: 'event', ...event } satisfies FromWorker);
 const setState = (next: RunState) => {
@@ -30,30 +39,54 @@ function need(): Session {
   return session;
 }
 
+/**
+ * The backend a choice means: itself, or for 'auto' the fastest measured here on this
+ * configuration's model (measured once per cell, size and length; the active backend is kept).
+ */
+async function resolve(config: PlaygroundConfig, text?: string): Promise<{ choice: ConcreteChoice; measured: Measurement[] | null }> {
+  if (config.backend !== 'auto') return { choice: config.backend, measured: null };
+  const key = [config.task, config.cell, config.pin, config.hidden, config.layers, config.seqLen].join('/');
+  let found = measured.get(key);
+  if (!found) {
+    const before = currentBackend();
+    found = await measureBackends(config, Session.taskOf(config, text).task);
+    if (before) await setBackend(before);
+    measured.set(key, found);
+  }
+  return { choice: found.find((m) => m.msPerStep !== null)?.backend ?? 'cpu', measured: found };
+}
+
 /** Carries the run on to another backend (weights and Adam's moments move; all or nothing). */
 async function switchBackend(backend: PlaygroundConfig['backend']): Promise<void> {
-  const name = await registerChoice(backend);
-  if (!session) return useBackend(backend);
-  if (currentBackend() !== name) await starting(backend, () => session!.trainer.to(name));
+  if (!session) return;
+  const { choice, measured } = await resolve({ ...session.config, backend });
+  const name = await registerChoice(choice);
+  if (currentBackend() !== name) await starting(choice, () => session!.trainer.to(name));
   session.config.backend = backend;
+  emit({ type: 'backend', backend: choice, measured });
 }
 
 /** Makes a built run the current one (callers build first, so a failure leaves the old run). */
-function replace(next: Session): void {
+async function replace(next: Session, backend: string, measured: Measurement[] | null): Promise<void> {
+  const first = await snapshot(next);
   session = next;
   setState('idle');
-  emit({ type: 'ready', config: { ...next.config }, task: next.info(), snapshot: snapshot(next), history: [...next.history] });
+  emit({ type: 'ready', config: { ...next.config }, task: next.info(), snapshot: first, history: [...next.history], backend, measured });
 }
 
-async function trainEpoch(): Promise<void> {
+function trainEpoch(): Promise<void> {
   const s = need();
-  const summary = await s.epoch((point, p) => {
-    const now = performance.now();
-    if (now - lastPost < 100 && p.batch !== p.batches) return;
-    lastPost = now;
-    emit({ type: 'progress', point, epoch: p.epoch, batch: p.batch, batches: p.batches });
-  });
-  emit({ type: 'epoch', summary, snapshot: snapshot(s) });
+  const work = (async () => {
+    const summary = await s.epoch((point, p) => {
+      const now = performance.now();
+      if (now - lastPost < 100 && p.batch !== p.batches) return;
+      lastPost = now;
+      emit({ type: 'progress', point, epoch: p.epoch, batch: p.batch, batches: p.batches });
+    });
+    emit({ type: 'epoch', summary, snapshot: await snapshot(s) });
+  })();
+  epochInFlight = work.catch(() => undefined);
+  return work;
 }
 
 async function run(): Promise<void> {
@@ -73,11 +106,13 @@ async function run(): Promise<void> {
 }
 
 async function handle(request: Request): Promise<unknown> {
+  if (request.type !== 'pause' && request.type !== 'live' && request.type !== 'run') await epochInFlight;
   switch (request.type) {
     case 'configure': {
       state = 'idle';
-      await useBackend(request.config.backend);
-      replace(Session.create({ ...request.config }, request.text));
+      const { choice, measured } = await resolve(request.config, request.text);
+      await useBackend(choice);
+      await replace(Session.create({ ...request.config }, request.text), choice, measured);
       return null;
     }
     case 'load': {
@@ -85,7 +120,7 @@ async function handle(request: Request): Promise<unknown> {
       if (!current) throw new Error('the page is still starting; try again in a moment');
       const next = Session.load(request.bytes, request.name, { ...current }, request.text);
       state = 'idle';
-      replace(next);
+      await replace(next, currentBackend() ?? '', null);
       return { ...next.config };
     }
     case 'run':
@@ -106,11 +141,11 @@ async function handle(request: Request): Promise<unknown> {
       await switchBackend(request.backend);
       return currentBackend();
     case 'inspect':
-      return inspect(need(), request.index);
+      return onHost(need().model, (model) => inspect(need(), request.index, model));
     case 'sample':
-      return sampleText(need(), request.prime, request.length, request.temperature, request.seed);
+      return onHost(need().model, (model) => sampleText(need(), request.prime, request.length, request.temperature, request.seed, model));
     case 'saliency':
-      return textSaliency(need(), request.text, request.position);
+      return onHost(need().model, (model) => textSaliency(need(), request.text, request.position, model));
     case 'export':
       return need().exportModel();
   }
