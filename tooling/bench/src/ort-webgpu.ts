@@ -1,0 +1,54 @@
+import { prefetch, setBackend, tensor, tidy } from '@lstm/core';
+import { SequenceClassifier } from '@lstm/layers';
+import { exportOnnx } from '@lstm/layers/onnx';
+import * as ort from 'onnxruntime-web/webgpu';
+import { makeBatch, measureAsync, type Result, type Workload } from './workload.js';
+
+/**
+ * onnxruntime-web's WebGPU execution provider (inference only): the model @lstm's benchmark
+ * trains, exported with our ONNX export (one LSTM node per layer, then the head), fed the same
+ * batch. Its logits are checked against ours before anything is timed, so both compute the same
+ * thing. `wasmPaths` says where its own WebAssembly files are served (a bundler's URL).
+ */
+export async function benchOrtWebGpu(
+  w: Workload,
+  seconds: number,
+  backend: string,
+  wasmPaths?: ort.Env.WasmPrefixOrFilePaths,
+): Promise<Result> {
+  await setBackend(backend);
+  const model = new SequenceClassifier({
+    inputSize: w.inputSize,
+    hiddenSize: w.hiddenSize,
+    numLayers: w.numLayers,
+    numClasses: w.classes,
+    seed: 1,
+  });
+  const { x } = makeBatch(w, 7);
+  const ours = tidy(() => model.forward(tensor(x, [w.batch, w.steps, w.inputSize])).output);
+  const expected = await ours.read();
+  ours.dispose();
+  await prefetch(model.parameters().map((p) => p.value));
+  const bytes = exportOnnx(model);
+  for (const p of model.parameters()) p.value.dispose();
+
+  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+  const feeds = {
+    input: new ort.Tensor('float32', x, [w.batch, w.steps, w.inputSize]),
+    sequence_lens: new ort.Tensor('int32', new Int32Array(w.batch).fill(w.steps), [w.batch]),
+  };
+  const run = async () => (await session.run(feeds)).output!.getData() as Promise<Float32Array>;
+  const logits = await run();
+  let worst = 0;
+  for (let i = 0; i < expected.length; i++) worst = Math.max(worst, Math.abs(logits[i]! - expected[i]!));
+  if (!(worst < 1e-4)) throw new Error(`onnxruntime-web's logits differ from @lstm's by ${worst}`);
+  const infer = await measureAsync(async () => void (await run()), seconds, 3);
+  await session.release();
+  return {
+    library: 'onnxruntime-web 1.30 WebGPU EP',
+    workload: w.name,
+    inferSequencesPerSecond: w.batch / infer.median,
+    note: `logits within ${worst.toExponential(1)} of ours`,
+  };
+}
