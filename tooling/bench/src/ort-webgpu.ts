@@ -1,21 +1,22 @@
 import { prefetch, setBackend, tensor, tidy } from '@lstm/core';
 import { SequenceClassifier } from '@lstm/layers';
 import { exportOnnx } from '@lstm/layers/onnx';
-import * as ort from 'onnxruntime-web/webgpu';
+import type * as ortWeb from 'onnxruntime-web/webgpu';
 import { makeBatch, measureAsync, type Result, type Workload } from './workload.js';
 
+/** onnxruntime as its users load it: onnxruntime-web in a browser, onnxruntime-node in Node (the same native WebGPU EP). */
+export interface OrtRuntime {
+  ort: Pick<typeof ortWeb, 'InferenceSession' | 'Tensor'>;
+  label: string;
+}
+
 /**
- * onnxruntime-web's WebGPU execution provider (inference only): the model @lstm's benchmark
- * trains, exported with our ONNX export (one LSTM node per layer, then the head), fed the same
- * batch. Its logits are checked against ours before anything is timed, so both compute the same
- * thing. `wasmPaths` says where its own WebAssembly files are served (a bundler's URL).
+ * onnxruntime's WebGPU execution provider (inference only): the model @lstm's benchmark trains,
+ * exported with our ONNX export (one LSTM node per layer, then the head), fed the same batch.
+ * The session refuses to fall back to the CPU for any node, so every operator runs on the GPU,
+ * and its logits are checked against ours before anything is timed.
  */
-export async function benchOrtWebGpu(
-  w: Workload,
-  seconds: number,
-  backend: string,
-  wasmPaths?: ort.Env.WasmPrefixOrFilePaths,
-): Promise<Result> {
+export async function benchOrtWebGpu(w: Workload, seconds: number, backend: string, { ort, label }: OrtRuntime): Promise<Result> {
   await setBackend(backend);
   const model = new SequenceClassifier({
     inputSize: w.inputSize,
@@ -32,8 +33,10 @@ export async function benchOrtWebGpu(
   const bytes = exportOnnx(model);
   for (const p of model.parameters()) p.value.dispose();
 
-  if (wasmPaths) ort.env.wasm.wasmPaths = wasmPaths;
-  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['webgpu'] });
+  const session = await ort.InferenceSession.create(bytes, {
+    executionProviders: ['webgpu'],
+    extra: { session: { disable_cpu_ep_fallback: '1' } },
+  });
   const feeds = {
     input: new ort.Tensor('float32', x, [w.batch, w.steps, w.inputSize]),
     sequence_lens: new ort.Tensor('int32', new Int32Array(w.batch).fill(w.steps), [w.batch]),
@@ -46,7 +49,7 @@ export async function benchOrtWebGpu(
   const infer = await measureAsync(async () => void (await run()), seconds, 3);
   await session.release();
   return {
-    library: 'onnxruntime-web 1.30 WebGPU EP',
+    library: label,
     workload: w.name,
     inferSequencesPerSecond: w.batch / infer.median,
     note: `logits within ${worst.toExponential(1)} of ours`,

@@ -1,13 +1,11 @@
-import type * as ort from 'onnxruntime-web/webgpu';
 import { webgpuAvailability } from '@lstm/backend-webgpu';
-import { benchOrtWebGpu } from './ort-webgpu.js';
+import { benchOrtWebGpu, type OrtRuntime } from './ort-webgpu.js';
 import { Rounds, showRatio, type Contestant } from './rounds.js';
 import { benchLstmWebGpu, benchTfjsWebGpu } from './webgpu.js';
 import { LARGE, REFERENCE, TINY, type Result, type Workload } from './workload.js';
 
 const OURS = '@lstm backend-webgpu';
 const TFJS = 'TensorFlow.js 4.22 layers, tfjs-webgpu';
-const ORT = 'onnxruntime-web 1.30 WebGPU EP';
 
 /**
  * `pnpm bench:webgpu`, wherever it runs (Chromium, or Node on the adapter Dawn finds): @lstm's
@@ -21,8 +19,8 @@ const ORT = 'onnxruntime-web 1.30 WebGPU EP';
 export async function webgpuBench(options: {
   rounds: number;
   seconds: number;
-  /** Where onnxruntime-web's WebAssembly files are served (browsers); null: leave it out. */
-  ortWasm: ort.Env.WasmPrefixOrFilePaths | null;
+  /** onnxruntime as users load it here (onnxruntime-web in a browser, onnxruntime-node in Node). */
+  ort: OrtRuntime;
   log: (line: string) => void;
 }): Promise<{ lines: string[]; rounds: Result[][] }> {
   const availability = await webgpuAvailability();
@@ -32,9 +30,7 @@ export async function webgpuBench(options: {
   const contestants: Contestant[] = workloads.flatMap((workload) => [
     { library: OURS, workload, run: (seconds: number) => benchLstmWebGpu(workload, seconds) },
     { library: TFJS, workload, run: (seconds: number) => benchTfjsWebGpu(workload, seconds) },
-    ...(options.ortWasm === null
-      ? []
-      : [{ library: ORT, workload, run: (seconds: number) => benchOrtWebGpu(workload, seconds, 'webgpu-bench', options.ortWasm!) }]),
+    { library: options.ort.label, workload, run: (seconds: number) => benchOrtWebGpu(workload, seconds, 'webgpu-bench', options.ort) },
   ]);
   await rounds.run(contestants, options.rounds, options.seconds, (r, round) =>
     options.log(
@@ -45,14 +41,14 @@ export async function webgpuBench(options: {
   const lines = [
     `WebGPU adapter: ${availability.adapter}${availability.software ? ' — software emulation: ratios only, no absolute speed' : ''}`,
     '',
-    `| workload | training: @lstm ÷ tf.layers (median, range of ${n} rounds) | inference: @lstm ÷ tf.layers | inference: @lstm ÷ onnxruntime-web |`,
+    `| workload | training: @lstm ÷ tf.layers (median, range of ${n} rounds) | inference: @lstm ÷ tf.layers | inference: @lstm ÷ ${options.ort.label} |`,
     '|---|---|---|---|',
   ];
   for (const w of workloads) {
     const train = rounds.ratio(w.name, OURS, TFJS, 'trainSequencesPerSecond');
     const infer = rounds.ratio(w.name, OURS, TFJS, 'inferSequencesPerSecond');
-    const ort = options.ortWasm === null ? undefined : rounds.ratio(w.name, OURS, ORT, 'inferSequencesPerSecond');
-    lines.push(`| ${w.name} | ${showRatio(train)} | ${showRatio(infer)} | ${options.ortWasm === null ? 'not run here' : showRatio(ort)} |`);
+    const ort = rounds.ratio(w.name, OURS, options.ort.label, 'inferSequencesPerSecond');
+    lines.push(`| ${w.name} | ${showRatio(train)} | ${showRatio(infer)} | ${showRatio(ort)} |`);
   }
   if (!availability.software) {
     lines.push('', '| workload | library | train seq/s | infer seq/s | GFLOP/s (training) |', '|---|---|---|---|---|');

@@ -59,9 +59,35 @@ export async function benchLstmWebGpu(w: Workload, seconds: number): Promise<Res
   };
 }
 
+/**
+ * TensorFlow.js 4.22's webgpu backend asks for the default limits, and its gradient of a
+ * two-layer LSTM then needs a program (AddNPacked) with 9 storage buffers, over the default 8:
+ * the program fails validation and its work is silently skipped. Its device is created here with
+ * the adapter's own buffer limit (as ours is), so it computes what it claims to.
+ */
+async function tfjsWebGpu(): Promise<void> {
+  if (tf.findBackend('webgpu')) return tf.setBackend('webgpu').then(() => undefined);
+  const gpu = (globalThis as unknown as { navigator: { gpu: GPU } }).navigator.gpu;
+  const requestAdapter = gpu.requestAdapter.bind(gpu);
+  gpu.requestAdapter = async (options) => {
+    const adapter = await requestAdapter(options);
+    if (!adapter) return adapter;
+    const requestDevice = adapter.requestDevice.bind(adapter);
+    const maxStorageBuffersPerShaderStage = adapter.limits.maxStorageBuffersPerShaderStage;
+    adapter.requestDevice = (descriptor) =>
+      requestDevice({ ...descriptor, requiredLimits: { ...descriptor?.requiredLimits, maxStorageBuffersPerShaderStage } });
+    return adapter;
+  };
+  try {
+    await tf.setBackend('webgpu');
+  } finally {
+    gpu.requestAdapter = requestAdapter;
+  }
+}
+
 /** tf.layers.lstm on TensorFlow.js's webgpu backend, the same step (clip 1.0, Adam). */
 export async function benchTfjsWebGpu(w: Workload, seconds: number): Promise<Result> {
-  await tf.setBackend('webgpu');
+  await tfjsWebGpu();
   await tf.ready();
   const model = layersModel(w);
   const optimizer = tf.train.adam(1e-3);

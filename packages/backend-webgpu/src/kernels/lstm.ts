@@ -33,45 +33,38 @@ fn squash_c(x: f32) -> f32 { return ${form.cellActivation === 'identity' ? 'x' :
   };
 }
 
+/**
+ * Four units per thread, read as vec4 (H a multiple of 4, no gate recurrence): each h_{t−1}
+ * value read once serves four units, each weight load brings four; per unit the sums run in the
+ * same order as with one unit per thread, so the results are the same bits.
+ */
+export const forwardIsWide = (dims: Dims, form: LstmForm) => !form.gateRecurrence && dims.H % 4 === 0;
+
 function forwardProgram(dims: Dims, attrs: LstmAttrs): string {
   const { B, T, H, GH } = dims;
   const { form, record, reverse } = attrs;
   const f = formCode(form, H, attrs.gateActivation === 'hardSigmoid');
   const fgr = form.gateRecurrence;
+  const wide = forwardIsWide(dims, form);
   const BH = B * H;
   const peepOffset = B; // in aux
-  const acc = f.learned.map((name) => `var pre_${name} = P[row * ${GH}u + ${f.offset(name)}u + j];`).join('\n    ');
-  const dot = f.learned.map((name) => `pre_${name} += hm * W[w + ${f.offset(name)}u];`).join(' ');
   const gateDot = f.learned
     .filter((name) => name !== 'g')
     .map((name) => `pre_${name} += am * W[w + ${f.offset(name)}u];`)
     .join(' ');
   const peep = (name: 'i' | 'f' | 'o', cell: string) => (f.peep(name) >= 0 ? ` + aux[${peepOffset + f.peep(name)}u + j] * ${cell}` : '');
   const has = (name: 'i' | 'f' | 'o') => f.learned.includes(name);
-  return `${header(['s: u32'], ['P', 'W', 'aux', 'prev'], record ? ['next', 'y', 'gates', 'cells'] : ['next', 'y'])}
-${f.functions}
-${STEP_HELPERS(T, reverse)}
-${MAIN_1D}
-  if (i >= ${BH}u) { return; }
-  let b = i / ${H}u;
-  let j = i - b * ${H}u;
-  let t = step_at(u.s);
-  let row = b * ${T}u + t;
-  if (t >= length_of(b)) {
+  // A padded row past its length keeps its state; `leave` ends the unit's work (return, or continue when a thread has four).
+  const masked = (leave: string) => `if (t >= length_of(b)) {
     next[i] = prev[i];
     next[${BH}u + i] = prev[${BH}u + i];
     ${fgr ? `for (var q = 0u; q < 3u; q++) { next[${2 * BH}u + b * ${3 * H}u + q * ${H}u + j] = prev[${2 * BH}u + b * ${3 * H}u + q * ${H}u + j]; }` : ''}
     y[row * ${H}u + j] = 0.0;
     ${record ? `${f.learned.map((name) => `gates[row * ${GH}u + ${f.offset(name)}u + j] = 0.0;`).join(' ')} cells[row * ${H}u + j] = prev[${BH}u + i];` : ''}
-    return;
+    ${leave}
   }
-  let cPrev = prev[${BH}u + i];
-  ${acc}
-  for (var m = 0u; m < ${H}u; m++) {
-    let hm = prev[b * ${H}u + m];
-    let w = m * ${GH}u + j;
-    ${dot}
-  }
+  let cPrev = prev[${BH}u + i];`;
+  const gateMaths = `
   ${fgr ? `for (var m = 0u; m < ${3 * H}u; m++) { let am = prev[${2 * BH}u + b * ${3 * H}u + m]; let w = ${H * GH}u + m * ${GH}u + j; ${gateDot} }` : ''}
   var ig = ${f.iPin};
   var fg = ${f.fPin};
@@ -94,6 +87,52 @@ ${MAIN_1D}
   gates[row * ${GH}u + ${f.offset('g')}u + j] = g; ${has('o') ? `gates[row * ${GH}u + ${f.offset('o')}u + j] = og;` : ''}
   cells[row * ${H}u + j] = c;`
       : ''
+  }`;
+  const outputs = record ? ['next', 'y', 'gates', 'cells'] : ['next', 'y'];
+  const prelude = `${f.functions}
+${STEP_HELPERS(T, reverse)}
+${MAIN_1D}`;
+  if (!wide) {
+    return `${header(['s: u32'], ['P', 'W', 'aux', 'prev'], outputs)}
+${prelude}
+  if (i >= ${BH}u) { return; }
+  let b = i / ${H}u;
+  let j = i - b * ${H}u;
+  let t = step_at(u.s);
+  let row = b * ${T}u + t;
+  ${masked('return;')}
+  ${f.learned.map((name) => `var pre_${name} = P[row * ${GH}u + ${f.offset(name)}u + j];`).join('\n  ')}
+  for (var m = 0u; m < ${H}u; m++) {
+    let hm = prev[b * ${H}u + m];
+    let w = m * ${GH}u + j;
+    ${f.learned.map((name) => `pre_${name} += hm * W[w + ${f.offset(name)}u];`).join(' ')}
+  }
+  ${gateMaths}
+}`;
+  }
+  const [H4, GH4] = [H / 4, GH / 4];
+  const at4 = (name: 'i' | 'f' | 'g' | 'o') => f.offset(name) / 4;
+  return `${header(['s: u32'], ['P: array<vec4<f32>>', 'W: array<vec4<f32>>', 'aux', 'prev'], outputs)}
+${prelude}
+  if (i >= ${BH / 4}u) { return; }
+  let b = i / ${H4}u;
+  let j4 = i - b * ${H4}u;
+  let t = step_at(u.s);
+  let row = b * ${T}u + t;
+  ${f.learned.map((name) => `var acc_${name} = P[row * ${GH4}u + ${at4(name)}u + j4];`).join('\n  ')}
+  if (t < length_of(b)) {
+    for (var m = 0u; m < ${H}u; m++) {
+      let hm = prev[b * ${H}u + m];
+      let w = m * ${GH4}u + j4;
+      ${f.learned.map((name) => `acc_${name} += hm * W[w + ${at4(name)}u];`).join(' ')}
+    }
+  }
+  for (var q = 0u; q < 4u; q++) {
+    let j = j4 * 4u + q;
+    let i = b * ${H}u + j;
+    ${masked('continue;')}
+    ${f.learned.map((name) => `var pre_${name} = acc_${name}[q];`).join(' ')}
+    ${gateMaths}
   }
 }`;
 }
@@ -175,7 +214,8 @@ export function lstmForwardKernel(ctx: GpuContext) {
       const key = `lstm.forward.${JSON.stringify([dims, form, attrs.gateActivation, attrs.reverse, record])}`;
       const code = () => forwardProgram(dims, attrs);
       const outs = record ? [y.handle.buffer, gates!.handle.buffer, cells!.handle.buffer] : [y.handle.buffer];
-      const last = recordForwardSteps(ctx, { key, code }, dims, [P, W, aux], states, outs);
+      const threads = forwardIsWide(dims, form) ? (B * H) / 4 : B * H;
+      const last = recordForwardSteps(ctx, { key, code }, dims, [P, W, aux], states, outs, grid1d(threads));
       copy(last, h.handle.buffer, B * H);
       copy(last, c.handle.buffer, B * H, B * H);
     }

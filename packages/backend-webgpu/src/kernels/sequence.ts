@@ -228,6 +228,7 @@ export function recordForwardSteps(
   inputs: readonly GPUBuffer[],
   states: readonly [GPUBuffer, GPUBuffer],
   outputs: readonly GPUBuffer[],
+  workgroups: [number, number] = grid1d(dims.B * dims.H),
 ): GPUBuffer {
   for (let s = 0; s < dims.T; s++) {
     const [prev, next] = s % 2 === 0 ? states : ([states[1], states[0]] as const);
@@ -236,7 +237,7 @@ export function recordForwardSteps(
       params: params(s),
       inputs: [...inputs, prev],
       outputs: [next, ...outputs],
-      workgroups: grid1d(dims.B * dims.H),
+      workgroups,
     });
   }
   return states[dims.T % 2]!;
