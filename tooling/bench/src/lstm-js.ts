@@ -4,6 +4,18 @@ import { Adam } from '@lstm/optim';
 import { batchLoss, readStepSummary, stepSummary } from '@lstm/tasks';
 import { makeBatch, measure, trainingFlops, type Result, type Workload } from './workload.js';
 
+/** The benchmark's classifier for a workload (seed 1: every contestant starts from the same weights). */
+export function benchModel(w: Workload, cell: Pick<SequenceClassifierOptions, 'cell' | 'variant' | 'pin'> = {}): SequenceClassifier {
+  return new SequenceClassifier({
+    inputSize: w.inputSize,
+    hiddenSize: w.hiddenSize,
+    numLayers: w.numLayers,
+    numClasses: w.classes,
+    seed: 1,
+    ...cell,
+  });
+}
+
 /** Frees a contestant's model and optimizer, so that round after round (rounds.ts) the backend's memory stays flat. */
 export function release(model: SequenceClassifier, optimizer: Adam): void {
   optimizer.dispose();
@@ -26,14 +38,7 @@ export async function benchLstmJs(
 ): Promise<Result> {
   registerBackend(factory);
   await setBackend(factory.name);
-  const model = new SequenceClassifier({
-    inputSize: w.inputSize,
-    hiddenSize: w.hiddenSize,
-    numLayers: w.numLayers,
-    numClasses: w.classes,
-    seed: 1,
-    ...cell,
-  });
+  const model = benchModel(w, cell);
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const { x, y } = makeBatch(w, 7);
   const shape = [w.batch, w.steps, w.inputSize];

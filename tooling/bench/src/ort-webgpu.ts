@@ -1,7 +1,7 @@
 import { prefetch, setBackend, tensor, tidy } from '@lstm/core';
-import { SequenceClassifier } from '@lstm/layers';
 import { exportOnnx } from '@lstm/layers/onnx';
 import type * as ortWeb from 'onnxruntime-web/webgpu';
+import { benchModel } from './lstm-js.js';
 import { makeBatch, measureAsync, type Result, type Workload } from './workload.js';
 
 /** onnxruntime as its users load it: onnxruntime-web in a browser, onnxruntime-node in Node (the same native WebGPU EP). */
@@ -18,13 +18,7 @@ export interface OrtRuntime {
  */
 export async function benchOrtWebGpu(w: Workload, seconds: number, backend: string, { ort, label }: OrtRuntime): Promise<Result> {
   await setBackend(backend);
-  const model = new SequenceClassifier({
-    inputSize: w.inputSize,
-    hiddenSize: w.hiddenSize,
-    numLayers: w.numLayers,
-    numClasses: w.classes,
-    seed: 1,
-  });
+  const model = benchModel(w);
   const { x } = makeBatch(w, 7);
   const ours = tidy(() => model.forward(tensor(x, [w.batch, w.steps, w.inputSize])).output);
   const expected = await ours.read();

@@ -1,11 +1,10 @@
 import { webgpu } from '@lstm/backend-webgpu';
 import { registerBackend, setBackend, tensor, tidy, keep } from '@lstm/core';
-import { SequenceClassifier } from '@lstm/layers';
 import { Adam } from '@lstm/optim';
 import { batchLoss, stepSummary } from '@lstm/tasks';
 import * as tf from '@tensorflow/tfjs';
 import '@tensorflow/tfjs-backend-webgpu';
-import { release } from './lstm-js.js';
+import { benchModel, release } from './lstm-js.js';
 import { clippedStep, layersModel } from './tfjs.js';
 import { makeBatch, measureAsync, trainingFlops, type Result, type Workload } from './workload.js';
 
@@ -20,13 +19,7 @@ export async function benchLstmWebGpu(w: Workload, seconds: number): Promise<Res
   if (!registered) registerBackend(webgpu({ name: 'webgpu-bench' })); // one device for every round
   registered = true;
   await setBackend('webgpu-bench');
-  const model = new SequenceClassifier({
-    inputSize: w.inputSize,
-    hiddenSize: w.hiddenSize,
-    numLayers: w.numLayers,
-    numClasses: w.classes,
-    seed: 1,
-  });
+  const model = benchModel(w);
   const optimizer = new Adam(model.parameters(), { lr: 1e-3 });
   const { x, y } = makeBatch(w, 7);
   const shape = [w.batch, w.steps, w.inputSize];
