@@ -162,14 +162,14 @@ const cases: [string, string[], number, RegExp][] = [
     'an unknown backend',
     ['train', ...tiny, '--backend', 'quantum', '--out', at('b')],
     USAGE,
-    /unknown backend 'quantum' Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu \(see lstm backends\)$/,
+    /unknown backend 'quantum' Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu, webgpu \(see lstm backends\)$/,
   ],
   // issue 20: a near miss gets "did you mean", and a backend this machine lacks is not offered
   [
     'webgl for tfjs-webgl',
     ['train', ...tiny, '--backend', 'webgl', '--out', at('b')],
     USAGE,
-    /unknown backend 'webgl'; did you mean 'tfjs-webgl'\? Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu \(/,
+    /unknown backend 'webgl'; did you mean 'tfjs-webgl'\? Usable here: cpu, wasm, tfjs-wasm, tfjs-cpu, webgpu \(/,
   ],
   ['a misspelt backend', ['train', ...tiny, '--backend', 'wsam', '--out', at('b')], USAGE, /did you mean 'wasm'\?/],
   [
