@@ -85,8 +85,7 @@ function describe(adapter: GPUAdapter): { description: string; software: boolean
 
 /** Whether the Vulkan loader's standard folders hold any driver manifest (Linux layout). */
 async function anyInstalledDriver(env: Record<string, string | undefined>): Promise<boolean> {
-  const fs = 'node:fs/promises';
-  const { readdir } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+  const { readdir } = await nodeFs();
   const dataDirs = (env.XDG_DATA_DIRS ?? '/usr/local/share:/usr/share').split(':');
   const configDirs = (env.XDG_CONFIG_DIRS ?? '/etc/xdg').split(':');
   const folders = [...configDirs, '/etc', ...(env.HOME ? [`${env.HOME}/.local/share`] : []), ...dataDirs].map((d) => `${d}/vulkan/icd.d`);
@@ -98,8 +97,7 @@ async function anyInstalledDriver(env: Record<string, string | undefined>): Prom
 }
 
 async function firstExisting(paths: readonly string[]): Promise<string | null> {
-  const fs = 'node:fs/promises'; // Node only, like the bindings
-  const { access } = (await import(/* @vite-ignore */ fs)) as typeof import('node:fs/promises');
+  const { access } = await nodeFs();
   for (const path of paths) {
     try {
       await access(path);
@@ -107,4 +105,10 @@ async function firstExisting(paths: readonly string[]): Promise<string | null> {
     } catch {}
   }
   return null;
+}
+
+/** node:fs/promises, kept out of bundlers' static analysis: Node only, like the bindings. */
+function nodeFs(): Promise<typeof import('node:fs/promises')> {
+  const specifier = 'node:fs/promises';
+  return import(/* @vite-ignore */ specifier);
 }

@@ -39,20 +39,17 @@ export class GuardedStep {
 
   /** Once the summary is on the host: the guards, then the optimizer's update. */
   apply(epoch: number, batch: number): { tally: Tally; norm: number } {
-    const summary = this.reader.due ? this.reader.read() : null;
-    if (summary) this.check(summary, epoch, batch);
+    const judged = this.judged(this.reader.due ? this.reader.read() : null, epoch, batch);
     const { optimizer } = this.options;
     tidy(() => optimizer.step());
     optimizer.zeroGrad();
-    return summary ?? { tally: emptyTally(), norm: 0 };
+    return judged;
   }
 
   /** The steps not read yet (with `logEvery` > 1), read and checked at the end of an epoch. */
   async flush(epoch: number, batch: number): Promise<{ tally: Tally; norm: number }> {
     await prefetch(this.reader.pending);
-    const summary = this.reader.read();
-    if (summary) this.check(summary, epoch, batch);
-    return summary ?? { tally: emptyTally(), norm: 0 };
+    return this.judged(this.reader.read(), epoch, batch);
   }
 
   /** The weights and the optimizer's state read to the host (core's `prefetch`): saving them then reads synchronously. */
@@ -73,6 +70,13 @@ export class GuardedStep {
     this.reader.discard();
     this.options.optimizer.zeroGrad();
     if (this.lastGood) loadStateDict(this.model, this.lastGood);
+  }
+
+  /** A read summary through the guards (nothing read: an empty tally). */
+  private judged(summary: StepSummary | null, epoch: number, batch: number): { tally: Tally; norm: number } {
+    if (!summary) return { tally: emptyTally(), norm: 0 };
+    this.check(summary, epoch, batch);
+    return summary;
   }
 
   private check(summary: StepSummary, epoch: number, batch: number): void {

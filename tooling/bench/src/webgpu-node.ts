@@ -29,7 +29,6 @@ async function main(): Promise<void> {
   });
   process.stdout.write(`Node ${process.version}\n${lines.join('\n')}\n`);
   process.stdout.write(`JSON ${JSON.stringify({ adapter: found, rounds: results })}\n`);
-  (gpu as unknown as { keep?: unknown }).keep = gpu; // dawn.node aborts if its instance is collected mid-run
 }
 
 main().then(
