@@ -155,18 +155,17 @@ export function buildOptimizer(model: SequenceModel, o: OptimOptions): { optimiz
 }
 
 /**
- * Registers the CPU backend and the TensorFlow.js ones, and selects one by name. The backend and
- * its thread count are options, so whatever is wrong with them is a usage error (exit 2): an
- * unknown name gets "did you mean" and the backends usable on this machine.
+ * Registers the backends and makes `name` active. The backend, its thread count and `fma` are
+ * options, so whatever is wrong with them is a usage error (exit 2): an unknown name gets "did you
+ * mean" and the backends usable on this machine. Commands that read the device synchronously
+ * (predict, generate, viz…) leave `asyncReads` false: a backend that reads asynchronously (webgpu)
+ * is then refused with the ones that would do.
  */
-/**
- * Registers the backends and makes `name` active. Commands that read the device synchronously
- * (predict, generate, viz…) leave `asyncReads` false: a backend that reads asynchronously
- * (webgpu) is then refused with the ones that would do.
- */
-export async function selectBackend(name = 'cpu', threads = 1, { asyncReads = false } = {}): Promise<void> {
+export async function selectBackend(name = 'cpu', threads = 1, { asyncReads = false, fma = false } = {}): Promise<Backend> {
+  if (fma && name !== 'wasm')
+    throw new UsageError(`--fma is backend-wasm's fused multiply-add; add --backend wasm or drop --fma (--backend ${name})`);
   try {
-    registerAll(threads);
+    registerAll(threads, fma);
   } catch (error) {
     if (error instanceof LstmError) throw new UsageError(`--threads ${threads}: ${error.message}`);
     throw error;
@@ -188,6 +187,7 @@ export async function selectBackend(name = 'cpu', threads = 1, { asyncReads = fa
   }
   if (!asyncReads && !backend.readSync)
     throw new UsageError(`--backend ${name} reads the device asynchronously, which only train and eval do; use cpu or wasm here`);
+  return backend;
 }
 
 /** Each registered backend, whether it starts on this machine and why not (each is tried; the last tried stays active). */
@@ -226,9 +226,9 @@ function editDistance(a: string, b: string): number {
 }
 
 /** Every backend the CLI ships: cpu, wasm, and tfjs-wasm, tfjs-cpu, tfjs-webgl (a browser's only). */
-export function registerAll(threads = 1): void {
+export function registerAll(threads = 1, fma = false): void {
   registerBackend(cpu({ threads }));
-  registerBackend(wasm({ threads }));
+  registerBackend(wasm({ threads, fma }));
   for (const backend of TFJS_BACKENDS) if (backend !== 'webgpu') registerBackend(tfjs({ backend, warnings: false }));
   registerBackend(webgpu());
 }

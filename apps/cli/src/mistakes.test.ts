@@ -185,6 +185,8 @@ const cases: [string, string[], number, RegExp][] = [
     USAGE,
     /wasm: threads must be an integer from 1 to 16, got 32/,
   ],
+  // issue 26: FMA is backend-wasm's; on another backend it would do nothing
+  ['--fma on cpu', ['train', ...tiny, '--fma', '--out', at('b')], USAGE, /--fma is backend-wasm's fused multiply-add; add --backend wasm/],
   // issue 20: an option that does nothing for the cell is refused
   [
     '--forget-bias on a GRU',

@@ -70,6 +70,7 @@ export function trainCommand() {
     .option('--seed <n>', 'seed of data, initialisation, dropout and shuffling', integer(0), 0)
     .option('--backend <name>', 'compute backend (see lstm backends)', 'cpu')
     .option('--threads <n>', 'cpu and wasm backends: threads (wasm: up to 16)', integer(1, 64), 1)
+    .option('--fma', 'wasm backend: fused multiply-add where the runtime has relaxed SIMD (faster; last bits differ between machines)')
     .option('--out <dir>', 'output directory (default runs/<task>)')
     .option('--resume', 'continue the run saved in --out')
     .option('--force', 'overwrite a model already in --out')

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { SingleBar } from 'cli-progress';
+import { wasmBuild } from '@lstm/backend-wasm';
 import { encodeModel, encodeSafetensors, parameterCount } from '@lstm/layers';
 import {
   DivergedError,
@@ -40,6 +41,7 @@ export interface TrainOptions extends Omit<TaskOptions, 'task'>, ModelOptions, O
   scheduledSampling?: [number, number];
   backend?: string;
   threads?: number;
+  fma?: boolean;
   out?: string;
   json?: boolean;
   resume?: boolean;
@@ -163,7 +165,7 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   }
   const unknownRecord = (given.record ?? []).filter((kind) => kind !== 'gates' && kind !== 'gradients');
   if (unknownRecord.length) throw new UsageError(`--record ${unknownRecord.join(',')}: record gates, gradients or both`);
-  await selectBackend(given.backend, given.threads, { asyncReads: true });
+  const backend = await selectBackend(given.backend, given.threads, { asyncReads: true, fma: given.fma });
   const resumed = given.resume ? loadCheckpoint(out) : undefined;
   const o = resumeOptions(given, resumed?.run.options as Partial<TrainOptions> | undefined, source, out);
   if (!o.task) throw new UsageError(`--task <name> is required: one of ${TASKS.join(', ')}`);
@@ -172,6 +174,8 @@ export async function train(given: TrainOptions, source: OptionSource = () => un
   const log = (line: string) => {
     if (!o.quiet) process.stderr.write(`${line}\n`);
   };
+  if (given.fma && !wasmBuild(backend).fma)
+    log('--fma: this runtime has no relaxed SIMD (Node ≥ 22 and current Chrome and Firefox do); training on the plain SIMD build');
   const taskOptions: TaskOptions = {
     task: taskName,
     data: o.data,

@@ -1,5 +1,6 @@
 import { Rng, tensor, tidy } from '@lstm/core';
 import { decodeModel, describeLstm, parameterCount, plainVariant, storedName, type ModelFile } from '@lstm/layers';
+import { wasmAvailability } from '@lstm/backend-wasm';
 import { webgpuAvailability } from '@lstm/backend-webgpu';
 import { encode, evaluateAsync, oneHot, parseCsv, sampleToken } from '@lstm/tasks';
 import { co2Csv } from '@lstm/tasks/node';
@@ -86,7 +87,7 @@ export async function backends(json: boolean): Promise<void> {
   }
   const notes: Record<string, string> = {
     cpu: 'default; pure TypeScript, float32 and float64; --threads N for worker threads',
-    wasm: 'WebAssembly SIMD: packed SGEMM, fused recurrent kernels and Adam, float32; --threads N',
+    wasm: `WebAssembly SIMD: packed SGEMM, fused recurrent kernels and Adam, float32; --threads N; --fma ${(await wasmAvailability()).fma ? 'uses relaxed SIMD here' : 'falls back here: no relaxed SIMD in this runtime'}`,
     'tfjs-wasm': 'TensorFlow.js wasm (SIMD), float32',
     'tfjs-cpu': 'TensorFlow.js cpu, float32',
     'tfjs-webgl': 'TensorFlow.js WebGL, float32',

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { wasmAvailability } from '@lstm/backend-wasm';
 
 const main = fileURLToPath(new URL('./main.ts', import.meta.url));
 const tsx = import.meta.resolve('tsx');
@@ -43,5 +44,33 @@ describe('lstm on backend-wasm (issue 12)', () => {
     // Float32 round-off differs between the backends (summation order, exp), and training
     // amplifies it, so the runs are not identical: the same accuracy means within 2 points.
     expect(Math.abs(wasm - cpu)).toBeLessThanOrEqual(0.02);
+  });
+
+  it('trains with --fma on the relaxed-SIMD build where the runtime has it, and says when it falls back', { timeout: 60_000 }, async () => {
+    const out = join(dir, 'fma');
+    const run = lstm(
+      'train',
+      '--task',
+      'first-last',
+      '--hidden',
+      '8',
+      '--train-size',
+      '64',
+      '--validation-size',
+      '32',
+      '--test-size',
+      '32',
+      '--epochs',
+      '1',
+      '--backend',
+      'wasm',
+      '--fma',
+      '--out',
+      out,
+    );
+    expect(run.code, run.stderr).toBe(0);
+    expect(finalAccuracy(out)).toBeGreaterThan(0);
+    const fellBack = /--fma: this runtime has no relaxed SIMD .* training on the plain SIMD build/.test(run.stderr);
+    expect(fellBack).toBe(!(await wasmAvailability()).fma);
   });
 });

@@ -1,7 +1,9 @@
 // Vector math on four float32 lanes (wasm fixed-width SIMD). exp is Cephes' expf: range reduction
-// x = n·ln2 + r, a degree-6 polynomial in r, and 2ⁿ built in the exponent bits; ≈ 1 ulp. tanh uses
-// Cephes' odd minimax polynomial below |x| = 0.625 (no cancellation near 0) and 1 − 2/(e^{2|x|} + 1)
-// above. Scalar tails run the same vector code on one lane, so every element sees the same formula.
+// x = n·ln2 + r, a degree-6 polynomial in r, and 2ⁿ built in the exponent bits; ≈ 1 ulp. tanh
+// takes one exponential and one divide: tanh|x| = m / (m + 2) with m = e^{2|x|} − 1 computed from
+// the same reduction as 2ⁿ·(e^r − 1) + (2ⁿ − 1), so that for small |x| (n = 0) m is the polynomial's
+// r + r²·q(r) itself and nothing cancels. Scalar tails run the same vector code on one lane, so
+// every element sees the same formula.
 
 // With --use FMA=1 the multiply-add is relaxed SIMD's fused one (opt-in build, see scripts/build-wasm.mjs).
 // @ts-ignore: decorator
@@ -23,22 +25,47 @@ export function lane0(v: v128): f32 {
   return f32x4.extract_lane(v, 0);
 }
 
+/** Range reduction of e^x: x = n·ln2 + r (|r| ≤ ln2/2), n as a float; x clamped to float32's range. */
 // @ts-ignore: decorator
 @inline
-export function vexp(x: v128): v128 {
-  x = f32x4.min(f32x4.max(x, splat(-87.33)), splat(88.0));
-  const n = f32x4.floor(madd(x, splat(1.44269504088896341), splat(0.5)));
-  let r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
-  r = f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+function reduce(x: v128): v128 {
+  return f32x4.floor(madd(x, splat(1.44269504088896341), splat(0.5)));
+}
+
+/** r for e^x = 2ⁿ·e^r, ln2 split in two so that n·ln2 subtracts exactly. */
+// @ts-ignore: decorator
+@inline
+function remainder(x: v128, n: v128): v128 {
+  const r = f32x4.sub(x, f32x4.mul(n, splat(0.693359375)));
+  return f32x4.sub(r, f32x4.mul(n, splat(-2.12194440e-4)));
+}
+
+/** e^r − 1 for |r| ≤ ln2/2: r + r²·q(r), Cephes' minimax coefficients. */
+// @ts-ignore: decorator
+@inline
+function expm1Reduced(r: v128): v128 {
   let p = splat(1.9875691500e-4);
   p = madd(p, r, splat(1.3981999507e-3));
   p = madd(p, r, splat(8.3334519073e-3));
   p = madd(p, r, splat(4.1665795894e-2));
   p = madd(p, r, splat(1.6666665459e-1));
   p = madd(p, r, splat(5.0000001201e-1));
-  p = madd(p, f32x4.mul(r, r), f32x4.add(r, splat(1)));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
-  return f32x4.mul(p, scale);
+  return madd(p, f32x4.mul(r, r), r);
+}
+
+/** 2ⁿ for integral n in float32's exponent range, built in the exponent bits. */
+// @ts-ignore: decorator
+@inline
+function pow2(n: v128): v128 {
+  return i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(n), i32x4.splat(127)), 23);
+}
+
+// @ts-ignore: decorator
+@inline
+export function vexp(x: v128): v128 {
+  x = f32x4.min(f32x4.max(x, splat(-87.33)), splat(88.0));
+  const n = reduce(x);
+  return f32x4.mul(f32x4.add(expm1Reduced(remainder(x, n)), splat(1)), pow2(n));
 }
 
 // @ts-ignore: decorator
@@ -66,17 +93,13 @@ export function vgateGrad(s: v128, hard: bool): v128 {
 // @ts-ignore: decorator
 @inline
 export function vtanh(x: v128): v128 {
-  const ax = f32x4.abs(x);
-  const z = f32x4.mul(ax, ax);
-  let p = splat(-5.70498872745e-3);
-  p = madd(p, z, splat(2.06390887954e-2));
-  p = madd(p, z, splat(-5.37397155531e-2));
-  p = madd(p, z, splat(1.33314422036e-1));
-  p = madd(p, z, splat(-3.33332819422e-1));
-  const small = madd(f32x4.mul(p, z), ax, ax);
-  const large = f32x4.sub(splat(1), f32x4.div(splat(2), f32x4.add(vexp(f32x4.add(ax, ax)), splat(1))));
-  const magnitude = v128.bitselect(small, large, f32x4.lt(ax, splat(0.625)));
-  // Copy x's sign; NaN stays NaN because both branches carry it.
+  // m = e^{2|x|} − 1 = 2ⁿ·(e^r − 1) + (2ⁿ − 1); 2|x| ≤ 88 keeps m finite, and tanh is 1 in float32 from |x| ≈ 9.
+  const y = f32x4.min(f32x4.add(f32x4.abs(x), f32x4.abs(x)), splat(88.0));
+  const n = reduce(y);
+  const scale = pow2(n);
+  const m = madd(scale, expm1Reduced(remainder(y, n)), f32x4.sub(scale, splat(1)));
+  const magnitude = f32x4.div(m, f32x4.add(m, splat(2)));
+  // Copy x's sign; NaN stays NaN (min keeps it, and NaN's m gives NaN).
   return v128.or(magnitude, v128.and(x, i32x4.splat(0x80000000)));
 }
 

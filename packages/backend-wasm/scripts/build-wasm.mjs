@@ -30,6 +30,8 @@ const common = [
   'abort=',
   '--baseDir',
   root,
+  // WASM_NAMES=1 keeps the functions' names, so that a profiler (node --cpu-prof) shows gemmPacked, lstmForward…
+  ...(process.env.WASM_NAMES ? ['--debug'] : []),
 ];
 
 const builds = {

@@ -16,9 +16,12 @@ export interface WasmBackendOptions {
   /** Leave out the fused recurrent kernels so core's reference compositions run (testing). */
   fused?: boolean;
   /**
-   * Use relaxed SIMD's fused multiply-add (Chrome ≥ 114, Firefox; Node 20 behind
-   * `--experimental-wasm-relaxed-simd`; not Safari). Creation fails with a clear message where
-   * the engine lacks it; `wasmAvailability()` says beforehand.
+   * Allow relaxed SIMD's fused multiply-add where the engine has it (Node ≥ 22, Chrome ≥ 114,
+   * Firefox; Node 20 only with `--experimental-wasm-relaxed-simd`; not Safari), and the plain SIMD
+   * build elsewhere; `wasmBuild(backend).fma` says which runs. Faster, but a fused multiply-add
+   * rounds once where the default build rounds twice, and relaxed SIMD lets each engine and CPU
+   * choose fused or not: results then differ in the last bits between machines (default false:
+   * the same bits everywhere, and on any number of threads).
    */
   fma?: boolean;
   /** Initial size of the linear memory in MiB (default 16); it grows on demand up to 4 GiB. */
@@ -82,10 +85,19 @@ export async function createWasmBackend(name: string, options: WasmBackendOption
     destroy: () => team.destroy(),
   };
   heaps.set(backend, heap);
+  builds.set(backend, { fma: options.fma ?? false, threads });
   return backend;
 }
 
 const heaps = new WeakMap<Backend, Heap>();
+const builds = new WeakMap<Backend, { fma: boolean; threads: number }>();
+
+/** Which build a backend-wasm backend runs: relaxed SIMD's fused multiply-add or not, and its threads. */
+export function wasmBuild(backend: Backend): { fma: boolean; threads: number } {
+  const build = builds.get(backend);
+  if (!build) throw new ValueError(`wasmBuild: backend "${backend.name}" is not a @lstm/backend-wasm backend`);
+  return { ...build };
+}
 
 /** The linear memory of a backend-wasm backend: bytes reserved (never shrinks) and in live blocks. */
 export function wasmMemory(backend: Backend): { reservedBytes: number; liveBytes: number } {

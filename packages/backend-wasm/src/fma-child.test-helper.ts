@@ -1,9 +1,10 @@
-// Run by fma.test.ts in a Node started with --experimental-wasm-relaxed-simd: the relaxed-SIMD
-// (fused multiply-add) build against backend-cpu on an LSTM forward and backward. Prints JSON.
+// Run by fma.test.ts in a Node with relaxed SIMD (Node 20: --experimental-wasm-relaxed-simd): the
+// relaxed-SIMD (fused multiply-add) builds, one thread and two, against backend-cpu on an LSTM
+// forward and backward. Prints JSON.
 import { cpu } from '@lstm/backend-cpu';
-import { lstmBackward, lstmForward, registerBackend, setBackend, type Tensor, tensor } from '@lstm/core';
+import { getBackend, lstmBackward, lstmForward, registerBackend, setBackend, type Tensor, tensor } from '@lstm/core';
 import { normwiseError } from '@lstm/core/testing';
-import { wasm, wasmAvailability } from './index.js';
+import { wasm, wasmBuild } from './index.js';
 
 const [B, T, I, H] = [3, 9, 5, 7];
 const values = (n: number, seed: number) => Array.from({ length: n }, (_, i) => Math.sin(i * 0.7 + seed) * 0.5);
@@ -25,9 +26,16 @@ async function run(name: string) {
 }
 registerBackend(cpu());
 registerBackend(wasm({ name: 'wasm-fma', fma: true }));
+registerBackend(wasm({ name: 'wasm-fma-2', fma: true, threads: 2, parallelMinWork: 0 }));
 const reference = await run('cpu');
-const fused = await run('wasm-fma');
-const errors = Object.fromEntries(
-  Object.keys(reference).map((k) => [k, normwiseError(fused[k as keyof typeof fused], reference[k as keyof typeof reference])]),
-);
-console.log(JSON.stringify({ available: await wasmAvailability(), errors }));
+const errors: Record<string, number> = {};
+const builds: { fma: boolean; threads: number }[] = [];
+for (const [name, label] of [
+  ['wasm-fma', '1 thread'],
+  ['wasm-fma-2', '2 threads'],
+] as const) {
+  const fused = await run(name);
+  builds.push(wasmBuild(getBackend()));
+  for (const k of Object.keys(reference) as (keyof typeof reference)[]) errors[`${label}: ${k}`] = normwiseError(fused[k], reference[k]);
+}
+console.log(JSON.stringify({ builds, errors }));

@@ -8,7 +8,7 @@ import { createWasmBackend, type WasmBackendOptions } from './backend.js';
 import { buildFor, canShareMemory, validates, webAssembly } from './module.js';
 
 export type { WasmBackendOptions } from './backend.js';
-export { wasmMemory } from './backend.js';
+export { wasmBuild, wasmMemory } from './backend.js';
 
 /** What this engine can run: fixed-width SIMD (required) and relaxed SIMD's FMA (optional). */
 export async function wasmAvailability(): Promise<{ simd: boolean; fma: boolean }> {
@@ -44,19 +44,15 @@ export function wasm(options: WasmBackendOptions & { name?: string } = {}): Back
       if (threads > 1 && !canShareMemory()) {
         throw new ValueError(`${name}: threads > 1 needs SharedArrayBuffer (Node, or a cross-origin-isolated page); use threads: 1 here`);
       }
-      // Validate only the build this backend will run: a page then downloads one build, not four.
-      const build = buildFor(threads, options.fma ?? false);
-      if (!(await validates(build))) {
-        if (options.fma && (await validates(buildFor(threads, false)))) {
-          throw new ValueError(
-            `${name}: fma needs relaxed SIMD, which this engine lacks (Node 20: run with --experimental-wasm-relaxed-simd; Safari: none); drop fma: true`,
-          );
-        }
+      // Validate only the builds this backend may run: a page then downloads one or two builds, not four.
+      // fma is a permission: the relaxed-SIMD build where the engine has it, the plain one elsewhere.
+      const fma = options.fma === true && (await validates(buildFor(threads, true)));
+      if (!fma && !(await validates(buildFor(threads, false)))) {
         throw new ValueError(
           `${name}: this engine lacks WebAssembly SIMD (Node ≥ 20 and every current browser have it); use @lstm/backend-cpu`,
         );
       }
-      return createWasmBackend(name, options);
+      return createWasmBackend(name, { ...options, fma });
     },
   };
 }

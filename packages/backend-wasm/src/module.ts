@@ -118,7 +118,7 @@ export function compileBuild(build: Build): Promise<CompiledModule> {
   return module;
 }
 
-/** Whether this engine validates the build (fixed-width SIMD everywhere current; relaxed SIMD behind a flag in Node 20). */
+/** Whether this engine validates the build (fixed-width SIMD everywhere current; relaxed SIMD from Node 22, behind a flag in Node 20). */
 export async function validates(build: Build): Promise<boolean> {
   return webAssembly?.validate(await bytesOf(build)) ?? false;
 }

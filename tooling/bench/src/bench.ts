@@ -10,7 +10,7 @@ import { cpus } from 'node:os';
 import { cpu } from '@lstm/backend-cpu';
 import type { BackendFactory } from '@lstm/core';
 import { tfjs } from '@lstm/backend-tfjs';
-import { wasm } from '@lstm/backend-wasm';
+import { wasm, wasmAvailability } from '@lstm/backend-wasm';
 import { benchGemm, wasmTargets } from './wasm.js';
 import { benchVariants } from './variants.js';
 import { benchBrain } from './brain.js';
@@ -38,13 +38,15 @@ function log(result: Result, round: number): void {
 }
 
 /** Every library on one workload, in the order each round runs them. */
-function contestants(workload: Workload, torch: TorchServer | undefined): Contestant[] {
+function contestants(workload: Workload, torch: TorchServer | undefined, fma: boolean): Contestant[] {
   const lstm = (factory: BackendFactory, library: string): Contestant => ({
     library,
     workload,
     run: (s) => benchLstmJs(workload, s, factory, library),
   });
   const list: Contestant[] = [lstm(cpu(), '@lstm backend-cpu'), lstm(wasm(), '@lstm backend-wasm')];
+  // The opt-in fused multiply-add build, where this Node has relaxed SIMD (Node ≥ 22).
+  if (fma) list.push(lstm(wasm({ name: 'wasm-fma', fma: true }), '@lstm backend-wasm, FMA'));
   if (workload === REFERENCE) {
     list.push(lstm(wasm({ name: 'wasm-2', threads: 2 }), '@lstm backend-wasm, 2 threads'));
     list.push(lstm(cpu({ name: 'cpu-2', threads: 2 }), '@lstm backend-cpu, 2 threads'));
@@ -63,19 +65,23 @@ async function main(): Promise<void> {
     `@lstm benchmark — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${rounds} interleaved rounds${quick ? ' (quick)' : ''}`,
   );
   const torch = TorchServer.start();
+  const { fma } = await wasmAvailability();
   const measured = new Rounds();
   try {
-    await measured.run([...contestants(REFERENCE, torch), ...contestants(TINY, torch)], rounds, seconds, log);
+    await measured.run([...contestants(REFERENCE, torch, fma), ...contestants(TINY, torch, fma)], rounds, seconds, log);
   } finally {
     torch?.close();
   }
   const gemm = await benchGemm(REFERENCE, seconds);
+  const gemmFma = fma ? await benchGemm(REFERENCE, seconds, true) : undefined;
   const variants = await benchVariants(rounds, seconds, log);
   const results = measured.medians();
   const ratioOf = (workload: string, a: string, b: string, metric: Metric, lowerIsBetter = false) =>
     showRatio(measured.ratio(workload, a, b, metric, lowerIsBetter));
 
+  const torchNote = results.find((r) => r.library.startsWith('PyTorch'))?.note;
   const lines = [
+    `Node ${process.version} (${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores); ${torchNote ? `PyTorch on ${torchNote}` : 'no PyTorch in /usr/bin/python3'}.`,
     `Interleaved: ${rounds} rounds, every library once per round in the same order; numbers are medians over the rounds,`,
     'ratios the median of the per-round ratios with their range.',
     '',
@@ -116,7 +122,15 @@ async function main(): Promise<void> {
       `| ${r.workload} | ${backend} | ${ratioOf(r.workload, r.library, peer, 'trainSequencesPerSecond')} | ${ratioOf(r.workload, r.library, peer, 'inferSequencesPerSecond')} | ${ratioOf(r.workload, r.library, peer, 'streamMicrosecondsPerStep', true)} |`,
     );
   }
-  lines.push('', ...gemm.lines, '', ...wasmTargets(measured, gemm.worstOfPeak), '', ...variants);
+  lines.push(
+    '',
+    ...gemm.lines,
+    '',
+    ...(gemmFma ? [...gemmFma.lines, ''] : []),
+    ...wasmTargets(measured, gemm.worstOfPeak),
+    '',
+    ...variants,
+  );
   console.log(lines.join('\n'));
   mkdirSync('bench-results', { recursive: true });
   writeFileSync(
@@ -130,6 +144,7 @@ async function main(): Promise<void> {
         rounds: measured.rounds,
         results,
         gemm: gemm.rows,
+        gemmFma: gemmFma?.rows,
       },
       null,
       2,

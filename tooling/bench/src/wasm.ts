@@ -23,9 +23,14 @@ function shapesOf(w: Workload): (GemmShape & { label: string })[] {
   ];
 }
 
-/** GEMM GFLOP/s on the reference shapes beside the machine's wasm SIMD peak, measured in the same run. */
-export async function benchGemm(w: Workload, seconds: number): Promise<{ rows: GemmRow[]; worstOfPeak: number; lines: string[] }> {
-  const probe = await createGemmProbe();
+/** GEMM GFLOP/s on the reference shapes beside the machine's wasm SIMD peak (of the same build), measured in the same run. */
+export async function benchGemm(
+  w: Workload,
+  seconds: number,
+  fma = false,
+): Promise<{ rows: GemmRow[]; worstOfPeak: number; lines: string[] }> {
+  const probe = await createGemmProbe({ fma });
+  const build = fma ? 'the FMA build' : 'the default build';
   const peak = Math.max(probe.peak(seconds), probe.peak(seconds));
   // Both the peak and each product: the better of two measurements, each the fastest call.
   const rows = shapesOf(w).map((shape) => {
@@ -33,13 +38,15 @@ export async function benchGemm(w: Workload, seconds: number): Promise<{ rows: G
     return { ...shape, gflops, ofPeak: gflops / peak };
   });
   const lines = [
-    `WebAssembly SIMD peak (independent multiply-adds, one thread): ${peak.toFixed(1)} GFLOP/s`,
+    `WebAssembly SIMD peak of ${build} (independent multiply-adds, one thread): ${peak.toFixed(1)} GFLOP/s`,
     '',
-    '| GEMM (reference workload) | M × N × K | GFLOP/s | of peak |',
+    `| GEMM (reference workload), ${build} | M × N × K | GFLOP/s | of peak |`,
     '|---|---|---|---|',
     ...rows.map((r) => `| ${r.label} | ${r.M} × ${r.N} × ${r.K} | ${r.gflops.toFixed(1)} | ${(100 * r.ofPeak).toFixed(0)}% |`),
   ];
-  console.error(`  wasm SIMD peak ${peak.toFixed(1)} GFLOP/s; SGEMM ${rows.map((r) => `${(100 * r.ofPeak).toFixed(0)}%`).join(' ')} of it`);
+  console.error(
+    `  ${build}: wasm SIMD peak ${peak.toFixed(1)} GFLOP/s; SGEMM ${rows.map((r) => `${(100 * r.ofPeak).toFixed(0)}%`).join(' ')} of it`,
+  );
   return { rows, worstOfPeak: Math.min(...rows.map((r) => r.ofPeak)), lines };
 }
 
@@ -62,6 +69,13 @@ export function wasmTargets(measured: Rounds, worstOfPeak: number): string[] {
       1.5,
     ],
     ['training, tiny ≥ 2× backend-cpu', measured.ratio('tiny', WASM, '@lstm backend-cpu', 'trainSequencesPerSecond'), 2],
+    [
+      'training, FMA build ≥ 1.3× PyTorch (1 thread)',
+      measured.ratio('reference', `${WASM}, FMA`, 'PyTorch', 'trainSequencesPerSecond'),
+      1.3,
+    ],
+    ['batch inference, FMA build ≥ 0.8× PyTorch', measured.ratio('reference', `${WASM}, FMA`, 'PyTorch', 'inferSequencesPerSecond'), 0.8],
+    ['FMA build ÷ default build, training', measured.ratio('reference', `${WASM}, FMA`, WASM, 'trainSequencesPerSecond'), 1],
     ['2 threads ≥ 1.7× one (training, reference)', measured.ratio('reference', `${WASM}, 2 threads`, WASM, 'trainSequencesPerSecond'), 1.7],
   ];
   for (const [label, value, goal] of targets)
