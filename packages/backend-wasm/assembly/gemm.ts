@@ -100,11 +100,15 @@ export function gemmPacked(M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32,
   }
 }
 
+/** Rows of a transposed op(A) packed at once: one 64-byte cache line of a row of A (dGᵀ's column). */
+const A_ROWS: i32 = 16;
+
 /**
- * Packs op(B) into `scratch`, then multiplies. `scratch` holds packedSize(N, K) + 4·K floats: when
- * op(A) is strided along k (a transposed operand, dGᵀ in the weight gradients), each block of four
- * of its rows is first copied k-major after the panels, so the micro-kernel reads 16 contiguous
- * bytes per k instead of touching a new cache line for every k.
+ * Packs op(B) into `scratch`, then multiplies. `scratch` holds packedSize(N, K) + 16·K floats: when
+ * op(A) is strided along k (a transposed operand, dGᵀ in the weight gradients), its rows are first
+ * copied k-major after the panels, sixteen at a time when they are adjacent (one cache line per k,
+ * read once, where four rows at a time read each line four times), so the micro-kernel reads 16
+ * contiguous bytes per k instead of touching a new cache line for every k.
  */
 export function gemm(
   M: i32, N: i32, K: i32,
@@ -119,15 +123,42 @@ export function gemm(
     return;
   }
   const block = scratch + (<usize>packedSize(N, K) << 2);
-  const M4 = M & ~3;
-  for (let i = 0; i < M4; i += 4) {
-    packA4(a + ((<usize>i * <usize>ars) << 2), ars, acs, K, block);
-    for (let p = 0; p < N; p += 8) {
-      const panel = scratch + ((<usize>p * <usize>K) << 2);
-      block4(K, block, 1, 4, panel, c + ((<usize>i * <usize>ldc + <usize>p) << 2), ldc, min(8, N - p), accumulate);
+  const sliver = <usize>K << 4; // bytes of four rows, k-major
+  let i = 0;
+  if (ars == 1) {
+    for (; i + A_ROWS <= M; i += A_ROWS) {
+      packA16(a + (<usize>i << 2), acs, K, block);
+      for (let s = 0; s < A_ROWS / 4; s++) panels(K, N, block + <usize>s * sliver, scratch, c + ((<usize>(i + 4 * s) * <usize>ldc) << 2), ldc, accumulate);
     }
   }
-  if (M4 < M) gemmPacked(M - M4, N, K, a + ((<usize>M4 * <usize>ars) << 2), ars, acs, scratch, c + ((<usize>M4 * <usize>ldc) << 2), ldc, accumulate);
+  for (; i + 4 <= M; i += 4) {
+    packA4(a + ((<usize>i * <usize>ars) << 2), ars, acs, K, block);
+    panels(K, N, block, scratch, c + ((<usize>i * <usize>ldc) << 2), ldc, accumulate);
+  }
+  if (i < M) gemmPacked(M - i, N, K, a + ((<usize>i * <usize>ars) << 2), ars, acs, scratch, c + ((<usize>i * <usize>ldc) << 2), ldc, accumulate);
+}
+
+/** Four packed rows of A (k-major) against every panel of packed op(B). */
+// @ts-ignore: decorator
+@inline
+function panels(K: i32, N: i32, rows: usize, packed: usize, c: usize, ldc: i32, accumulate: bool): void {
+  for (let p = 0; p < N; p += 8) {
+    block4(K, rows, 1, 4, packed + ((<usize>p * <usize>K) << 2), c + (<usize>p << 2), ldc, min(8, N - p), accumulate);
+  }
+}
+
+/** Sixteen adjacent rows of op(A) (strided along k) as four k-major slivers of four rows each. */
+function packA16(a: usize, acs: i32, K: i32, dst: usize): void {
+  const kStep = <usize>acs << 2;
+  const sliver = <usize>K << 4;
+  for (let k = 0; k < K; k++) {
+    const src = a + <usize>k * kStep;
+    const at = dst + (<usize>k << 4);
+    v128.store(at, v128.load(src));
+    v128.store(at + sliver, v128.load(src, 16));
+    v128.store(at + 2 * sliver, v128.load(src, 32));
+    v128.store(at + 3 * sliver, v128.load(src, 48));
+  }
 }
 
 /** dst[k·4 + r] = op(A)[r, k] for four rows (one v128 per k when the rows are adjacent). */

@@ -53,7 +53,7 @@ export async function createGemmProbe(options: { fma?: boolean } = {}): Promise<
       const a = fill(M * K);
       const b = fill(N * K);
       const c = heap.alloc(M * N);
-      const pack = heap.alloc(wasm.packedSize(N, K) + 4 * K);
+      const pack = heap.alloc(wasm.packedSize(N, K) + 16 * K);
       const [ars, acs] = transposeA ? [1, M] : [K, 1];
       const [bjs, bks] = transposeB ? [K, 1] : [1, N];
       if (prepacked) wasm.packB(b, bjs, bks, N, K, pack);

@@ -20,7 +20,7 @@ export function weightGradients(
 ): void {
   const { B, T, I, H, GH } = dims;
   const rows = B * T;
-  const packFloats = ctx.wasm.packedSize(Math.max(I, H), rows) + 4 * rows; // panels of X or H_prev, and a block of dGᵀ
+  const packFloats = ctx.wasm.packedSize(Math.max(I, H), rows) + 16 * rows; // panels of X or H_prev, and sixteen rows of dGᵀ
   const pack = frame.scratch(packFloats * ctx.team.threads);
   const outs = [out.dWeightIh, out.dWeightHh, out.dBiasIh, out.dBiasHh].map(ptrOf);
   ctx.team.split('weightGradients', GH, 4, sequenceWork(dims), (g0, g1, thread) => [
