@@ -11,13 +11,21 @@ import type {
 import { stridesOf } from '@lstm/core';
 import { alloc, transposeInto } from './buffers.js';
 
-/** Axis permutation; the rank-2 case uses the cache-tiled transpose. */
+/**
+ * Axis permutation. Axes of length 1 move nothing, so they are dropped first: what remains is often
+ * the identity (a model's last hidden state, [1, B, H] → [B, 1, H]), a plain copy, or a rank-2
+ * transpose, which uses the cache-tiled one.
+ */
 export function Transpose({ x }: TransposeInputs, { perm }: TransposeAttrs): TensorInfo {
   const X = x.handle as FloatArray;
   const shape = perm.map((axis) => x.shape[axis]!);
   const out = alloc(X, X.length);
-  if (x.shape.length === 2 && perm[0] === 1) {
-    transposeInto(X, 0, x.shape[1]!, x.shape[0]!, x.shape[1]!, out);
+  const moved = perm.filter((axis) => x.shape[axis] !== 1);
+  const kept = x.shape.filter((n) => n !== 1);
+  if (moved.every((axis, i) => i === 0 || axis > moved[i - 1]!)) {
+    out.set(X);
+  } else if (kept.length === 2) {
+    transposeInto(X, 0, kept[1]!, kept[0]!, kept[1]!, out);
   } else {
     const inStrides = stridesOf(x.shape);
     const outStrides = stridesOf(shape);

@@ -204,6 +204,11 @@ export function primitiveSuite({ capabilities }: ConformanceOptions): void {
             dtype,
           );
           checks.on(transpose(matrix), (v) => expect(list(v)).toEqual([1, 4, 2, 5, 3, 6]));
+          // Axes of length 1 move nothing: the rest is a copy, or a transpose of what remains.
+          const column = reshape(matrix, [2, 1, 3]);
+          checks.on(transpose(column, [1, 0, 2]), (v) => expect(list(v)).toEqual([1, 2, 3, 4, 5, 6]));
+          checks.on(transpose(column, [2, 1, 0]), (v) => expect(list(v)).toEqual([1, 4, 2, 5, 3, 6]));
+          checks.on(transpose(reshape(x, [1, 2, 3, 4]), [3, 0, 1, 2]), (v) => expect(list(v).slice(0, 6)).toEqual([0, 4, 8, 12, 16, 20]));
           const s = slice(x, [1, 1, 2], [1, 2, -1]);
           expect(s.shape).toEqual([1, 2, 2]);
           checks.on(s, (v) => expect(list(v)).toEqual([18, 19, 22, 23]));
