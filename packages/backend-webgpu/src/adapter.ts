@@ -61,15 +61,16 @@ async function dawnGpu(env: Record<string, string | undefined>): Promise<{ ok: t
     return { ok: false, reason: "WebGPU in Node needs Dawn's bindings: npm install webgpu" };
   }
   Object.assign(globalThis, dawn.globals); // GPUBufferUsage, GPUMapMode, GPUShaderStage…
-  // Where no Vulkan driver is installed at all, go straight to SwiftShader: asking the loader
-  // first only prints its "found no drivers" warnings.
+  // Where no Vulkan driver is installed, or no GPU device node exists for one to drive, go straight
+  // to SwiftShader: asking the loader first only prints its warnings ("found no drivers"; Mesa's
+  // drivers, which libvulkan1 recommends, complain about XDG_RUNTIME_DIR on a headless machine).
   const chosen = env.VK_ICD_FILENAMES !== undefined || env.VK_DRIVER_FILES !== undefined;
   const swiftShader = chosen ? null : await firstExisting(SWIFTSHADER_ICDS);
-  if (swiftShader && !(await anyInstalledDriver(env))) env.VK_ICD_FILENAMES = swiftShader;
+  if (swiftShader && !((await anyInstalledDriver(env)) && (await anyGpuDevice()))) useSwiftShader(env, swiftShader);
   let gpu = dawn.create([]);
   keptAlive.push(gpu);
   if (!(await gpu.requestAdapter()) && swiftShader && env.VK_ICD_FILENAMES === undefined) {
-    env.VK_ICD_FILENAMES = swiftShader; // read by the Vulkan loader when the next instance starts
+    useSwiftShader(env, swiftShader); // read by the Vulkan loader when the next instance starts
     gpu = dawn.create([]);
     keptAlive.push(gpu);
   }
@@ -94,6 +95,23 @@ async function anyInstalledDriver(env: Record<string, string | undefined>): Prom
     if (entries.some((name) => name.endsWith('.json'))) return true;
   }
   return false;
+}
+
+/**
+ * Points the Vulkan loader at SwiftShader alone, and turns off Mesa's device-select layer (which
+ * libvulkan1's recommended Mesa drivers install): with one driver it has nothing to choose, and on
+ * a headless machine it prints an XDG_RUNTIME_DIR error for every instance.
+ */
+function useSwiftShader(env: Record<string, string | undefined>, icd: string): void {
+  env.VK_ICD_FILENAMES = icd;
+  env.NODEVICE_SELECT ??= '1';
+}
+
+/** Whether this machine has a GPU's device node: a DRM render node, NVIDIA's, or WSL's. */
+async function anyGpuDevice(): Promise<boolean> {
+  const { readdir } = await nodeFs();
+  const dri = await readdir('/dev/dri').catch(() => [] as string[]);
+  return dri.some((name) => name.startsWith('renderD')) || (await firstExisting(['/dev/nvidia0', '/dev/dxg'])) !== null;
 }
 
 async function firstExisting(paths: readonly string[]): Promise<string | null> {
