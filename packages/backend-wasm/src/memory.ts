@@ -18,7 +18,7 @@ const MAX_BYTES = 4 * 1024 * 1024 * 1024 - PAGE; // wasm32: 65,536 pages of 64 K
  */
 export function sizeClass(bytes: number): number {
   if (bytes <= 256) return Math.max(ALIGN, Math.ceil(bytes / ALIGN) * ALIGN);
-  const step = 2 ** (Math.floor(Math.log2(bytes)) - 2);
+  const step = 2 ** (29 - Math.clz32(bytes)); // a quarter of the largest power of two ≤ bytes
   return Math.ceil(bytes / step) * step;
 }
 

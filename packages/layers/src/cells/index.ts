@@ -39,7 +39,9 @@ export function cellConfig(cell: CellType, options: CellOptions, what: string): 
 
 /** The current values of one layer-direction's parameters, by key. */
 export function weightsOf(p: CellParameters): CellWeights {
-  return Object.fromEntries(Object.entries(p).map(([key, parameter]) => [key, parameter.value]));
+  const weights: Record<string, Tensor> = {};
+  for (const key in p) weights[key] = p[key as keyof CellParameters]!.value; // once per layer and step: no intermediate arrays
+  return weights as CellWeights;
 }
 
 /** One layer and direction over `input` [B, T, I] (used by the layer's forward and by streams). */
