@@ -40,7 +40,11 @@ export function cellConfig(cell: CellType, options: CellOptions, what: string): 
 /** The current values of one layer-direction's parameters, by key. */
 export function weightsOf(p: CellParameters): CellWeights {
   const weights: Record<string, Tensor> = {};
-  for (const key in p) weights[key] = p[key as keyof CellParameters]!.value; // once per layer and step: no intermediate arrays
+  // Once per layer and step (streaming too): a plain loop, no intermediate arrays.
+  for (const key in p) {
+    const parameter = p[key as keyof CellParameters];
+    if (parameter) weights[key] = parameter.value;
+  }
   return weights as CellWeights;
 }
 
