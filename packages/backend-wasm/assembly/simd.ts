@@ -25,7 +25,7 @@ export function lane0(v: v128): f32 {
   return f32x4.extract_lane(v, 0);
 }
 
-/** Range reduction of e^x: x = n·ln2 + r (|r| ≤ ln2/2), n as a float; x clamped to float32's range. */
+/** n of the range reduction x = n·ln2 + r (|r| ≤ ln2/2), as a float; callers clamp x first. */
 // @ts-ignore: decorator
 @inline
 function reduce(x: v128): v128 {

@@ -84,24 +84,27 @@ export async function createWasmBackend(name: string, options: WasmBackendOption
     kernels,
     destroy: () => team.destroy(),
   };
-  heaps.set(backend, heap);
-  builds.set(backend, { fma: options.fma ?? false, threads });
+  internals.set(backend, { heap, fma: options.fma ?? false, threads });
   return backend;
 }
 
-const heaps = new WeakMap<Backend, Heap>();
-const builds = new WeakMap<Backend, { fma: boolean; threads: number }>();
+/** What the exported queries read about a backend-wasm backend. */
+const internals = new WeakMap<Backend, { heap: Heap; fma: boolean; threads: number }>();
+
+function internalsOf(backend: Backend, query: string): { heap: Heap; fma: boolean; threads: number } {
+  const found = internals.get(backend);
+  if (!found) throw new ValueError(`${query}: backend "${backend.name}" is not a @lstm/backend-wasm backend`);
+  return found;
+}
 
 /** Which build a backend-wasm backend runs: relaxed SIMD's fused multiply-add or not, and its threads. */
 export function wasmBuild(backend: Backend): { fma: boolean; threads: number } {
-  const build = builds.get(backend);
-  if (!build) throw new ValueError(`wasmBuild: backend "${backend.name}" is not a @lstm/backend-wasm backend`);
-  return { ...build };
+  const { fma, threads } = internalsOf(backend, 'wasmBuild');
+  return { fma, threads };
 }
 
 /** The linear memory of a backend-wasm backend: bytes reserved (never shrinks) and in live blocks. */
 export function wasmMemory(backend: Backend): { reservedBytes: number; liveBytes: number } {
-  const heap = heaps.get(backend);
-  if (!heap) throw new ValueError(`wasmMemory: backend "${backend.name}" is not a @lstm/backend-wasm backend`);
+  const { heap } = internalsOf(backend, 'wasmMemory');
   return { reservedBytes: heap.reservedBytes, liveBytes: heap.liveBytes };
 }

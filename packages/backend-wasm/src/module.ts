@@ -101,6 +101,7 @@ const sources: Record<Build, () => Promise<{ wasmBase64: string }>> = {
   sharedFma: () => import('./generated/sharedFma.js'),
 };
 const compiled = new Map<Build, Promise<CompiledModule>>();
+const validated = new Map<Build, Promise<boolean>>();
 
 async function bytesOf(build: Build): Promise<Uint8Array> {
   const text = atob((await sources[build]()).wasmBase64);
@@ -119,8 +120,13 @@ export function compileBuild(build: Build): Promise<CompiledModule> {
 }
 
 /** Whether this engine validates the build (fixed-width SIMD everywhere current; relaxed SIMD from Node 22, behind a flag in Node 20). */
-export async function validates(build: Build): Promise<boolean> {
-  return webAssembly?.validate(await bytesOf(build)) ?? false;
+export function validates(build: Build): Promise<boolean> {
+  let answer = validated.get(build);
+  if (!answer) {
+    answer = bytesOf(build).then((bytes) => webAssembly?.validate(bytes) ?? false);
+    validated.set(build, answer); // asked by every backend created and by wasmAvailability(): decode once
+  }
+  return answer;
 }
 
 /** A linear memory of `initial` pages (64 KiB each) that may grow to 4 GiB. */
